@@ -1,0 +1,50 @@
+# tidings — the two commands a new machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+SWIFT        ?= swift
+RELEASE_BIN  := .build/release/tidings
+DEBUG_BIN    := .build/debug/tidings
+CONFIG       ?= examples/tidings.toml
+PREFIX       ?= /usr/local
+
+.PHONY: all deps build release run test bench fuzz install clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Runs the daemon on the offline example (file:// feeds, SQLite under examples/state/).
+run: release
+	@bash scripts/run-example.sh $(RELEASE_BIN)
+
+# Every test: unit, real nginx / PostgreSQL / webhook receiver, and the ../shared suites when present.
+# The shared suites score the release binary, as the issues measure it.
+test: deps
+	$(SWIFT) build -c release
+	$(SWIFT) build --build-tests
+	TIDINGS_BINARY=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+# Benchmarks print figures with ratios against references measured in the same run.
+bench: release
+	@bash bench/run-all.sh $(RELEASE_BIN)
+
+fuzz: deps
+	@bash fuzz/build.sh && bash fuzz/run.sh
+
+install: release
+	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/tidings
+	install -D -m 0644 systemd/tidings.service $(DESTDIR)/etc/systemd/system/tidings.service
+	install -D -m 0640 examples/tidings.toml $(DESTDIR)/etc/tidings/tidings.toml.example
+	install -d $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds
+	install -m 0644 examples/feeds/* $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds/
+
+clean:
+	rm -rf .build examples/state

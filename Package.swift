@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layout (see README "Architecture"):
+//   C libraries come in through system-library targets; variadic C calls go through CShims.
+//   Config, Coverage: pure Swift, no I/O.  Feeds: fetch + parse.  Articles: page extraction.
+//   Store: SQLite / PostgreSQL.  Pipeline: poll cycle, outbox, sinks.  Daemon: the `tidings` CLI.
+let package = Package(
+    name: "tidings",
+    products: [
+        .executable(name: "tidings", targets: ["Daemon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CShims", dependencies: ["CCurl", "CLibXML2"]),
+
+        .target(name: "Config"),
+        .target(name: "Coverage"),
+        .target(name: "Feeds", dependencies: [
+            "CShims", "CLibXML2", "CCurl", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Articles", dependencies: ["Feeds", "CShims", "CLibXML2"]),
+        .target(name: "Store", dependencies: [
+            "CSQLite", "CPostgres", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Pipeline", dependencies: [
+            "Config", "Coverage", "Feeds", "Articles", "Store", "CShims",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "Daemon", dependencies: [
+            "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Config", "TestSupport"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport"]),
+        .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

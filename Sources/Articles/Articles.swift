@@ -1,0 +1,2 @@
+// Placeholder so the target builds; replaced as the Articles module lands.
+public enum ArticlesModule { public static let name = "Articles" }

@@ -1,0 +1,2 @@
+// Placeholder so the target builds; replaced as the Config module lands.
+public enum ConfigModule { public static let name = "Config" }

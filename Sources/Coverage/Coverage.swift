@@ -1,0 +1,2 @@
+// Placeholder so the target builds; replaced as the Coverage module lands.
+public enum CoverageModule { public static let name = "Coverage" }

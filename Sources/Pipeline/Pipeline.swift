@@ -1,0 +1,2 @@
+// Placeholder so the target builds; replaced as the Pipeline module lands.
+public enum PipelineModule { public static let name = "Pipeline" }

@@ -1,0 +1,2 @@
+// Placeholder so the target builds; replaced as the Store module lands.
+public enum StoreModule { public static let name = "Store" }
