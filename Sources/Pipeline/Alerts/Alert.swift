@@ -114,3 +114,23 @@ public enum ISOTime {
         return formatter.date(from: text)
     }
 }
+
+extension Alert {
+    /// Reads an alert back from its JSON (an outbox payload); nil when it is not in the contract's shape.
+    public init?(json text: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let id = object["id"] as? String, let created = (object["created"] as? String).flatMap(ISOTime.parse),
+              let topic = object["topic"] as? String, let verdict = (object["verdict"] as? String).flatMap(AlertVerdict.init),
+              let event = object["event"] as? [String: Any], let article = object["article"] as? [String: Any]
+        else { return nil }
+        self.init(
+            id: id, created: created, topic: topic, verdict: verdict,
+            event: Event(id: event["id"] as? String ?? "", title: event["title"] as? String ?? "",
+                         firstSeen: (event["first_seen"] as? String).flatMap(ISOTime.parse) ?? created,
+                         articles: event["articles"] as? Int ?? 1),
+            article: Article(title: article["title"] as? String ?? "", url: article["url"] as? String ?? "",
+                             canonicalURL: article["canonical_url"] as? String, feed: article["feed"] as? String ?? "",
+                             published: (article["published"] as? String).flatMap(ISOTime.parse)),
+            newFacts: object["new_facts"] as? [String] ?? [])
+    }
+}

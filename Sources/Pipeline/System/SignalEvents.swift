@@ -15,6 +15,11 @@ public final class SignalEvents: @unchecked Sendable {  // sources are only set 
     public init(queue: DispatchQueue = DispatchQueue(label: "tidings.signals")) {
         let (stream, continuation) = AsyncStream<SignalEvent>.makeStream(bufferingPolicy: .unbounded)
         events = stream
+        // A parent may have started us with these signals blocked (Foundation's Process does): unblock them.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&unblock, number) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         var sources: [any DispatchSourceSignal] = []
         for (number, event) in [(SIGTERM, SignalEvent.stop(signal: SIGTERM)), (SIGINT, .stop(signal: SIGINT)), (SIGHUP, .reload)] {
             signal(number, SIG_IGN)

@@ -1,0 +1,446 @@
+import Config
+import Coverage
+import Feeds
+import Foundation
+import Logging
+import Store
+import Synchronization
+
+/// The outcome of one poll cycle, for the `poll --once` summary line and the daemon's STATUS=.
+public struct CycleSummary: Sendable, Equatable {
+    public var feeds = 0
+    public var changed = 0
+    public var notModified = 0
+    public var failed = 0
+    /// Items this cycle stored that the feed had not published before.
+    public var newItems = 0
+    /// Feeds whose transfer was aborted by a shutdown (their leases are released; nothing was recorded).
+    public var aborted = 0
+    public var judged = 0
+    public var alerts = 0
+    public var seconds: Double = 0
+    /// One line per feed that failed: "URL: reason".
+    public var failures: [String] = []
+
+    public init() {}
+
+    /// `polled N feeds: A changed, B not modified, C failed, D new items in S s`
+    public var line: String {
+        "polled \(feeds) feeds: \(changed) changed, \(notModified) not modified, \(failed) failed, \(newItems) new items in "
+            + String(format: "%.1f", seconds) + " s"
+    }
+}
+
+/// One pass over the due feeds: lease → fetch → parse → store → judge → outbox.
+///
+/// Durability: a feed whose items match no topic is written in one transaction as its fetch completes (fetch
+/// state, items). A feed with on-topic items is written later, in the one transaction that also judges the
+/// cycle's new on-topic items (in published-time order, then feed order, then position) and enqueues their
+/// alerts. A crash before that commit leaves those feeds' conditional-GET state and items unwritten, so they are
+/// fetched and judged again after the lease expires: nothing is lost, nothing is alerted twice (alert ids are
+/// deterministic and the outbox is idempotent on them).
+public final class PollCycle: Sendable {
+    public let store: any Store
+    public let fetcher: Fetcher
+    public let judge: any TopicJudge
+    public let articles: ArticlePages?
+    /// Lease owner name: unique per process, so leases of a crashed process are recognisable (see `LeaseOwner`).
+    public let owner: String
+    private let logger: Logger
+
+    /// A feed that is leased for longer than a transfer can take plus the time to store it.
+    public static func leaseDuration(for poll: PollSettings) -> TimeInterval { max(60, poll.timeout * 3 + 30) }
+
+    /// Summaries shorter than this (characters) make a feed "summary only": its on-topic items' pages are fetched.
+    public static let shortSummary = 280
+
+    public init(store: any Store, fetcher: Fetcher, judge: any TopicJudge, articles: ArticlePages?, owner: String,
+                logger: Logger) {
+        self.store = store
+        self.fetcher = fetcher
+        self.judge = judge
+        self.articles = articles
+        self.owner = owner
+        self.logger = logger
+    }
+
+    /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, total) after each feed.
+    public func run(config: RuntimeConfig, all: Bool = false, limit: Int = 100_000,
+                    progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> CycleSummary {
+        let started = Monotonic.seconds()
+        let now = Date()
+        let leaseFor = Self.leaseDuration(for: config.config.poll)
+        let store = self.store, owner = self.owner
+        // `--all`: ask for every feed by looking from far in the future, with the lease still ending leaseFor from now.
+        let shift: TimeInterval = all ? 10 * 365 * 86_400 : 0
+        let leased = try await Blocking.run {
+            try store.leaseDueFeeds(now: now.addingTimeInterval(shift), limit: limit, owner: owner, leaseFor: leaseFor - shift)
+        }
+        var summary = CycleSummary()
+        summary.feeds = leased.count
+        guard !leased.isEmpty else {
+            summary.seconds = Monotonic.seconds() - started
+            return summary
+        }
+
+        let context = CycleContext(config: config, leased: leased)
+        let requests = leased.map {
+            FetchRequest(key: String($0.id), url: $0.url, etag: $0.etag, lastModified: $0.lastModified)
+        }
+        let tally = Locked(summary)
+        let deferred = Locked([DeferredFeed]())
+        let done = Locked(0)
+        let total = leased.count
+        let workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
+
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for await result in fetcher.fetch(requests) {
+                if running >= workers {
+                    await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    await self.handle(result, context: context, tally: tally, deferred: deferred)
+                    let count = done.withLock { $0 += 1; return $0 }
+                    progress?(count, total)
+                }
+            }
+        }
+
+        let pending = deferred.withLock { $0 }
+        if !pending.isEmpty {
+            do {
+                let outcome = try await judgeAndStore(pending, context: context)
+                tally.withLock {
+                    $0.newItems += outcome.newItems
+                    $0.judged += outcome.judged
+                    $0.alerts += outcome.alerts
+                }
+            } catch {
+                logger.error("storing and judging \(pending.count) feeds with on-topic items failed; they are fetched again when their lease expires",
+                             metadata: ["error": "\(error)"])
+                tally.withLock {
+                    $0.changed -= pending.count
+                    $0.failed += pending.count
+                    $0.failures += pending.map { "\($0.feed.url): storing failed: \(error)" }
+                }
+            }
+        }
+        summary = tally.withLock { $0 }
+        summary.seconds = Monotonic.seconds() - started
+        return summary
+    }
+
+    // MARK: - One fetch result
+
+    private func handle(_ result: FetchResult, context: CycleContext, tally: Locked<CycleSummary>,
+                        deferred: Locked<[DeferredFeed]>) async {
+        guard let feedID = Int64(result.request.key), let feed = context.feedsByID[feedID] else { return }
+        let store = self.store, owner = self.owner
+        let now = Date()
+        let schedule = context.schedule(for: feed)
+
+        switch result.outcome {
+        case .failed(.aborted):
+            tally.withLock { $0.aborted += 1; $0.feeds -= 1 }
+            try? await Blocking.run { try store.releaseFeedLease(feedID: feedID, owner: owner) }
+
+        case .failed(let failure):
+            var update = FeedFetchUpdate(from: feed)
+            update.lastFetch = now
+            if case .gone = failure {
+                update.state = .retired
+                update.retired = true
+                update.lastError = failure.description
+                update.nextDue = nil
+            } else {
+                update.consecutiveFailures = feed.consecutiveFailures + 1
+                update.state = FeedSchedule.failureState(consecutiveFailures: update.consecutiveFailures, retryAfter: failure.retryAfter)
+                update.lastError = failure.description
+                update.nextDue = schedule.nextDueAfterFailure(now: now, consecutiveFailures: update.consecutiveFailures,
+                                                              retryAfter: failure.retryAfter)
+            }
+            logger.warning("fetch failed", metadata: ["feed": "\(feed.url)", "error": "\(failure)"])
+            tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): \(failure)") }
+            await write(feedID: feedID, update: update, items: [])
+
+        case .notModified(let metadata):
+            var update = FeedFetchUpdate(from: feed)
+            update.state = .notModified
+            update.lastFetch = now
+            update.lastSuccess = now
+            update.consecutiveFailures = 0
+            update.lastError = nil
+            update.etag = metadata.etag ?? feed.etag
+            update.lastModified = metadata.lastModified ?? feed.lastModified
+            update.nextDue = schedule.nextDueAfterSuccess(now: now, hints: [metadata.cacheMaxAge, metadata.expiresIn])
+            tally.withLock { $0.notModified += 1 }
+            await write(feedID: feedID, update: update, items: [])
+
+        case .fetched(let body):
+            let parsed: ParsedFeed
+            do {
+                parsed = try FeedParser.parse(body.bytes, options: FeedParseOptions(
+                    charsetHint: body.charset, sourceURL: result.metadata.effectiveURL,
+                    maxBytes: context.config.config.poll.maxBytes, keepParagraphBreaks: true))
+            } catch {
+                var update = FeedFetchUpdate(from: feed)
+                update.lastFetch = now
+                update.consecutiveFailures = feed.consecutiveFailures + 1
+                update.state = FeedSchedule.failureState(consecutiveFailures: update.consecutiveFailures, retryAfter: nil)
+                update.lastError = "parse error: \(error)"
+                update.nextDue = schedule.nextDueAfterFailure(now: now, consecutiveFailures: update.consecutiveFailures, retryAfter: nil)
+                logger.warning("feed cannot be parsed", metadata: ["feed": "\(feed.url)", "error": "\(error)"])
+                tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): parse error: \(error)") }
+                await write(feedID: feedID, update: update, items: [])
+                return
+            }
+            var update = FeedFetchUpdate(from: feed)
+            update.state = .ok
+            update.lastFetch = now
+            update.lastSuccess = now
+            update.consecutiveFailures = 0
+            update.lastError = nil
+            update.etag = result.metadata.etag
+            update.lastModified = result.metadata.lastModified
+            update.permanentURL = result.metadata.permanentRedirect
+            let hints: [TimeInterval?] = [
+                result.metadata.cacheMaxAge, result.metadata.expiresIn,
+                parsed.hints.ttlSeconds.map(TimeInterval.init), parsed.hints.updateIntervalSeconds.map(TimeInterval.init),
+            ]
+            update.nextDue = schedule.nextDueAfterSuccess(now: now, hints: hints)
+            let items = parsed.entries.map { NewItem(entry: $0, firstSeen: now) }
+            tally.withLock { $0.changed += 1 }
+
+            let onTopic = items.enumerated().filter { context.matchingTopics(of: $0.element).isEmpty == false }
+            if onTopic.isEmpty {
+                let added = await write(feedID: feedID, update: update, items: items)
+                tally.withLock { $0.newItems += added }
+            } else {
+                let summaryOnly = Self.carriesOnlySummaries(parsed)
+                deferred.withLock {
+                    $0.append(DeferredFeed(feed: feed, update: update, items: items,
+                                           fetchPages: (context.runtimeFeed(for: feed)?.fetchArticles ?? false) || summaryOnly))
+                }
+            }
+        }
+    }
+
+    /// Writes a feed's fetch outcome (and items) in one transaction; returns how many items were new to the feed.
+    @discardableResult
+    private func write(feedID: Int64, update: FeedFetchUpdate, items: [NewItem]) async -> Int {
+        let store = self.store
+        do {
+            return try await Blocking.run {
+                try store.write { transaction in
+                    let insertions = items.isEmpty ? [] : try transaction.insertItems(feedID: feedID, items)
+                    try transaction.updateFeed(id: feedID, update)
+                    return insertions.filter { $0.outcome != .knownEntry }.count
+                }
+            }
+        } catch {
+            logger.error("storing a fetch failed; the feed is fetched again when its lease expires",
+                         metadata: ["feed_id": "\(feedID)", "error": "\(error)"])
+            return 0
+        }
+    }
+
+    /// True when no entry carries more than a short summary: the story itself is only on its page.
+    static func carriesOnlySummaries(_ feed: ParsedFeed) -> Bool {
+        guard !feed.entries.isEmpty else { return false }
+        return feed.entries.allSatisfy { entry in
+            let text = entry.content ?? entry.summary ?? ""
+            return text.count < shortSummary
+        }
+    }
+
+    // MARK: - Judging
+
+    struct JudgeOutcome { var newItems = 0, judged = 0, alerts = 0 }
+
+    private func judgeAndStore(_ pending: [DeferredFeed], context: CycleContext) async throws -> JudgeOutcome {
+        // Pages first, outside any transaction: network time must not hold the store's write lock.
+        var fetchedPages: [String: ArticlePageText] = [:]
+        if let articles {
+            let wanted = try await pageRequests(pending, context: context)
+            if !wanted.isEmpty { fetchedPages = await articles.texts(for: wanted) }
+            for (url, page) in fetchedPages where page.fallbackReason != nil {
+                logger.notice("article extraction failed; judging the feed's own text",
+                              metadata: ["url": "\(url)", "reason": "\(page.fallbackReason!)"])
+            }
+        }
+        let pages = fetchedPages
+        let store = self.store, judge = self.judge, config = context.config
+        let sinkNames = config.config.alerts.map { ($0.name, $0) }
+        let firstFetchBaseline = config.config.poll.firstFetch == .baseline
+        let ordered = pending.sorted { context.feedOrder($0.feed) < context.feedOrder($1.feed) }
+
+        return try await Blocking.run {
+            try store.write { transaction in
+                var outcome = JudgeOutcome()
+                var candidates: [Candidate] = []
+                for deferredFeed in ordered {
+                    var items = deferredFeed.items
+                    for index in items.indices {
+                        if let link = items[index].link, let page = pages[link], let text = page.text {
+                            items[index].content = text
+                        }
+                    }
+                    let insertions = try transaction.insertItems(feedID: deferredFeed.feed.id, items)
+                    try transaction.updateFeed(id: deferredFeed.feed.id, deferredFeed.update)
+                    outcome.newItems += insertions.filter { $0.outcome != .knownEntry }.count
+                    let baseline = firstFetchBaseline && deferredFeed.feed.lastSuccess == nil
+                    for (position, (item, insertion)) in zip(items, insertions).enumerated() where insertion.isNew {
+                        let topics = context.matchingTopics(of: item)
+                        guard !topics.isEmpty else { continue }
+                        candidates.append(Candidate(item: item, itemID: insertion.itemID, feed: deferredFeed.feed,
+                                                    feedOrder: context.feedOrder(deferredFeed.feed), position: position,
+                                                    topics: topics, baseline: baseline))
+                    }
+                }
+                // The contract's order: published time, then feed order, then position in the feed.
+                candidates.sort {
+                    let left = $0.item.published ?? $0.item.firstSeen, right = $1.item.published ?? $1.item.firstSeen
+                    if left != right { return left < right }
+                    if $0.feedOrder != $1.feedOrder { return $0.feedOrder < $1.feedOrder }
+                    return $0.position < $1.position
+                }
+                let now = Date()
+                for topic in config.topics {
+                    let mine = candidates.filter { $0.topics.contains(topic.name) }
+                    guard !mine.isEmpty else { continue }
+                    try transaction.lockTopic(topic.name)
+                    let articles = try mine.map { candidate -> JudgeArticle in
+                        let stored = try transaction.item(id: candidate.itemID)
+                        let key = ArticleKey.make(canonicalURL: stored?.canonicalURL, link: candidate.item.link,
+                                                  guid: candidate.item.entryID, feedURL: candidate.feed.configuredURL)
+                        return JudgeArticle(itemID: candidate.itemID, key: key, title: candidate.item.title,
+                                            text: candidate.item.judgeableText, url: candidate.item.link,
+                                            feedURL: candidate.feed.configuredURL, published: candidate.item.published,
+                                            firstSeen: candidate.item.firstSeen)
+                    }
+                    let before = try transaction.openEvents(topic: topic.name)
+                    let (verdicts, events) = try judge.judge(topic: topic, articles: articles, openEvents: before, now: now)
+                    let unchanged = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                    for event in events where unchanged[event.id] != event { try transaction.saveEvent(event) }
+                    outcome.judged += articles.count
+                    var matches: [TopicMatch] = []
+                    for ((candidate, article), verdict) in zip(zip(mine, articles), verdicts) {
+                        matches.append(TopicMatch(itemID: article.itemID, topic: topic.name, eventID: verdict.eventID,
+                                                  verdict: verdict.verdict))
+                        guard let alertVerdict = verdict.alertVerdict, let eventID = verdict.eventID else { continue }
+                        if !verdict.newFacts.isEmpty {
+                            try transaction.addFacts(verdict.newFacts.map {
+                                FactRecord(eventID: eventID, sentence: $0, fingerprint: Hex.lowercase(SHA256.hash($0)))
+                            })
+                        }
+                        if candidate.baseline { continue }
+                        let sinks = sinkNames.filter { $0.1.accepts(topic: topic.name) }.map(\.0)
+                        let stored = try transaction.item(id: article.itemID)
+                        let alert = Alert(
+                            id: AlertID.make(topic: topic.name, articleKey: article.key), created: now, topic: topic.name,
+                            verdict: alertVerdict,
+                            event: .init(id: eventID, title: verdict.eventTitle ?? article.title,
+                                         firstSeen: verdict.eventFirstSeen ?? article.firstSeen,
+                                         articles: max(1, verdict.eventArticleCount)),
+                            article: .init(title: article.title, url: article.url ?? article.key,
+                                           canonicalURL: stored?.canonicalURL, feed: article.feedURL,
+                                           published: article.published),
+                            newFacts: verdict.newFacts)
+                        if !sinks.isEmpty {
+                            let owed = try transaction.enqueueAlert(id: alert.id, created: now, sinks: sinks,
+                                                                    payload: alert.renderJSON())
+                            if !owed.isEmpty { outcome.alerts += 1 }
+                        }
+                    }
+                    try transaction.recordMatches(matches)
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// On-topic entries of summary-only (or `fetch_articles`) feeds that the store does not hold yet.
+    private func pageRequests(_ pending: [DeferredFeed], context: CycleContext) async throws -> [String] {
+        let store = self.store
+        var urls: [String] = []
+        for deferredFeed in pending where deferredFeed.fetchPages {
+            let known = try await Blocking.run {
+                try store.read { reader in
+                    Set(try reader.items(feedID: deferredFeed.feed.id, limit: deferredFeed.items.count + 100).map(\.entryID))
+                }
+            }
+            for item in deferredFeed.items where !known.contains(item.entryID) && !context.matchingTopics(of: item).isEmpty {
+                if let link = item.link, link.hasPrefix("http://") || link.hasPrefix("https://") || link.hasPrefix("file:") {
+                    urls.append(link)
+                }
+            }
+        }
+        return urls
+    }
+}
+
+/// A fetched feed held back until the judging transaction.
+struct DeferredFeed: Sendable {
+    var feed: FeedRecord
+    var update: FeedFetchUpdate
+    var items: [NewItem]
+    var fetchPages: Bool
+}
+
+struct Candidate {
+    var item: NewItem
+    var itemID: Int64
+    var feed: FeedRecord
+    var feedOrder: Int
+    var position: Int
+    var topics: Set<String>
+    var baseline: Bool
+}
+
+/// What every result handler of one cycle reads.
+struct CycleContext: Sendable {
+    let config: RuntimeConfig
+    let feedsByID: [Int64: FeedRecord]
+    private let orderByURL: [String: Int]
+    private let feedByURL: [String: RuntimeFeed]
+
+    init(config: RuntimeConfig, leased: [FeedRecord]) {
+        self.config = config
+        feedsByID = Dictionary(leased.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        orderByURL = Dictionary(config.feeds.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
+        feedByURL = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func runtimeFeed(for feed: FeedRecord) -> RuntimeFeed? { feedByURL[feed.configuredURL] }
+    func feedOrder(_ feed: FeedRecord) -> Int { orderByURL[feed.configuredURL] ?? Int.max }
+
+    func schedule(for feed: FeedRecord) -> FeedSchedule {
+        let poll = config.config.poll
+        return FeedSchedule(interval: runtimeFeed(for: feed)?.interval ?? poll.interval, minInterval: poll.minInterval,
+                            maxInterval: poll.maxInterval)
+    }
+
+    /// Topics whose query matches the item's title and feed text (before any page is fetched: cost follows interest).
+    func matchingTopics(of item: NewItem) -> Set<String> {
+        guard !config.topics.isEmpty else { return [] }
+        let text = MatchableText(title: item.title, text: item.judgeableText)
+        return Set(config.topics.filter { $0.query.matches(text) }.map(\.name))
+    }
+}
+
+extension NewItem {
+    init(entry: FeedEntry, firstSeen: Date) {
+        self.init(entryID: entry.stableID, title: entry.title ?? "", link: entry.link, published: entry.published ?? entry.updated,
+                  firstSeen: firstSeen, summary: entry.summary, content: entry.content,
+                  html: entry.contentHTML ?? entry.summaryHTML)
+    }
+
+    /// The longest text the feed carries for the item (content, else summary).
+    var judgeableText: String {
+        let content = self.content ?? "", summary = self.summary ?? ""
+        return content.count >= summary.count ? content : summary
+    }
+}

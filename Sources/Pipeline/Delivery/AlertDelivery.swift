@@ -1,0 +1,162 @@
+import Config
+import Feeds
+import Foundation
+import Logging
+import Store
+
+/// Drains the outbox, per sink, at least once: claim a batch (a lease other daemons respect), deliver, then mark
+/// each alert delivered — or failed with the next attempt from `RetryPolicy`, or failed for good after
+/// `give_up_after`. A crash between delivering and marking leaves the claim to expire and the alert to be sent
+/// again under the same id; receivers drop repeats by id.
+public final class AlertDelivery: Sendable {
+    public let store: any Store
+    public let fetcher: Fetcher
+    public let owner: String
+    private let logger: Logger
+    public static let batchSize = 100
+    public static let claimLease: TimeInterval = 120
+    /// Webhook requests in flight per sink.
+    public static let parallelRequests = 8
+    public static let requestTimeout: TimeInterval = 30
+
+    public init(store: any Store, fetcher: Fetcher, owner: String, logger: Logger) {
+        self.store = store
+        self.fetcher = fetcher
+        self.owner = owner
+        self.logger = logger
+    }
+
+    public struct Report: Sendable, Equatable {
+        public var delivered = 0
+        public var retrying = 0
+        public var failed = 0
+        public var claimed = 0
+        public init() {}
+    }
+
+    /// One pass over every sink: claims and delivers one batch each.
+    public func deliverOnce(_ sinks: SinkSet) async -> Report {
+        var report = Report()
+        await withTaskGroup(of: Report.self) { group in
+            for sink in sinks.sinks { group.addTask { await self.deliverBatch(sink) } }
+            for await part in group {
+                report.delivered += part.delivered
+                report.retrying += part.retrying
+                report.failed += part.failed
+                report.claimed += part.claimed
+            }
+        }
+        return report
+    }
+
+    /// Delivers until nothing is claimable right now (used by `poll --once` and at shutdown-free moments).
+    public func drain(_ sinks: SinkSet, maxPasses: Int = 1000) async -> Report {
+        var total = Report()
+        for _ in 0..<maxPasses {
+            let report = await deliverOnce(sinks)
+            total.delivered += report.delivered
+            total.retrying += report.retrying
+            total.failed += report.failed
+            total.claimed += report.claimed
+            if report.claimed == 0 || Task.isCancelled { break }
+        }
+        return total
+    }
+
+    private func deliverBatch(_ sink: SinkSet.Sink) async -> Report {
+        let store = self.store, owner = self.owner, name = sink.name
+        let now = Date()
+        let claims: [OutboxAlert]
+        do {
+            claims = try await Blocking.run {
+                try store.claimAlerts(sink: name, now: now, limit: Self.batchSize, owner: owner, leaseFor: Self.claimLease)
+            }
+        } catch {
+            logger.error("cannot claim alerts", metadata: ["sink": "\(name)", "error": "\(error)"])
+            return Report()
+        }
+        guard !claims.isEmpty else { return Report() }
+        var report = Report()
+        report.claimed = claims.count
+
+        switch sink {
+        case .log(_, let file, let giveUpAfter):
+            let lines = claims.map(\.payload)
+            do {
+                try await Blocking.run { try file.append(lines) }
+                for claim in claims { await settle(claim, sink: name, error: nil, retryAfter: nil, giveUpAfter: giveUpAfter, into: &report) }
+            } catch {
+                for claim in claims {
+                    await settle(claim, sink: name, error: "\(error)", retryAfter: nil, giveUpAfter: giveUpAfter, into: &report)
+                }
+            }
+
+        case .webhook(_, let settings):
+            let outcomes = await withTaskGroup(of: (OutboxAlert, String?, TimeInterval?).self) { group in
+                var results: [(OutboxAlert, String?, TimeInterval?)] = []
+                var running = 0
+                for claim in claims {
+                    if running >= Self.parallelRequests, let done = await group.next() {
+                        results.append(done)
+                        running -= 1
+                    }
+                    running += 1
+                    group.addTask { await self.post(claim, settings: settings) }
+                }
+                for await done in group { results.append(done) }
+                return results
+            }
+            for (claim, error, retryAfter) in outcomes {
+                await settle(claim, sink: name, error: error, retryAfter: retryAfter, giveUpAfter: settings.giveUpAfter, into: &report)
+            }
+        }
+        return report
+    }
+
+    /// One webhook request; returns the error (nil: delivered) and any Retry-After.
+    private func post(_ claim: OutboxAlert, settings: WebhookSettings) async -> (OutboxAlert, String?, TimeInterval?) {
+        let body: String
+        switch settings.format {
+        case .json: body = claim.payload
+        case .slack:
+            guard let alert = Alert(json: claim.payload) else { return (claim, "stored alert is not valid alert JSON", nil) }
+            body = alert.renderSlack()
+        }
+        let headers = WebhookHeaders.make(alertID: claim.alertID, body: body, secret: settings.secret?.utf8Bytes,
+                                          unixTime: Int(Date().timeIntervalSince1970))
+        let result = await fetcher.post(url: settings.url, headers: headers.map { "\($0.0): \($0.1)" },
+                                        body: Array(body.utf8), timeout: Self.requestTimeout)
+        if let failure = result.failure { return (claim, failure.description, failure.retryAfter ?? result.retryAfter) }
+        if let status = result.status, !(200..<300).contains(status) { return (claim, "http \(status)", result.retryAfter) }
+        return (claim, nil, nil)
+    }
+
+    private func settle(_ claim: OutboxAlert, sink: String, error: String?, retryAfter: TimeInterval?,
+                        giveUpAfter: TimeInterval, into report: inout Report) async {
+        let store = self.store, owner = self.owner
+        let now = Date()
+        do {
+            if let error {
+                let decision = RetryPolicy(giveUpAfter: giveUpAfter)
+                    .decide(attempt: claim.attempts, retryAfter: retryAfter, alertAge: now.timeIntervalSince(claim.created))
+                let next: Date?
+                switch decision {
+                case .retry(let delay): next = now.addingTimeInterval(delay); report.retrying += 1
+                case .giveUp: next = nil; report.failed += 1
+                }
+                logger.warning(next == nil ? "alert delivery failed for good" : "alert delivery failed; will retry",
+                               metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)", "attempt": "\(claim.attempts)",
+                                          "error": "\(error)"])
+                _ = try await Blocking.run {
+                    try store.markFailed(alertID: claim.alertID, sink: sink, owner: owner, error: error, nextAttempt: next, now: now)
+                }
+            } else {
+                _ = try await Blocking.run { try store.markDelivered(alertID: claim.alertID, sink: sink, owner: owner, now: now) }
+                report.delivered += 1
+            }
+        } catch {
+            logger.error("cannot record a delivery outcome; the claim expires and the alert is sent again",
+                         metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)", "error": "\(error)"])
+        }
+    }
+}

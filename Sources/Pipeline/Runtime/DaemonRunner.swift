@@ -1,0 +1,230 @@
+import Config
+import Foundation
+import Logging
+import Store
+import Synchronization
+
+/// `tidings run`: poll, judge and deliver continuously until SIGTERM/SIGINT; reload on SIGHUP.
+public final class DaemonRunner: Sendable {
+    /// Exit statuses, per the contract.
+    public enum Exit: Int32 {
+        case success = 0
+        case failure = 1
+        case badConfig = 78
+    }
+
+    private struct Current: Sendable {
+        var config: RuntimeConfig
+        var sinks: SinkSet
+    }
+
+    private let configPath: String
+    private let environment: [String: String]
+    private let logger: Logger
+    private let notifier: SystemdNotifier
+    private let judge: any TopicJudge
+    private let current: Mutex<Current?> = Mutex(nil)
+    private let lastSummary = Mutex<String>("starting")
+
+    /// How often the daemon proves it is alive in the store (the contract asks for at most 10 s).
+    public static let heartbeatInterval: Duration = .seconds(5)
+    /// The whole shutdown, from the signal to the exit, stays under the contract's 10 s.
+    public static let shutdownBudget: Duration = .seconds(8)
+
+    public init(configPath: String, judge: any TopicJudge, logger: Logger,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.configPath = configPath
+        self.judge = judge
+        self.logger = logger
+        self.environment = environment
+        self.notifier = SystemdNotifier(environment: environment)
+    }
+
+    public func run() async -> Exit {
+        let signals = SignalEvents()
+        let config: RuntimeConfig
+        do {
+            config = try RuntimeConfig.load(path: configPath, environment: environment)
+        } catch {
+            for diagnostic in error.diagnostics { logger.error("\(diagnostic)") }
+            return .badConfig
+        }
+        for warning in config.warnings { logger.warning("\(warning)") }
+
+        let services: Services
+        let sinks: SinkSet
+        do {
+            services = try Services.open(config)
+            sinks = try SinkSet(config.config.alerts)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            return .failure
+        }
+        defer { services.store.close() }
+        do {
+            try await services.syncFeeds(config)
+        } catch {
+            logger.critical("cannot record the configured feeds in the store: \(error)")
+            return .failure
+        }
+        await services.releaseLeasesOfDeadProcesses(logger: logger)
+        current.withLock { $0 = Current(config: config, sinks: sinks) }
+
+        let started = Date()
+        let pid = Int(getpid())
+        let host = ProcessInfo.processInfo.hostName
+        do {
+            try await Blocking.run { try services.store.heartbeat(daemonID: services.owner, pid: pid, host: host, started: started, now: Date()) }
+        } catch {
+            logger.critical("cannot write the heartbeat: \(error)")
+            return .failure
+        }
+        logger.info("tidings running", metadata: ["config": "\(configPath)", "summary": "\(config.summary)", "pid": "\(pid)"])
+        notifier.ready(status: "serving: \(config.summary)")
+
+        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: judge,
+                              articles: ArticlePages(fetcher: services.fetcher), owner: services.owner, logger: logger)
+        let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger)
+
+        let workers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.heartbeatLoop(services: services, started: started) }
+                group.addTask { await self.pollLoop(cycle) }
+                group.addTask { await self.deliveryLoop(delivery) }
+                group.addTask { await self.retentionLoop(services: services) }
+            }
+        }
+
+        var stopSignal: Int32 = SIGTERM
+        for await event in signals.events {
+            switch event {
+            case .reload:
+                await reload(services: services)
+            case .stop(let signal):
+                stopSignal = signal
+            }
+            if case .stop = event { break }
+        }
+
+        logger.info("stopping", metadata: ["signal": "\(stopSignal == SIGINT ? "SIGINT" : "SIGTERM")"])
+        notifier.stopping()
+        // No new work: cancel the loops and abort transfers in flight (their feeds' leases are released and they
+        // are fetched again on the next start); a store transaction already running completes or rolls back.
+        workers.cancel()
+        services.fetcher.shutdown()
+        let finished = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await workers.value; return true }
+            group.addTask { try? await Task.sleep(for: Self.shutdownBudget); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !finished { logger.warning("in-flight work did not finish within the shutdown budget; exiting anyway") }
+        logger.info("stopped")
+        return .success
+    }
+
+    // MARK: - Loops
+
+    private func heartbeatLoop(services: Services, started: Date) async {
+        let pid = Int(getpid()), host = ProcessInfo.processInfo.hostName
+        let interval = min(Self.heartbeatInterval, notifier.watchdogInterval ?? Self.heartbeatInterval)
+        var lastBeat = ContinuousClock.now - Self.heartbeatInterval
+        while !Task.isCancelled {
+            if ContinuousClock.now - lastBeat >= Self.heartbeatInterval {
+                do {
+                    try await Blocking.run {
+                        try services.store.heartbeat(daemonID: services.owner, pid: pid, host: host, started: started, now: Date())
+                    }
+                    lastBeat = .now
+                } catch {
+                    logger.error("heartbeat failed", metadata: ["error": "\(error)"])
+                }
+            }
+            // The watchdog is fed only while the heartbeat (and so the store) works: a wedged daemon gets restarted.
+            if ContinuousClock.now - lastBeat < Self.heartbeatInterval * 3 { notifier.watchdog() }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    private func pollLoop(_ cycle: PollCycle) async {
+        while !Task.isCancelled {
+            guard let config = current.withLock({ $0?.config }) else { return }
+            do {
+                let summary = try await cycle.run(config: config, limit: max(64, config.config.poll.concurrency * 4))
+                if summary.feeds > 0 {
+                    logger.info("\(summary.line)", metadata: ["alerts": "\(summary.alerts)"])
+                    lastSummary.withLock { $0 = summary.line }
+                    notifier.status("\(summary.line); \(summary.alerts) alerts")
+                    continue
+                }
+            } catch {
+                logger.error("poll cycle failed", metadata: ["error": "\(error)"])
+            }
+            // Nothing was due: look again shortly (feeds may be due every second in demos and tests).
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func deliveryLoop(_ delivery: AlertDelivery) async {
+        while !Task.isCancelled {
+            guard let sinks = current.withLock({ $0?.sinks }) else { return }
+            let report = await delivery.deliverOnce(sinks)
+            if report.claimed == 0 { try? await Task.sleep(for: .milliseconds(500)) }
+        }
+    }
+
+    private func retentionLoop(services: Services) async {
+        try? await Task.sleep(for: .seconds(60))
+        while !Task.isCancelled {
+            if let retention = current.withLock({ $0?.config.config.store.retention }), retention > 0 {
+                let cutoff = Date().addingTimeInterval(-retention)
+                do {
+                    let report = try await Blocking.run { try services.store.prune(olderThan: cutoff, dropClosedEventsBefore: cutoff.addingTimeInterval(-retention)) }
+                    if report.itemsDeleted > 0 || report.eventsClosed > 0 {
+                        logger.info("retention", metadata: ["items_deleted": "\(report.itemsDeleted)", "events_closed": "\(report.eventsClosed)"])
+                    }
+                } catch {
+                    logger.error("retention prune failed", metadata: ["error": "\(error)"])
+                }
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    // MARK: - Reload
+
+    private func reload(services: Services) async {
+        notifier.send(["RELOADING=1", "STATUS=reloading configuration"])
+        defer { notifier.ready(status: "serving: \(current.withLock { $0?.config.summary } ?? "")") }
+        let old = current.withLock { $0 }
+        // The log files are reopened whatever happens to the configuration (logrotate's HUP).
+        old?.sinks.reopenLogs(logger: logger)
+
+        let fresh: RuntimeConfig
+        do {
+            fresh = try RuntimeConfig.load(path: configPath, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            logger.error("reload rejected, keeping the running configuration: \(error.errors.count) problem(s)")
+            for diagnostic in error.diagnostics { logger.error("reload: \(diagnostic)") }
+            return
+        }
+        if let old, fresh.config.store != old.config.config.store {
+            logger.warning("reload: the [store] section changed; a store change takes effect on restart only")
+        }
+        if let old, fresh.config.poll != old.config.config.poll {
+            logger.notice("reload: [poll] limits (concurrency, timeouts, sizes) take effect on restart; intervals apply now")
+        }
+        let sinks: SinkSet
+        do {
+            sinks = try SinkSet(fresh.config.alerts)
+            try await services.syncFeeds(fresh)
+        } catch {
+            logger.error("reload rejected, keeping the running configuration: \(error)")
+            return
+        }
+        current.withLock { $0 = Current(config: fresh, sinks: sinks) }
+        for warning in fresh.warnings { logger.warning("reload: \(warning)") }
+        logger.info("configuration reloaded", metadata: ["summary": "\(fresh.summary)"])
+    }
+}

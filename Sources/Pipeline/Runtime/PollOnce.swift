@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+
+/// `tidings poll --once`: one cycle over the due feeds (or all), then one pass delivering what it alerted.
+public enum PollOnce {
+    public struct Outcome: Sendable {
+        public var summary: CycleSummary
+        public var delivery: AlertDelivery.Report
+    }
+
+    public static func run(config: RuntimeConfig, judge: any TopicJudge, all: Bool, logger: Logger,
+                           progress: (@Sendable (Int, Int) -> Void)?) async throws -> Outcome {
+        let services = try Services.open(config)
+        defer {
+            services.fetcher.shutdown()
+            services.store.close()
+        }
+        try await services.syncFeeds(config)
+        await services.releaseLeasesOfDeadProcesses(logger: logger)
+        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: judge,
+                              articles: ArticlePages(fetcher: services.fetcher), owner: services.owner, logger: logger)
+        let summary = try await cycle.run(config: config, all: all, progress: progress)
+        let sinks = try SinkSet(config.config.alerts)
+        let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger)
+        let report = await delivery.drain(sinks)
+        return Outcome(summary: summary, delivery: report)
+    }
+}

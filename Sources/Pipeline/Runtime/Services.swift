@@ -1,0 +1,87 @@
+import Config
+import Feeds
+import Foundation
+import Logging
+import Store
+
+/// Who holds a lease: host, pid and a random suffix, so a restarted daemon can recognise (and release) the
+/// leases of its own dead predecessor on the same machine instead of waiting for them to expire.
+public enum LeaseOwner {
+    public static func make(pid: Int32 = getpid(), host: String = ProcessInfo.processInfo.hostName) -> String {
+        "\(host)/\(pid)/\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+
+    /// (host, pid) of an owner string made by `make`.
+    public static func parse(_ owner: String) -> (host: String, pid: Int)? {
+        let parts = owner.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let pid = Int(parts[parts.count - 2]) else { return nil }
+        return (parts.dropLast(2).joined(separator: "/"), pid)
+    }
+}
+
+/// The store, fetcher and sinks one process works with, opened from a checked configuration.
+public struct Services: Sendable {
+    public let store: any Store
+    public let fetcher: Fetcher
+    public let owner: String
+
+    public static func fetcherOptions(_ poll: PollSettings) -> FetcherOptions {
+        var options = FetcherOptions()
+        options.concurrency = poll.concurrency
+        options.perHost = poll.perHost
+        options.timeout = poll.timeout
+        options.connectTimeout = poll.connectTimeout
+        options.maxBytes = poll.maxBytes
+        options.maxDecodedBytes = poll.maxBytes
+        if let userAgent = poll.userAgent { options.userAgent = userAgent }
+        return options
+    }
+
+    /// Opens (creating and migrating when needed) the configured store.
+    public static func openStore(_ settings: StoreSettings) throws -> any Store {
+        switch settings.backend {
+        case .sqlite(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            return try StoreFactory.open(sqlitePath: path)
+        case .postgres(let url):
+            return try StoreFactory.open(postgresURL: url)
+        }
+    }
+
+    public static func open(_ config: RuntimeConfig) throws -> Services {
+        let store = try openStore(config.config.store)
+        return Services(store: store, fetcher: Fetcher(options: fetcherOptions(config.config.poll)), owner: LeaseOwner.make())
+    }
+
+    /// Makes the store's feed list follow the configuration.
+    public func syncFeeds(_ config: RuntimeConfig) async throws {
+        let specs = config.feeds.map { FeedSpec(url: $0.url, name: $0.name) }
+        let store = self.store
+        try await Blocking.run { try store.syncFeeds(specs, now: Date()) }
+    }
+
+    /// Releases feed leases held by dead processes of this host (a SIGKILLed predecessor), so a restart fetches
+    /// their feeds at once instead of after the lease expires.
+    public func releaseLeasesOfDeadProcesses(logger: Logger) async {
+        let store = self.store
+        let host = ProcessInfo.processInfo.hostName
+        do {
+            let released = try await Blocking.run { () -> Int in
+                let feeds = try store.read { try $0.feeds() }
+                var released = 0
+                for feed in feeds {
+                    guard let owner = feed.leaseOwner, let until = feed.leaseUntil, until > Date(),
+                          let (ownerHost, pid) = LeaseOwner.parse(owner), ownerHost == host,
+                          pid != Int(getpid()), !StatusReport.processIsAlive(pid) else { continue }
+                    try store.releaseFeedLease(feedID: feed.id, owner: owner)
+                    released += 1
+                }
+                return released
+            }
+            if released > 0 { logger.notice("released feed leases of a dead predecessor", metadata: ["feeds": "\(released)"]) }
+        } catch {
+            logger.warning("cannot check for stale feed leases", metadata: ["error": "\(error)"])
+        }
+    }
+}
