@@ -247,6 +247,15 @@ struct ConfigDefaultsTests {
         #expect(config.feeds.map(\.name) == [nil, "B"])
     }
 
+    @Test("opml may also sit in [poll], where uncommenting the contract's example line puts it")
+    func opmlInPoll() throws {
+        let config = try ConfigFixture.load("[poll]\nopml = \"/etc/tidings/feeds.opml\"\n").config
+        #expect(config.opml == "/etc/tidings/feeds.opml")
+        #expect(config.opmlPosition == SourcePosition(line: 2, column: 8))
+        let both = ConfigFixture.errors("opml = \"a.opml\"\n[poll]\nopml = \"b.opml\"\n")
+        #expect(both.map(\.description) == ["/etc/tidings/tidings.toml:3:8: poll.opml: opml is already set at line 1; give it once"])
+    }
+
     @Test("intervals as short as 1s are allowed (tests, demos)")
     func shortIntervals() throws {
         let config = try ConfigFixture.load("[poll]\ninterval = \"1s\"\nmin_interval = \"1s\"\n" + ConfigFixture.oneFeed).config

@@ -25,7 +25,7 @@ struct ConfigBuilder {
     static let topLevelKeys = ["store", "poll", "opml", "feed", "topic", "alert"]
     static let storeKeys = ["path", "url", "retention"]
     static let pollKeys = ["interval", "min_interval", "max_interval", "concurrency", "per_host", "timeout",
-                           "connect_timeout", "max_bytes", "user_agent", "first_fetch"]
+                           "connect_timeout", "max_bytes", "user_agent", "first_fetch", "opml"]
     static let feedKeys = ["url", "name", "interval", "fetch_articles"]
     static let topicKeys = ["name", "query"]
     static let commonSinkKeys = ["type", "name", "topics"]
@@ -41,9 +41,14 @@ struct ConfigBuilder {
         let store = buildStore(table(named: "store"))
         let poll = buildPoll(table(named: "poll"))
 
+        // The contract's example shows `# opml = …` below the [poll] keys, so uncommenting it there makes it
+        // poll.opml in TOML terms; both places mean the same file.
         var opml: String?
         var opmlPosition: SourcePosition?
-        if let (text, value) = top.string("opml") {
+        let pollSection = table(named: "poll")
+        if top.has("opml"), let pollSection, pollSection.has("opml") {
+            pollSection.error("opml", "opml is already set at line \(top.position(of: "opml").line); give it once")
+        } else if let (text, value) = top.string("opml") ?? pollSection?.string("opml") {
             opml = URLRules.resolvePath(text, relativeTo: directory)
             opmlPosition = value.position
         }

@@ -15,7 +15,8 @@ public enum DurationParser {
 
     public static func parse(_ text: String) -> Result<Int, Failure> {
         func fail(_ reason: String) -> Result<Int, Failure> { .failure(Failure(text: text, reason: reason)) }
-        guard !text.isEmpty else { return fail("it is empty") }
+        guard let first = text.first else { return fail("it is empty") }
+        guard first.isASCII, first.isNumber else { return fail("it must start with a whole number") }
         var total = 0
         var number = ""
         var lastUnitRank = -1
