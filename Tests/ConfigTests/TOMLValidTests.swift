@@ -88,6 +88,8 @@ struct TOMLValidTests {
                 == "{fruit: {apple: {color: \"red\", taste: {sweet: true}, texture: {smooth: true}}}}")
         #expect(parseRendered("[ j . \"ʞ\" . 'l' ]\nx = 1") == "{j: {ʞ: {l: {x: 1}}}}")
         #expect(parseRendered("[a]\n[a.b]\n[c]") == "{a: {b: {}}, c: {}}")
+        // A table only implied by a header may be defined by dotted keys.
+        #expect(parseRendered("[a.b.c]\n[a]\nb.d = 1") == "{a: {b: {c: {}, d: 1}}}")
     }
 
     @Test("arrays of tables, nested, with sub-tables")

@@ -76,7 +76,7 @@ enum TOMLDateTimeParser {
                 guard offsetHours < 24, offsetMinutes < 60 else { throw fail("time-zone offset out of range") }
                 offset = (negative ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
             default:
-                throw fail("unexpected '\(token[cursor])'")
+                throw fail("unexpected \(TOMLScalars.describe(token[cursor]))")
             }
             guard cursor == token.count else { throw fail("unexpected characters after the time-zone offset") }
         }

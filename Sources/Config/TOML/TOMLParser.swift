@@ -375,7 +375,9 @@ struct TOMLParser {
             }
             return scalar
         default:
-            throw error("invalid escape sequence \\\(code) (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", at: backslash)
+            let shown = code.properties.isWhitespace || TOMLScalars.isForbiddenControl(code) || code == "\n"
+                ? "a backslash followed by \(TOMLScalars.describe(code))" : "\\\(code)"
+            throw error("invalid escape sequence \(shown) (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", at: backslash)
         }
     }
 

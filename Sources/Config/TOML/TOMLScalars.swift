@@ -21,8 +21,12 @@ enum TOMLScalars {
         (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F
     }
 
+    /// A scalar for an error message: printable ones quoted, invisible ones (controls, line separators,
+    /// spaces other than the plain one) as U+XXXX so a message never breaks its line.
     static func describe(_ scalar: Unicode.Scalar) -> String {
-        if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.generalCategory == .format {
+        if scalar == " " { return "' '" }
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.properties.isWhitespace
+            || scalar.properties.generalCategory == .format {
             return "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
         }
         return "'\(scalar)'"

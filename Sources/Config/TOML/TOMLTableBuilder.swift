@@ -86,6 +86,11 @@ enum TOMLTableRules {
         for (index, part) in parts.dropLast().enumerated() {
             let soFar = dottedName(Array(parts[...index]))
             if let (keyPosition, existing) = node.child(part.name) {
+                // A table only implied by a deeper header ([a.b.c] implies a.b) is still undefined: dotted keys
+                // may define it, after which no [header] may (as other TOML 1.0 parsers read the spec).
+                if case .table(let next) = existing, next.origin == .implicit {
+                    next.origin = .dotted
+                }
                 guard case .table(let next) = existing, next.origin == .dotted else {
                     if case .table(let next) = existing {
                         throw TOMLSyntaxError(
