@@ -21,7 +21,7 @@ struct TOMLInvalidTests {
         Case(source: "[a]\nb = 1\n[a.b]", line: 3, column: 1, words: "already a integer"),
         Case(source: "a.b = 1\n[a]", line: 2, column: 1, words: "already defined by dotted keys"),
         Case(source: "[fruit]\napple.color = 'red'\n[fruit.apple]", line: 3, column: 1, words: "dotted keys"),
-        Case(source: "[a.b.c]\nz = 9\n[a]\nb.c.t = 1", line: 4, column: 1, words: "defined by a header"),
+        Case(source: "[a.b.c]\nz = 9\n[a]\nb.c.t = 1", line: 4, column: 3, words: "defined by a header"),
         Case(source: "[a.b.c]\n[a]\nb.d = 1\n[a.b]", line: 4, column: 1, words: "already defined by dotted keys"),
         Case(source: "a = {x = 1}\n[a]", line: 2, column: 1, words: "inline table"),
         Case(source: "a = {x = 1}\n[a.b]", line: 2, column: 2, words: "inline table"),
