@@ -69,6 +69,14 @@ enum EntityRepair {
                     continue
                 }
                 // A reference: &#123; &#x1F; &name;
+                if let run = doubleEncodedRun(b, at: i) {
+                    flush(to: i)
+                    appendNumericReference(run.scalar, to: &output!)
+                    copiedUpTo = run.end
+                    changed += 1
+                    i = run.end
+                    continue
+                }
                 var j = i + 1
                 if j < n && b[j] == 0x23 {  // #
                     j += 1
@@ -141,6 +149,27 @@ enum EntityRepair {
             var i = 0
             while i < n {
                 guard b[i] == 0x26 else { i += 1; continue }
+                if i + 1 < n, b[i + 1] == 0x23 {
+                    // Numeric: UTF-8 bytes written as Latin-1 references, and C1 references meaning windows-1252.
+                    if let run = doubleEncodedRun(b, at: i) {
+                        if output == nil { output = []; output!.reserveCapacity(n + 16) }
+                        output!.append(contentsOf: b[copiedUpTo..<i])
+                        appendNumericReference(run.scalar, to: &output!)
+                        copiedUpTo = run.end
+                        i = run.end
+                        continue
+                    }
+                    if let reference = numericReference(b, at: i), reference.value >= 0x80, reference.value < 0xA0 {
+                        if output == nil { output = []; output!.reserveCapacity(n + 16) }
+                        output!.append(contentsOf: b[copiedUpTo..<i])
+                        appendNumericReference(Windows1252.scalar(of: UInt8(reference.value)), to: &output!)
+                        copiedUpTo = reference.end
+                        i = reference.end
+                        continue
+                    }
+                    i += 1
+                    continue
+                }
                 var j = i + 1
                 while j < n, j - i <= 40, isNameByte(b[j]), b[j] != 0x3A { j += 1 }
                 guard j > i + 1, j < n, b[j] == 0x3B else { i += 1; continue }
@@ -156,6 +185,40 @@ enum EntityRepair {
             if output != nil { output!.append(contentsOf: b[copiedUpTo..<n]) }
         }
         return output ?? input
+    }
+
+    /// `&#123;` / `&#x7B;` at i: its value and the index after the `;`.
+    static func numericReference(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, end: Int)? {
+        let n = b.count
+        guard i + 3 < n, b[i] == 0x26, b[i + 1] == 0x23 else { return nil }
+        var j = i + 2
+        var hex = false
+        if b[j] == 0x78 || b[j] == 0x58 { hex = true; j += 1 }
+        let start = j
+        var value: UInt32 = 0
+        while j < n, j - start < 8, let d = digitValue(b[j], hex: hex) {
+            value = value &* (hex ? 16 : 10) &+ d
+            j += 1
+        }
+        guard j > start, j < n, b[j] == 0x3B else { return nil }
+        return (value, j + 1)
+    }
+
+    /// `&#226;&#128;&#166;`: UTF-8 bytes that were read as Latin-1 and written as references ("…" twice encoded).
+    /// Only a complete, valid multi-byte sequence qualifies, so real Latin-1 text (`&#233;t&#233;`) is untouched.
+    static func doubleEncodedRun(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, end: Int)? {
+        guard let lead = numericReference(b, at: i), lead.value >= 0xC2, lead.value <= 0xF4 else { return nil }
+        let needed = lead.value >= 0xF0 ? 3 : (lead.value >= 0xE0 ? 2 : 1)
+        var bytes: [UInt8] = [UInt8(lead.value)]
+        var end = lead.end
+        for _ in 0..<needed {
+            guard let next = numericReference(b, at: end), next.value >= 0x80, next.value <= 0xBF else { return nil }
+            bytes.append(UInt8(next.value))
+            end = next.end
+        }
+        let valid = bytes.withUnsafeBufferPointer { UTF8Scan.sequenceLength($0, 0) == bytes.count }
+        guard valid, let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return nil }
+        return (scalar.value, end)
     }
 
     private static func isPredefined(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

@@ -14,6 +14,8 @@ public enum HTMLText {
         }
         // libxml2's HTML parser knows only the HTML 4 entities: spell the rest (&apos;, HTML5 names) numerically.
         if utf8.contains(0x26) { utf8 = EntityRepair.numericHTML5Entities(utf8) }
+        // An open element from the start keeps libxml2 from inventing <p> elements around loose text.
+        utf8 = Array("<div>".utf8) + utf8 + Array("</div>".utf8)
         let sink = TextSink(keepParagraphs: keepParagraphBreaks)
         utf8.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -139,7 +141,7 @@ private enum HTMLElementKind {
     private static let table: [UInt64: HTMLElementKind] = {
         func key(_ text: String) -> UInt64 { text.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
         var result: [UInt64: HTMLElementKind] = [:]
-        for name in ["script", "style", "head", "title", "noscript", "template", "iframe", "object", "svg:style"] {
+        for name in ["script", "style", "head", "noscript", "template", "iframe", "object", "svg:style"] {
             result[key(name)] = .skipped
         }
         for name in ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",

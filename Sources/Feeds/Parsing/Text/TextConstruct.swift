@@ -73,7 +73,18 @@ struct TextReader {
             return fromHTML(xhtmlMarkup(element))
         }
         if isHTML {
+            // TypePad wraps escaped HTML in an XHTML div: the div's text is the markup.
+            if let div = singleXHTMLDiv(element) { return fromHTML(rawText(div)) }
             return fromHTML(markupOrText(element))
+        }
+        let isTextual = type.hasPrefix("text/") || type.hasSuffix("/xml") || type.hasSuffix("+xml")
+        if !version03 && !isTextual && !element.hasElementChildren {
+            // Atom 1.0: any other media type is base64 (RFC 4287 §4.1.3.3); shown literally once decoded.
+            let encoded = rawText(element).filter { !$0.isWhitespace }
+            if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
+                return TextValue(plain: nonEmpty(WhitespaceCollapser.collapse(String(decoding: data, as: UTF8.self))),
+                                 html: nil)
+            }
         }
         if element.hasElementChildren {
             // Markup inside a text construct that claims to be text (Atom 0.3 mode="xml" default): show its text.
@@ -101,6 +112,38 @@ struct TextReader {
             return XMLMarkup.innerXML(of: div.node)
         }
         return XMLMarkup.innerXML(of: element.node)
+    }
+
+    private func singleXHTMLDiv(_ element: XMLElement) -> XMLElement? {
+        var found: XMLElement? = nil
+        var child = element.node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                if found != nil { return nil }
+                found = XMLElement(node: current)
+            } else if current.pointee.type == XML_TEXT_NODE, let content = current.pointee.content,
+                      String(cString: content).contains(where: { !$0.isWhitespace }) {
+                return nil
+            }
+            child = current.pointee.next
+        }
+        guard let div = found, div.localName == "div", div.namespaceHref == "http://www.w3.org/1999/xhtml",
+              !div.hasElementChildren else { return nil }
+        return div
+    }
+
+    /// Only the element's own text nodes (an RSS `<category>` with a stray `<image>` inside keeps its term).
+    func directText(_ element: XMLElement) -> String {
+        var bytes: [UInt8] = []
+        var child = element.node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
+               let content = current.pointee.content {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(strlen(content))))
+            }
+            child = current.pointee.next
+        }
+        return WhitespaceCollapser.collapse(bytes)
     }
 
     private mutating func markupOrText(_ element: XMLElement) -> String {

@@ -27,7 +27,12 @@ struct FeedTreeReader {
         }
         let root = XMLElement(node: rootNode)
         let rootName = root.localName.lowercased()
-        let rootNamespace = root.namespace(&namespaces)
+        var rootNamespace = root.namespace(&namespaces)
+        if rootNamespace == .other, let ns = rootNode.pointee.ns {
+            // A feed in a namespace we do not know (drafts, "necho"): its own elements are the core ones.
+            rootNamespace = rootName == "feed" ? .atom03 : .rssOther
+            namespaces[UnsafeRawPointer(ns)] = rootNamespace
+        }
         var feed = ParsedFeed(format: .rss)
         var channel: XMLElement? = nil
         var itemParents: [XMLElement] = []
@@ -252,7 +257,8 @@ struct FeedTreeReader {
                 entry.summary = value.plain
                 entry.summaryHTML = value.html
                 sawSummary = true
-            case (.content, "encoded"):
+            case (.content, "encoded"),
+                 (_, "fullitem") where namespace.isRSSCore:
                 guard !sawContent else { continue }
                 let value = text.read(child, rule: .html)
                 entry.content = value.plain
@@ -289,7 +295,8 @@ struct FeedTreeReader {
                     authors.append(author)
                 }
             case (_, "category") where namespace.isRSSCore:
-                if let term = text.read(child, rule: .plain).plain { entry.categories.append(term) }
+                let term = child.hasElementChildren ? text.directText(child) : (text.read(child, rule: .plain).plain ?? "")
+                if !term.isEmpty { entry.categories.append(term) }
             case (_, "category") where namespace.isAtom:
                 if let term = (child.attribute("term") ?? child.attribute("label"))?
                     .trimmingCharacters(in: .whitespacesAndNewlines), !term.isEmpty {
