@@ -43,7 +43,8 @@ enum DocumentDecoder {
         let hinted = charsetHint.map(canonicalName)
         var chosen = hinted ?? declared ?? "utf-8"
         if let hinted, let declared, hinted != declared, hinted == "utf-8" || declared == "utf-8" {
-            if UTF8Scan.scan(input).isValid && UTF8Scan.scan(input).hasNonASCII { chosen = "utf-8" }
+            let scan = UTF8Scan.scan(input)
+            if scan.isValid && scan.hasNonASCII { chosen = "utf-8" }
         }
         // UTF-16/32 declared in ASCII-compatible bytes is a lie the bytes themselves refute.
         if chosen.hasPrefix("utf-16") || chosen.hasPrefix("utf-32") || chosen.hasPrefix("ucs") {
@@ -52,6 +53,15 @@ enum DocumentDecoder {
         }
         if chosen == "utf-8" {
             return fromUTF8(input, label: "utf-8", warnings: warnings)
+        }
+        // Legacy single-byte text practically never forms valid multi-byte UTF-8, so bytes that do were
+        // mislabelled (a very common server and CMS mistake): believe the bytes.
+        if Self.isSingleByte(chosen) {
+            let scan = UTF8Scan.scan(input)
+            if scan.isValid && scan.multiByteSequences >= 2 {
+                warnings.append("declared \(chosen) but the bytes are UTF-8; read as utf-8")
+                return fromUTF8(input, label: "utf-8", warnings: warnings)
+            }
         }
         if chosen == "windows-1252" {
             return finish(Windows1252.decode(input[...]), encoding: chosen, warnings: warnings)
@@ -87,6 +97,11 @@ enum DocumentDecoder {
             return DecodedDocument(utf8: UTF8Scan.repair(utf8), encoding: encoding, warnings: warnings)
         }
         return DecodedDocument(utf8: utf8, encoding: encoding, warnings: warnings)
+    }
+
+    static func isSingleByte(_ encoding: String) -> Bool {
+        encoding.hasPrefix("windows-") || encoding.hasPrefix("iso-8859-") || encoding.hasPrefix("koi8")
+            || encoding.hasPrefix("mac") || encoding.hasPrefix("cp125") || encoding == "tis-620"
     }
 
     static func byteOrderMark(_ b: [UInt8]) -> (String, Int)? {
@@ -153,6 +168,7 @@ struct UTF8Scan {
     var isValid = true
     var hasNonASCII = false
     var needsCleaning = false
+    var multiByteSequences = 0
 
     static func scan(_ bytes: [UInt8]) -> UTF8Scan {
         var result = UTF8Scan()
@@ -173,6 +189,7 @@ struct UTF8Scan {
                     return
                 }
                 if byte == 0xC2 && buffer[i + 1] < 0xA0 { result.needsCleaning = true }
+                result.multiByteSequences += 1
                 i += length
             }
         }

@@ -149,16 +149,16 @@ enum EntityRepair {
             var i = 0
             while i < n {
                 guard b[i] == 0x26 else { i += 1; continue }
+                // UTF-8 bytes written as Latin-1 references, and C1 references meaning windows-1252.
+                if let run = doubleEncodedRun(b, at: i) {
+                    if output == nil { output = []; output!.reserveCapacity(n + 16) }
+                    output!.append(contentsOf: b[copiedUpTo..<i])
+                    appendNumericReference(run.scalar, to: &output!)
+                    copiedUpTo = run.end
+                    i = run.end
+                    continue
+                }
                 if i + 1 < n, b[i + 1] == 0x23 {
-                    // Numeric: UTF-8 bytes written as Latin-1 references, and C1 references meaning windows-1252.
-                    if let run = doubleEncodedRun(b, at: i) {
-                        if output == nil { output = []; output!.reserveCapacity(n + 16) }
-                        output!.append(contentsOf: b[copiedUpTo..<i])
-                        appendNumericReference(run.scalar, to: &output!)
-                        copiedUpTo = run.end
-                        i = run.end
-                        continue
-                    }
                     if let reference = numericReference(b, at: i), reference.value >= 0x80, reference.value < 0xA0 {
                         if output == nil { output = []; output!.reserveCapacity(n + 16) }
                         output!.append(contentsOf: b[copiedUpTo..<i])
@@ -204,15 +204,26 @@ enum EntityRepair {
         return (value, j + 1)
     }
 
+    /// A numeric reference, or a named one (`&acirc;`) that stands for one character below U+0100.
+    static func latin1Reference(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, end: Int)? {
+        if i + 1 < b.count, b[i + 1] == 0x23 { return numericReference(b, at: i) }
+        var j = i + 1
+        while j < b.count, j - i <= 8, (b[j] >= 0x61 && b[j] <= 0x7A) || (b[j] >= 0x41 && b[j] <= 0x5A) { j += 1 }
+        guard j > i + 2, j < b.count, b[j] == 0x3B else { return nil }
+        guard let scalars = HTMLEntityTable.table[String(decoding: b[(i + 1)..<j], as: UTF8.self)],
+              scalars.count == 1, scalars[0] < 0x100 else { return nil }
+        return (scalars[0], j + 1)
+    }
+
     /// `&#226;&#128;&#166;`: UTF-8 bytes that were read as Latin-1 and written as references ("…" twice encoded).
     /// Only a complete, valid multi-byte sequence qualifies, so real Latin-1 text (`&#233;t&#233;`) is untouched.
     static func doubleEncodedRun(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, end: Int)? {
-        guard let lead = numericReference(b, at: i), lead.value >= 0xC2, lead.value <= 0xF4 else { return nil }
+        guard let lead = latin1Reference(b, at: i), lead.value >= 0xC2, lead.value <= 0xF4 else { return nil }
         let needed = lead.value >= 0xF0 ? 3 : (lead.value >= 0xE0 ? 2 : 1)
         var bytes: [UInt8] = [UInt8(lead.value)]
         var end = lead.end
         for _ in 0..<needed {
-            guard let next = numericReference(b, at: end), next.value >= 0x80, next.value <= 0xBF else { return nil }
+            guard let next = latin1Reference(b, at: end), next.value >= 0x80, next.value <= 0xBF else { return nil }
             bytes.append(UInt8(next.value))
             end = next.end
         }
