@@ -79,8 +79,7 @@ public struct CoverageEngine {
         for (i, event) in list.enumerated() {
             let gap = article.published.timeIntervalSince(event.lastSeen)
             if gap > options.eventWindow || article.published.timeIntervalSince(event.firstSeen) < -options.eventWindow { continue }
-            let days = max(0, gap) / 86_400
-            let needed = options.joinThreshold + options.joinThresholdPerDay * days
+            let needed = options.similarityNeeded(afterGap: gap)
             let similarity = Double(event.similarity(to: vector))
             explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, event.id, similarity, needed, event.title))
             if similarity - needed > bestMargin && similarity >= needed {
@@ -98,7 +97,7 @@ public struct CoverageEngine {
             for s in analysis.sentences where s.isFact {
                 guard seenSentences.insert(s.text).inserted else { continue }
                 if Boilerplate.normalizedForComparison(s.text) == analysis.normalizedTitle { continue }
-                let (novel, why) = Novelty.judge(s.units, known: list[joined].known, options: options)
+                let (novel, why) = Novelty.judge(s, known: list[joined].known, options: options)
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
@@ -117,7 +116,10 @@ public struct CoverageEngine {
 
         var event = list[index]
         if event.known.count < options.maximumKnownUnits {
-            for s in analysis.sentences where s.isFact { for u in s.units { event.known.insert(u.key) } }
+            for s in analysis.sentences where s.isFact {
+                for u in s.units { event.known.insert(u.key) }
+                for g in s.grams { event.known.insert(g) }
+            }
         }
         event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
         event.articleCount += 1
@@ -167,20 +169,34 @@ public struct CoverageEngine {
 }
 
 /// The new-fact rule for one sentence against what its event already knows.
+///
+/// New: a name, number, date, month, weekday or code the event has not stated; a quotation whose wording the
+/// event has not carried; or enough new content words, making up enough of the sentence, that it is not a
+/// rewording. Embedded posts restate the article around them, so only a new name, number or date counts there.
 enum Novelty {
-    static func judge(_ units: [FactUnit], known: Set<UInt64>, options: CoverageOptions) -> (Bool, String) {
+    static func judge(_ sentence: AnalyzedSentence, known: Set<UInt64>, options: CoverageOptions) -> (Bool, String) {
         var newStrong: [String] = []
         var newWords: [String] = []
         var total = 0
-        for u in units {
+        for u in sentence.units {
             total += 1
             if known.contains(u.key) { continue }
             if u.kind.isStrong { newStrong.append(u.label) } else { newWords.append(u.label) }
         }
+        var newQuote = false
+        for quote in sentence.quotes {
+            let knownGrams = quote.reduce(0) { $0 + (known.contains($1) ? 1 : 0) }
+            if Double(knownGrams) < options.knownQuoteShare * Double(quote.count) { newQuote = true }
+        }
         let share = total == 0 ? 0 : Double(newWords.count) / Double(total)
-        let novel = !newStrong.isEmpty
-            || (newWords.count >= options.minimumNewWords && share >= options.minimumNewWordShare)
-        let why = "strong \(newStrong) words \(newWords.count)/\(total) \(newWords)"
+        let novel: Bool
+        if sentence.isEmbeddedPost {
+            novel = !newStrong.isEmpty
+        } else {
+            novel = !newStrong.isEmpty || newQuote
+                || (newWords.count >= options.minimumNewWords && share >= options.minimumNewWordShare)
+        }
+        let why = "strong \(newStrong) quote \(newQuote) post \(sentence.isEmbeddedPost) words \(newWords.count)/\(total) \(newWords)"
         return (novel, why)
     }
 }

@@ -92,14 +92,20 @@ public struct Decision: Sendable {
 public struct CoverageOptions: Sendable {
     /// An event takes follow-ups for this long after its latest article; every follow-up extends it.
     public var eventWindow: TimeInterval = 12 * 86_400
-    /// Cosine similarity (of weighted names, numbers and content words) an article needs to join an event.
-    public var joinThreshold: Double = 0.22
-    /// Each day since the event's latest article raises the similarity needed by this much.
+    /// Cosine similarity (of weighted names, numbers and content words) an article needs to join an event whose
+    /// latest article came out just before it. Coverage of one event bunches in time, so the bar rises with the
+    /// gap: by `joinThresholdDayRise` over the first day or so (time constant `joinRiseHours`), then by
+    /// `joinThresholdPerDay` for each further day.
+    public var joinThreshold: Double = 0.10
+    public var joinThresholdDayRise: Double = 0.15
+    public var joinRiseHours: Double = 12
     public var joinThresholdPerDay: Double = 0.01
     /// A sentence without a new name, number, date or code needs at least this many new content words…
     public var minimumNewWords: Int = 2
     /// …making up at least this share of its content words.
     public var minimumNewWordShare: Double = 0.5
+    /// A quotation is new unless at least this share of its word triples were already stated in the event.
+    public var knownQuoteShare: Double = 0.5
     /// Events whose latest article is older than this (in stream time) are dropped by `judge`, so memory and
     /// cost per article stay flat. Nil keeps them until `expire(before:)` is called.
     public var automaticExpiry: TimeInterval? = 12 * 86_400
@@ -109,4 +115,11 @@ public struct CoverageOptions: Sendable {
     public var maximumKnownUnits: Int = 50_000
 
     public init() {}
+
+    /// The similarity an article needs to join an event whose latest article is `gap` seconds older.
+    public func similarityNeeded(afterGap gap: TimeInterval) -> Double {
+        let seconds = max(0, gap)
+        return joinThreshold + joinThresholdDayRise * (1 - exp(-seconds / (joinRiseHours * 3600)))
+            + joinThresholdPerDay * seconds / 86_400
+    }
 }

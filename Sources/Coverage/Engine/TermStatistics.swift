@@ -7,6 +7,7 @@ public struct TermStatistics: Sendable, Codable {
     public private(set) var documents: Double = 0
     private var frequencies: [UInt64: UInt32] = [:]
     public var capacity: Int = 400_000
+    public var priorDocuments: Double = 50
 
     public init() {}
 
@@ -29,6 +30,8 @@ public struct TermStatistics: Sendable, Codable {
     @inline(__always)
     func idf(_ key: UInt64) -> Float {
         let df = Double(frequencies[key] ?? 0)
-        return Float(max(0.1, log((documents + 1) / (df + 0.5))))
+        // The prior of `priorDocuments` unseen documents keeps early-stream weights sane: with three articles
+        // seen, a name in all three is still far more telling than a word in none.
+        return Float(max(0.1, log((documents + priorDocuments) / (df + 1))))
     }
 }

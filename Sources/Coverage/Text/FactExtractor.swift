@@ -6,6 +6,12 @@ public struct AnalyzedSentence: Sendable {
     public let isFact: Bool
     /// Distinct units, attribution ("the ministry said in a release") excluded.
     public let units: [FactUnit]
+    /// Hashes of consecutive unit triples: what the sentence says in order, for recognising restated quotes.
+    let grams: [UInt64]
+    /// The triples of each quotation in the sentence with at least two of them.
+    let quotes: [[UInt64]]
+    /// Text of an embedded social-media post, which mostly restates what the article reports around it.
+    public let isEmbeddedPost: Bool
     public let line: Int
 }
 
@@ -14,6 +20,12 @@ public struct AnalyzedArticle: Sendable {
     /// Units of the headline: they help group articles into events but are never reported as facts.
     public let titleUnits: [FactUnit]
     public let normalizedTitle: String
+}
+
+struct SentenceUnits {
+    var units: [FactUnit] = []
+    var grams: [UInt64] = []
+    var quotes: [[UInt64]] = []
 }
 
 /// Turns an article into sentences and fact units: names, numbers, dates, codes and content words.
@@ -31,14 +43,16 @@ public enum FactExtractor {
             for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.lowered) }
             prepared.append((body, sentence.line, tokens, isFact))
         }
+        let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
         var sentences: [AnalyzedSentence] = []
         sentences.reserveCapacity(prepared.count)
-        for p in prepared {
-            let units = p.isFact ? Self.units(p.tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true) : []
-            sentences.append(AnalyzedSentence(text: p.text, isFact: p.isFact && !units.isEmpty, units: units, line: p.line))
+        for (i, p) in prepared.enumerated() {
+            let found = p.isFact ? Self.units(p.tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true) : SentenceUnits()
+            sentences.append(AnalyzedSentence(text: p.text, isFact: p.isFact && !found.units.isEmpty, units: found.units,
+                                              grams: found.grams, quotes: found.quotes, isEmbeddedPost: posts[i], line: p.line))
         }
         let titleTokens = RawToken.scan(title)
-        let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true)
+        let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true).units
         return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, normalizedTitle: Boilerplate.normalizedForComparison(title))
     }
 
@@ -47,25 +61,53 @@ public enum FactExtractor {
         let tokens = RawToken.scan(sentence)
         var caps = Set<String>()
         for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.lowered) }
-        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true)
+        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true).units
+    }
+
+    /// Embedded posts: the text before a signature line ("— Name (@handle) July 1, 2025"), a truncated
+    /// continuation right after it ("…"), and any sentence addressing @handles.
+    static func embeddedPosts(_ sentences: [(text: String, line: Int)]) -> [Bool] {
+        var marks = [Bool](repeating: false, count: sentences.count)
+        for (i, s) in sentences.enumerated() {
+            if s.text.contains(where: { $0 == "@" }) {
+                let scalars = Array(s.text.unicodeScalars)
+                for k in 0..<(scalars.count - 1) where scalars[k] == "@" && ScalarClass.isWord(scalars[k + 1]) { marks[i] = true; break }
+            }
+            guard let first = s.text.unicodeScalars.first, first == "—" || first == "–" || first == "-",
+                  s.text.contains("(@") else { continue }
+            let previousLine = i > 0 && sentences[i - 1].line == s.line ? s.line : s.line - 1
+            var k = i - 1
+            while k >= 0 && sentences[k].line == previousLine { marks[k] = true; k -= 1 }
+            if i + 1 < sentences.count, sentences[i + 1].text.hasSuffix("…") || sentences[i + 1].text.hasSuffix("...") {
+                marks[i + 1] = true
+            }
+        }
+        return marks
     }
 
     static let reportingVerbs: Set<String> = [
         "said", "says", "say", "added", "adds", "stated", "states", "noted", "notes", "told", "reported", "reports",
         "wrote", "writes", "posted", "tweeted", "according", "quoted", "cited", "explained", "observed", "remarked",
-        "announced", "confirmed", "claimed", "insisted", "argued", "warned", "informed", "showed", "shows",
+        "announced", "confirmed", "claimed", "insisted", "argued", "warned", "informed", "disclosed", "showed", "shows",
     ]
 
+    /// Tokens that only say who said something: a short clause built around a reporting verb ("…, the ministry
+    /// said in a release."), and "according to X" / "as per X" up to the next clause break.
     static func attributionMask(_ tokens: [RawToken]) -> [Bool] {
         var mask = [Bool](repeating: false, count: tokens.count)
         guard tokens.count >= 4 else { return mask }
-        // "…, the ministry said in a release." — a short closing clause built around a reporting verb.
-        var start = tokens.count - 1
-        while start > 0 && !tokens[start].clauseBreakBefore { start -= 1 }
-        if start > 0 && tokens.count - start <= 12 && tokens[start...].contains(where: { reportingVerbs.contains($0.lowered) }) {
-            for i in start..<tokens.count { mask[i] = true }
+        var clauseStart = 0
+        for i in 1...tokens.count {
+            guard i == tokens.count || tokens[i].clauseBreakBefore else { continue }
+            let clause = clauseStart..<i
+            // Only a clause that does not open the sentence: an opening clause is usually the fact itself.
+            if clauseStart > 0, clause.count <= 9,
+               tokens[clause].contains(where: { reportingVerbs.contains($0.lowered) }),
+               !tokens[clause].contains(where: { $0.inQuote }) {
+                for k in clause { mask[k] = true }
+            }
+            clauseStart = i
         }
-        // "according to X", "as per a DD News report": up to the next clause break.
         var i = 0
         while i + 1 < tokens.count {
             let a = tokens[i].lowered, b = tokens[i + 1].lowered
@@ -80,13 +122,24 @@ public enum FactExtractor {
         return mask
     }
 
-    static func units(_ tokens: [RawToken], capitalizedMidSentence: Set<String>, dropAttribution: Bool, headline: Bool = false) -> [FactUnit] {
+    /// "American", "Indian", "Chinese", "British": adjectives of nationality name no new party.
+    static func isDemonym(_ w: String) -> Bool {
+        w.count > 4 && (w.hasSuffix("ian") || w.hasSuffix("ean") || w.hasSuffix("ese") || w.hasSuffix("ican") || w.hasSuffix("ish"))
+    }
+
+    static func units(_ tokens: [RawToken], capitalizedMidSentence: Set<String>, dropAttribution: Bool, headline: Bool = false) -> SentenceUnits {
         let mask = dropAttribution ? attributionMask(tokens) : [Bool](repeating: false, count: tokens.count)
-        var out: [FactUnit] = []
-        out.reserveCapacity(tokens.count)
+        var result = SentenceUnits()
+        result.units.reserveCapacity(tokens.count)
         var seen = Set<UInt64>()
-        func add(_ unit: FactUnit) { if seen.insert(unit.key).inserted { out.append(unit) } }
+        var sequence: [(key: UInt64, quoted: Bool)] = []
+        sequence.reserveCapacity(tokens.count)
+        func add(_ unit: FactUnit, _ token: RawToken) {
+            sequence.append((unit.key, token.inQuote))
+            if seen.insert(unit.key).inserted { result.units.append(unit) }
+        }
         var consumed = [Bool](repeating: false, count: tokens.count)
+        var lastMonth: (month: String, index: Int)?
         func monthAt(_ i: Int) -> String? {
             guard i >= 0, i < tokens.count, !consumed[i], tokens[i].kind == .alpha, tokens[i].startsUpper else { return nil }
             return Lexicon.months[tokens[i].lowered]
@@ -97,54 +150,94 @@ public enum FactExtractor {
                 if let day = Int(t.value), day >= 1, day <= 31, t.value.count <= 2 {
                     if let m = monthAt(i - 1), !mask[i - 1] {
                         consumed[i - 1] = true
-                        add(FactUnit(kind: .date, value: "\(m)-\(day)"))
+                        lastMonth = (m, i)
+                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
                         continue
                     }
                     if let m = monthAt(i + 1) {
                         consumed[i + 1] = true
-                        add(FactUnit(kind: .date, value: "\(m)-\(day)"))
+                        lastMonth = (m, i)
+                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
+                        continue
+                    }
+                    // The end of a range: "September 1 to 14", "May 5-6".
+                    if let last = lastMonth, i - last.index <= 2 {
+                        lastMonth = (last.month, i)
+                        add(FactUnit(kind: .date, value: "\(last.month)-\(day)"), t)
                         continue
                     }
                 }
-                add(FactUnit(kind: .number, value: t.value))
+                add(FactUnit(kind: .number, value: t.value), t)
                 if let multiplier = t.multiplier, let value = Lexicon.numberWords[multiplier] {
-                    add(FactUnit(kind: .numberWord, value: value))
+                    add(FactUnit(kind: .numberWord, value: value), t)
                 }
             case .code:
-                add(FactUnit(kind: .code, value: t.value))
+                add(FactUnit(kind: .code, value: t.value), t)
             case .alpha:
                 let w = t.lowered
                 if w.count < 2 || Lexicon.stopwords.contains(w) { continue }
                 if t.startsUpper, let m = Lexicon.months[w] {
                     // "May" opening a sentence is more likely the month than the verb; either way a date word.
-                    add(FactUnit(kind: .month, value: m))
+                    add(FactUnit(kind: .month, value: m), t)
                     continue
                 }
                 if let value = Lexicon.numberWords[w] {
-                    add(FactUnit(kind: .numberWord, value: value))
+                    add(FactUnit(kind: .numberWord, value: value), t)
                     continue
                 }
                 if Lexicon.weekdays.contains(w) {
-                    add(FactUnit(kind: .word, value: w))
+                    add(FactUnit(kind: .weekday, value: String(w.prefix(3))), t)
                     continue
                 }
                 let isTitleWord = Lexicon.titleWords.contains(w)
-                let nameLike: Bool
+                var nameLike: Bool
                 if t.allUpper {
                     nameLike = !isTitleWord
                 } else if t.startsUpper && !isTitleWord {
-                    nameLike = headline || t.initial ? capitalizedMidSentence.contains(w) : true
+                    if headline || t.initial {
+                        // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
+                        // or a name follows at once ("Lisa Cook will…").
+                        let next = i + 1 < tokens.count ? tokens[i + 1] : nil
+                        nameLike = capitalizedMidSentence.contains(w)
+                            || (!headline && next.map { $0.kind == .alpha && $0.startsUpper && !$0.clauseBreakBefore && !Lexicon.titleWords.contains($0.lowered) && !Lexicon.stopwords.contains($0.lowered) } ?? false)
+                    } else {
+                        nameLike = true
+                    }
+                    if nameLike && isDemonym(w) { nameLike = false }
                 } else {
                     nameLike = false
                 }
                 if nameLike {
-                    add(FactUnit(kind: .name, value: w))
+                    add(FactUnit(kind: .name, value: w), t)
                 } else {
-                    add(FactUnit(kind: .word, value: WordForms.key(w)))
+                    add(FactUnit(kind: .word, value: WordForms.key(w)), t)
                 }
             }
         }
-        return out
+        if sequence.count >= 3 {
+            result.grams.reserveCapacity(sequence.count - 2)
+            var quote: [UInt64] = []
+            for k in 0..<(sequence.count - 2) {
+                let g = trigram(sequence[k].key, sequence[k + 1].key, sequence[k + 2].key)
+                result.grams.append(g)
+                if sequence[k].quoted && sequence[k + 1].quoted && sequence[k + 2].quoted {
+                    quote.append(g)
+                } else if !quote.isEmpty {
+                    if quote.count >= 2 { result.quotes.append(quote) }
+                    quote = []
+                }
+            }
+            if quote.count >= 2 { result.quotes.append(quote) }
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func trigram(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+        var h = a &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ (b &+ 0x632B_E59B_D9B4_E019)) &* 0xBF58_476D_1CE4_E5B9
+        h = (h ^ (c &+ 0x8CB9_2BA7_2F3D_8DD7)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 31)
     }
 }
 
@@ -164,6 +257,8 @@ struct RawToken {
     var clauseBreakBefore = false
     /// Part of an @handle or #hashtag.
     var afterSigil = false
+    /// Inside a quotation ("…" or “…”).
+    var inQuote = false
 
     static func scan(_ text: String) -> [RawToken] {
         let s = Array(text.unicodeScalars)
@@ -173,6 +268,7 @@ struct RawToken {
         var i = 0
         var breakPending = false
         var initialPending = true
+        var quoted = false
         var word = String.UnicodeScalarView()
         while i < n {
             let c = s[i]
@@ -187,10 +283,14 @@ struct RawToken {
                 case ",", ";", ":", "(", ")", "[", "]", "—", "–":
                     breakPending = true
                     if c == ":" { initialPending = true }
-                case "\"", "“", "”", "‘", "’", "'", "«", "»":
+                case "\"", "“", "”", "«", "»":
+                    breakPending = true
+                    if c == "“" || c == "«" { quoted = true } else if c == "”" || c == "»" { quoted = false } else { quoted.toggle() }
+                    if quoted && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
+                case "‘", "’", "'":
                     if c != "'" && c != "’" || (i + 1 < n && !ScalarClass.isWord(s[i + 1])) || i == 0 || !ScalarClass.isWord(s[i - 1]) {
                         breakPending = true
-                        if c == "\"" || c == "“" || c == "‘" || c == "«" { if i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true } }
+                        if c == "‘" && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
                     }
                 case "-":
                     if i + 1 < n && s[i + 1] == "-" { breakPending = true }
@@ -260,6 +360,7 @@ struct RawToken {
                 }
             }
             token.afterSigil = sigil
+            token.inQuote = quoted
             token.clauseBreakBefore = breakPending
             token.initial = initialPending
             breakPending = false

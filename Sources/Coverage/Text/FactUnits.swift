@@ -7,11 +7,12 @@ public enum FactUnitKind: UInt8, Sendable, Codable {
     case month = 5       // a month alone: "since December"
     case name = 6        // a capitalised name token or acronym: Hegseth, Jodhpur, GE
     case code = 7        // letters and digits mixed: H20, MI308, AH-64E's 64E
+    case weekday = 8     // "on Friday": a new day in a story is a new development
 
     /// A new unit of a strong kind is a new fact on its own; new ordinary words count only in numbers.
     var isStrong: Bool {
         switch self {
-        case .number, .date, .month, .name, .code: return true
+        case .number, .date, .month, .name, .code, .weekday: return true
         case .word, .numberWord: return false
         }
     }
@@ -24,6 +25,7 @@ public enum FactUnitKind: UInt8, Sendable, Codable {
         case .month: return 0.8
         case .word: return 1.0
         case .numberWord: return 0.5
+        case .weekday: return 0.3
         }
     }
 }
@@ -43,6 +45,7 @@ public struct FactUnit: Sendable, Hashable {
         case .month: tag = "month"
         case .name: tag = "name"
         case .code: tag = "code"
+        case .weekday: tag = "weekday"
         }
         // Number words and digits share one key space so "three" equals "3".
         let space = (kind == .numberWord) ? "number" : tag
