@@ -185,18 +185,34 @@ enum Novelty {
         }
         var newQuote = false
         for quote in sentence.quotes {
-            let knownGrams = quote.reduce(0) { $0 + (known.contains($1) ? 1 : 0) }
-            if Double(knownGrams) < options.knownQuoteShare * Double(quote.count) { newQuote = true }
+            // Quoted words in a new order, and some of them new: a quote cut or spliced differently from one
+            // already carried ("unwavering support ... in its fight") is not new.
+            let knownGrams = quote.grams.reduce(0) { $0 + (known.contains($1) ? 1 : 0) }
+            let newKeys = Set(quote.keys.filter { !known.contains($0) }).count
+            if Double(knownGrams) < options.knownQuoteShare * Double(quote.grams.count) && newKeys >= options.minimumNewWords {
+                newQuote = true
+            }
         }
         let share = total == 0 ? 0 : Double(newWords.count) / Double(total)
+        // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".
+        var newClause = false
+        if newWords.count >= options.minimumNewWordsInClause {
+            for clause in sentence.clauses where clause.count >= options.minimumNewWordsInClause + 1 {
+                let fresh = clause.reduce(0) { $0 + (known.contains($1) ? 0 : 1) }
+                if fresh >= options.minimumNewWordsInClause && Double(fresh) >= options.minimumNewWordShare * Double(clause.count) {
+                    newClause = true
+                    break
+                }
+            }
+        }
         let novel: Bool
         if sentence.isEmbeddedPost {
             novel = !newStrong.isEmpty
         } else {
-            novel = !newStrong.isEmpty || newQuote
+            novel = !newStrong.isEmpty || newQuote || newClause
                 || (newWords.count >= options.minimumNewWords && share >= options.minimumNewWordShare)
         }
-        let why = "strong \(newStrong) quote \(newQuote) post \(sentence.isEmbeddedPost) words \(newWords.count)/\(total) \(newWords)"
+        let why = "strong \(newStrong) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) words \(newWords.count)/\(total) \(newWords)"
         return (novel, why)
     }
 }

@@ -104,6 +104,9 @@ public struct CoverageOptions: Sendable {
     public var minimumNewWords: Int = 2
     /// …making up at least this share of its content words.
     public var minimumNewWordShare: Double = 0.5
+    /// A clause (between commas, dashes or brackets) with at least this many new content words, making up
+    /// `minimumNewWordShare` of it, carries a new fact even inside a long sentence that is otherwise known.
+    public var minimumNewWordsInClause: Int = 3
     /// A quotation is new unless at least this share of its word triples were already stated in the event.
     public var knownQuoteShare: Double = 0.5
     /// Events whose latest article is older than this (in stream time) are dropped by `judge`, so memory and

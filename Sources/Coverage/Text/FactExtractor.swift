@@ -8,8 +8,10 @@ public struct AnalyzedSentence: Sendable {
     public let units: [FactUnit]
     /// Hashes of consecutive unit triples: what the sentence says in order, for recognising restated quotes.
     let grams: [UInt64]
-    /// The triples of each quotation in the sentence with at least two of them.
-    let quotes: [[UInt64]]
+    /// Each quotation in the sentence with at least two word triples: its triples and its unit keys.
+    let quotes: [Quotation]
+    /// Unit keys of each clause (split at commas, dashes, brackets, quotes), for facts tucked into long sentences.
+    let clauses: [[UInt64]]
     /// Text of an embedded social-media post, which mostly restates what the article reports around it.
     public let isEmbeddedPost: Bool
     public let line: Int
@@ -25,7 +27,13 @@ public struct AnalyzedArticle: Sendable {
 struct SentenceUnits {
     var units: [FactUnit] = []
     var grams: [UInt64] = []
-    var quotes: [[UInt64]] = []
+    var quotes: [Quotation] = []
+    var clauses: [[UInt64]] = []
+}
+
+struct Quotation: Sendable {
+    var grams: [UInt64] = []
+    var keys: [UInt64] = []
 }
 
 /// Turns an article into sentences and fact units: names, numbers, dates, codes and content words.
@@ -49,7 +57,7 @@ public enum FactExtractor {
         for (i, p) in prepared.enumerated() {
             let found = p.isFact ? Self.units(p.tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true) : SentenceUnits()
             sentences.append(AnalyzedSentence(text: p.text, isFact: p.isFact && !found.units.isEmpty, units: found.units,
-                                              grams: found.grams, quotes: found.quotes, isEmbeddedPost: posts[i], line: p.line))
+                                              grams: found.grams, quotes: found.quotes, clauses: found.clauses, isEmbeddedPost: posts[i], line: p.line))
         }
         let titleTokens = RawToken.scan(title)
         let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true).units
@@ -134,8 +142,10 @@ public enum FactExtractor {
         var seen = Set<UInt64>()
         var sequence: [(key: UInt64, quoted: Bool)] = []
         sequence.reserveCapacity(tokens.count)
+        var clause: [UInt64] = []
         func add(_ unit: FactUnit, _ token: RawToken) {
             sequence.append((unit.key, token.inQuote))
+            if !clause.contains(unit.key) { clause.append(unit.key) }
             if seen.insert(unit.key).inserted { result.units.append(unit) }
         }
         var consumed = [Bool](repeating: false, count: tokens.count)
@@ -145,6 +155,10 @@ public enum FactExtractor {
             return Lexicon.months[tokens[i].lowered]
         }
         for (i, t) in tokens.enumerated() where !mask[i] && !consumed[i] && !t.afterSigil {
+            if t.clauseBreakBefore && !clause.isEmpty {
+                result.clauses.append(clause)
+                clause.removeAll(keepingCapacity: true)
+            }
             switch t.kind {
             case .number:
                 if let day = Int(t.value), day >= 1, day <= 31, t.value.count <= 2 {
@@ -214,20 +228,23 @@ public enum FactExtractor {
                 }
             }
         }
+        if !clause.isEmpty { result.clauses.append(clause) }
         if sequence.count >= 3 {
             result.grams.reserveCapacity(sequence.count - 2)
-            var quote: [UInt64] = []
+            var quote = Quotation()
             for k in 0..<(sequence.count - 2) {
                 let g = trigram(sequence[k].key, sequence[k + 1].key, sequence[k + 2].key)
                 result.grams.append(g)
                 if sequence[k].quoted && sequence[k + 1].quoted && sequence[k + 2].quoted {
-                    quote.append(g)
-                } else if !quote.isEmpty {
-                    if quote.count >= 2 { result.quotes.append(quote) }
-                    quote = []
+                    if quote.grams.isEmpty { quote.keys.append(sequence[k].key); quote.keys.append(sequence[k + 1].key) }
+                    quote.grams.append(g)
+                    quote.keys.append(sequence[k + 2].key)
+                } else if !quote.grams.isEmpty {
+                    if quote.grams.count >= 2 { result.quotes.append(quote) }
+                    quote = Quotation()
                 }
             }
-            if quote.count >= 2 { result.quotes.append(quote) }
+            if quote.grams.count >= 2 { result.quotes.append(quote) }
         }
         return result
     }
