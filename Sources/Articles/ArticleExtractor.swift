@@ -137,6 +137,8 @@ public enum ArticleExtractor {
 /// cleaning), and finally keep the longest attempt.
 enum ReadabilityRunner {
     static let characterThreshold = 500
+    /// `TIDINGS_ARTICLES_DEBUG=1` traces each attempt on stderr (for tuning, never in production logs).
+    static let debugEnabled = ProcessInfo.processInfo.environment["TIDINGS_ARTICLES_DEBUG"] == "1"
 
     static func run(prepared: Document, state: inout GrabState, budget: TimeBudget) throws(ExtractionError) -> String {
         var flags = ReadabilityFlags.all
@@ -147,7 +149,10 @@ enum ReadabilityRunner {
             try budget.check()
             let grabber = ContentGrabber(document: document, flags: flags, budget: budget)
             guard let content = try grabber.grab(state: &state) else { return "" }
-            let length = JSText.trim(content.textContent).utf16.count
+            let length = JSText.normalizedLength(of: content)
+            if debugEnabled {
+                FileHandle.standardError.write(Data("attempt flags=\(flags.rawValue) length=\(length) top=\(content.children.map { "\($0.tag).\($0.className)#\($0.id) score=\($0.contentScore ?? -1)" })\n".utf8))
+            }
             if length >= characterThreshold {
                 return TextRenderer.render(content)
             }

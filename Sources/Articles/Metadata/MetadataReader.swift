@@ -165,8 +165,12 @@ enum MetadataReader {
         return JSText.trim(pieces.joined(separator: " "))
     }
 
-    private static let separators: Set<Character> = ["|", "-", "\\", "/", ">", "»"]
+    private static let separators: Set<Character> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
     private static let hierarchicalSeparators: Set<Character> = ["\\", "/", ">", "»"]
+
+    private static func isSpace(_ character: Character) -> Bool {
+        character.unicodeScalars.count == 1 && JSText.isWhitespace(character.unicodeScalars.first!)
+    }
 
     /// Readability's `_getArticleTitle`: `<title>` minus the site name around " | ", " - ", " » " or ": ".
     static func articleTitle(_ document: Document) -> String {
@@ -178,7 +182,7 @@ enum MetadataReader {
         var separatorPositions: [Int] = []
         var index = 0
         while index + 2 < characters.count {
-            if characters[index] == " " && separators.contains(characters[index + 1]) && characters[index + 2] == " " {
+            if isSpace(characters[index]) && separators.contains(characters[index + 1]) && isSpace(characters[index + 2]) {
                 separatorPositions.append(index)
                 index += 3
             } else {

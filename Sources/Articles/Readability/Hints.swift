@@ -41,7 +41,7 @@ enum Hints {
         "popup", "yom-remote",
     ])
     /// Words that rescue an otherwise unlikely container ("main-header" may still hold the story).
-    static let maybeCandidate = SubstringSet(["and", "article", "body", "column", "content", "main", "shadow"])
+    static let maybeCandidate = SubstringSet(["and", "article", "body", "column", "content", "main", "mathjax", "shadow"])
     static let positive = SubstringSet([
         "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post", "text",
         "blog", "story",
