@@ -142,7 +142,8 @@ enum ReadabilityRunner {
 
     static func run(prepared: Document, state: inout GrabState, budget: TimeBudget) throws(ExtractionError) -> String {
         var flags = ReadabilityFlags.all
-        var attempts: [(text: String, length: Int)] = []
+        // Each attempt's container lives in its own document, kept alive until the best one is rendered.
+        var attempts: [(document: Document, content: Node, length: Int)] = []
         let pristine = prepared.deepCopy()
         var document = prepared
         while true {
@@ -156,7 +157,7 @@ enum ReadabilityRunner {
             if length >= characterThreshold {
                 return TextRenderer.render(content)
             }
-            attempts.append((TextRenderer.render(content), length))
+            attempts.append((document, content, length))
             if flags.contains(.stripUnlikelys) {
                 flags.remove(.stripUnlikelys)
             } else if flags.contains(.weightClasses) {
@@ -165,7 +166,7 @@ enum ReadabilityRunner {
                 flags.remove(.cleanConditionally)
             } else {
                 let best = attempts.max { $0.length < $1.length }!
-                return best.length == 0 ? "" : best.text
+                return best.length == 0 ? "" : withExtendedLifetime(best.document) { TextRenderer.render(best.content) }
             }
             document = pristine.deepCopy()
         }

@@ -30,6 +30,19 @@ final class Node {
     /// Set by the data-table pass: tables that hold data rather than layout are never cleaned away.
     var isDataTable = false
 
+    /// Whitespace shape of a text node, computed once: lengths are asked for over and over while scoring.
+    struct TextStats {
+        /// UTF-16 units of non-whitespace characters.
+        var visibleUnits = 0
+        /// Whitespace runs between the first and last visible character.
+        var innerRuns = 0
+        var leadingWhitespace = false
+        var trailingWhitespace = false
+        var isEmpty = true
+    }
+
+    lazy var textStats: TextStats = JSText.stats(of: text)
+
     init(kind: Kind, tag: String, text: String = "", attributes: [Attribute] = []) {
         self.kind = kind
         self.tag = tag
@@ -300,5 +313,8 @@ extension Node {
     }
 
     /// Lower-cased "class id", the string Readability matches its vocabularies against.
-    var matchBytes: [UInt8] { SubstringSet.lowercasedBytes(className + " " + id) }
+    var matchBytes: [UInt8] {
+        if attributes.isEmpty { return [32] }
+        return SubstringSet.lowercasedBytes(className + " " + id)
+    }
 }

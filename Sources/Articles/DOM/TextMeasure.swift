@@ -44,14 +44,75 @@ enum JSText {
     }
 
     /// `_getInnerText(node).length` without building the string: UTF-16 units, trimmed, runs collapsed.
+    /// Every JavaScript whitespace character is one UTF-16 unit, so a run counts 1 whether kept or collapsed.
     static func normalizedLength(of node: Node) -> Int {
-        var counter = LengthCounter()
+        var combiner = StatsCombiner()
         if node.isText {
-            counter.feed(node.text)
+            combiner.add(node.textStats)
         } else {
-            node.forEachDescendant { if $0.isText { counter.feed($0.text) } }
+            var current = node.firstChild
+            while let child = current {
+                if child.isText { combiner.add(child.textStats) }
+                current = child.firstChild ?? child.nextNodeSkippingChildren(within: node)
+            }
         }
-        return counter.length
+        return combiner.length
+    }
+
+    struct StatsCombiner {
+        private(set) var length = 0
+        private var started = false
+        private var pendingWhitespace = false
+
+        @inline(__always)
+        mutating func add(_ stats: Node.TextStats) {
+            if stats.isEmpty { return }
+            if stats.visibleUnits == 0 {
+                if started { pendingWhitespace = true }
+                return
+            }
+            if started && (pendingWhitespace || stats.leadingWhitespace) { length += 1 }
+            length += stats.visibleUnits + stats.innerRuns
+            started = true
+            pendingWhitespace = stats.trailingWhitespace
+        }
+    }
+
+    static func stats(of text: String) -> Node.TextStats {
+        var stats = Node.TextStats()
+        var text = text
+        text.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return }
+            stats.isEmpty = false
+            var index = 0
+            var sawVisible = false
+            var inRun = false
+            while index < bytes.count {
+                let width = whitespaceWidth(bytes, index)
+                if width > 0 {
+                    if !sawVisible { stats.leadingWhitespace = true }
+                    inRun = true
+                    index += width
+                    continue
+                }
+                if inRun && sawVisible { stats.innerRuns += 1 }
+                inRun = false
+                sawVisible = true
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    stats.visibleUnits += 1
+                    index += 1
+                } else if lead >= 0xF0 {
+                    stats.visibleUnits += 2
+                    index += 4
+                } else {
+                    stats.visibleUnits += 1
+                    index += lead >= 0xE0 ? 3 : 2
+                }
+            }
+            stats.trailingWhitespace = inRun && sawVisible
+        }
+        return stats
     }
 
     static func normalizedLength(_ text: String) -> Int {
@@ -60,29 +121,86 @@ enum JSText {
         return counter.length
     }
 
+    /// Byte length of the JavaScript whitespace character starting at `index`, or 0 (UTF-8 input).
+    @inline(__always)
+    static func whitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
+        let lead = bytes[index]
+        if lead < 0x80 { return (lead >= 9 && lead <= 13) || lead == 32 ? 1 : 0 }
+        let count = bytes.count
+        switch lead {
+        case 0xC2:
+            return index + 1 < count && bytes[index + 1] == 0xA0 ? 2 : 0
+        case 0xE1:
+            return index + 2 < count && bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80 ? 3 : 0
+        case 0xE2:
+            guard index + 2 < count else { return 0 }
+            let second = bytes[index + 1], third = bytes[index + 2]
+            if second == 0x80 && ((0x80...0x8A).contains(third) || third == 0xA8 || third == 0xA9 || third == 0xAF) { return 3 }
+            return second == 0x81 && third == 0x9F ? 3 : 0
+        case 0xE3:
+            return index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80 ? 3 : 0
+        case 0xEF:
+            return index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF ? 3 : 0
+        default:
+            return 0
+        }
+    }
+
+    /// Streams text pieces and counts what `_getInnerText(...).length` would be, in UTF-16 units.
     struct LengthCounter {
         private(set) var length = 0
         private var started = false
         private var pendingRun = 0
-        private var pendingUnits = 0
 
         mutating func feed(_ text: String) {
-            for scalar in text.unicodeScalars {
-                if JSText.isWhitespace(scalar) {
-                    if started {
-                        pendingRun += 1
-                        pendingUnits = scalar.utf16.count
-                    }
+            var text = text
+            text.withUTF8 { feed($0) }
+        }
+
+        mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let lead = bytes[index]
+                let width = JSText.whitespaceWidth(bytes, index)
+                if width > 0 {
+                    if started { pendingRun += 1 }
+                    index += width
                     continue
                 }
                 if pendingRun > 0 {
-                    length += pendingRun == 1 ? pendingUnits : 1
+                    // One whitespace character stays as it is; a run of two or more becomes one space.
+                    length += 1
                     pendingRun = 0
                 }
                 started = true
-                length += scalar.value > 0xFFFF ? 2 : 1
+                if lead < 0x80 {
+                    length += 1
+                    index += 1
+                } else if lead >= 0xF0 {
+                    length += 2
+                    index += 4
+                } else {
+                    length += 1
+                    index += lead >= 0xE0 ? 3 : 2
+                }
             }
         }
+    }
+
+    /// Commas in the subtree's text (normalisation never adds or removes one).
+    static func commaCount(of node: Node) -> Int {
+        if node.isText { return commaCount(node.text) }
+        var count = 0
+        node.forEachDescendant { if $0.isText { count += commaCount($0.text) } }
+        return count
+    }
+
+    /// ASCII commas only (`_getCharCount(e, ",")`).
+    static func asciiCommaCount(of node: Node) -> Int {
+        var count = 0
+        node.forEachDescendant { if $0.isText { count += $0.text.utf8.reduce(0) { $1 == 44 ? $0 + 1 : $0 } } }
+        return count
     }
 
     /// Commas of the scripts Readability recognises (Latin, Arabic, CJK full-width, ...).

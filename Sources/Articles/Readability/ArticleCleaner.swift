@@ -91,60 +91,95 @@ struct ArticleCleaner {
         }
     }
 
-    private func shouldRemove(_ node: Node, tag: String) -> Bool {
-        let nodeTextLength = JSText.normalizedLength(of: node)
-        var isList = tag == "ul" || tag == "ol"
-        if !isList {
-            var listLength = 0
-            for list in node.descendants(tags: ["ul", "ol"]) { listLength += JSText.normalizedLength(of: list) }
-            // JavaScript division: 0/0 is NaN (not > 0.9), n/0 is Infinity.
-            isList = nodeTextLength == 0 ? listLength > 0 : Double(listLength) / Double(nodeTextLength) > 0.9
+    /// Element counts of a subtree, gathered in one walk.
+    private struct Census {
+        var paragraphs = 0, images = 0, listItems = 0, inputs = 0, embeds = 0
+        var hasVideoEmbed = false, hasDataTable = false, hasLists = false, hasHeadings = false
+    }
+
+    private func census(_ node: Node) -> Census {
+        var result = Census()
+        node.forEachDescendant { element in
+            guard element.isElement else { return }
+            switch element.tag {
+            case "p": result.paragraphs += 1
+            case "img": result.images += 1
+            case "li": result.listItems += 1
+            case "input": result.inputs += 1
+            case "object", "embed", "iframe":
+                if isVideoEmbed(element) { result.hasVideoEmbed = true }
+                result.embeds += 1
+            case "table": if element.isDataTable { result.hasDataTable = true }
+            case "ul", "ol": result.hasLists = true
+            case "h1", "h2", "h3", "h4", "h5", "h6": result.hasHeadings = true
+            default: break
+            }
         }
+        return result
+    }
+
+    private func shouldRemove(_ node: Node, tag: String) -> Bool {
         if tag == "table" && node.isDataTable { return false }
         if Traversal.hasAncestor(node, tag: "table", maxDepth: -1, where: { $0.isDataTable }) { return false }
         if Traversal.hasAncestor(node, tag: "code") { return false }
-        if node.descendants(tag: "table").contains(where: { $0.isDataTable }) { return false }
+        let counts = census(node)
+        if counts.hasDataTable { return false }
 
         let weight = scoring.classWeight(node)
         if weight < 0 { return true }
+        if JSText.asciiCommaCount(of: node) >= 10 { return false }
 
-        let innerText = JSText.normalized(node.textContent)
-        if innerText.utf8.filter({ $0 == 44 }).count >= 10 { return false }
-
-        let paragraphs = node.countDescendants(tag: "p")
-        let images = node.countDescendants(tag: "img")
-        let listItems = node.countDescendants(tag: "li") - 100
-        let inputs = node.countDescendants(tag: "input")
-        let headingDensity = scoring.textDensity(node, tags: Self.headings)
-
-        var embedCount = 0
-        for embed in node.descendants(tags: Self.embeds) {
-            if isVideoEmbed(embed) { return false }
-            embedCount += 1
+        let contentLength = JSText.normalizedLength(of: node)
+        var isList = tag == "ul" || tag == "ol"
+        if !isList && counts.hasLists {
+            var listLength = 0
+            for list in node.descendants(tags: ["ul", "ol"]) { listLength += JSText.normalizedLength(of: list) }
+            // JavaScript division: 0/0 is NaN (never > 0.9), n/0 is Infinity.
+            isList = contentLength == 0 ? listLength > 0 : Double(listLength) / Double(contentLength) > 0.9
         }
 
-        if Self.isAdOrLoadingText(innerText) { return true }
+        // Any video embed keeps the node (upstream returns early while counting embeds).
+        if counts.hasVideoEmbed { return false }
+        // Only short texts can be a lone "Advertisement" or "Loading…"; skip building longer strings.
+        if contentLength <= 20 && Self.isAdOrLoadingText(JSText.normalized(node.textContent)) { return true }
 
-        let contentLength = innerText.utf16.count
-        let linkDensity = scoring.linkDensity(node)
-        let textDensity = scoring.textDensity(node, tags: Self.textish)
+        let images = counts.images, paragraphs = counts.paragraphs
+        let listItems = counts.listItems - 100
         let isFigureChild = Traversal.hasAncestor(node, tag: "figure")
+        var cachedLinkDensity: Double?
+        func linkDensity() -> Double {
+            if let cachedLinkDensity { return cachedLinkDensity }
+            let value = scoring.linkDensity(node)
+            cachedLinkDensity = value
+            return value
+        }
+        func headingDensity() -> Double {
+            counts.hasHeadings ? scoring.textDensity(node, tags: Self.headings) : 0
+        }
+        /// `textDensity == 0` for the text-ish tags: no such descendant holds visible text.
+        func hasNoTextishText() -> Bool {
+            var current = node.firstChild
+            while let child = current {
+                if child.isElement && Self.textish.contains(child.tag) && child.hasVisibleText { return false }
+                current = child.firstChild ?? child.nextNodeSkippingChildren(within: node)
+            }
+            return true
+        }
 
-        var remove = false
-        if !isFigureChild && images > 1 && Double(paragraphs) / Double(images) < 0.5 { remove = true }
-        if !isList && listItems > paragraphs { remove = true }
-        if inputs > paragraphs / 3 { remove = true }
-        if !isList && !isFigureChild && headingDensity < 0.9 && contentLength < 25 && (images == 0 || images > 2)
-            && linkDensity > 0 { remove = true }
-        if !isList && weight < 25 && linkDensity > 0.2 { remove = true }
-        if weight >= 25 && linkDensity > 0.5 { remove = true }
-        if (embedCount == 1 && contentLength < 75) || embedCount > 1 { remove = true }
-        if images == 0 && textDensity == 0 { remove = true }
+        let remove = (!isFigureChild && images > 1 && Double(paragraphs) / Double(images) < 0.5)
+            || (!isList && listItems > paragraphs)
+            || (counts.inputs > paragraphs / 3)
+            || (!isList && !isFigureChild && contentLength < 25 && (images == 0 || images > 2) && linkDensity() > 0
+                && headingDensity() < 0.9)
+            || (!isList && weight < 25 && linkDensity() > 0.2)
+            || (weight >= 25 && linkDensity() > 0.5)
+            || ((counts.embeds == 1 && contentLength < 75) || counts.embeds > 1)
+            || (images == 0 && (contentLength == 0 || hasNoTextishText()))
 
         // A list of images (one per item) is a gallery, not chrome.
         if isList && remove {
             for child in node.children where child.elementChildCount > 1 { return true }
-            if images == node.countDescendants(tag: "li") { return false }
+            if images == counts.listItems { return false }
         }
         return remove
     }

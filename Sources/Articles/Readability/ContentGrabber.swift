@@ -177,8 +177,7 @@ struct ContentGrabber {
         var candidates: [Node] = []
         for element in elementsToScore {
             guard let parent = element.parent, parent.isElement else { continue }
-            let innerText = JSText.normalized(element.textContent)
-            let length = innerText.utf16.count
+            let length = JSText.normalizedLength(of: element)
             if length < 25 { continue }
             var ancestors: [Node] = []
             var up = element.parent
@@ -189,7 +188,7 @@ struct ContentGrabber {
             if ancestors.isEmpty { continue }
 
             var contentScore = 1.0
-            contentScore += Double(JSText.commaCount(innerText) + 1)
+            contentScore += Double(JSText.commaCount(of: element) + 1)
             contentScore += Double(min(length / 100, 3))
 
             for (level, ancestor) in ancestors.enumerated() {

@@ -100,6 +100,11 @@ enum Visibility {
     }
 
     static func isHiddenByStyle(_ style: String) -> Bool {
+        // Most inline styles hide nothing; skip the parse unless a hiding value occurs at all.
+        let lowered = SubstringSet.lowercasedBytes(style)
+        guard SubstringSet.contains(lowered, Array("none".utf8)) || SubstringSet.contains(lowered, Array("hidden".utf8)) else {
+            return false
+        }
         var display: String?
         var visibility: String?
         for declaration in style.split(separator: ";") {
