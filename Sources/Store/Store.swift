@@ -1,2 +1,122 @@
-// Placeholder so the target builds; replaced as the Store module lands.
-public enum StoreModule { public static let name = "Store" }
+import Foundation
+
+/// Reads the store. Available inside `Store.read` and, with the transaction's own writes visible, inside
+/// `Store.write`.
+public protocol StoreReader {
+    func feeds() throws -> [FeedRecord]
+    func feed(id: Int64) throws -> FeedRecord?
+    func feed(configuredURL: String) throws -> FeedRecord?
+    func item(id: Int64) throws -> ItemRecord?
+    /// Items of one feed, newest first-seen first.
+    func items(feedID: Int64, limit: Int) throws -> [ItemRecord]
+    func matches(itemID: Int64) throws -> [TopicMatch]
+    func event(id: String) throws -> EventRecord?
+    /// Open (not closed) events of a topic, oldest first.
+    func openEvents(topic: String) throws -> [EventRecord]
+    func facts(eventID: String) throws -> [FactRecord]
+    /// Every sink's outbox row for one alert.
+    func outbox(alertID: String) throws -> [OutboxAlert]
+    func alertExists(id: String) throws -> Bool
+}
+
+/// Everything one fetch of one feed writes, in one transaction. The body of `Store.write` may run more than
+/// once on PostgreSQL (serialization failures and deadlocks are retried), so it must not have effects outside
+/// the transaction that cannot be repeated.
+public protocol StoreTransaction: StoreReader {
+    /// Writes a fetch's outcome to the feed's row and releases its lease.
+    func updateFeed(id: Int64, _ update: FeedFetchUpdate) throws
+    /// Stores items of one feed; returns one insertion per input item, in order. Dedup: per feed by entry id,
+    /// across feeds by canonical URL (tracking parameters stripped) and by content fingerprint.
+    func insertItems(feedID: Int64, _ items: [NewItem]) throws -> [ItemInsertion]
+    func recordMatches(_ matches: [TopicMatch]) throws
+    /// Serialises judging of one topic across daemons until the transaction ends
+    /// (PostgreSQL: an advisory transaction lock; SQLite: the single writer already does).
+    func lockTopic(_ topic: String) throws
+    /// Inserts or replaces an event (summary columns and the engine's state blob).
+    func saveEvent(_ event: EventRecord) throws
+    /// Adds facts; a fact already known to its event (same fingerprint) is ignored.
+    func addFacts(_ facts: [FactRecord]) throws
+    /// Records an alert and owes it to every sink. Idempotent on (alert id, sink): a repeat adds nothing.
+    /// Returns the sinks newly owed the alert.
+    @discardableResult
+    func enqueueAlert(id: String, created: Date, sinks: [String], payload: String) throws -> [String]
+}
+
+/// The daemon's memory. Two backends (`SQLiteStore`, `PostgresStore`) behind one interface; open one with
+/// `StoreFactory`.
+public protocol Store: AnyObject, Sendable {
+    /// "sqlite:/path" or "postgresql://host:port/db", without credentials.
+    var description: String { get }
+    /// Applies pending migrations; refuses a store migrated by a newer binary. `StoreFactory` calls it.
+    func migrate() throws
+    func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T
+    func read<T>(_ body: (StoreReader) throws -> T) throws -> T
+    /// Makes the feed table follow the configuration: adds new feeds (due at once), keeps the state of existing
+    /// ones (matched by configured URL), marks the ones no longer configured inactive (history kept).
+    func syncFeeds(_ feeds: [FeedSpec], now: Date) throws
+    /// Leases up to `limit` due feeds to `owner` until `now + leaseFor`. A feed leased by someone else is skipped
+    /// until its lease expires, so several daemons never fetch one feed in the same cycle.
+    func leaseDueFeeds(now: Date, limit: Int, owner: String, leaseFor: TimeInterval) throws -> [FeedRecord]
+    /// Gives a lease back without a fetch (shutdown). `updateFeed` releases it too.
+    func releaseFeedLease(feedID: Int64, owner: String) throws
+    /// Claims up to `limit` alerts for one sink (due pending ones, and delivering ones whose lease expired).
+    /// Counts an attempt per claim.
+    func claimAlerts(sink: String, now: Date, limit: Int, owner: String, leaseFor: TimeInterval) throws -> [OutboxAlert]
+    /// Returns false when `owner` no longer holds the claim (it expired and another daemon took it).
+    @discardableResult
+    func markDelivered(alertID: String, sink: String, owner: String, now: Date) throws -> Bool
+    /// Records a failed attempt: back to pending at `nextAttempt`, or `failed` for good when `nextAttempt` is nil.
+    @discardableResult
+    func markFailed(alertID: String, sink: String, owner: String, error: String, nextAttempt: Date?, now: Date) throws -> Bool
+    func heartbeat(daemonID: String, pid: Int, host: String, started: Date, now: Date) throws
+    /// Feeds, totals, alert counts, the newest alerts and heartbeats, from counters and indexes only.
+    func status(now: Date, recentAlerts: Int) throws -> StoreStatus
+    /// Retention: deletes items first seen before `olderThan` (and their matches), closes events last seen before
+    /// it, and deletes delivered/failed outbox rows of alerts created before it. Closed events last seen before
+    /// `dropClosedEventsBefore` are deleted with their facts.
+    func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport
+    /// Closes connections; the store must not be used afterwards.
+    func close()
+}
+
+extension Store {
+    public func syncFeeds(_ feeds: [FeedSpec]) throws { try syncFeeds(feeds, now: Date()) }
+    public func prune(olderThan cutoff: Date) throws -> PruneReport {
+        try prune(olderThan: cutoff, dropClosedEventsBefore: nil)
+    }
+}
+
+/// Opens a store of either backend and brings its schema up to date.
+public enum StoreFactory {
+    /// `location` is a `postgresql://` / `postgres://` URL or a file path (optionally `sqlite:`-prefixed).
+    public static func open(location: String) throws -> any Store {
+        if location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") {
+            return try open(postgresURL: location)
+        }
+        if location.hasPrefix("sqlite:") { return try open(sqlitePath: String(location.dropFirst("sqlite:".count))) }
+        guard !location.isEmpty, !location.contains("://") else { throw StoreError.unsupportedLocation(location) }
+        return try open(sqlitePath: location)
+    }
+
+    public static func open(sqlitePath: String, options: SQLiteOptions = SQLiteOptions()) throws -> SQLiteStore {
+        let store = try SQLiteStore(path: sqlitePath, options: options)
+        do {
+            try store.migrate()
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
+
+    public static func open(postgresURL: String, options: PostgresOptions = PostgresOptions()) throws -> PostgresStore {
+        let store = try PostgresStore(url: postgresURL, options: options)
+        do {
+            try store.migrate()
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
+}

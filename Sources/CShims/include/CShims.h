@@ -4,10 +4,6 @@
 
 #define CURL_STRICTER
 #include <curl/curl.h>
-#include <libxml/xmlversion.h>
-#undef LIBXML_ICU_ENABLED
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
 
 // libcurl: one wrapper per argument type.
 CURLcode tidings_easy_setopt_long(CURL *handle, CURLoption option, long value);
@@ -29,6 +25,7 @@ CURLcode tidings_easy_getinfo_double(CURL *handle, CURLINFO info, double *value)
 CURLMcode tidings_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
 // libxml2: the xmlFree global is not concurrency-safe to reference from Swift 6.
+// (libxml2's headers are not included here, so CLibXML2 stays the one module that declares its API.)
 void tidings_xml_free(void *pointer);
 
 #endif

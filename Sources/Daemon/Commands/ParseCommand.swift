@@ -1,9 +1,174 @@
 import ArgumentParser
+import Feeds
+import Foundation
 
-struct ParseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "parse", abstract: "Parse feed files or URLs and print what they hold.")
+/// `tidings parse`: parse feed files (or file:// URLs) and print what they hold.
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse feed files or URLs and print what they hold.",
+        discussion: """
+            A PATH is a feed file or a directory. A directory means its feed files, recursively, sorted by path:
+            names ending in .xml .rss .atom .rdf .feed .json (but not .expected.json) or with no extension;
+            hidden files are skipped. file:// URLs are read like paths; http(s) URLs are fetched by `tidings poll`,
+            not here. Unreadable or non-feed inputs print one line on stderr (path: what is wrong, line:column)
+            and make the exit status 1; the other inputs are still parsed.
+            """)
 
-    func run() async throws {
-        throw NotYetBuilt(command: "parse")
+    @Flag(name: .long, help: "Print the conformance JSON schema (one object per line, with \"path\", for several inputs).")
+    var json = false
+
+    @Flag(name: .long, help: "Print only one summary line: files, entries, bytes, seconds, MB/s.")
+    var stats = false
+
+    @Option(name: .long, help: "Refuse documents larger than this many bytes.")
+    var maxBytes: Int = FeedParseOptions.defaultMaxBytes
+
+    @Option(name: .long, help: "Charset from an out-of-band source (as an HTTP Content-Type charset would be).")
+    var charset: String?
+
+    @Argument(help: "Feed files, directories or file:// URLs.")
+    var inputs: [String]
+
+    func validate() throws {
+        if json && stats { throw ValidationError("--json and --stats cannot be combined") }
+        if inputs.isEmpty { throw ValidationError("give at least one PATH or URL") }
+        if maxBytes <= 0 { throw ValidationError("--max-bytes must be positive") }
+    }
+
+    func run() throws {
+        var failures = 0
+        var files: [String] = []
+        for input in inputs {
+            switch Self.expand(input) {
+            case .success(let paths): files.append(contentsOf: paths)
+            case .failure(let failure):
+                Self.report(input, failure.message)
+                failures += 1
+            }
+        }
+        let several = files.count > 1 || inputs.count > 1
+        var output = OutputBuffer()
+        var totalEntries = 0
+        var totalBytes = 0
+        let started = DispatchTime.now().uptimeNanoseconds
+        for path in files {
+            let options = FeedParseOptions(charsetHint: charset, sourceURL: nil, maxBytes: maxBytes)
+            let bytes: [UInt8]
+            do {
+                bytes = try FeedFileReader.read(path: path, maxBytes: maxBytes)
+            } catch {
+                failures += 1
+                Self.report(path, error.description)
+                if json { output.line(ParsedFeed.failureJSON(path: several ? path : nil, error: error.description)) }
+                continue
+            }
+            totalBytes += bytes.count
+            do {
+                let feed = try FeedParser.parse(bytes, options: options)
+                totalEntries += feed.entries.count
+                if json {
+                    output.line(feed.schemaJSON(path: several ? path : nil))
+                } else if !stats {
+                    output.line(Self.listing(feed, path: path))
+                }
+            } catch {
+                failures += 1
+                Self.report(path, "\(error.kind.rawValue): \(error.description)")
+                if json { output.line(ParsedFeed.failureJSON(path: several ? path : nil, error: error.description)) }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        if stats {
+            let megabytes = Double(totalBytes) / 1_000_000
+            output.line(String(format: "files %d entries %d bytes %d seconds %.3f MB/s %.1f", files.count, totalEntries,
+                               totalBytes, seconds, seconds > 0 ? megabytes / seconds : 0))
+        }
+        output.flush()
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    // MARK: inputs
+
+    static let feedExtensions: Set<String> = ["xml", "rss", "atom", "rdf", "feed", "json"]
+
+    static func expand(_ input: String) -> Result<[String], ExpandError> {
+        var path = input
+        if input.lowercased().hasPrefix("file://") {
+            guard let url = URL(string: input), url.isFileURL else { return .failure(ExpandError("not a valid file:// URL")) }
+            path = url.path
+        } else if input.lowercased().hasPrefix("http://") || input.lowercased().hasPrefix("https://") {
+            return .failure(ExpandError("http(s) URLs are fetched by `tidings poll`; save the feed and parse the file"))
+        } else if input.contains("://") {
+            return .failure(ExpandError("unsupported URL scheme"))
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(ExpandError("no such file or directory"))
+        }
+        guard isDirectory.boolValue else { return .success([path]) }
+        guard let walker = FileManager.default.enumerator(atPath: path) else {
+            return .failure(ExpandError("cannot list directory"))
+        }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                walker.skipDescendants()
+                continue
+            }
+            let full = (path as NSString).appendingPathComponent(relative)
+            var childIsDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue
+            else { continue }
+            let lower = name.lowercased()
+            if lower.hasSuffix(".expected.json") { continue }
+            let ext = (lower as NSString).pathExtension
+            if ext.isEmpty || feedExtensions.contains(ext) { found.append(full) }
+        }
+        return .success(found.sorted())
+    }
+
+    struct ExpandError: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    static func report(_ path: String, _ message: String) {
+        FileHandle.standardError.write(Data("tidings parse: \(path): \(message)\n".utf8))
+    }
+
+
+    // MARK: readable listing
+
+    static func listing(_ feed: ParsedFeed, path: String) -> String {
+        var lines = ["\(path): \(feed.format.rawValue), \(feed.entries.count) entries, \(feed.encoding)"]
+        if let title = feed.title { lines.append("  title:   \(title)") }
+        if let link = feed.link { lines.append("  link:    \(link)") }
+        if let updated = feed.updated { lines.append("  updated: \(FeedDate.isoString(updated))") }
+        for warning in feed.warnings { lines.append("  warning: \(warning)") }
+        for entry in feed.entries {
+            let date = (entry.published ?? entry.updated).map(FeedDate.isoString) ?? "          -         "
+            lines.append("  - \(date)  \(entry.title ?? "(untitled)")")
+            if let link = entry.link { lines.append("      \(link)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Buffered stdout: thousands of small writes through FileHandle are slow.
+struct OutputBuffer {
+    private var pending: [UInt8] = []
+
+    mutating func line(_ text: String) {
+        pending.append(contentsOf: text.utf8)
+        pending.append(0x0A)
+        if pending.count > 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(pending))
+        pending.removeAll(keepingCapacity: true)
     }
 }

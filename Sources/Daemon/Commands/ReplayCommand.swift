@@ -1,9 +1,271 @@
 import ArgumentParser
+import Coverage
+import Foundation
 
-struct ReplayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "replay", abstract: "Judge a stream of articles against the configured topics.")
+/// `tidings replay --config PATH ARTICLES.jsonl`: judges a stream of articles exactly as the daemon would and
+/// prints one JSON object per input article, in input order:
+/// `{"id", "topics", "event", "verdict", "new_facts", "verdicts"}`.
+///
+/// An article matching several topics gets one verdict per topic (all listed under `verdicts`); the top-level
+/// `event`, `verdict` and `new_facts` show the most significant of them (new_event > new_facts > no_new_facts),
+/// the first topic in configuration order among equals.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Judge a stream of articles (JSON lines) against the configured topics.")
 
-    func run() async throws {
-        throw NotYetBuilt(command: "replay")
+    @Option(name: .long, help: "Configuration file holding the [[topic]] tables.")
+    var config: String
+
+    @Argument(help: "Articles, one JSON object per line: id, feed, url, published (ISO-8601), title, text.")
+    var articles: String
+
+    @Flag(name: .long, help: "Explain each decision on stderr (candidate events, new units per sentence).")
+    var explain = false
+
+    func run() throws {
+        let topics: [Topic]
+        do {
+            topics = try ReplayTopicsLoader.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("tidings replay: invalid configuration: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        var engine = CoverageEngine(topics: topics)
+        if explain { engine.explain = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
+
+        guard let input = FileHandle(forReadingAtPath: articles) else {
+            FileHandle.standardError.write(Data("tidings replay: cannot open \(articles)\n".utf8))
+            throw ExitCode(1)
+        }
+        let output = BufferedOutput()
+        let progress = ReplayProgress()
+        var badLines = 0
+        var lineNumber = 0
+        var reader = LineReader(handle: input)
+        while let line = reader.next() {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+            let article: Article
+            do {
+                article = try ReplayInput.article(from: line)
+            } catch {
+                badLines += 1
+                FileHandle.standardError.write(Data("tidings replay: \(articles) line \(lineNumber): \(error)\n".utf8))
+                continue
+            }
+            if explain { FileHandle.standardError.write(Data("== \(article.id) \(article.title)\n".utf8)) }
+            let decision = engine.judge(article)
+            output.write(ReplayOutput.line(for: decision))
+            progress.tick()
+        }
+        output.flush()
+        progress.finish()
+        if badLines > 0 {
+            FileHandle.standardError.write(Data("tidings replay: \(badLines) bad input line(s) skipped\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum ReplayInput {
+    struct InputError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func article(from line: [UInt8]) throws -> Article {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(line), options: [])
+        } catch {
+            throw InputError(description: "not valid JSON")
+        }
+        guard let dict = object as? [String: Any] else { throw InputError(description: "expected a JSON object") }
+        guard let id = dict["id"] as? String, !id.isEmpty else { throw InputError(description: "missing string \"id\"") }
+        guard let publishedText = dict["published"] as? String else {
+            throw InputError(description: "article \(id): missing string \"published\"")
+        }
+        guard let published = ISO8601.parse(publishedText) else {
+            throw InputError(description: "article \(id): \"published\" is not an ISO-8601 time: \(publishedText)")
+        }
+        for key in ["title", "text", "feed", "url"] where dict[key] != nil && !(dict[key] is String) && !(dict[key] is NSNull) {
+            throw InputError(description: "article \(id): \"\(key)\" must be a string")
+        }
+        return Article(id: id, feed: dict["feed"] as? String ?? "", url: dict["url"] as? String ?? "",
+                       published: published, title: dict["title"] as? String ?? "", text: dict["text"] as? String ?? "")
+    }
+}
+
+enum ReplayOutput {
+    static func line(for decision: Decision) -> String {
+        var out = "{\"id\":" + JSONText.quote(decision.articleID)
+        out += ",\"topics\":[" + decision.topics.map(JSONText.quote).joined(separator: ",") + "]"
+        if let primary = decision.primary {
+            out += ",\"event\":" + (primary.eventID.map(JSONText.quote) ?? "null")
+            out += ",\"verdict\":" + JSONText.quote(primary.verdict.rawValue)
+            out += ",\"new_facts\":[" + primary.newFacts.map(JSONText.quote).joined(separator: ",") + "]"
+            out += ",\"event_title\":" + (primary.eventTitle.map(JSONText.quote) ?? "null")
+        } else {
+            out += ",\"event\":null,\"verdict\":\"off_topic\",\"new_facts\":[]"
+        }
+        if decision.verdicts.count > 1 {
+            out += ",\"verdicts\":[" + decision.verdicts.map { v in
+                "{\"topic\":" + JSONText.quote(v.topic) + ",\"event\":" + (v.eventID.map(JSONText.quote) ?? "null")
+                    + ",\"verdict\":" + JSONText.quote(v.verdict.rawValue) + ",\"new_facts\":["
+                    + v.newFacts.map(JSONText.quote).joined(separator: ",") + "]}"
+            }.joined(separator: ",") + "]"
+        }
+        return out + "}\n"
+    }
+}
+
+enum JSONText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// ISO-8601 times as feeds and the dev set write them: `2025-07-01T12:40:00Z`, with optional fraction and offset.
+enum ISO8601 {
+    static func parse(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        func num(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var v = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard b.count >= 19, let year = num(0, 4), b[4] == 45, let month = num(5, 2), b[7] == 45, let day = num(8, 2),
+              b[10] == 84 || b[10] == 116 || b[10] == 32, let hour = num(11, 2), b[13] == 58, let minute = num(14, 2),
+              b[16] == 58, let second = num(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var i = 19
+        var fraction = 0.0
+        if i < b.count && b[i] == 46 {
+            i += 1
+            var scale = 0.1
+            while i < b.count && b[i] >= 48 && b[i] <= 57 { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1 }
+        }
+        var offset = 0
+        if i < b.count {
+            if b[i] == 90 || b[i] == 122 {
+                i += 1
+            } else if b[i] == 43 || b[i] == 45 {
+                let sign = b[i] == 43 ? 1 : -1
+                guard let oh = num(i + 1, 2) else { return nil }
+                var j = i + 3
+                if j < b.count && b[j] == 58 { j += 1 }
+                guard let om = num(j, 2) else { return nil }
+                offset = sign * (oh * 3600 + om * 60)
+                i = j + 2
+            } else {
+                return nil
+            }
+        }
+        guard i == b.count else { return nil }
+        // Days since 1970-01-01 (civil calendar; Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
+        return Date(timeIntervalSince1970: seconds)
+    }
+}
+
+/// Reads a file line by line in 1 MiB chunks, so memory stays flat on big replays.
+struct LineReader {
+    let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    mutating func next() -> [UInt8]? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 10) {
+                let line = Array(buffer[start..<nl])
+                start = nl + 1
+                return line
+            }
+            if eof {
+                guard start < buffer.count else { return nil }
+                let line = Array(buffer[start...])
+                start = buffer.count
+                return line
+            }
+            buffer.removeFirst(start)
+            start = 0
+            let chunk = (try? handle.read(upToCount: 1 << 20)) ?? nil
+            if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { eof = true }
+        }
+    }
+}
+
+final class BufferedOutput {
+    private var buffer = Data()
+
+    func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A one-line progress counter on stderr, shown only when stderr is a terminal.
+final class ReplayProgress {
+    private let enabled = isatty(2) == 1
+    private let started = Date()
+    private var lastShown = Date()
+    private var count = 0
+
+    func tick() {
+        count += 1
+        guard enabled, count % 256 == 0 else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastShown) >= 0.5 else { return }
+        lastShown = now
+        show(now)
+    }
+
+    func finish() {
+        guard enabled, count >= 256 else { return }
+        show(Date())
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private func show(_ now: Date) {
+        let rate = Double(count) / max(now.timeIntervalSince(started), 0.001)
+        FileHandle.standardError.write(Data(String(format: "\rreplay: %d articles, %.0f/s", count, rate).utf8))
     }
 }

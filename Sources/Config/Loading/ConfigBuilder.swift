@@ -1,0 +1,412 @@
+import Foundation
+
+/// Turns a parsed TOML document into a `TidingsConfig`, recording every problem in `diagnostics`.
+struct ConfigBuilder {
+    let document: TOMLTable
+    let path: String
+    let environment: [String: String]
+    /// Absolute folder of the configuration file: relative paths and `file:` URLs resolve against it.
+    let directory: String
+    let workingDirectory: String
+    let readFile: ConfigLoader.FileReader
+    let diagnostics: DiagnosticCollector
+
+    init(document: TOMLTable, path: String, environment: [String: String], directory: String,
+         workingDirectory: String, readFile: @escaping ConfigLoader.FileReader) {
+        self.document = document
+        self.path = path
+        self.environment = environment
+        self.directory = directory
+        self.workingDirectory = workingDirectory
+        self.readFile = readFile
+        self.diagnostics = DiagnosticCollector(file: path)
+    }
+
+    static let topLevelKeys = ["store", "poll", "opml", "feed", "topic", "alert"]
+    static let storeKeys = ["path", "url", "retention"]
+    static let pollKeys = ["interval", "min_interval", "max_interval", "concurrency", "per_host", "timeout",
+                           "connect_timeout", "max_bytes", "user_agent", "first_fetch", "opml"]
+    static let feedKeys = ["url", "name", "interval", "fetch_articles"]
+    static let topicKeys = ["name", "query"]
+    static let commonSinkKeys = ["type", "name", "topics"]
+    static let logSinkKeys = commonSinkKeys + ["path"]
+    static let webhookSinkKeys = commonSinkKeys + ["url", "format", "secret_env", "secret_file", "give_up_after"]
+
+    private var start: SourcePosition { SourcePosition(line: 1, column: 1) }
+
+    mutating func build() -> TidingsConfig? {
+        let top = SectionReader(table: document, name: "", diagnostics: diagnostics)
+        top.warnAboutUnknownKeys(known: Self.topLevelKeys)
+
+        let store = buildStore(table(named: "store"))
+        let poll = buildPoll(table(named: "poll"))
+
+        // The contract's example shows `# opml = …` below the [poll] keys, so uncommenting it there makes it
+        // poll.opml in TOML terms; both places mean the same file.
+        var opml: String?
+        var opmlPosition: SourcePosition?
+        let pollSection = table(named: "poll")
+        if top.has("opml"), let pollSection, pollSection.has("opml") {
+            pollSection.error("opml", "opml is already set at line \(top.position(of: "opml").line); give it once")
+        } else if let (text, value) = top.string("opml") ?? pollSection?.string("opml") {
+            opml = URLRules.resolvePath(text, relativeTo: directory)
+            opmlPosition = value.position
+        }
+
+        let feeds = buildFeeds(tables(named: "feed"), poll: poll)
+        let topicSections = tables(named: "topic")
+        let topics = buildTopics(topicSections)
+        // Names of topics that failed validation still count, so a sink naming them gets no second error.
+        let declaredTopics = Set(topicSections.compactMap { $0.table["name"]?.stringValue })
+        let alerts = buildSinks(tables(named: "alert"), topics: topics, declaredTopics: declaredTopics)
+
+        if feeds.isEmpty && opml == nil && document["feed"] == nil {
+            diagnostics.warning("no feeds: add [[feed]] tables or opml = \"feeds.opml\"", at: start)
+        }
+        if topics.isEmpty && document["topic"] == nil {
+            diagnostics.warning("no [[topic]]: nothing will be judged or alerted", at: start)
+        }
+        if alerts.isEmpty && document["alert"] == nil {
+            diagnostics.warning("no [[alert]] sink: alerts are stored (see tidings status) but not delivered", at: start)
+        }
+        guard let store, let poll else { return nil }
+        return TidingsConfig(sourcePath: path, directory: directory, store: store, poll: poll, opml: opml,
+                             opmlPosition: opmlPosition, feeds: feeds, topics: topics, alerts: alerts)
+    }
+
+    // MARK: Section lookup
+
+    /// A single table (`[poll]`), or an empty one at the file's start when absent.
+    private func table(named key: String) -> SectionReader? {
+        guard let value = document[key] else {
+            return SectionReader(table: TOMLTable(entries: [], position: SourcePosition(line: 0, column: 0)), name: key, diagnostics: diagnostics)
+        }
+        guard let table = value.tableValue else {
+            diagnostics.error("\(key): expected a table ([\(key)]), found \(SectionReader.describe(value))", at: value.position)
+            return nil
+        }
+        return SectionReader(table: table, name: key, diagnostics: diagnostics)
+    }
+
+    /// The tables of an array of tables (`[[feed]]`, or `feed = [{…}, …]`), named "feed[1]", "feed[2]", ….
+    private func tables(named key: String) -> [SectionReader] {
+        guard let value = document[key] else { return [] }
+        guard let elements = value.arrayValue else {
+            if value.tableValue != nil {
+                diagnostics.error("\(key): write [[\(key)]] (an array of tables, one per \(key)), not [\(key)]", at: value.position)
+            } else {
+                diagnostics.error("\(key): expected [[\(key)]] tables, found \(SectionReader.describe(value))", at: value.position)
+            }
+            return []
+        }
+        var readers: [SectionReader] = []
+        for (offset, element) in elements.enumerated() {
+            guard let table = element.tableValue else {
+                diagnostics.error("\(key)[\(offset + 1)]: expected a table, found \(SectionReader.describe(element))", at: element.position)
+                continue
+            }
+            readers.append(SectionReader(table: table, name: "\(key)[\(offset + 1)]", diagnostics: diagnostics))
+        }
+        return readers
+    }
+
+    // MARK: [store]
+
+    private func buildStore(_ section: SectionReader?) -> StoreSettings? {
+        guard let section else { return nil }
+        section.warnAboutUnknownKeys(known: Self.storeKeys)
+        var settings = StoreSettings(path: nil, url: nil, retention: 30 * 86_400, position: section.table.position)
+        if let retention = section.duration("retention") { settings.retention = retention }
+        let pathValue = section.string("path")
+        let urlValue = section.string("url")
+        if section.has("path") && section.has("url") {
+            section.error("url", "give either path (SQLite) or url (PostgreSQL), not both")
+            return nil
+        }
+        if let (url, _) = urlValue {
+            switch URLRules.postgresURL(url) {
+            case .success(let checked): settings.url = checked
+            case .failure(let problem): section.error("url", "\(problem)")
+            }
+        } else if let (path, _) = pathValue {
+            settings.path = URLRules.resolvePath(path, relativeTo: directory)
+        } else if !section.has("path") && !section.has("url") {
+            settings.path = defaultDatabasePath()
+        }
+        return settings
+    }
+
+    /// `$STATE_DIRECTORY/tidings.db` under systemd (its first entry: StateDirectory= may list several), else
+    /// `tidings.db` in the working directory, made absolute now so it cannot move with a later chdir.
+    private func defaultDatabasePath() -> String {
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !state.isEmpty {
+            return URLRules.resolvePath(String(state) + "/tidings.db", relativeTo: workingDirectory)
+        }
+        return URLRules.resolvePath("tidings.db", relativeTo: workingDirectory)
+    }
+
+    // MARK: [poll]
+
+    private func buildPoll(_ section: SectionReader?) -> PollSettings? {
+        guard let section else { return nil }
+        section.warnAboutUnknownKeys(known: Self.pollKeys)
+        var poll = PollSettings()
+        if let value = section.duration("interval") { poll.interval = value }
+        if let value = section.duration("min_interval") { poll.minInterval = value }
+        if let value = section.duration("max_interval") { poll.maxInterval = value }
+        if let value = section.integer("concurrency", in: 1...100_000) { poll.concurrency = value }
+        if let value = section.integer("per_host", in: 1...100_000) { poll.perHost = value }
+        if let value = section.duration("timeout") { poll.timeout = value }
+        if let value = section.duration("connect_timeout") { poll.connectTimeout = value }
+        if let value = section.size("max_bytes", minimumBytes: 1024) { poll.maxBytes = value }
+        if let (agent, value) = section.string("user_agent") {
+            if agent.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                section.error("user_agent", "control characters (line breaks) are not allowed in an HTTP header", at: value.position)
+            } else {
+                poll.userAgent = agent
+            }
+        }
+        if let (text, _) = section.string("first_fetch") {
+            if let policy = PollSettings.FirstFetch(rawValue: text) {
+                poll.firstFetch = policy
+            } else {
+                section.error("first_fetch", "expected \"alert\" or \"baseline\", found \"\(text)\"")
+            }
+        }
+
+        func shown(_ key: String, _ seconds: TimeInterval) -> String {
+            "\(section.label(key)) (\(DurationParser.format(Int(seconds)))\(section.has(key) ? "" : ", the default"))"
+        }
+        func blame(_ first: String, _ second: String) -> String { section.has(first) ? first : second }
+        if poll.minInterval > poll.interval {
+            let key = blame("min_interval", "interval")
+            section.error(key, "\(shown("min_interval", poll.minInterval)) is longer than \(shown("interval", poll.interval))",
+                          at: section.position(of: key))
+        }
+        if poll.interval > poll.maxInterval {
+            let key = blame("interval", "max_interval")
+            section.error(key, "\(shown("interval", poll.interval)) is longer than \(shown("max_interval", poll.maxInterval))",
+                          at: section.position(of: key))
+        }
+        if poll.minInterval > poll.maxInterval && poll.minInterval <= poll.interval {
+            section.error("max_interval", "\(shown("max_interval", poll.maxInterval)) is shorter than \(shown("min_interval", poll.minInterval))")
+        }
+        if poll.perHost > poll.concurrency {
+            section.warning("per_host", "\(poll.perHost) is more than concurrency (\(poll.concurrency)); at most \(poll.concurrency) transfers run at once")
+        }
+        if poll.connectTimeout > poll.timeout {
+            section.warning("connect_timeout", "longer than timeout (\(DurationParser.format(Int(poll.timeout)))), which ends the transfer first")
+        }
+        return poll
+    }
+
+    // MARK: [[feed]]
+
+    private func buildFeeds(_ sections: [SectionReader], poll: PollSettings?) -> [FeedSettings] {
+        var feeds: [FeedSettings] = []
+        var seen: [String: (name: String, line: Int)] = [:]
+        for section in sections {
+            section.warnAboutUnknownKeys(known: Self.feedKeys)
+            let name = section.string("name")?.text
+            let interval = section.duration("interval")
+            let fetchArticles = section.bool("fetch_articles") ?? false
+            if let interval, let poll {
+                if interval < poll.minInterval {
+                    section.warning("interval", "\(DurationParser.format(Int(interval))) is shorter than poll.min_interval (\(DurationParser.format(Int(poll.minInterval)))); the feed is polled no faster than that")
+                } else if interval > poll.maxInterval {
+                    section.warning("interval", "\(DurationParser.format(Int(interval))) is longer than poll.max_interval (\(DurationParser.format(Int(poll.maxInterval)))); the feed is polled at least that often")
+                }
+            }
+            guard let (text, _) = section.string("url", required: "the feed's http://, https:// or file: URL") else { continue }
+            switch URLRules.feedURL(text, allowFile: true, relativeTo: directory) {
+            case .failure(let problem):
+                section.error("url", "invalid URL \"\(text)\": \(problem)")
+            case .success(let url):
+                if let earlier = seen[url] {
+                    section.error("url", "\"\(text)\" is already listed by \(earlier.name) (line \(earlier.line))")
+                    continue
+                }
+                seen[url] = (section.name, section.table.position.line)
+                feeds.append(FeedSettings(url: url, name: name, interval: interval, fetchArticles: fetchArticles,
+                                          line: section.table.position.line))
+            }
+        }
+        return feeds
+    }
+
+    // MARK: [[topic]]
+
+    private func buildTopics(_ sections: [SectionReader]) -> [TopicSettings] {
+        var topics: [TopicSettings] = []
+        var lines: [String: Int] = [:]
+        for section in sections {
+            section.warnAboutUnknownKeys(known: Self.topicKeys)
+            let name = section.string("name", required: "a short unique name, used in alerts and sink filters")
+            let query = section.string("query", required: "a boolean query such as '(India OR Indian) AND defence'")
+            guard let (nameText, nameValue) = name else { continue }
+            if nameText.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                section.error("name", "control characters are not allowed in a topic name")
+                continue
+            }
+            if let line = lines[nameText] {
+                section.error("name", "topic \"\(nameText)\" is already defined at line \(line)", at: nameValue.position)
+                continue
+            }
+            lines[nameText] = section.table.position.line
+            guard let (queryText, queryValue) = query else { continue }
+            topics.append(TopicSettings(name: nameText, query: queryText, line: section.table.position.line, queryValue: queryValue))
+        }
+        return topics
+    }
+
+    // MARK: [[alert]]
+
+    private func buildSinks(_ sections: [SectionReader], topics: [TopicSettings], declaredTopics: Set<String>) -> [SinkSettings] {
+        var sinks: [SinkSettings] = []
+        var names: [String: String] = [:]
+        var logPaths: [String: String] = [:]
+        var logCount = 0, webhookCount = 0
+        let topicNames = Set(topics.map(\.name))
+
+        for section in sections {
+            let typeValue = section.string("type", required: "\"log\" or \"webhook\"")
+            var sinkKind: SinkSettings.Kind?
+            var defaultName: String?
+            if section.has("secret") {
+                section.error("secret",
+                              "the signing secret must not be written in the configuration file (it is often readable by others and copied around); name an environment variable with secret_env, or a file (such as a systemd credential) with secret_file",
+                              at: section.keyPosition(of: "secret"))
+            }
+            switch typeValue?.text {
+            case "log":
+                logCount += 1
+                defaultName = logCount == 1 ? "log" : "log-\(logCount)"
+                section.warnAboutUnknownKeys(known: Self.logSinkKeys + ["secret"], notUsedHere: Self.notUsed(by: "log"))
+                if let (path, _) = section.string("path", required: "the JSON-lines file alerts are appended to") {
+                    let resolved = URLRules.resolvePath(path, relativeTo: directory)
+                    if let other = logPaths[resolved] {
+                        section.error("path", "\(other) already writes to \(resolved); two log sinks cannot share a file")
+                    } else {
+                        logPaths[resolved] = section.name
+                        sinkKind = .log(path: resolved)
+                    }
+                }
+            case "webhook":
+                webhookCount += 1
+                defaultName = "webhook-\(webhookCount)"
+                section.warnAboutUnknownKeys(known: Self.webhookSinkKeys + ["secret"], notUsedHere: Self.notUsed(by: "webhook"))
+                sinkKind = buildWebhook(section).map { .webhook($0) }
+            case let other?:
+                section.error("type", "unknown sink type \"\(other)\" (expected \"log\" or \"webhook\")")
+            case nil:
+                break
+            }
+
+            var topicFilter: [String]?
+            if let entries = section.stringArray("topics") {
+                topicFilter = []
+                for (name, value) in entries {
+                    if topicNames.contains(name) {
+                        topicFilter?.append(name)
+                    } else if !declaredTopics.contains(name) {
+                        var message = "unknown topic \"\(name)\""
+                        if let suggestion = SectionReader.nearest(to: name, in: Array(topicNames)) { message += "; did you mean \"\(suggestion)\"?" }
+                        section.error("topics", message, at: value.position)
+                    }
+                }
+                if entries.isEmpty { section.warning("topics", "an empty list sends this sink nothing (leave topics out for all topics)") }
+            }
+
+            var sinkName = defaultName
+            if let (explicit, _) = section.string("name") { sinkName = explicit }
+            guard let sinkName else { continue }
+            if let other = names[sinkName] {
+                let hint = section.has("name") ? "" : "; give this sink its own name = \"…\""
+                section.error(section.has("name") ? "name" : "type", "sink name \"\(sinkName)\" is already used by \(other)\(hint)")
+                continue
+            }
+            names[sinkName] = "\(section.name) (line \(section.table.position.line))"
+            guard let sinkKind else { continue }
+            sinks.append(SinkSettings(name: sinkName, kind: sinkKind, topics: topicFilter, line: section.table.position.line))
+        }
+        return sinks
+    }
+
+    private static func notUsed(by type: String) -> [String: String] {
+        let other = type == "log" ? webhookSinkKeys : logSinkKeys
+        var result: [String: String] = [:]
+        for key in other where !commonSinkKeys.contains(key) {
+            result[key] = "not used by a \(type) sink"
+        }
+        return result
+    }
+
+    private func buildWebhook(_ section: SectionReader) -> WebhookSettings? {
+        var format = WebhookSettings.Format.json
+        if let (text, _) = section.string("format") {
+            if let parsed = WebhookSettings.Format(rawValue: text) {
+                format = parsed
+            } else {
+                section.error("format", "expected \"json\" or \"slack\", found \"\(text)\"")
+            }
+        }
+        let giveUpAfter = section.duration("give_up_after") ?? 24 * 3600
+        var secret: WebhookSecret?
+        var secretEnv: String?
+        var secretFile: String?
+        if section.has("secret_env") && section.has("secret_file") {
+            section.error("secret_file", "give either secret_env or secret_file, not both")
+        } else if let (name, _) = section.string("secret_env") {
+            secretEnv = name
+            if !Self.isEnvironmentName(name) {
+                section.error("secret_env", "\"\(name)\" is not an environment variable name (letters, digits and _, not starting with a digit)")
+            } else if let value = environment[name] {
+                if value.isEmpty {
+                    section.error("secret_env", "environment variable \(name) is set but empty")
+                } else {
+                    secret = WebhookSecret(value)
+                }
+            } else {
+                section.error("secret_env", "environment variable \(name) is not set (it must hold the webhook signing secret)")
+            }
+        } else if let (file, _) = section.string("secret_file") {
+            let resolved = resolveSecretFile(file)
+            secretFile = resolved
+            switch readFile(resolved) {
+            case .failure(let failure):
+                section.error("secret_file", "cannot read \(resolved): \(failure.reason)")
+            case .success(var text):
+                // Files usually end with a line break that is not part of the secret.
+                while text.hasSuffix("\n") || text.hasSuffix("\r") || text.hasSuffix("\r\n") { text.removeLast() }
+                if text.isEmpty {
+                    section.error("secret_file", "\(resolved) is empty")
+                } else {
+                    secret = WebhookSecret(text)
+                }
+            }
+        }
+        guard let (text, _) = section.string("url", required: "the http:// or https:// URL alerts are POSTed to") else { return nil }
+        switch URLRules.feedURL(text, allowFile: false, relativeTo: directory) {
+        case .failure(let problem):
+            section.error("url", "invalid URL \"\(text)\": \(problem)")
+            return nil
+        case .success(let url):
+            return WebhookSettings(url: url, format: format, secretEnv: secretEnv, secretFile: secretFile,
+                                   secret: secret, giveUpAfter: giveUpAfter)
+        }
+    }
+
+    /// A relative secret file is a systemd credential name when `$CREDENTIALS_DIRECTORY` is set (LoadCredential=),
+    /// else a path relative to the configuration's folder — where LoadCredential= typically takes it from.
+    private func resolveSecretFile(_ file: String) -> String {
+        if !file.hasPrefix("/"), let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty {
+            return URLRules.resolvePath(file, relativeTo: credentials)
+        }
+        return URLRules.resolvePath(file, relativeTo: directory)
+    }
+
+    static func isEnvironmentName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+}

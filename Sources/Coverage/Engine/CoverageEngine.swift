@@ -1,0 +1,218 @@
+import Foundation
+
+/// Topic matching, online event grouping and new-fact detection over a stream of articles.
+///
+/// Feed it articles in arrival order through `judge`. Per article the cost is bounded by the article's length
+/// and the number of events still open on its topics, never by how many articles came before: events older
+/// than the window expire, and novelty is decided against each event's fact index (a hash set of fact units)
+/// rather than by comparing sentences pairwise.
+public struct CoverageEngine {
+    public let topics: [Topic]
+    public var options: CoverageOptions
+    private var statistics = TermStatistics()
+    private var events: [String: [EventMemory]] = [:]
+    private var latestPublished: Date = .distantPast
+    private var judgedSinceExpiry = 0
+
+    /// When set, `judge` reports why it decided as it did (one line per sentence), for `replay --explain`.
+    public var explain: ((String) -> Void)?
+
+    public init(topics: [Topic], options: CoverageOptions = .init()) {
+        self.topics = topics
+        self.options = options
+        for t in topics { events[t.name] = [] }
+    }
+
+    // MARK: judging
+
+    public mutating func judge(_ article: Article) -> Decision {
+        let doc = MatchableText(title: article.title, text: article.text)
+        let matched = topics.filter { $0.query.matches(doc) }
+        let analysis = FactExtractor.analyze(title: article.title, text: article.text)
+
+        var documentKeys = Set<UInt64>()
+        for u in analysis.titleUnits { documentKeys.insert(u.key) }
+        for s in analysis.sentences { for u in s.units { documentKeys.insert(u.key) } }
+        statistics.add(document: documentKeys)
+        if article.published > latestPublished { latestPublished = article.published }
+
+        var verdicts: [TopicVerdict] = []
+        if !matched.isEmpty {
+            let vector = groupingVector(analysis)
+            for topic in matched {
+                verdicts.append(judge(article, analysis: analysis, vector: vector, topic: topic.name))
+            }
+        }
+        judgedSinceExpiry += 1
+        if let age = options.automaticExpiry, judgedSinceExpiry >= 64 {
+            judgedSinceExpiry = 0
+            expire(before: latestPublished.addingTimeInterval(-age))
+        }
+        return Decision(articleID: article.id, topics: matched.map(\.name), verdicts: verdicts)
+    }
+
+    /// Weighted terms of an article for grouping: names and numbers weigh more than words, the headline and lead
+    /// more than the body, rare terms (online IDF) more than common ones. Unit length.
+    private func groupingVector(_ analysis: AnalyzedArticle) -> [UInt64: Float] {
+        var raw: [UInt64: Float] = [:]
+        raw.reserveCapacity(256)
+        for u in analysis.titleUnits { raw[u.key, default: 0] += u.kind.clusterWeight * 2 }
+        for s in analysis.sentences where s.isFact {
+            let lead: Float = s.line == 0 ? 1.5 : 1
+            for u in s.units { raw[u.key, default: 0] += u.kind.clusterWeight * lead }
+        }
+        var norm: Float = 0
+        for (k, w) in raw {
+            let v = w.squareRoot() * statistics.idf(k)
+            raw[k] = v
+            norm += v * v
+        }
+        norm = norm.squareRoot()
+        if norm > 0 { for (k, w) in raw { raw[k] = w / norm } }
+        return raw
+    }
+
+    private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [UInt64: Float], topic: String) -> TopicVerdict {
+        var list = events[topic] ?? []
+        var bestIndex: Int?
+        var bestMargin = -Double.infinity
+        for (i, event) in list.enumerated() {
+            let gap = article.published.timeIntervalSince(event.lastSeen)
+            if gap > options.eventWindow || article.published.timeIntervalSince(event.firstSeen) < -options.eventWindow { continue }
+            let needed = options.similarityNeeded(afterGap: gap)
+            let similarity = Double(event.similarity(to: vector))
+            explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, event.id, similarity, needed, event.title))
+            if similarity - needed > bestMargin && similarity >= needed {
+                bestMargin = similarity - needed
+                bestIndex = i
+            }
+        }
+
+        let verdict: Verdict
+        var reported: [String] = []
+        var seenSentences = Set<String>()
+        let index: Int
+        if let joined = bestIndex {
+            index = joined
+            for s in analysis.sentences where s.isFact {
+                guard seenSentences.insert(s.text).inserted else { continue }
+                if Boilerplate.normalizedForComparison(s.text) == analysis.normalizedTitle { continue }
+                let (novel, why) = Novelty.judge(s, known: list[joined].known, options: options)
+                explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
+                if novel { reported.append(s.text) }
+            }
+            verdict = reported.isEmpty ? .noNewFacts : .newFacts
+        } else {
+            let id = EventMemory.makeID(topic: topic, firstArticleID: article.id)
+            list.append(EventMemory(id: id, topic: topic, title: article.title, firstSeen: article.published))
+            index = list.count - 1
+            for s in analysis.sentences where s.isFact {
+                guard seenSentences.insert(s.text).inserted else { continue }
+                if Boilerplate.normalizedForComparison(s.text) == analysis.normalizedTitle { continue }
+                reported.append(s.text)
+            }
+            verdict = .newEvent
+        }
+
+        var event = list[index]
+        if event.known.count < options.maximumKnownUnits {
+            for s in analysis.sentences where s.isFact {
+                for u in s.units { event.known.insert(u.key) }
+                for g in s.grams { event.known.insert(g) }
+            }
+        }
+        event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
+        event.articleCount += 1
+        if article.published > event.lastSeen { event.lastSeen = article.published }
+        list[index] = event
+        events[topic] = list
+        explain?("  [\(topic)] \(verdict.rawValue) \(event.id) (\(event.articleCount) articles)")
+
+        return TopicVerdict(topic: topic, eventID: event.id, verdict: verdict, newFacts: reported,
+                            eventTitle: event.title, eventFirstSeen: event.firstSeen,
+                            eventArticleCount: event.articleCount)
+    }
+
+    // MARK: memory
+
+    /// Drops events whose latest article is older than `cutoff`.
+    public mutating func expire(before cutoff: Date) {
+        for (topic, list) in events where list.contains(where: { $0.lastSeen < cutoff }) {
+            events[topic] = list.filter { $0.lastSeen >= cutoff }
+        }
+    }
+
+    /// Events currently remembered for `topic`, for the store.
+    public func eventStates(topic: String) -> [EventState] { (events[topic] ?? []).map(\.state) }
+
+    /// Restores events saved by `eventStates` (this daemon's or another's); an event already known by id is
+    /// replaced by the loaded state.
+    public mutating func load(_ states: [EventState], topic: String) {
+        var list = events[topic] ?? []
+        for state in states where state.topic == topic {
+            let memory = EventMemory(state: state)
+            if let i = list.firstIndex(where: { $0.id == state.id }) { list[i] = memory } else { list.append(memory) }
+            if state.lastSeen > latestPublished { latestPublished = state.lastSeen }
+        }
+        list.sort { $0.firstSeen < $1.firstSeen }
+        events[topic] = list
+    }
+
+    /// The online IDF table; persist it with the events so weights survive a restart.
+    public var termStatistics: TermStatistics {
+        get { statistics }
+        set { statistics = newValue }
+    }
+
+    /// Number of events remembered across all topics.
+    public var eventCount: Int { events.values.reduce(0) { $0 + $1.count } }
+}
+
+/// The new-fact rule for one sentence against what its event already knows.
+///
+/// New: a name, number, date, month, weekday or code the event has not stated; a quotation whose wording the
+/// event has not carried; or enough new content words, making up enough of the sentence, that it is not a
+/// rewording. Embedded posts restate the article around them, so only a new name, number or date counts there.
+enum Novelty {
+    static func judge(_ sentence: AnalyzedSentence, known: Set<UInt64>, options: CoverageOptions) -> (Bool, String) {
+        var newStrong: [String] = []
+        var newWords: [String] = []
+        var total = 0
+        for u in sentence.units {
+            total += 1
+            if known.contains(u.key) { continue }
+            if u.kind.isStrong { newStrong.append(u.label) } else { newWords.append(u.label) }
+        }
+        var newQuote = false
+        for quote in sentence.quotes {
+            // Quoted words in a new order, and some of them new: a quote cut or spliced differently from one
+            // already carried ("unwavering support ... in its fight") is not new.
+            let knownGrams = quote.grams.reduce(0) { $0 + (known.contains($1) ? 1 : 0) }
+            let newKeys = Set(quote.keys.filter { !known.contains($0) }).count
+            if Double(knownGrams) < options.knownQuoteShare * Double(quote.grams.count) && newKeys >= options.minimumNewWords {
+                newQuote = true
+            }
+        }
+        let share = total == 0 ? 0 : Double(newWords.count) / Double(total)
+        // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".
+        var newClause = false
+        if newWords.count >= options.minimumNewWordsInClause {
+            for clause in sentence.clauses where clause.count >= options.minimumNewWordsInClause + 1 {
+                let fresh = clause.reduce(0) { $0 + (known.contains($1) ? 0 : 1) }
+                if fresh >= options.minimumNewWordsInClause && Double(fresh) >= options.minimumNewWordShare * Double(clause.count) {
+                    newClause = true
+                    break
+                }
+            }
+        }
+        let novel: Bool
+        if sentence.isEmbeddedPost {
+            novel = !newStrong.isEmpty
+        } else {
+            novel = !newStrong.isEmpty || newQuote || newClause
+                || (newWords.count >= options.minimumNewWords && share >= options.minimumNewWordShare)
+        }
+        let why = "strong \(newStrong) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) words \(newWords.count)/\(total) \(newWords)"
+        return (novel, why)
+    }
+}

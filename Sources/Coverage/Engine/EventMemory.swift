@@ -1,0 +1,85 @@
+import Foundation
+
+/// What one event knows: its identity, time span, the weighted terms that describe it (for grouping) and the
+/// index of every fact unit its articles have stated (for novelty).
+struct EventMemory {
+    let id: String
+    let topic: String
+    let title: String
+    let firstSeen: Date
+    var lastSeen: Date
+    var articleCount: Int
+    var centroid: [UInt64: Float]
+    var centroidNorm: Float
+    var known: Set<UInt64>
+
+    init(id: String, topic: String, title: String, firstSeen: Date) {
+        self.id = id
+        self.topic = topic
+        self.title = title
+        self.firstSeen = firstSeen
+        self.lastSeen = firstSeen
+        self.articleCount = 0
+        self.centroid = [:]
+        self.centroidNorm = 0
+        self.known = []
+    }
+
+    /// Deterministic from topic and first article, so two daemons sharing a store name the event alike.
+    static func makeID(topic: String, firstArticleID: String) -> String {
+        "evt_" + StableHash.hex(StableHash.hash(topic + "\u{1F}" + firstArticleID), digits: 12)
+    }
+
+    func similarity(to vector: [UInt64: Float]) -> Float {
+        guard centroidNorm > 0 else { return 0 }
+        var dot: Float = 0
+        for (k, w) in vector { if let c = centroid[k] { dot += c * w } }
+        return dot / centroidNorm
+    }
+
+    mutating func absorb(vector: [UInt64: Float], maximumTerms: Int) {
+        for (k, w) in vector { centroid[k, default: 0] += w }
+        if centroid.count > maximumTerms {
+            let kept = centroid.sorted { $0.value > $1.value }.prefix(maximumTerms)
+            centroid = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        }
+        centroidNorm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    }
+
+    var state: EventState {
+        let terms = centroid.sorted { $0.key < $1.key }
+        return EventState(id: id, topic: topic, title: title, firstSeen: firstSeen, lastSeen: lastSeen,
+                          articleCount: articleCount, centroidKeys: terms.map(\.key),
+                          centroidWeights: terms.map(\.value), knownUnits: known.sorted())
+    }
+
+    init(state: EventState) {
+        id = state.id
+        topic = state.topic
+        title = state.title
+        firstSeen = state.firstSeen
+        lastSeen = state.lastSeen
+        articleCount = state.articleCount
+        var c: [UInt64: Float] = [:]
+        for (k, w) in zip(state.centroidKeys, state.centroidWeights) { c[k] = w }
+        centroid = c
+        centroidNorm = c.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        known = Set(state.knownUnits)
+    }
+}
+
+/// An event as persisted by the store: enough to keep grouping follow-ups and judging novelty after a restart
+/// or on another daemon.
+public struct EventState: Sendable, Codable, Equatable {
+    public var id: String
+    public var topic: String
+    public var title: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var articleCount: Int
+    /// The event's grouping vector (stable 64-bit term keys and their weights).
+    public var centroidKeys: [UInt64]
+    public var centroidWeights: [Float]
+    /// The fact index: stable 64-bit keys of every name, number, date, code and content word stated so far.
+    public var knownUnits: [UInt64]
+}

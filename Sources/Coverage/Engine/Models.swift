@@ -1,0 +1,128 @@
+import Foundation
+
+public enum Verdict: String, Sendable, Codable, CaseIterable {
+    case newEvent = "new_event"
+    case newFacts = "new_facts"
+    case noNewFacts = "no_new_facts"
+    case offTopic = "off_topic"
+
+    /// Higher is more worth an alert; used to pick one verdict for an article on several topics.
+    public var significance: Int {
+        switch self {
+        case .newEvent: return 3
+        case .newFacts: return 2
+        case .noNewFacts: return 1
+        case .offTopic: return 0
+        }
+    }
+
+    public var alerts: Bool { self == .newEvent || self == .newFacts }
+}
+
+public struct Topic: Sendable {
+    public let name: String
+    public let query: TopicQuery
+
+    public init(name: String, query: TopicQuery) {
+        self.name = name
+        self.query = query
+    }
+
+    /// Parses `queryText`; a malformed query throws an error that names this topic and the column.
+    public init(name: String, queryText: String) throws(QueryError) {
+        do {
+            self.query = try TopicQuery.parse(queryText)
+        } catch {
+            var named = error
+            named.topic = name
+            throw named
+        }
+        self.name = name
+    }
+}
+
+public struct Article: Sendable {
+    public var id: String
+    public var feed: String
+    public var url: String
+    public var published: Date
+    public var title: String
+    /// Paragraphs separated by blank lines.
+    public var text: String
+
+    public init(id: String, feed: String, url: String, published: Date, title: String, text: String) {
+        self.id = id
+        self.feed = feed
+        self.url = url
+        self.published = published
+        self.title = title
+        self.text = text
+    }
+}
+
+public struct TopicVerdict: Sendable, Codable, Equatable {
+    public var topic: String
+    public var eventID: String?
+    public var verdict: Verdict
+    /// Sentences of the article that state something its event had not stated (all fact sentences for a new event).
+    public var newFacts: [String]
+    public var eventTitle: String?
+    public var eventFirstSeen: Date?
+    public var eventArticleCount: Int
+}
+
+public struct Decision: Sendable {
+    public var articleID: String
+    /// Topics whose query matches, in configuration order.
+    public var topics: [String]
+    /// One per matched topic, in the same order; empty when the article is off topic.
+    public var verdicts: [TopicVerdict]
+
+    /// The verdict to show when only one fits (replay's output line): the most significant, and among equals
+    /// the first topic in configuration order. Nil when the article is off topic.
+    public var primary: TopicVerdict? {
+        var best: TopicVerdict?
+        for v in verdicts where best == nil || v.verdict.significance > best!.verdict.significance { best = v }
+        return best
+    }
+
+    public var alerts: Bool { verdicts.contains { $0.verdict.alerts } }
+}
+
+public struct CoverageOptions: Sendable {
+    /// An event takes follow-ups for this long after its latest article; every follow-up extends it.
+    public var eventWindow: TimeInterval = 12 * 86_400
+    /// Cosine similarity (of weighted names, numbers and content words) an article needs to join an event whose
+    /// latest article came out just before it. Coverage of one event bunches in time, so the bar rises with the
+    /// gap: by `joinThresholdDayRise` over the first day or so (time constant `joinRiseHours`), then by
+    /// `joinThresholdPerDay` for each further day.
+    public var joinThreshold: Double = 0.10
+    public var joinThresholdDayRise: Double = 0.15
+    public var joinRiseHours: Double = 12
+    public var joinThresholdPerDay: Double = 0.01
+    /// A sentence without a new name, number, date or code needs at least this many new content words…
+    public var minimumNewWords: Int = 2
+    /// …making up at least this share of its content words.
+    public var minimumNewWordShare: Double = 0.5
+    /// A clause (between commas, dashes or brackets) with at least this many new content words, making up
+    /// `minimumNewWordShare` of it, carries a new fact even inside a long sentence that is otherwise known.
+    public var minimumNewWordsInClause: Int = 3
+    /// A quotation is new unless at least this share of its word triples were already stated in the event.
+    public var knownQuoteShare: Double = 0.5
+    /// Events whose latest article is older than this (in stream time) are dropped by `judge`, so memory and
+    /// cost per article stay flat. Nil keeps them until `expire(before:)` is called.
+    public var automaticExpiry: TimeInterval? = 12 * 86_400
+    /// Distinct terms kept per event for grouping (the heaviest ones).
+    public var maximumCentroidTerms: Int = 400
+    /// Fact units remembered per event; beyond it the event stops learning (its oldest facts stay).
+    public var maximumKnownUnits: Int = 50_000
+
+    public init() {}
+
+    /// The similarity an article needs to join an event whose latest article is `gap` seconds older.
+    public func similarityNeeded(afterGap gap: TimeInterval) -> Double {
+        let seconds = max(0, gap)
+        return joinThreshold + joinThresholdDayRise * (1 - exp(-seconds / (joinRiseHours * 3600)))
+            + joinThresholdPerDay * seconds / 86_400
+    }
+}

@@ -1,0 +1,102 @@
+/// A boolean topic query (see docs/coverage.md, "Query language").
+///
+/// Grammar, precedence NOT > AND > OR, juxtaposition = AND, operators only in upper case:
+///     expr  := and ("OR" and)*
+///     and   := unary (["AND"] unary)*
+///     unary := "NOT" unary | atom
+///     atom  := "(" expr ")" | "\"phrase words\"" | word | word*
+public struct TopicQuery: Sendable, CustomStringConvertible {
+    public let text: String
+    let root: QueryNode
+
+    public static func parse(_ text: String) throws(QueryError) -> TopicQuery {
+        var parser = QueryParser(text: text)
+        let root = try parser.parseQuery()
+        return TopicQuery(text: text, root: root)
+    }
+
+    public func matches(_ doc: MatchableText) -> Bool { root.evaluate(doc) }
+
+    public func matches(title: String, text: String) -> Bool { matches(MatchableText(title: title, text: text)) }
+
+    public var description: String { root.description }
+}
+
+/// One word of a term or phrase: compared case-sensitively when written without lower-case letters.
+struct WordPattern: Sendable {
+    let text: String
+    let caseSensitive: Bool
+    let prefix: Bool
+
+    init(word: String, prefix: Bool) {
+        var hasLetter = false
+        var hasLower = false
+        for s in word.unicodeScalars {
+            if ScalarClass.isLetter(s) { hasLetter = true }
+            if ScalarClass.isLower(s) { hasLower = true }
+        }
+        caseSensitive = hasLetter && !hasLower
+        text = caseSensitive ? word : word.lowercased()
+        self.prefix = prefix
+    }
+
+    @inline(__always)
+    func matches(token: String, lowered: String) -> Bool {
+        let candidate = caseSensitive ? token : lowered
+        return prefix ? candidate.hasPrefix(text) : candidate == text
+    }
+}
+
+indirect enum QueryNode: Sendable, CustomStringConvertible {
+    case and([QueryNode])
+    case or([QueryNode])
+    case not(QueryNode)
+    case sequence([WordPattern])
+
+    func evaluate(_ doc: MatchableText) -> Bool {
+        switch self {
+        case .and(let kids): return kids.allSatisfy { $0.evaluate(doc) }
+        case .or(let kids): return kids.contains { $0.evaluate(doc) }
+        case .not(let kid): return !kid.evaluate(doc)
+        case .sequence(let words): return Self.sequenceMatches(words, doc)
+        }
+    }
+
+    private static func sequenceMatches(_ words: [WordPattern], _ doc: MatchableText) -> Bool {
+        let first = words[0]
+        if words.count == 1 {
+            if !first.prefix {
+                return first.caseSensitive ? doc.exactSet.contains(first.text) : doc.loweredSet.contains(first.text)
+            }
+            let pool = first.caseSensitive ? doc.exactSet : doc.loweredSet
+            return pool.contains { $0.hasPrefix(first.text) }
+        }
+        // A phrase: cheap rejection through the sets before scanning positions.
+        for w in words where !w.prefix {
+            if !(w.caseSensitive ? doc.exactSet.contains(w.text) : doc.loweredSet.contains(w.text)) { return false }
+        }
+        let n = doc.tokens.count, m = words.count
+        guard n >= m else { return false }
+        var i = 0
+        while i <= n - m {
+            if first.matches(token: doc.tokens[i], lowered: doc.lowered[i]) {
+                var j = 1
+                while j < m && words[j].matches(token: doc.tokens[i + j], lowered: doc.lowered[i + j]) { j += 1 }
+                if j == m { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    var description: String {
+        switch self {
+        case .and(let kids): return "AND(" + kids.map(\.description).joined(separator: ", ") + ")"
+        case .or(let kids): return "OR(" + kids.map(\.description).joined(separator: ", ") + ")"
+        case .not(let kid): return "NOT(\(kid))"
+        case .sequence(let words):
+            let body = words.map(\.text).joined(separator: " ") + (words.last?.prefix == true ? "*" : "")
+            return words.count > 1 ? "\"\(body)\"" : body
+        }
+    }
+}

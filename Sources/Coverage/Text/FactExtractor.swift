@@ -1,0 +1,411 @@
+/// One sentence of an article, with the fact units it states.
+public struct AnalyzedSentence: Sendable {
+    /// The sentence as reported in alerts: dateline removed, otherwise as written.
+    public let text: String
+    /// False for boilerplate that states no fact: bylines, photo credits, post signatures, agency tags.
+    public let isFact: Bool
+    /// Distinct units, attribution ("the ministry said in a release") excluded.
+    public let units: [FactUnit]
+    /// Hashes of consecutive unit triples: what the sentence says in order, for recognising restated quotes.
+    let grams: [UInt64]
+    /// Each quotation in the sentence with at least two word triples: its triples and its unit keys.
+    let quotes: [Quotation]
+    /// Unit keys of each clause (split at commas, dashes, brackets, quotes), for facts tucked into long sentences.
+    let clauses: [[UInt64]]
+    /// Text of an embedded social-media post, which mostly restates what the article reports around it.
+    public let isEmbeddedPost: Bool
+    public let line: Int
+}
+
+public struct AnalyzedArticle: Sendable {
+    public let sentences: [AnalyzedSentence]
+    /// Units of the headline: they help group articles into events but are never reported as facts.
+    public let titleUnits: [FactUnit]
+    public let normalizedTitle: String
+}
+
+struct SentenceUnits {
+    var units: [FactUnit] = []
+    var grams: [UInt64] = []
+    var quotes: [Quotation] = []
+    var clauses: [[UInt64]] = []
+}
+
+struct Quotation: Sendable {
+    var grams: [UInt64] = []
+    var keys: [UInt64] = []
+}
+
+/// Turns an article into sentences and fact units: names, numbers, dates, codes and content words.
+public enum FactExtractor {
+    public static func analyze(title: String, text: String) -> AnalyzedArticle {
+        let split = SentenceSplitter.split(text)
+        var prepared: [(text: String, line: Int, tokens: [RawToken], isFact: Bool)] = []
+        prepared.reserveCapacity(split.count)
+        var capitalizedMidSentence = Set<String>()
+        for sentence in split {
+            var body = sentence.text
+            if sentence.indexInLine == 0 { body = Boilerplate.stripDateline(body) }
+            let tokens = RawToken.scan(body)
+            let isFact = Boilerplate.statesFact(body, tokens: tokens)
+            for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.lowered) }
+            prepared.append((body, sentence.line, tokens, isFact))
+        }
+        let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
+        var sentences: [AnalyzedSentence] = []
+        sentences.reserveCapacity(prepared.count)
+        for (i, p) in prepared.enumerated() {
+            let found = p.isFact ? Self.units(p.tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true) : SentenceUnits()
+            sentences.append(AnalyzedSentence(text: p.text, isFact: p.isFact && !found.units.isEmpty, units: found.units,
+                                              grams: found.grams, quotes: found.quotes, clauses: found.clauses, isEmbeddedPost: posts[i], line: p.line))
+        }
+        let titleTokens = RawToken.scan(title)
+        let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true).units
+        return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, normalizedTitle: Boilerplate.normalizedForComparison(title))
+    }
+
+    /// Units of a single sentence, as `analyze` would find them (names recognised from mid-sentence capitals).
+    public static func units(of sentence: String) -> [FactUnit] {
+        let tokens = RawToken.scan(sentence)
+        var caps = Set<String>()
+        for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.lowered) }
+        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true).units
+    }
+
+    /// Embedded posts: the text before a signature line ("— Name (@handle) July 1, 2025"), a truncated
+    /// continuation right after it ("…"), and any sentence addressing @handles.
+    static func embeddedPosts(_ sentences: [(text: String, line: Int)]) -> [Bool] {
+        var marks = [Bool](repeating: false, count: sentences.count)
+        for (i, s) in sentences.enumerated() {
+            if s.text.contains(where: { $0 == "@" }) {
+                let scalars = Array(s.text.unicodeScalars)
+                for k in 0..<(scalars.count - 1) where scalars[k] == "@" && ScalarClass.isWord(scalars[k + 1]) { marks[i] = true; break }
+            }
+            guard let first = s.text.unicodeScalars.first, first == "—" || first == "–" || first == "-",
+                  s.text.contains("(@") else { continue }
+            let previousLine = i > 0 && sentences[i - 1].line == s.line ? s.line : s.line - 1
+            var k = i - 1
+            while k >= 0 && sentences[k].line == previousLine { marks[k] = true; k -= 1 }
+            if i + 1 < sentences.count, sentences[i + 1].text.hasSuffix("…") || sentences[i + 1].text.hasSuffix("...") {
+                marks[i + 1] = true
+            }
+        }
+        return marks
+    }
+
+    static let reportingVerbs: Set<String> = [
+        "said", "says", "say", "added", "adds", "stated", "states", "noted", "notes", "told", "reported", "reports",
+        "wrote", "writes", "posted", "tweeted", "according", "quoted", "cited", "explained", "observed", "remarked",
+        "announced", "confirmed", "claimed", "insisted", "argued", "warned", "informed", "disclosed", "showed", "shows",
+    ]
+
+    /// Tokens that only say who said something: a short clause built around a reporting verb ("…, the ministry
+    /// said in a release."), and "according to X" / "as per X" up to the next clause break.
+    static func attributionMask(_ tokens: [RawToken]) -> [Bool] {
+        var mask = [Bool](repeating: false, count: tokens.count)
+        guard tokens.count >= 4 else { return mask }
+        var clauseStart = 0
+        for i in 1...tokens.count {
+            guard i == tokens.count || tokens[i].clauseBreakBefore else { continue }
+            let clause = clauseStart..<i
+            // Only a clause that does not open the sentence: an opening clause is usually the fact itself.
+            if clauseStart > 0, clause.count <= 9,
+               tokens[clause].contains(where: { reportingVerbs.contains($0.lowered) }),
+               !tokens[clause].contains(where: { $0.inQuote }) {
+                for k in clause { mask[k] = true }
+            }
+            clauseStart = i
+        }
+        var i = 0
+        while i + 1 < tokens.count {
+            let a = tokens[i].lowered, b = tokens[i + 1].lowered
+            if (a == "according" && b == "to") || (a == "as" && b == "per") {
+                var j = i
+                repeat { mask[j] = true; j += 1 } while j < tokens.count && !tokens[j].clauseBreakBefore
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return mask
+    }
+
+    /// "American", "Indian", "Chinese", "British": adjectives of nationality name no new party.
+    static func isDemonym(_ w: String) -> Bool {
+        w.count > 4 && (w.hasSuffix("ian") || w.hasSuffix("ean") || w.hasSuffix("ese") || w.hasSuffix("ican") || w.hasSuffix("ish"))
+    }
+
+    static func units(_ tokens: [RawToken], capitalizedMidSentence: Set<String>, dropAttribution: Bool, headline: Bool = false) -> SentenceUnits {
+        let mask = dropAttribution ? attributionMask(tokens) : [Bool](repeating: false, count: tokens.count)
+        var result = SentenceUnits()
+        result.units.reserveCapacity(tokens.count)
+        var seen = Set<UInt64>()
+        var sequence: [(key: UInt64, quoted: Bool)] = []
+        sequence.reserveCapacity(tokens.count)
+        var clause: [UInt64] = []
+        func add(_ unit: FactUnit, _ token: RawToken) {
+            sequence.append((unit.key, token.inQuote))
+            if !clause.contains(unit.key) { clause.append(unit.key) }
+            if seen.insert(unit.key).inserted { result.units.append(unit) }
+        }
+        var consumed = [Bool](repeating: false, count: tokens.count)
+        var lastMonth: (month: String, index: Int)?
+        func monthAt(_ i: Int) -> String? {
+            guard i >= 0, i < tokens.count, !consumed[i], tokens[i].kind == .alpha, tokens[i].startsUpper else { return nil }
+            return Lexicon.months[tokens[i].lowered]
+        }
+        for (i, t) in tokens.enumerated() where !mask[i] && !consumed[i] && !t.afterSigil {
+            if t.clauseBreakBefore && !clause.isEmpty {
+                result.clauses.append(clause)
+                clause.removeAll(keepingCapacity: true)
+            }
+            switch t.kind {
+            case .number:
+                if let day = Int(t.value), day >= 1, day <= 31, t.value.count <= 2 {
+                    if let m = monthAt(i - 1), !mask[i - 1] {
+                        consumed[i - 1] = true
+                        lastMonth = (m, i)
+                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
+                        continue
+                    }
+                    if let m = monthAt(i + 1) {
+                        consumed[i + 1] = true
+                        lastMonth = (m, i)
+                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
+                        continue
+                    }
+                    // The end of a range: "September 1 to 14", "May 5-6".
+                    if let last = lastMonth, i - last.index <= 2 {
+                        lastMonth = (last.month, i)
+                        add(FactUnit(kind: .date, value: "\(last.month)-\(day)"), t)
+                        continue
+                    }
+                }
+                add(FactUnit(kind: .number, value: t.value), t)
+                if let multiplier = t.multiplier, let value = Lexicon.numberWords[multiplier] {
+                    add(FactUnit(kind: .numberWord, value: value), t)
+                }
+            case .code:
+                add(FactUnit(kind: .code, value: t.value), t)
+            case .alpha:
+                let w = t.lowered
+                if w.count < 2 || Lexicon.stopwords.contains(w) { continue }
+                if t.startsUpper, let m = Lexicon.months[w] {
+                    // "May" opening a sentence is more likely the month than the verb; either way a date word.
+                    add(FactUnit(kind: .month, value: m), t)
+                    continue
+                }
+                if let value = Lexicon.numberWords[w] {
+                    add(FactUnit(kind: .numberWord, value: value), t)
+                    continue
+                }
+                if Lexicon.weekdays.contains(w) {
+                    add(FactUnit(kind: .weekday, value: String(w.prefix(3))), t)
+                    continue
+                }
+                let isTitleWord = Lexicon.titleWords.contains(w)
+                var nameLike: Bool
+                if t.allUpper {
+                    nameLike = !isTitleWord
+                } else if t.startsUpper && !isTitleWord {
+                    if headline || t.initial {
+                        // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
+                        // or a name follows at once ("Lisa Cook will…").
+                        let next = i + 1 < tokens.count ? tokens[i + 1] : nil
+                        nameLike = capitalizedMidSentence.contains(w)
+                            || (!headline && next.map { $0.kind == .alpha && $0.startsUpper && !$0.clauseBreakBefore && !Lexicon.titleWords.contains($0.lowered) && !Lexicon.stopwords.contains($0.lowered) } ?? false)
+                    } else {
+                        nameLike = true
+                    }
+                    if nameLike && isDemonym(w) { nameLike = false }
+                } else {
+                    nameLike = false
+                }
+                if nameLike {
+                    add(FactUnit(kind: .name, value: w), t)
+                } else {
+                    add(FactUnit(kind: .word, value: WordForms.key(w)), t)
+                }
+            }
+        }
+        if !clause.isEmpty { result.clauses.append(clause) }
+        if sequence.count >= 3 {
+            result.grams.reserveCapacity(sequence.count - 2)
+            var quote = Quotation()
+            for k in 0..<(sequence.count - 2) {
+                let g = trigram(sequence[k].key, sequence[k + 1].key, sequence[k + 2].key)
+                result.grams.append(g)
+                if sequence[k].quoted && sequence[k + 1].quoted && sequence[k + 2].quoted {
+                    if quote.grams.isEmpty { quote.keys.append(sequence[k].key); quote.keys.append(sequence[k + 1].key) }
+                    quote.grams.append(g)
+                    quote.keys.append(sequence[k + 2].key)
+                } else if !quote.grams.isEmpty {
+                    if quote.grams.count >= 2 { result.quotes.append(quote) }
+                    quote = Quotation()
+                }
+            }
+            if quote.grams.count >= 2 { result.quotes.append(quote) }
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func trigram(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+        var h = a &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ (b &+ 0x632B_E59B_D9B4_E019)) &* 0xBF58_476D_1CE4_E5B9
+        h = (h ^ (c &+ 0x8CB9_2BA7_2F3D_8DD7)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 31)
+    }
+}
+
+/// A token of running text, with what the fact extractor needs to know about its surroundings.
+struct RawToken {
+    enum Kind { case alpha, number, code }
+    var kind: Kind
+    /// Folded lower-case text for words and codes; the normalised value for numbers.
+    var value: String
+    var lowered: String { value }
+    var multiplier: String? = nil
+    var startsUpper = false
+    var allUpper = false
+    /// First word of the sentence or of a quotation, where capitals say nothing about names.
+    var initial = false
+    /// A comma, colon, semicolon, dash, bracket or quote separates it from the previous token.
+    var clauseBreakBefore = false
+    /// Part of an @handle or #hashtag.
+    var afterSigil = false
+    /// Inside a quotation ("…" or “…”).
+    var inQuote = false
+
+    static func scan(_ text: String) -> [RawToken] {
+        let s = Array(text.unicodeScalars)
+        let n = s.count
+        var out: [RawToken] = []
+        out.reserveCapacity(n / 5)
+        var i = 0
+        var breakPending = false
+        var initialPending = true
+        var quoted = false
+        var word = String.UnicodeScalarView()
+        while i < n {
+            let c = s[i]
+            if ScalarClass.isSpace(c) { i += 1; continue }
+            // URLs state no fact; skip the whole whitespace-delimited chunk.
+            if c == "h" || c == "w", startsURL(s, i) {
+                while i < n && !ScalarClass.isSpace(s[i]) { i += 1 }
+                continue
+            }
+            if !ScalarClass.isWord(c) {
+                switch c {
+                case ",", ";", ":", "(", ")", "[", "]", "—", "–":
+                    breakPending = true
+                    if c == ":" { initialPending = true }
+                case "\"", "“", "”", "«", "»":
+                    breakPending = true
+                    if c == "“" || c == "«" { quoted = true } else if c == "”" || c == "»" { quoted = false } else { quoted.toggle() }
+                    if quoted && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
+                case "‘", "’", "'":
+                    if c != "'" && c != "’" || (i + 1 < n && !ScalarClass.isWord(s[i + 1])) || i == 0 || !ScalarClass.isWord(s[i - 1]) {
+                        breakPending = true
+                        if c == "‘" && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
+                    }
+                case "-":
+                    if i + 1 < n && s[i + 1] == "-" { breakPending = true }
+                    if i > 0 && ScalarClass.isSpace(s[i - 1]) { breakPending = true }
+                case ".", "!", "?":
+                    initialPending = true
+                    breakPending = true
+                default: break
+                }
+                i += 1
+                continue
+            }
+            let sigil = i > 0 && (s[i - 1] == "@" || s[i - 1] == "#")
+            var token: RawToken
+            if ScalarClass.isDigit(c) {
+                word.removeAll(keepingCapacity: true)
+                while i < n {
+                    if ScalarClass.isDigit(s[i]) { word.append(s[i]); i += 1; continue }
+                    if (s[i] == "," || s[i] == "."), i + 1 < n, ScalarClass.isDigit(s[i + 1]) {
+                        if s[i] == "." { word.append(".") }
+                        i += 1
+                        continue
+                    }
+                    break
+                }
+                let digits = normalizeNumber(String(word))
+                var suffix = String.UnicodeScalarView()
+                while i < n && ScalarClass.isWord(s[i]) { suffix.append(s[i]); i += 1 }
+                let suffixText = String(suffix).foldedForMatching
+                if suffixText.isEmpty || Lexicon.ordinalSuffixes.contains(suffixText) {
+                    token = RawToken(kind: .number, value: digits)
+                } else if let m = Lexicon.multipliers[suffixText] {
+                    token = RawToken(kind: .number, value: digits, multiplier: m)
+                } else {
+                    var code = String(word) + suffixText
+                    if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
+                    token = RawToken(kind: .code, value: code)
+                }
+            } else {
+                word.removeAll(keepingCapacity: true)
+                // Dotted acronyms fold as in the query language: "U.S." → "US".
+                if ScalarClass.isLetter(c) && (i == 0 || !ScalarClass.isRegexWord(s[i - 1])) {
+                    var j = i, pairs = 0
+                    while j + 1 < n && ScalarClass.isLetter(s[j]) && s[j + 1] == "." { pairs += 1; j += 2 }
+                    if pairs >= 2 {
+                        var k = i
+                        while k < j { word.append(s[k]); k += 2 }
+                        i = j
+                    }
+                }
+                var hasDigit = false
+                while i < n && ScalarClass.isWord(s[i]) {
+                    if ScalarClass.isNumber(s[i]) { hasDigit = true }
+                    word.append(s[i]); i += 1
+                }
+                let original = String(word)
+                if hasDigit {
+                    var code = original.foldedForMatching
+                    if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
+                    token = RawToken(kind: .code, value: code)
+                } else {
+                    token = RawToken(kind: .alpha, value: original.foldedForMatching)
+                    var letters = 0, uppers = 0, lowers = 0
+                    for u in word { if ScalarClass.isLetter(u) { letters += 1; if ScalarClass.isUpper(u) { uppers += 1 } else if ScalarClass.isLower(u) { lowers += 1 } } }
+                    token.startsUpper = word.first.map(ScalarClass.isUpper) ?? false
+                    token.allUpper = letters >= 2 && lowers == 0 && uppers > 0
+                }
+            }
+            token.afterSigil = sigil
+            token.inQuote = quoted
+            token.clauseBreakBefore = breakPending
+            token.initial = initialPending
+            breakPending = false
+            initialPending = false
+            out.append(token)
+        }
+        return out
+    }
+
+    private static func startsURL(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
+        func has(_ p: String) -> Bool {
+            var k = i
+            for u in p.unicodeScalars { guard k < s.count, s[k] == u else { return false }; k += 1 }
+            return true
+        }
+        guard i == 0 || ScalarClass.isSpace(s[i - 1]) || s[i - 1] == "(" else { return false }
+        return has("http://") || has("https://") || has("www.")
+    }
+
+    /// "07" → "7", "4.50" → "4.5", "4.00" → "4": one number, one key.
+    static func normalizeNumber(_ raw: String) -> String {
+        var integer = Substring(raw), fraction = Substring("")
+        if let dot = raw.firstIndex(of: ".") {
+            integer = raw[..<dot]
+            fraction = raw[raw.index(after: dot)...]
+        }
+        while integer.count > 1 && integer.first == "0" { integer = integer.dropFirst() }
+        while fraction.last == "0" { fraction = fraction.dropLast() }
+        return fraction.isEmpty ? String(integer) : String(integer) + "." + fraction
+    }
+}

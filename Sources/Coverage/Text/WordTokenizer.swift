@@ -1,0 +1,38 @@
+/// Word tokens exactly as the query semantics define them: maximal runs of letters or digits, after folding
+/// dotted acronyms ("U.S." → "US", "E.U." → "EU"). "India-US" gives India, US; "India's" gives India, s.
+public enum WordTokenizer {
+    public static func tokens(in text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        var out: [String] = []
+        out.reserveCapacity(scalars.count / 5)
+        forEachToken(scalars) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with each token; the dotted-acronym fold needs a word boundary before the first letter and
+    /// at least two letter-dot pairs, as in the README's reference regex.
+    static func forEachToken(_ s: [Unicode.Scalar], _ body: (String) -> Void) {
+        let n = s.count
+        var i = 0
+        var token = String.UnicodeScalarView()
+        while i < n {
+            guard ScalarClass.isWord(s[i]) else { i += 1; continue }
+            token.removeAll(keepingCapacity: true)
+            if ScalarClass.isLetter(s[i]) && (i == 0 || !ScalarClass.isRegexWord(s[i - 1])) {
+                var j = i
+                var pairs = 0
+                while j + 1 < n && ScalarClass.isLetter(s[j]) && s[j + 1] == "." {
+                    pairs += 1
+                    j += 2
+                }
+                if pairs >= 2 {
+                    var k = i
+                    while k < j { token.append(s[k]); k += 2 }
+                    i = j
+                }
+            }
+            while i < n && ScalarClass.isWord(s[i]) { token.append(s[i]); i += 1 }
+            body(String(token))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Config
+import Foundation
+
+/// `--config PATH`, shared by every command that reads the configuration. Without it: `$TIDINGS_CONFIG`, else
+/// `/etc/tidings/tidings.toml`.
+struct ConfigPathOption: ParsableArguments {
+    static let defaultPath = "/etc/tidings/tidings.toml"
+
+    @Option(name: .long, help: ArgumentHelp("The configuration file (default: $TIDINGS_CONFIG, else \(ConfigPathOption.defaultPath)).",
+                                             valueName: "path"))
+    var config: String?
+
+    /// The path to read, after the environment and the built-in default.
+    func resolvedPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let config { return config }
+        if let fromEnvironment = environment["TIDINGS_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return Self.defaultPath
+    }
+
+    /// Loads the configuration, printing warnings to stderr; on errors prints them all and exits 78
+    /// (EX_CONFIG), as every command does for an unusable configuration.
+    func loadOrExit(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TidingsConfig {
+        do {
+            let (config, warnings) = try ConfigLoader.load(path: resolvedPath(environment: environment), environment: environment)
+            for warning in warnings { StandardError.print(warning.description) }
+            return config
+        } catch {
+            for diagnostic in error.diagnostics { StandardError.print(diagnostic.description) }
+            throw ExitCode(ConfigExitCode.invalidConfiguration)
+        }
+    }
+}
+
+enum ConfigExitCode {
+    /// sysexits.h EX_CONFIG: the configuration cannot be read or is invalid.
+    static let invalidConfiguration: Int32 = 78
+}
+
+enum StandardError {
+    static func print(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,181 @@
+import CCurl
+import CShims
+import Foundation
+import Synchronization
+
+/// One libcurl multi handle driven by one dedicated thread. `curl_multi_poll` blocks, and the cooperative pool
+/// has only a couple of threads, so the loop never runs there: callers hand work over under a lock and wake the
+/// loop with `curl_multi_wakeup`, the only multi call that is safe from another thread.
+final class MultiLoop: @unchecked Sendable {
+    private struct Inbox {
+        var submitted: [PendingTransfer] = []
+        var cancelled: [ResultChannel] = []
+        var shuttingDown = false
+    }
+
+    let options: FetcherOptions
+    let gauge: BufferGauge
+    private let multi: OpaquePointer
+    private let inbox = Mutex(Inbox())
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+
+    // Loop-thread state.
+    private var queue: HostQueue<PendingTransfer>
+    private var running: [OpaquePointer: Transfer] = [:]
+
+    init(options: FetcherOptions) {
+        FetcherGlobal.initialize()
+        self.options = options
+        multi = curl_multi_init()
+        let perHost = options.perHost
+        let concurrency = options.concurrency
+        queue = HostQueue(limit: { host in host == "file" ? concurrency : perHost })
+        let handle = SendableMultiHandle(raw: multi)
+        gauge = BufferGauge(limit: options.maxBufferedBodyBytes, wake: { _ = curl_multi_wakeup(handle.raw) })
+        // libcurl's own limits back up the queue's; the connection cache keeps every idle connection for reuse.
+        _ = tidings_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, perHost)
+        _ = tidings_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, concurrency)
+        _ = tidings_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(concurrency, 16))
+        _ = tidings_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        let thread = Thread { [self] in run() }
+        thread.name = "tidings-fetch"
+        thread.start()
+    }
+
+    func submit(_ transfers: [PendingTransfer]) -> Bool {
+        let accepted = inbox.withLock { inbox -> Bool in
+            guard !inbox.shuttingDown else { return false }
+            inbox.submitted.append(contentsOf: transfers)
+            return true
+        }
+        if accepted { _ = curl_multi_wakeup(multi) }
+        return accepted
+    }
+
+    func cancel(_ channel: ResultChannel) {
+        let accepted = inbox.withLock { inbox -> Bool in
+            guard !inbox.shuttingDown else { return false }
+            inbox.cancelled.append(channel)
+            return true
+        }
+        if accepted { _ = curl_multi_wakeup(multi) }
+    }
+
+    /// Aborts everything queued or in flight (each answered `.aborted`) and waits for the thread to end.
+    func shutdown() {
+        let first = inbox.withLock { inbox -> Bool in
+            defer { inbox.shuttingDown = true }
+            return !inbox.shuttingDown
+        }
+        guard first else { return }
+        _ = curl_multi_wakeup(multi)
+        _ = finished.wait(timeout: .now() + 10)
+    }
+
+    private func run() {
+        while true {
+            let (submitted, cancelled, shuttingDown) = inbox.withLock { inbox in
+                defer { inbox.submitted = []; inbox.cancelled = [] }
+                return (inbox.submitted, inbox.cancelled, inbox.shuttingDown)
+            }
+            for transfer in submitted { queue.enqueue(transfer, host: transfer.hostKey) }
+            for channel in cancelled { drop(channel) }
+            if shuttingDown { abortEverything(); break }
+
+            startTransfers()
+            var stillRunning: Int32 = 0
+            _ = curl_multi_perform(multi, &stillRunning)
+            collectFinished()
+            startTransfers()
+            // Idle or not, the wait ends early on any socket activity, libcurl timer or wakeup.
+            _ = curl_multi_poll(multi, nil, 0, running.isEmpty ? 1000 : 100, nil)
+        }
+        curl_multi_cleanup(multi)
+        finished.signal()
+    }
+
+    private func startTransfers() {
+        while running.count < options.concurrency, !queue.isEmpty, gauge.hasRoom() {
+            guard let (pending, host) = queue.next() else { return }
+            if let channel = pending.channel, channel.isCancelled { queue.finished(host: host); continue }
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard let transfer = Transfer(pending, options: options, now: now) else {
+                queue.finished(host: host)
+                deliver(pending, metadata: FetchMetadata(effectiveURL: pending.url),
+                        outcome: .failed(.other(code: -1, message: "curl_easy_init failed")))
+                continue
+            }
+            running[transfer.easy] = transfer
+            let added = curl_multi_add_handle(multi, transfer.easy)
+            if added != CURLM_OK {
+                running[transfer.easy] = nil
+                queue.finished(host: host)
+                deliver(pending, metadata: FetchMetadata(effectiveURL: pending.url),
+                        outcome: .failed(.other(code: Int(added.rawValue), message: String(cString: curl_multi_strerror(added)))))
+            }
+        }
+    }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                  let transfer = running.removeValue(forKey: easy) else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi, easy)
+            queue.finished(host: transfer.pending.hostKey)
+            let queuedFor = TimeInterval(transfer.startedAt &- transfer.pending.enqueuedAt) / 1e9
+            let (metadata, outcome) = transfer.complete(code: code, queuedFor: queuedFor)
+            deliver(transfer.pending, metadata: metadata, outcome: outcome)
+        }
+    }
+
+    private func deliver(_ pending: PendingTransfer, metadata: FetchMetadata, outcome: FetchOutcome) {
+        switch pending.kind {
+        case .fetch(let request, let channel):
+            channel.push(FetchResult(request: request, outcome: outcome, metadata: metadata))
+        case .post(_, _, let reply):
+            var result = PostResult(status: metadata.status, retryAfter: metadata.retryAfter, failure: nil)
+            switch outcome {
+            case .failed(let failure): result.failure = failure
+            case .notModified: result.failure = .httpStatus(code: 304, retryAfter: nil)
+            case .fetched: break
+            }
+            reply.resume(returning: result)
+        }
+    }
+
+    private func drop(_ channel: ResultChannel) {
+        _ = queue.removeAll { $0.channel === channel }
+        for (easy, transfer) in running where transfer.pending.channel === channel {
+            curl_multi_remove_handle(multi, easy)
+            running[easy] = nil
+            queue.finished(host: transfer.pending.hostKey)
+        }
+    }
+
+    private func abortEverything() {
+        for pending in queue.removeAll(where: { _ in true }) {
+            deliver(pending, metadata: FetchMetadata(effectiveURL: pending.url), outcome: .failed(.aborted))
+        }
+        for (easy, transfer) in running {
+            curl_multi_remove_handle(multi, easy)
+            deliver(transfer.pending, metadata: FetchMetadata(effectiveURL: transfer.pending.url), outcome: .failed(.aborted))
+        }
+        running = [:]
+    }
+}
+
+/// curl_multi_wakeup is documented thread-safe; this box lets a consumer call it.
+private struct SendableMultiHandle: @unchecked Sendable { let raw: OpaquePointer }
+
+enum FetcherGlobal {
+    /// curl_global_init is not thread-safe in this libcurl: run it once, before any handle exists.
+    private static let initialized: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+        return true
+    }()
+
+    static func initialize() { _ = initialized }
+}

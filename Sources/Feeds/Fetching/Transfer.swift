@@ -1,0 +1,220 @@
+import CCurl
+import CShims
+import Foundation
+
+/// Work waiting in the queue: cheap to hold by the ten thousand (no libcurl handle yet).
+struct PendingTransfer {
+    enum Kind {
+        case fetch(FetchRequest, ResultChannel)
+        case post(body: [UInt8], headers: [String], reply: CheckedContinuation<PostResult, Never>)
+    }
+    var kind: Kind
+    var url: String
+    var hostKey: String
+    var timeout: TimeInterval
+    var enqueuedAt: UInt64
+
+    var channel: ResultChannel? {
+        if case .fetch(_, let channel) = kind { return channel }
+        return nil
+    }
+}
+
+/// One easy handle in flight and everything its callbacks collect. Lives on the loop thread only; libcurl's C
+/// callbacks reach it through an unretained pointer while the loop holds the strong reference.
+final class Transfer {
+    let easy: OpaquePointer
+    let pending: PendingTransfer
+    let startedAt: UInt64
+    let isFile: Bool
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    let maxWireBytes: Int
+    private let maxDecodedBytes: Int
+    let maxRedirects: Int
+    private let keepsBody: Bool
+
+    // Collected by the callbacks; header fields are reset on each status line so only the final response counts.
+    var body: [UInt8] = []
+    var decodedBytes = 0
+    var abortReason: FetchFailure?
+    var statusChain: [Int] = []
+    var visitedURLs: [String] = []
+    var httpVersion: String?
+    var etag: String?
+    var lastModified: String?
+    var contentTypeHeader: String?
+    var contentEncoding: String?
+    var cacheControl: String?
+    var expires: String?
+    var retryAfterHeader: String?
+    var serverDate: String?
+
+    init?(_ pending: PendingTransfer, options: FetcherOptions, now: UInt64) {
+        guard let easy = curl_easy_init() else { return nil }
+        self.easy = easy
+        self.pending = pending
+        self.startedAt = now
+        self.isFile = pending.url.lowercased().hasPrefix("file:")
+        self.maxWireBytes = options.maxBytes
+        self.maxDecodedBytes = options.maxDecodedBytes
+        self.maxRedirects = options.maxRedirects
+        if case .fetch = pending.kind { keepsBody = true } else { keepsBody = false }
+        configure(options)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        if let headerList { curl_slist_free_all(headerList) }
+    }
+
+    private func configure(_ options: FetcherOptions) {
+        func setLong(_ option: CURLoption, _ value: Int) { _ = tidings_easy_setopt_long(easy, option, value) }
+        func setString(_ option: CURLoption, _ value: String) { _ = tidings_easy_setopt_string(easy, option, value) }
+
+        setString(CURLOPT_URL, pending.url)
+        setLong(CURLOPT_NOSIGNAL, 1)
+        setString(CURLOPT_PROTOCOLS_STR, "http,https,file")
+        // A redirect must never lead to the local file system.
+        setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        setString(CURLOPT_USERAGENT, options.userAgent)
+        setString(CURLOPT_ACCEPT_ENCODING, "")
+        setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        if pending.url.lowercased().hasPrefix("https:") { setLong(CURLOPT_PIPEWAIT, 1) }
+        setLong(CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
+        setLong(CURLOPT_TIMEOUT_MS, Int(pending.timeout * 1000))
+        if options.lowSpeedLimit > 0 && options.lowSpeedTime > 0 {
+            setLong(CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedLimit)
+            setLong(CURLOPT_LOW_SPEED_TIME, Int(options.lowSpeedTime.rounded(.up)))
+        }
+        _ = tidings_easy_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBytes))
+        setLong(CURLOPT_FILETIME, 1)
+
+        var headers: [String] = []
+        switch pending.kind {
+        case .fetch(let request, _):
+            setLong(CURLOPT_FOLLOWLOCATION, 1)
+            setLong(CURLOPT_MAXREDIRS, options.maxRedirects)
+            if isFile {
+                // libcurl answers file:// conditionally from the file's mtime.
+                if let lastModified = request.lastModified, let date = HTTPHeaderValues.parseHTTPDate(lastModified) {
+                    setLong(CURLOPT_TIMECONDITION, Int(CURL_TIMECOND_IFMODSINCE.rawValue))
+                    setLong(CURLOPT_TIMEVALUE, Int(date.timeIntervalSince1970))
+                }
+            } else {
+                if let etag = request.etag { headers.append("If-None-Match: \(etag)") }
+                if let lastModified = request.lastModified { headers.append("If-Modified-Since: \(lastModified)") }
+            }
+            headers += request.extraHeaders
+        case .post(let body, let extra, _):
+            // Webhooks: a redirect is an answer to report, not to follow with the payload.
+            setLong(CURLOPT_FOLLOWLOCATION, 0)
+            setLong(CURLOPT_POST, 1)
+            _ = tidings_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            if body.isEmpty {
+                setString(CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                body.withUnsafeBufferPointer { buffer in
+                    _ = tidings_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+                }
+            }
+            // An empty Expect stops libcurl from waiting a second for "100 Continue" on larger bodies.
+            headers += extra + ["Expect:"]
+        }
+        for line in headers { headerList = curl_slist_append(headerList, line) }
+        if let headerList { _ = tidings_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = tidings_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        _ = tidings_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+        _ = tidings_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, context)
+        setLong(CURLOPT_NOPROGRESS, 0)
+        _ = tidings_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveBody(data, size * count)
+        }
+        _ = tidings_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveHeader(data, size * count)
+        }
+        _ = tidings_easy_setopt_xferinfo_callback(easy) { context, _, downloaded, _, _ in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.progress(downloadedOnWire: Int(downloaded))
+        }
+    }
+
+    // MARK: callbacks (loop thread, inside curl_multi_perform)
+
+    private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
+        decodedBytes += length
+        if decodedBytes > maxDecodedBytes {
+            // Without Content-Encoding the decoded size is the wire size: call it what it is.
+            abortReason = contentEncoding == nil ? .tooLarge(limit: maxWireBytes) : .decodedTooLarge(limit: maxDecodedBytes)
+            return 0
+        }
+        if keepsBody, let data, length > 0 {
+            body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+        }
+        return length
+    }
+
+    private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
+        guard let data, length > 0 else { return length }
+        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            return startResponse(statusLine: line) ? length : 0
+        }
+        guard let colon = line.firstIndex(of: ":") else { return length }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        switch name {
+        case "etag": etag = value
+        case "last-modified": lastModified = value
+        case "content-type": contentTypeHeader = value
+        case "content-encoding": contentEncoding = value.lowercased() == "identity" ? nil : value.lowercased()
+        case "cache-control": cacheControl = cacheControl.map { "\($0), \(value)" } ?? value
+        case "expires": expires = value
+        case "retry-after": retryAfterHeader = value
+        case "date": serverDate = value
+        case "content-length":
+            if keepsBody, let announced = Int(value), announced > 0, body.isEmpty {
+                body.reserveCapacity(min(announced, maxDecodedBytes))
+            }
+        default: break
+        }
+        return length
+    }
+
+    /// A new response begins (first one, a redirect's target, or a 1xx before the final one).
+    private func startResponse(statusLine: String) -> Bool {
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        let code = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        httpVersion = parts.first.map { String($0.dropFirst("HTTP/".count)) }
+        etag = nil; lastModified = nil; contentTypeHeader = nil; contentEncoding = nil
+        cacheControl = nil; expires = nil; retryAfterHeader = nil; serverDate = nil
+        body.removeAll(keepingCapacity: true)
+        decodedBytes = 0
+        guard code >= 200 else { return true }
+        var current: UnsafeMutablePointer<CChar>?
+        _ = tidings_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &current)
+        let url = current.map { String(cString: $0) } ?? pending.url
+        statusChain.append(code)
+        if (300..<400).contains(code), visitedURLs.contains(url) {
+            abortReason = .redirectLoop("\(url) redirects back into its own chain")
+            return false
+        }
+        visitedURLs.append(url)
+        return true
+    }
+
+    private func progress(downloadedOnWire: Int) -> Int32 {
+        if downloadedOnWire > maxWireBytes {
+            abortReason = .tooLarge(limit: maxWireBytes)
+            return 1
+        }
+        return 0
+    }
+}

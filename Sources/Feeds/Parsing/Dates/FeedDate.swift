@@ -1,0 +1,359 @@
+import Foundation
+
+/// Dates as feeds write them, normalised to UTC.
+///
+/// Understood: RFC 822/2822/1123 (day name optional and not checked, 2- or 4-digit years, missing seconds,
+/// named US zones, UT/GMT/UTC/Z, military letters, numeric ±hhmm / ±hh:mm, `GMT+hh:mm`, `Etc/GMT`, European
+/// MET/CET/EET/MEST/CEST/BST/IST …, full month names, stray commas), `YYYY/MM/DD hh:mm:ss zone`,
+/// RFC 3339 / ISO 8601 / W3CDTF (year, year-month, date, ordinal date, compact and two-digit-year forms,
+/// space instead of `T`, fractional seconds, missing zone = UTC), asctime (`Sun Jan  4 16:29:06 2004`,
+/// optionally with a zone before the year), and Greek month/day names. Anything else is nil.
+public enum FeedDate {
+    public static func parse(_ string: String) -> Date? {
+        let text = string.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.utf8.count < 200 else { return nil }
+        if let date = ISO8601Parser.parse(text) { return date }
+        return RFC822Parser.parse(text)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, the form the conformance schema uses.
+    public static func isoString(_ date: Date) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let (year, month, day, hour, minute, second) = CivilTime.components(fromUnix: seconds)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(abs(value))
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))Z"
+    }
+}
+
+/// Proleptic Gregorian arithmetic without Calendar (fast, and no time-zone database surprises).
+enum CivilTime {
+    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func components(fromUnix seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
+        var days = Int(seconds / 86400)
+        var rest = Int(seconds % 86400)
+        if rest < 0 { rest += 86400; days -= 1 }
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, rest / 3600, rest % 3600 / 60, rest % 60)
+    }
+
+    /// nil when a field is out of range (31 February, hour 25, …).
+    static func date(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Double = 0,
+                     offsetSeconds: Int = 0) -> Date? {
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              (0...24).contains(hour), (0...59).contains(minute), second >= 0, second < 61 else { return nil }
+        if hour == 24 && (minute != 0 || second != 0) { return nil }
+        let whole = Double(days(year: year, month: month, day: day)) * 86400 + Double(hour * 3600 + minute * 60)
+        return Date(timeIntervalSince1970: whole + second.rounded(.down) - Double(offsetSeconds))
+    }
+}
+
+enum ISO8601Parser {
+    /// Two-digit years in ISO forms belong to the current century, as feedparser reads them.
+    static let century = 2000
+
+    static func parse(_ text: String) -> Date? {
+        let chars = Array(text.utf8)
+        guard let first = chars.first, first == UInt8(ascii: "-") || isDigit(first) else { return nil }
+        // Split date part and time part at 'T' or a space followed by a digit.
+        var splitIndex: Int? = nil
+        for (index, char) in chars.enumerated() {
+            if char == UInt8(ascii: "T") || char == UInt8(ascii: "t") { splitIndex = index; break }
+            if char == UInt8(ascii: " ") { splitIndex = index; break }
+        }
+        let datePart = Array(chars[..<(splitIndex ?? chars.count)])
+        var timePart = splitIndex.map { Array(chars[($0 + 1)...]) } ?? []
+        while timePart.first == UInt8(ascii: " ") { timePart.removeFirst() }
+        guard let (year, month, day) = parseDate(datePart) else { return nil }
+        if timePart.isEmpty { return CivilTime.date(year: year, month: month, day: day) }
+        guard let (hour, minute, second, offset) = parseTime(timePart) else { return nil }
+        return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                              offsetSeconds: offset)
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.allSatisfy(isDigit) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
+
+    private static func parseDate(_ d: [UInt8]) -> (Int, Int, Int)? {
+        let parts = d.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false).map { ArraySlice($0) }
+        let dash = UInt8(ascii: "-")
+        if d.first == dash {
+            // -YYMM, -YY-MM, -YY (truncated ISO 8601)
+            let rest = Array(d.dropFirst())
+            if rest.count == 4, let yy = number(rest[0..<2]), let mm = number(rest[2..<4]) {
+                return (century + yy, mm, 1)
+            }
+            let restParts = rest.split(separator: dash, omittingEmptySubsequences: false)
+            if restParts.count == 2, restParts[0].count == 2, restParts[1].count == 2,
+               let yy = number(restParts[0]), let mm = number(restParts[1]) {
+                return (century + yy, mm, 1)
+            }
+            return nil
+        }
+        switch parts.count {
+        case 1:
+            let p = parts[0]
+            switch p.count {
+            case 4: return number(p).map { ($0, 1, 1) }  // YYYY
+            case 6:  // YYMMDD
+                guard let yy = number(p.prefix(2)), let mm = number(p.dropFirst(2).prefix(2)),
+                      let dd = number(p.suffix(2)) else { return nil }
+                return (century + yy, mm, dd)
+            case 8:  // YYYYMMDD
+                guard let y = number(p.prefix(4)), let mm = number(p.dropFirst(4).prefix(2)),
+                      let dd = number(p.suffix(2)) else { return nil }
+                return (y, mm, dd)
+            case 5:  // YYDDD ordinal
+                guard let yy = number(p.prefix(2)), let ordinal = number(p.suffix(3)) else { return nil }
+                return fromOrdinal(century + yy, ordinal)
+            case 7:  // YYYYDDD ordinal
+                guard let y = number(p.prefix(4)), let ordinal = number(p.suffix(3)) else { return nil }
+                return fromOrdinal(y, ordinal)
+            default: return nil
+            }
+        case 2:
+            // YYYY-MM, YYYY-DDD, YY-MM? (only the first two are ISO)
+            guard let y = number(parts[0]), let second = number(parts[1]) else { return nil }
+            let year = parts[0].count == 2 ? century + y : y
+            guard parts[0].count == 4 || parts[0].count == 2 else { return nil }
+            if parts[1].count == 3 { return fromOrdinal(year, second) }
+            guard parts[1].count == 2 else { return nil }
+            return (year, second, 1)
+        case 3:
+            guard let y = number(parts[0]), let m = number(parts[1]), let dd = number(parts[2]),
+                  parts[0].count == 4 || parts[0].count == 2, (1...3).contains(parts[1].count),
+                  (1...2).contains(parts[2].count) else { return nil }
+            return (parts[0].count == 2 ? century + y : y, m, dd)
+        default:
+            return nil
+        }
+    }
+
+    private static func fromOrdinal(_ year: Int, _ ordinal: Int) -> (Int, Int, Int)? {
+        guard ordinal >= 1, ordinal <= (CivilTime.isLeap(year) ? 366 : 365) else { return nil }
+        var remaining = ordinal
+        for month in 1...12 {
+            let length = CivilTime.daysIn(month: month, year: year)
+            if remaining <= length { return (year, month, remaining) }
+            remaining -= length
+        }
+        return nil
+    }
+
+    /// hh:mm[:ss[.fff]][zone] or hhmm[ss]; zone Z, ±hh:mm, ±hhmm, ±hh.
+    private static func parseTime(_ t: [UInt8]) -> (Int, Int, Double, Int)? {
+        var index = 0
+        var clock: [UInt8] = []
+        while index < t.count, isDigit(t[index]) || t[index] == UInt8(ascii: ":") || t[index] == UInt8(ascii: ".")
+                || t[index] == UInt8(ascii: ",") {
+            clock.append(t[index]); index += 1
+        }
+        var zone = Array(t[index...])
+        while zone.first == UInt8(ascii: " ") { zone.removeFirst() }
+        var fraction = 0.0
+        if let dot = clock.firstIndex(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }) {
+            let digits = clock[(dot + 1)...]
+            guard digits.allSatisfy(isDigit) else { return nil }
+            if !digits.isEmpty, let value = Double("0." + String(decoding: digits, as: UTF8.self)) { fraction = value }
+            clock = Array(clock[..<dot])
+        }
+        let fields = clock.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { ArraySlice($0) }
+        var hour = 0, minute = 0, second = 0
+        if fields.count == 1 {
+            let f = fields[0]
+            guard f.count == 4 || f.count == 6 || f.count == 2 else { return nil }
+            hour = number(f.prefix(2)) ?? 99
+            minute = f.count >= 4 ? number(f.dropFirst(2).prefix(2)) ?? 99 : 0
+            second = f.count == 6 ? number(f.suffix(2)) ?? 99 : 0
+        } else if fields.count == 2 || fields.count == 3 {
+            guard fields.allSatisfy({ (1...2).contains($0.count) }) else { return nil }
+            hour = number(fields[0]) ?? 99
+            minute = number(fields[1]) ?? 99
+            second = fields.count == 3 ? number(fields[2]) ?? 99 : 0
+        } else {
+            return nil
+        }
+        guard let offset = zoneOffset(zone) else { return nil }
+        return (hour, minute, Double(second) + fraction, offset)
+    }
+
+    static func zoneOffset(_ zone: [UInt8]) -> Int? {
+        if zone.isEmpty { return 0 }
+        let text = String(decoding: zone, as: UTF8.self)
+        if text == "Z" || text == "z" { return 0 }
+        if let named = RFC822Parser.namedZones[text.uppercased()] { return named * 60 }
+        return RFC822Parser.numericOffset(text)
+    }
+}
+
+enum RFC822Parser {
+    static let months: [String: Int] = {
+        var table: [String: Int] = [:]
+        let english = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        let full = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                    "november", "december"]
+        for (index, name) in english.enumerated() { table[name] = index + 1 }
+        for (index, name) in full.enumerated() { table[name] = index + 1 }
+        table["sept"] = 9
+        // Greek abbreviations (feeds from Greek publishers): genitive and nominative forms.
+        let greek: [(String, Int)] = [
+            ("ιαν", 1), ("φεβ", 2), ("μάώ", 3), ("μαρ", 3), ("μάρ", 3), ("απρ", 4), ("άπρ", 4), ("μάι", 5), ("μαϊ", 5),
+            ("μαι", 5), ("ιούν", 6), ("ιον", 6), ("ιουν", 6), ("ιούλ", 7), ("ιολ", 7), ("ιουλ", 7), ("αύγ", 8),
+            ("αυγ", 8), ("σεπ", 9), ("οκτ", 10), ("νοέ", 11), ("νοε", 11), ("δεκ", 12),
+        ]
+        for (name, month) in greek { table[name] = month }
+        return table
+    }()
+
+    static let dayNames: Set<String> = [
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "tues", "thur", "thurs", "κυρ", "δευ", "τρι", "τετ", "πεμ", "παρ", "σαβ",
+    ]
+
+    /// Zone names → minutes east of UTC.
+    static let namedZones: [String: Int] = {
+        var zones: [String: Int] = [
+            "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "ETC/GMT": 0, "ETC/UTC": 0, "WET": 0,
+            "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+            "AST": -240, "ADT": -180, "HST": -600, "AKST": -540, "AKDT": -480, "NST": -210, "NDT": -150,
+            "ET": -300, "CT": -360, "MT": -420, "PT": -480, "AT": -240,
+            "BST": 60, "IST": 60, "WEST": 60, "CET": 60, "MET": 60, "MEZ": 60, "CEST": 120, "MEST": 120, "MESZ": 120,
+            "EET": 120, "EEST": 180, "MSK": 180, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660, "ACST": 570,
+            "AWST": 480, "NZST": 720, "NZDT": 780, "HKT": 480, "SGT": 480, "PHT": 480,
+        ]
+        // Military zones: A–I = +1…+9, K–M = +10…+12, N–Y = −1…−12, Z = 0 (RFC 1123 reading, not RFC 822's
+        // inverted one that RFC 2822 calls out as unreliable).
+        for (index, letter) in "ABCDEFGHI".enumerated() { zones[String(letter)] = (index + 1) * 60 }
+        for (index, letter) in "KLM".enumerated() { zones[String(letter)] = (index + 10) * 60 }
+        for (index, letter) in "NOPQRSTUVWXY".enumerated() { zones[String(letter)] = -(index + 1) * 60 }
+        return zones
+    }()
+
+    /// "+0100", "-01:01", "+01", "GMT-01:01", "UTC+2" → seconds east of UTC.
+    static func numericOffset(_ raw: String) -> Int? {
+        var text = Substring(raw)
+        for prefix in ["GMT", "UTC", "UT"] where text.uppercased().hasPrefix(prefix) && text.count > prefix.count {
+            text = text.dropFirst(prefix.count)
+            break
+        }
+        guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
+        let body = text.dropFirst()
+        var hours: Int?, minutes: Int?
+        if let colon = body.firstIndex(of: ":") {
+            let h = body[..<colon], m = body[body.index(after: colon)...]
+            guard (1...2).contains(h.count), m.count == 2 else { return nil }
+            hours = Int(h); minutes = Int(m)
+        } else if body.count == 4 {
+            hours = Int(body.prefix(2)); minutes = Int(body.suffix(2))
+        } else if (1...2).contains(body.count) {
+            hours = Int(body); minutes = 0
+        }
+        guard let hours, let minutes, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":") }),
+              hours <= 23, minutes <= 59 else { return nil }
+        let seconds = hours * 3600 + minutes * 60
+        return sign == "-" ? -seconds : seconds
+    }
+
+    static func parse(_ text: String) -> Date? {
+        // Tokens: split on whitespace and commas; keep "+0100"-style zones whole.
+        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+            .map { String($0) }
+        var day: Int?, month: Int?, year: Int?, yearDigits = 0
+        var hour = 0, minute = 0, second = 0, sawTime = false
+        var offset: Int? = nil
+        var unknown = 0
+        for token in tokens {
+            let lower = token.lowercased()
+            let trimmedLower = lower.hasSuffix(".") ? String(lower.dropLast()) : lower
+            if dayNames.contains(trimmedLower) { continue }
+            if month == nil, let value = months[trimmedLower] {
+                month = value
+                continue
+            }
+            if token.contains(":") && !sawTime && token.first?.isNumber == true {
+                // hh:mm[:ss], possibly glued to a zone ("08:49:37+0100").
+                var clock = Substring(token)
+                if let zoneStart = clock.firstIndex(where: { $0 == "+" || $0 == "-" }) {
+                    guard let value = numericOffset(String(clock[zoneStart...])) else { return nil }
+                    offset = value
+                    clock = clock[..<zoneStart]
+                }
+                let fields = clock.split(separator: ":", omittingEmptySubsequences: false)
+                guard fields.count == 2 || fields.count == 3,
+                      fields.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) }) else { return nil }
+                hour = Int(fields[0])!; minute = Int(fields[1])!
+                second = fields.count == 3 ? Int(fields[2])! : 0
+                sawTime = true
+                continue
+            }
+            if token.contains("/"), token.first?.isNumber == true, day == nil {
+                // YYYY/MM/DD (Perforce and friends)
+                let fields = token.split(separator: "/")
+                guard fields.count == 3, let y = Int(fields[0]), let m = Int(fields[1]), let d = Int(fields[2]),
+                      fields[0].count == 4 else { return nil }
+                year = y; yearDigits = 4; month = m; day = d
+                continue
+            }
+            if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                let value = Int(token)!
+                if day == nil && token.count <= 2 {
+                    day = value
+                } else if year == nil && (2...4).contains(token.count) {
+                    year = value; yearDigits = token.count
+                } else {
+                    return nil
+                }
+                continue
+            }
+            if offset == nil {
+                let upper = token.uppercased()
+                if let named = namedZones[upper] { offset = named * 60; continue }
+                if let numeric = numericOffset(token) { offset = numeric; continue }
+            }
+            unknown += 1
+            if unknown > 1 { return nil }
+            // One unknown word (a zone we do not know, a stray "at") is ignored… unless it looks like a zone.
+            if token.first == "+" || token.first == "-" || token.uppercased().hasPrefix("GMT") { return nil }
+        }
+        guard let day, let month, var year else { return nil }
+        if yearDigits == 2 { year += year < 50 ? 2000 : 1900 }
+        if yearDigits == 3 { year += 1900 }
+        return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute, second: Double(second),
+                              offsetSeconds: offset ?? 0)
+    }
+
+}

@@ -1,0 +1,313 @@
+/// Makes the `&`s of real-world feeds well-formed before libxml2 sees them.
+///
+/// libxml2 in recover mode silently drops `&mdash;` (no DTD defines it) and mangles a bare `&` in a URL.
+/// Feeds are full of both, so: HTML named entities become numeric references, a `&` that starts no valid
+/// reference becomes `&amp;`, and numeric references to C1 controls (`&#150;`) are read as windows-1252, as
+/// browsers do. Comments, CDATA sections and the DOCTYPE are left alone; entities the document declares itself
+/// are kept (libxml2 expands those, with its own loop protection).
+enum EntityRepair {
+    struct Result {
+        var bytes: [UInt8]
+        var changed: Int
+    }
+
+    static func repair(_ input: [UInt8]) -> Result {
+        var output: [UInt8]? = nil
+        var changed = 0
+        var declared: Set<String> = []
+
+        input.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            var copiedUpTo = 0
+            func flush(to position: Int) {
+                if output == nil {
+                    output = []
+                    output!.reserveCapacity(n + 64)
+                }
+                output!.append(contentsOf: b[copiedUpTo..<position])
+            }
+            func startsWith(_ at: Int, _ literal: StaticString) -> Bool {
+                let count = literal.utf8CodeUnitCount
+                guard at + count <= n else { return false }
+                let p = literal.utf8Start
+                for k in 0..<count where b[at + k] != p[k] { return false }
+                return true
+            }
+            func find(_ literal: StaticString, from start: Int) -> Int? {
+                var j = start
+                let first = literal.utf8Start[0]
+                while j < n {
+                    if b[j] == first && startsWith(j, literal) { return j }
+                    j += 1
+                }
+                return nil
+            }
+
+            while i < n {
+                let byte = b[i]
+                if byte == 0x3C {  // <
+                    if startsWith(i, "<!--") {
+                        i = (find("-->", from: i + 4).map { $0 + 3 }) ?? n
+                        continue
+                    }
+                    if startsWith(i, "<![CDATA[") {
+                        i = (find("]]>", from: i + 9).map { $0 + 3 }) ?? n
+                        continue
+                    }
+                    if startsWith(i, "<!DOCTYPE") || startsWith(i, "<!doctype") {
+                        let end = doctypeEnd(b, from: i + 9)
+                        collectDeclaredEntities(b, from: i, to: end, into: &declared)
+                        i = end
+                        continue
+                    }
+                    i += 1
+                    continue
+                }
+                if byte != 0x26 {  // &
+                    i += 1
+                    continue
+                }
+                // A reference: &#123; &#x1F; &name;
+                if let run = doubleEncodedRun(b, at: i) {
+                    flush(to: i)
+                    appendNumericReference(run.scalar, to: &output!)
+                    copiedUpTo = run.end
+                    changed += 1
+                    i = run.end
+                    continue
+                }
+                var j = i + 1
+                if j < n && b[j] == 0x23 {  // #
+                    j += 1
+                    var hex = false
+                    if j < n && (b[j] == 0x78 || b[j] == 0x58) { hex = true; j += 1 }
+                    let digitsStart = j
+                    var value: UInt32 = 0
+                    while j < n, j - digitsStart < 8, let d = digitValue(b[j], hex: hex) {
+                        value = value &* (hex ? 16 : 10) &+ d
+                        j += 1
+                    }
+                    if j > digitsStart && j < n && b[j] == 0x3B {
+                        let valid = isXMLChar(value)
+                        if !valid || (hex && b[i + 2] == 0x58) {
+                            // C1 controls read as windows-1252; invalid code points dropped; `&#X` fixed to `&#x`.
+                            flush(to: i)
+                            if value >= 0x80 && value < 0xA0 {
+                                appendNumericReference(Windows1252.scalar(of: UInt8(value)), to: &output!)
+                            } else if valid {
+                                appendNumericReference(value, to: &output!)
+                            }
+                            copiedUpTo = j + 1
+                            changed += 1
+                        }
+                        i = j + 1
+                        continue
+                    }
+                    flush(to: i)
+                    output!.append(contentsOf: Array("&amp;".utf8))
+                    copiedUpTo = i + 1
+                    changed += 1
+                    i += 1
+                    continue
+                }
+                let nameStart = j
+                while j < n, j - nameStart < 40, isNameByte(b[j]) { j += 1 }
+                if j > nameStart && j < n && b[j] == 0x3B {
+                    let name = String(decoding: b[nameStart..<j], as: UTF8.self)
+                    if isPredefined(b, nameStart, j) || declared.contains(name) {
+                        i = j + 1
+                        continue
+                    }
+                    if let scalars = HTMLEntityTable.table[name] {
+                        flush(to: i)
+                        for scalar in scalars { appendNumericReference(scalar, to: &output!) }
+                        copiedUpTo = j + 1
+                        changed += 1
+                        i = j + 1
+                        continue
+                    }
+                }
+                flush(to: i)
+                output!.append(contentsOf: Array("&amp;".utf8))
+                copiedUpTo = i + 1
+                changed += 1
+                i += 1
+            }
+            if output != nil { flush(to: n) }
+        }
+        return Result(bytes: output ?? input, changed: changed)
+    }
+
+    /// For HTML fragments: every named reference except the four libxml2's HTML parser must see as markup
+    /// becomes numeric, so HTML5-only names (`&apos;`, `&hellip;` is HTML 4 but `&nbsp` without `;` is not) decode.
+    static func numericHTML5Entities(_ input: [UInt8]) -> [UInt8] {
+        var output: [UInt8]? = nil
+        input.withUnsafeBufferPointer { b in
+            let n = b.count
+            var copiedUpTo = 0
+            var i = 0
+            while i < n {
+                guard b[i] == 0x26 else { i += 1; continue }
+                // UTF-8 bytes written as Latin-1 references, and C1 references meaning windows-1252.
+                if let run = doubleEncodedRun(b, at: i) {
+                    if output == nil { output = []; output!.reserveCapacity(n + 16) }
+                    output!.append(contentsOf: b[copiedUpTo..<i])
+                    appendNumericReference(run.scalar, to: &output!)
+                    copiedUpTo = run.end
+                    i = run.end
+                    continue
+                }
+                if i + 1 < n, b[i + 1] == 0x23 {
+                    if let reference = numericReference(b, at: i), reference.value >= 0x80, reference.value < 0xA0 {
+                        if output == nil { output = []; output!.reserveCapacity(n + 16) }
+                        output!.append(contentsOf: b[copiedUpTo..<i])
+                        appendNumericReference(Windows1252.scalar(of: UInt8(reference.value)), to: &output!)
+                        copiedUpTo = reference.end
+                        i = reference.end
+                        continue
+                    }
+                    i += 1
+                    continue
+                }
+                var j = i + 1
+                while j < n, j - i <= 40, isNameByte(b[j]), b[j] != 0x3A { j += 1 }
+                guard j > i + 1, j < n, b[j] == 0x3B else { i += 1; continue }
+                let name = String(decoding: b[(i + 1)..<j], as: UTF8.self)
+                if name == "amp" || name == "lt" || name == "gt" || name == "quot" { i = j + 1; continue }
+                guard let scalars = HTMLEntityTable.table[name] else { i = j + 1; continue }
+                if output == nil { output = []; output!.reserveCapacity(n + 16) }
+                output!.append(contentsOf: b[copiedUpTo..<i])
+                for scalar in scalars { appendNumericReference(scalar, to: &output!) }
+                copiedUpTo = j + 1
+                i = j + 1
+            }
+            if output != nil { output!.append(contentsOf: b[copiedUpTo..<n]) }
+        }
+        return output ?? input
+    }
+
+    /// `&#123;` / `&#x7B;` at i: its value and the index after the `;`.
+    static func numericReference(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, end: Int)? {
+        let n = b.count
+        guard i + 3 < n, b[i] == 0x26, b[i + 1] == 0x23 else { return nil }
+        var j = i + 2
+        var hex = false
+        if b[j] == 0x78 || b[j] == 0x58 { hex = true; j += 1 }
+        let start = j
+        var value: UInt32 = 0
+        while j < n, j - start < 8, let d = digitValue(b[j], hex: hex) {
+            value = value &* (hex ? 16 : 10) &+ d
+            j += 1
+        }
+        guard j > start, j < n, b[j] == 0x3B else { return nil }
+        return (value, j + 1)
+    }
+
+    /// A numeric reference, or a named one (`&acirc;`) that stands for one character below U+0100.
+    static func latin1Reference(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, end: Int)? {
+        if i + 1 < b.count, b[i + 1] == 0x23 { return numericReference(b, at: i) }
+        var j = i + 1
+        while j < b.count, j - i <= 8, (b[j] >= 0x61 && b[j] <= 0x7A) || (b[j] >= 0x41 && b[j] <= 0x5A) { j += 1 }
+        guard j > i + 2, j < b.count, b[j] == 0x3B else { return nil }
+        guard let scalars = HTMLEntityTable.table[String(decoding: b[(i + 1)..<j], as: UTF8.self)],
+              scalars.count == 1, scalars[0] < 0x100 else { return nil }
+        return (scalars[0], j + 1)
+    }
+
+    /// `&#226;&#128;&#166;`: UTF-8 bytes that were read as Latin-1 and written as references ("…" twice encoded).
+    /// Only a complete, valid multi-byte sequence qualifies, so real Latin-1 text (`&#233;t&#233;`) is untouched.
+    static func doubleEncodedRun(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, end: Int)? {
+        guard let lead = latin1Reference(b, at: i), lead.value >= 0xC2, lead.value <= 0xF4 else { return nil }
+        let needed = lead.value >= 0xF0 ? 3 : (lead.value >= 0xE0 ? 2 : 1)
+        var bytes: [UInt8] = [UInt8(lead.value)]
+        var end = lead.end
+        for _ in 0..<needed {
+            guard let next = latin1Reference(b, at: end), next.value >= 0x80, next.value <= 0xBF else { return nil }
+            bytes.append(UInt8(next.value))
+            end = next.end
+        }
+        let valid = bytes.withUnsafeBufferPointer { UTF8Scan.sequenceLength($0, 0) == bytes.count }
+        guard valid, let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return nil }
+        return (scalar.value, end)
+    }
+
+    private static func isPredefined(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        switch end - start {
+        case 2: return (b[start] == 0x6C || b[start] == 0x67) && b[start + 1] == 0x74  // lt gt
+        case 3: return b[start] == 0x61 && b[start + 1] == 0x6D && b[start + 2] == 0x70  // amp
+        case 4:
+            let word = String(decoding: b[start..<end], as: UTF8.self)
+            return word == "quot" || word == "apos"
+        default: return false
+        }
+    }
+
+    @inline(__always)
+    private static func isNameByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2D
+            || c == 0x2E || c == 0x3A || c >= 0x80
+    }
+
+    @inline(__always)
+    private static func digitValue(_ c: UInt8, hex: Bool) -> UInt32? {
+        if c >= 0x30 && c <= 0x39 { return UInt32(c - 0x30) }
+        if hex {
+            if c >= 0x61 && c <= 0x66 { return UInt32(c - 0x61 + 10) }
+            if c >= 0x41 && c <= 0x46 { return UInt32(c - 0x41 + 10) }
+        }
+        return nil
+    }
+
+    static func isXMLChar(_ v: UInt32) -> Bool {
+        if v == 0x9 || v == 0xA || v == 0xD { return true }
+        if v < 0x20 { return false }
+        if v >= 0x80 && v < 0xA0 { return false }  // legal XML, but really windows-1252 in feeds
+        if v >= 0xD800 && v <= 0xDFFF { return false }
+        if v == 0xFFFE || v == 0xFFFF { return false }
+        return v <= 0x10FFFF
+    }
+
+    private static func appendNumericReference(_ value: UInt32, to out: inout [UInt8]) {
+        out.append(contentsOf: Array("&#".utf8))
+        out.append(contentsOf: Array(String(value).utf8))
+        out.append(0x3B)
+    }
+
+    /// End (exclusive) of a DOCTYPE declaration, skipping its internal subset and quoted strings.
+    private static func doctypeEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        var depth = 0
+        var quote: UInt8 = 0
+        while i < b.count {
+            let c = b[i]
+            if quote != 0 {
+                if c == quote { quote = 0 }
+            } else if c == 0x22 || c == 0x27 {
+                quote = c
+            } else if c == 0x5B {
+                depth += 1
+            } else if c == 0x5D {
+                depth -= 1
+            } else if c == 0x3E && depth <= 0 {
+                return i + 1
+            }
+            i += 1
+        }
+        return b.count
+    }
+
+    private static func collectDeclaredEntities(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                                                into names: inout Set<String>) {
+        let text = String(decoding: b[start..<end], as: UTF8.self)
+        var rest = text[...]
+        while let range = rest.range(of: "<!ENTITY") {
+            let after = rest[range.upperBound...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+            if after.first != "%" {
+                let name = after.prefix(while: { !$0.isWhitespace })
+                if !name.isEmpty { names.insert(String(name)) }
+            }
+            rest = rest[range.upperBound...]
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import CLibXML2
+import CShims
+
+/// Parses RSS 0.90–2.0, RSS 1.0 (RDF), Atom 0.3/1.0 and JSON Feed 1.0/1.1 documents.
+///
+/// Never touches the file system or the network: no DTDs, no external entities. Internal entity expansion is
+/// bounded (libxml2's loop detection plus our own budget), input size is capped before anything is parsed.
+public enum FeedParser {
+    /// Text produced by entity expansion beyond this many bytes per document means an entity bomb.
+    static let entityBudgetFactor = 4
+    static let entityBudgetFloor = 1 << 20
+
+    public static func parse(_ bytes: [UInt8], options: FeedParseOptions = .init()) throws(FeedParseError) -> ParsedFeed {
+        guard bytes.count <= options.maxBytes, bytes.count < Int(Int32.max) else {
+            throw FeedParseError(.tooLarge, "document is \(bytes.count) bytes; the limit is \(options.maxBytes)")
+        }
+        guard let firstSignificant = bytes.firstIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) })
+        else {
+            throw FeedParseError(.empty, "document is empty")
+        }
+        if bytes[firstSignificant] == UInt8(ascii: "{") || (DocumentDecoder.byteOrderMark(bytes)?.0 == "utf-8"
+            && bytes.count > 3 && bytes[3...].first(where: { $0 > 0x20 }) == UInt8(ascii: "{")) {
+            return try JSONFeedReader.parse(bytes, options: options)
+        }
+
+        var decoded = DocumentDecoder.decode(bytes, charsetHint: options.charsetHint)
+        let repaired = EntityRepair.repair(decoded.utf8)
+        decoded.utf8 = repaired.bytes
+        let log = XMLErrorLog()
+        guard let document = XMLDocumentReader.read(decoded.utf8, baseURL: options.sourceURL, log: log) else {
+            if log.entityLoop { throw FeedParseError(.entityLoop, "entity reference loop (entity expansion bomb)") }
+            let first = log.firstError
+            throw FeedParseError(.malformed, "not XML: \(first?.message ?? "no document")", line: first?.line,
+                                 column: first?.column)
+        }
+        defer { xmlFreeDoc(document) }
+        if log.entityLoop {
+            let first = log.entries.first { $0.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) }
+            throw FeedParseError(.entityLoop, "entity reference loop (entity expansion bomb)", line: first?.line,
+                                 column: first?.column)
+        }
+
+        var reader = FeedTreeReader(entityBudget: max(entityBudgetFloor, bytes.count * entityBudgetFactor),
+                                    keepParagraphBreaks: options.keepParagraphBreaks,
+                                    hasSourceURL: options.sourceURL != nil)
+        var feed: ParsedFeed
+        do {
+            feed = try reader.read(document: document)
+        } catch {
+            if error.kind == .notAFeed, let first = log.firstError, log.total > 0 {
+                throw FeedParseError(.notAFeed, "\(error.message); first XML error: \(first.message)",
+                                     line: first.line, column: first.column)
+            }
+            throw error
+        }
+        if reader.entityBudgetExceeded {
+            throw FeedParseError(.entityLoop, "entity expansion exceeds \(max(entityBudgetFloor, bytes.count * entityBudgetFactor)) bytes")
+        }
+        feed.encoding = decoded.encoding
+        feed.warnings = decoded.warnings
+        if repaired.changed > 0 {
+            feed.warnings.append("repaired \(repaired.changed) undefined entity or bare '&' reference(s)")
+        }
+        if log.total > 0, let first = log.firstError {
+            var where_ = ""
+            if let line = first.line { where_ = " at line \(line)" + (first.column.map { ", column \($0)" } ?? "") }
+            feed.warnings.append("ill-formed XML recovered (\(log.total) error(s)); first\(where_): \(first.message)")
+        }
+        StableIDs.assign(to: &feed, sourceURL: options.sourceURL)
+        return feed
+    }
+}
+
+/// Entry ids that survive re-polls: the published id, else the link, else a hash of feed + title + date.
+enum StableIDs {
+    static func assign(to feed: inout ParsedFeed, sourceURL: String?) {
+        let feedKey = sourceURL ?? feed.link ?? feed.title ?? ""
+        for index in feed.entries.indices {
+            let entry = feed.entries[index]
+            if let id = entry.id, !id.isEmpty {
+                feed.entries[index].stableID = id
+            } else if let link = entry.link, !link.isEmpty {
+                feed.entries[index].stableID = link
+            } else {
+                let date = (entry.published ?? entry.updated).map { String(Int64($0.timeIntervalSince1970)) } ?? ""
+                let material = [feedKey, entry.title ?? "", date, entry.title == nil ? (entry.summary ?? "") : ""]
+                    .joined(separator: "\u{1F}")
+                feed.entries[index].stableID = "tidings:" + fnv1a128Hex(material)
+            }
+        }
+    }
+
+    /// Two independent 64-bit FNV-1a hashes: enough to keep ids apart within one feed, and stable across runs.
+    static func fnv1a128Hex(_ text: String) -> String {
+        var first: UInt64 = 0xcbf2_9ce4_8422_2325
+        var second: UInt64 = 0x6c62_272e_07bb_0142
+        for byte in text.utf8 {
+            first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            second = (second ^ UInt64(byte ^ 0x5A)) &* 0x0000_0100_0000_01B3
+        }
+        func hex(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return hex(first) + hex(second)
+    }
+}

@@ -1,0 +1,392 @@
+import Foundation
+import CLibXML2
+import CShims
+
+/// Maps a libxml2 tree of an RSS 0.9x/1.0/2.0 or Atom 0.3/1.0 document to a `ParsedFeed`.
+///
+/// Elements are recognised by namespace URI and local name, whatever the container format, because feeds mix
+/// them freely (atom:link in RSS, dc:* everywhere). Only direct children of the channel/feed and of each
+/// item/entry count, so an `<image><title>` never becomes a title.
+struct FeedTreeReader {
+    private var namespaces: [UnsafeRawPointer: FeedNamespace] = [:]
+    private var text: TextReader
+    private let hasSourceURL: Bool
+    private var isAtomDocument = false
+    private var isAtom03 = false
+
+    init(entityBudget: Int, keepParagraphBreaks: Bool, hasSourceURL: Bool) {
+        text = TextReader(collector: XMLTextCollector(budget: entityBudget), keepParagraphBreaks: keepParagraphBreaks)
+        self.hasSourceURL = hasSourceURL
+    }
+
+    var entityBudgetExceeded: Bool { text.collector.exceeded }
+
+    mutating func read(document: xmlDocPtr) throws(FeedParseError) -> ParsedFeed {
+        guard let rootNode = xmlDocGetRootElement(document) else {
+            throw FeedParseError(.notAFeed, "no root element")
+        }
+        let root = XMLElement(node: rootNode)
+        let rootName = root.localName.lowercased()
+        var rootNamespace = root.namespace(&namespaces)
+        if rootNamespace == .other, let ns = rootNode.pointee.ns {
+            // A feed in a namespace we do not know (drafts, "necho"): its own elements are the core ones.
+            rootNamespace = rootName == "feed" ? .atom03 : .rssOther
+            namespaces[UnsafeRawPointer(ns)] = rootNamespace
+        }
+        var feed = ParsedFeed(format: .rss)
+        var channel: XMLElement? = nil
+        var itemParents: [XMLElement] = []
+
+        switch rootName {
+        case "rss":
+            feed.format = Self.rssFormat(version: root.attribute("version"))
+            channel = root.children.first { $0.localName == "channel" }
+            itemParents = [root] + (channel.map { [$0] } ?? [])
+        case "rdf":
+            channel = root.children.first { $0.localName == "channel" }
+            let channelNamespace = channel.map { $0.namespace(&namespaces) }
+            feed.format = channelNamespace == .rss090 || rootHasNamespace(rootNode, "http://my.netscape.com/rdf/simple/0.9/")
+                ? .rss090 : .rss10
+            itemParents = [root] + (channel.map { [$0] } ?? [])
+        case "feed":
+            isAtomDocument = true
+            let version = root.attribute("version")
+            if rootNamespace == .atom03 || version == "0.3" || version == "0.2" || version == "0.1" {
+                feed.format = .atom03
+                isAtom03 = true
+            } else if rootNamespace == .atom10 {
+                feed.format = .atom10
+            } else {
+                feed.format = .atom
+            }
+            channel = root
+            itemParents = [root]
+        case "channel":
+            feed.format = .rss
+            channel = root
+            itemParents = [root]
+        default:
+            throw FeedParseError(.notAFeed, "root element <\(root.localName)> is not rss, RDF or feed")
+        }
+
+        if isAtomDocument, let language = root.attribute("lang", namespace: "http://www.w3.org/XML/1998/namespace") {
+            feed.language = language.replacingOccurrences(of: "_", with: "-")
+        }
+        if let channel { readChannel(channel, into: &feed) }
+        let entryName = isAtomDocument ? "entry" : "item"
+        for parent in itemParents {
+            for child in parent.children where child.localName == entryName {
+                let namespace = child.namespace(&namespaces)
+                guard namespace.isRSSCore || namespace.isAtom || namespace == .other else { continue }
+                feed.entries.append(readEntry(child))
+                if text.collector.exceeded { break }
+            }
+        }
+        return feed
+    }
+
+    private func rootHasNamespace(_ node: xmlNodePtr, _ href: String) -> Bool {
+        var ns = node.pointee.nsDef
+        while let current = ns {
+            if let value = current.pointee.href, String(cString: value) == href { return true }
+            ns = current.pointee.next
+        }
+        return false
+    }
+
+    static func rssFormat(version: String?) -> FeedFormat {
+        switch version?.trimmingCharacters(in: .whitespaces) {
+        case "0.90": return .rss090
+        case "0.91": return .rss091
+        case "0.92": return .rss092
+        case "0.93": return .rss093
+        case "0.94": return .rss094
+        case let value? where value.hasPrefix("2."): return .rss20
+        case "1.0": return .rss10
+        default: return .rss
+        }
+    }
+
+    private var titleRule: TextRule { isAtomDocument ? .atom(version03: isAtom03) : .guessHTML }
+
+    private func atomRule(_ namespace: FeedNamespace) -> TextRule {
+        .atom(version03: namespace == .atom03 || (namespace != .atom10 && isAtom03))
+    }
+
+    // MARK: channel / feed
+
+    private mutating func readChannel(_ channel: XMLElement, into feed: inout ParsedFeed) {
+        var sawTitle = false
+        for child in channel.children {
+            let namespace = child.namespace(&namespaces)
+            let name = child.localName
+            let core = namespace.isRSSCore || namespace.isAtom
+            switch (namespace, name) {
+            case (_, "title") where core || namespace == .dc:
+                guard !sawTitle || namespace == .dc && feed.title == nil else { continue }
+                let rule: TextRule = namespace.isAtom ? atomRule(namespace) : (namespace == .dc ? .guessHTML : titleRule)
+                feed.title = text.read(child, rule: rule).plain
+                sawTitle = true
+            case (_, "link") where core:
+                if let link = linkValue(child, namespace: namespace), link.isAlternate { feed.link = link.href }
+            case (_, "language") where namespace.isRSSCore || namespace == .dc:
+                if let value = text.read(child, rule: .plain).plain { feed.language = value }
+            case (_, "lastBuildDate") where namespace.isRSSCore,
+                 (_, "updated") where namespace.isAtom || namespace.isRSSCore,
+                 (_, "modified") where namespace.isAtom || namespace == .dcterms,
+                 (.dc, "date"):
+                if let value = text.read(child, rule: .plain).plain, let date = FeedDate.parse(value) {
+                    feed.updated = date
+                }
+            case (_, "ttl") where namespace.isRSSCore:
+                if let value = text.read(child, rule: .plain).plain, let minutes = Int(value), minutes > 0 {
+                    feed.hints.ttlSeconds = minutes * 60
+                }
+            case (.sy, "updatePeriod"):
+                let period = text.read(child, rule: .plain).plain?.lowercased()
+                let seconds: Int? = switch period {
+                case "hourly": 3600
+                case "daily": 86400
+                case "weekly": 604800
+                case "monthly": 2_592_000
+                case "yearly": 31_536_000
+                default: nil
+                }
+                if let seconds {
+                    syPeriod = seconds
+                    feed.hints.updateIntervalSeconds = seconds / (syFrequency ?? 1)
+                }
+            case (.sy, "updateFrequency"):
+                if let value = text.read(child, rule: .plain).plain, let frequency = Int(value), frequency > 0 {
+                    syFrequency = frequency
+                    feed.hints.updateIntervalSeconds = (syPeriod ?? 86400) / frequency
+                }
+            case (_, "skipHours") where namespace.isRSSCore:
+                for hour in child.children where hour.localName == "hour" {
+                    if let value = text.read(hour, rule: .plain).plain, let number = Int(value) {
+                        feed.hints.skipHours.append(number)
+                    }
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    private var syPeriod: Int?
+    private var syFrequency: Int?
+
+    // MARK: entries
+
+    private struct LinkValue {
+        var href: String
+        var rel: String
+        var type: String?
+        var length: Int?
+        var isAlternate: Bool
+    }
+
+    /// An RSS `<link>` (text) or an Atom `<link href rel type>`.
+    private mutating func linkValue(_ element: XMLElement, namespace: FeedNamespace) -> LinkValue? {
+        if let href = element.attribute("href") ?? (namespace.isAtom ? element.attribute("url") ?? element.attribute("uri") : nil) {
+            let rel = (element.attribute("rel") ?? "alternate").trimmingCharacters(in: .whitespaces).lowercased()
+            let type = element.attribute("type")?.trimmingCharacters(in: .whitespaces)
+            let effectiveType = (type ?? (rel == "self" ? "application/atom+xml" : "text/html")).lowercased()
+            let isHTMLType = effectiveType == "text/html" || effectiveType == "application/xhtml+xml"
+            let length = element.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return LinkValue(href: resolve(href.trimmingCharacters(in: .whitespacesAndNewlines), element),
+                             rel: rel, type: type, length: length, isAlternate: rel == "alternate" && isHTMLType)
+        }
+        guard let value = text.read(element, rule: .plain).plain else { return nil }
+        return LinkValue(href: resolve(value, element), rel: "alternate", type: nil, length: nil, isAlternate: true)
+    }
+
+    /// Relative references are resolved only against xml:base or a known document URL: a bare file has none.
+    private func resolve(_ reference: String, _ element: XMLElement) -> String {
+        guard !reference.isEmpty, hasSourceURL || element.hasXMLBase, let base = element.baseURI else { return reference }
+        guard let built = xmlBuildURI(reference, base) else { return reference }
+        defer { tidings_xml_free(built) }
+        return String(cString: built)
+    }
+
+    private mutating func readEntry(_ item: XMLElement) -> FeedEntry {
+        var entry = FeedEntry()
+        var guid: String? = nil
+        var guidIsPermaLink = false
+        var atomID: String? = nil
+        var sawTitle = false
+        var sawSummary = false
+        var sawContent = false
+        var linkFromRSS: String? = nil
+        var linkFromAtom: String? = nil
+        var authors: [String] = []
+        var mediaEnclosures: [FeedEnclosure] = []
+
+        for child in item.children {
+            let namespace = child.namespace(&namespaces)
+            let name = child.localName
+            let core = namespace.isRSSCore || namespace.isAtom
+            switch (namespace, name) {
+            case (_, "title") where core || namespace == .dc:
+                if sawTitle && namespace == .dc { continue }
+                let rule: TextRule = namespace.isAtom ? atomRule(namespace) : (namespace == .dc ? .guessHTML : titleRule)
+                entry.title = text.read(child, rule: rule).plain
+                sawTitle = true
+            case (_, "link") where core:
+                guard let link = linkValue(child, namespace: namespace) else { continue }
+                if link.rel == "enclosure" {
+                    entry.enclosures.append(FeedEnclosure(url: link.href, type: link.type, length: link.length))
+                } else if link.isAlternate {
+                    if child.attribute("href") != nil { linkFromAtom = link.href } else { linkFromRSS = link.href }
+                }
+            case (_, "guid") where namespace.isRSSCore:
+                guid = text.read(child, rule: .plain).plain
+                guidIsPermaLink = child.attribute("isPermaLink")?.lowercased() != "false"
+            case (_, "id") where namespace.isAtom || (isAtomDocument && namespace == .none):
+                atomID = text.read(child, rule: .plain).plain
+            case (.dc, "identifier"):
+                if atomID == nil && guid == nil { atomID = text.read(child, rule: .plain).plain }
+            case (_, "description") where namespace.isRSSCore, (.dc, "description"):
+                guard !sawSummary else { continue }
+                let value = text.read(child, rule: .html)
+                entry.summary = value.plain
+                entry.summaryHTML = value.html
+                sawSummary = true
+            case (_, "summary") where namespace.isAtom || (isAtomDocument && namespace == .none):
+                let value = text.read(child, rule: atomRule(namespace))
+                entry.summary = value.plain
+                entry.summaryHTML = value.html
+                sawSummary = true
+            case (.content, "encoded"),
+                 (_, "fullitem") where namespace.isRSSCore:
+                guard !sawContent else { continue }
+                let value = text.read(child, rule: .html)
+                entry.content = value.plain
+                entry.contentHTML = value.html
+                sawContent = true
+            case (_, "content") where namespace.isAtom || (isAtomDocument && namespace == .none):
+                guard !sawContent else { continue }
+                let value = text.read(child, rule: atomRule(namespace))
+                entry.content = value.plain
+                entry.contentHTML = value.html
+                sawContent = true
+            case (.xhtml, "body"):
+                guard !sawContent else { continue }
+                let markup = XMLMarkup.innerXML(of: child.node)
+                entry.content = HTMLText.plainText(fromHTML: markup, keepParagraphBreaks: text.keepParagraphBreaks)
+                entry.contentHTML = markup
+                sawContent = true
+            case (_, "pubDate") where namespace.isRSSCore,
+                 (_, "published") where namespace.isAtom || isAtomDocument && namespace == .none,
+                 (_, "issued") where namespace.isAtom || namespace == .dcterms:
+                entry.published = text.read(child, rule: .plain).plain.flatMap(FeedDate.parse)
+            case (_, "updated") where namespace.isAtom || namespace.isRSSCore,
+                 (_, "modified") where namespace.isAtom || namespace == .dcterms,
+                 (.dc, "date"):
+                entry.updated = text.read(child, rule: .plain).plain.flatMap(FeedDate.parse)
+            case (_, "author") where namespace.isAtom || (isAtomDocument && namespace == .none):
+                if let author = atomPerson(child) { authors.append(author) }
+            case (_, "author") where namespace.isRSSCore:
+                if let raw = text.read(child, rule: .plain).plain, let author = Self.personName(fromRSS: raw) {
+                    authors.append(author)
+                }
+            case (.dc, "creator"), (.dc, "author"):
+                if let raw = text.read(child, rule: .plain).plain, let author = Self.personName(fromRSS: raw) {
+                    authors.append(author)
+                }
+            case (_, "category") where namespace.isRSSCore:
+                let term = child.hasElementChildren ? text.directText(child) : (text.read(child, rule: .plain).plain ?? "")
+                if !term.isEmpty { entry.categories.append(term) }
+            case (_, "category") where namespace.isAtom:
+                if let term = (child.attribute("term") ?? child.attribute("label"))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines), !term.isEmpty {
+                    entry.categories.append(term)
+                }
+            case (.dc, "subject"):
+                if let term = text.read(child, rule: .plain).plain { entry.categories.append(term) }
+            case (_, "enclosure") where namespace.isRSSCore:
+                if let url = child.attribute("url") ?? child.attribute("href"), !url.isEmpty {
+                    let length = child.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                    entry.enclosures.append(FeedEnclosure(url: resolve(url, child), type: child.attribute("type"),
+                                                          length: length))
+                }
+            case (.media, "content"):
+                if let enclosure = mediaEnclosure(child) { mediaEnclosures.append(enclosure) }
+            case (.media, "group"):
+                for media in child.children where media.localName == "content" {
+                    if let enclosure = mediaEnclosure(media) { mediaEnclosures.append(enclosure) }
+                }
+            default:
+                continue
+            }
+        }
+
+        entry.authors = authors
+        if let atomID { entry.id = atomID } else if let guid { entry.id = guid }
+        if entry.id == nil, let about = item.attribute("about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#") {
+            entry.id = about
+        }
+        entry.link = linkFromAtom ?? linkFromRSS
+        if isAtomDocument { entry.link = linkFromAtom ?? linkFromRSS }
+        if entry.link == nil, let guid, guidIsPermaLink, Self.looksLikeURL(guid) {
+            entry.link = guid
+        }
+        for enclosure in mediaEnclosures where !entry.enclosures.contains(where: { $0.url == enclosure.url }) {
+            entry.enclosures.append(enclosure)
+        }
+        return entry
+    }
+
+    private mutating func mediaEnclosure(_ element: XMLElement) -> FeedEnclosure? {
+        guard let url = element.attribute("url"), !url.isEmpty else { return nil }
+        let length = element.attribute("fileSize").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return FeedEnclosure(url: resolve(url, element), type: element.attribute("type"), length: length)
+    }
+
+    private mutating func atomPerson(_ element: XMLElement) -> String? {
+        var name: String? = nil
+        var email: String? = nil
+        for child in element.children {
+            switch child.localName {
+            case "name": name = text.read(child, rule: .plain).plain
+            case "email": email = text.read(child, rule: .plain).plain
+            default: continue
+            }
+        }
+        if name == nil && email == nil && !element.hasElementChildren {
+            return text.read(element, rule: .plain).plain.flatMap(Self.personName(fromRSS:))
+        }
+        return name ?? email
+    }
+
+    static func looksLikeURL(_ value: String) -> Bool {
+        let lower = value.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    /// "jo@example.com (Jo Bloggs)", "Jo Bloggs <jo@example.com>", "jo@example.com" or "Jo Bloggs" → the name,
+    /// else the address.
+    static func personName(fromRSS raw: String) -> String? {
+        let bytes = Array(raw.utf8)
+        guard let at = bytes.firstIndex(of: 0x40) else { return raw.isEmpty ? nil : raw }
+        func isLocal(_ c: UInt8) -> Bool {
+            (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2D
+                || c == 0x2E || c == 0x2B
+        }
+        var start = at
+        while start > 0, isLocal(bytes[start - 1]) { start -= 1 }
+        var end = at + 1
+        while end < bytes.count, isLocal(bytes[end]) && bytes[end] != 0x2B && bytes[end] != 0x5F { end += 1 }
+        while end > at + 1, bytes[end - 1] == 0x2E { end -= 1 }
+        guard start < at, end > at + 1 else { return raw }
+        let email = String(decoding: bytes[start..<end], as: UTF8.self)
+        var name = String(decoding: bytes[..<start], as: UTF8.self) + String(decoding: bytes[end...], as: UTF8.self)
+        name = name.replacingOccurrences(of: "()", with: "").replacingOccurrences(of: "<>", with: "")
+            .replacingOccurrences(of: "mailto:", with: "")
+            .trimmingCharacters(in: .whitespaces)
+        if name.hasPrefix("(") { name.removeFirst() }
+        if name.hasSuffix(")") { name.removeLast() }
+        name = name.trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? email : name
+    }
+}

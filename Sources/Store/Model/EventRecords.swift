@@ -1,0 +1,39 @@
+import Foundation
+
+/// An event of one topic. `state` is the coverage engine's own serialisation (opaque to the store); the
+/// other fields are kept as columns so status and retention never decode it.
+public struct EventRecord: Sendable, Equatable {
+    public var id: String
+    public var topic: String
+    public var title: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var articleCount: Int
+    public var closed: Bool
+    public var state: Data
+
+    public init(id: String, topic: String, title: String, firstSeen: Date, lastSeen: Date, articleCount: Int,
+                closed: Bool = false, state: Data = Data()) {
+        self.id = id
+        self.topic = topic
+        self.title = title
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.articleCount = articleCount
+        self.closed = closed
+        self.state = state
+    }
+}
+
+/// A fact an event already knows: one sentence and the engine's fingerprint of it (unique per event).
+public struct FactRecord: Sendable, Equatable, Hashable {
+    public var eventID: String
+    public var sentence: String
+    public var fingerprint: String
+
+    public init(eventID: String, sentence: String, fingerprint: String) {
+        self.eventID = eventID
+        self.sentence = sentence
+        self.fingerprint = fingerprint
+    }
+}

@@ -1,0 +1,153 @@
+import CPostgres
+import Foundation
+import Synchronization
+
+public struct PostgresOptions: Sendable {
+    /// Connections this handle keeps open at most; callers beyond that wait for one to come back.
+    public var maxConnections = 4
+    /// Attempts for a write transaction that hits a serialization failure or deadlock.
+    public var maxAttempts = 8
+
+    public init() {}
+}
+
+/// PostgreSQL through libpq (a system-library target builds in seconds; postgres-nio would add 12–16 minutes
+/// to every clean CI build). Several daemons may share one database: feeds and alerts are leased with
+/// `FOR UPDATE SKIP LOCKED`, judging of a topic is serialised with an advisory lock, and transactions that hit a
+/// serialization failure or deadlock are run again.
+public final class PostgresStore: SQLBackedStore {
+    public let description: String
+    private let url: String
+    private let options: PostgresOptions
+    private let pool: Mutex<Pool>
+    private let returned = NSCondition()
+
+    private struct Pool: ~Copyable {
+        var idle: [PostgresConnection] = []
+        var open = 0
+        var closed = false
+    }
+
+    init(url: String, options: PostgresOptions) throws {
+        self.url = url
+        self.options = options
+        self.description = Self.describe(url)
+        self.pool = Mutex(Pool())
+        // Open one connection now so a wrong URL fails at start, not at the first poll.
+        let first = try PostgresConnection(url: url, storeName: description)
+        pool.withLock { $0.idle.append(first); $0.open = 1 }
+    }
+
+    /// `postgresql://host:port/db` without user or password, for status output and error messages.
+    static func describe(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "postgresql://?" }
+        let port = components.port ?? 5432
+        let database = components.path.isEmpty ? "" : components.path
+        return "postgresql://\(host):\(port)\(database)"
+    }
+
+    public func close() {
+        let connections = pool.withLock { pool -> [PostgresConnection] in
+            pool.closed = true
+            let idle = pool.idle
+            pool.idle.removeAll()
+            return idle
+        }
+        for connection in connections { connection.close() }
+        returned.broadcast()
+    }
+
+    private func checkout() throws -> PostgresConnection {
+        while true {
+            enum Next { case use(PostgresConnection), openNew, wait, closed }
+            let next: Next = pool.withLock { pool in
+                if pool.closed { return .closed }
+                if let connection = pool.idle.popLast() { return .use(connection) }
+                if pool.open < max(1, options.maxConnections) {
+                    pool.open += 1
+                    return .openNew
+                }
+                return .wait
+            }
+            switch next {
+            case .use(let connection):
+                if connection.isHealthy { return connection }
+                connection.close()
+                pool.withLock { $0.open -= 1 }
+            case .openNew:
+                do {
+                    return try PostgresConnection(url: url, storeName: description)
+                } catch {
+                    pool.withLock { $0.open -= 1 }
+                    throw error
+                }
+            case .wait:
+                returned.lock()
+                _ = returned.wait(until: Date().addingTimeInterval(0.05))
+                returned.unlock()
+            case .closed:
+                throw StoreError.cannotOpen(store: description, reason: "store is closed")
+            }
+        }
+    }
+
+    private func checkin(_ connection: PostgresConnection) {
+        let keep = connection.isHealthy && connection.isIdle
+        let closed = pool.withLock { pool -> Bool in
+            if keep && !pool.closed { pool.idle.append(connection) } else { pool.open -= 1 }
+            return pool.closed
+        }
+        if !keep || closed { connection.close() }
+        returned.broadcast()
+    }
+
+    private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection = try checkout()
+        defer { checkin(connection) }
+        return try body(connection)
+    }
+
+    public func migrate() throws {
+        try inWriteTransaction { transaction in
+            // Daemons starting together must not run the same migration twice.
+            _ = try transaction.connection.query("SELECT pg_advisory_xact_lock(7427001)", [])
+            try MigrationRunner.migrate(transaction.connection, storeName: description)
+        }
+    }
+
+    func inWriteTransaction<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try withConnection { connection in
+                    try connection.executeScript("BEGIN")
+                    do {
+                        let transaction = SQLTransaction(connection: connection, storeName: description)
+                        let result = try body(transaction)
+                        try transaction.flushCounters()
+                        try connection.executeScript("COMMIT")
+                        return result
+                    } catch {
+                        try? connection.executeScript("ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch let error as StoreError where error.isRetryable {
+                guard attempt < options.maxAttempts else {
+                    throw StoreError.retriesExhausted(store: description, attempts: attempt, lastError: "\(error)")
+                }
+                // Back off a little, with jitter, so the transactions that collided do not collide again.
+                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempt))))
+            }
+        }
+    }
+
+    func inReadTransaction<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
+        try withConnection { connection in
+            try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { try? connection.executeScript("COMMIT") }
+            return try body(SQLTransaction(connection: connection, storeName: description))
+        }
+    }
+}

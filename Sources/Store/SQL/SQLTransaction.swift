@@ -1,0 +1,483 @@
+import Foundation
+
+/// The store's logic, written once over `SQLConnection` for both backends. One instance lives for one
+/// transaction; counter changes are collected and written just before commit (`flushCounters`), in a fixed
+/// order, so concurrent PostgreSQL transactions take the shared counter rows last and in the same order.
+final class SQLTransaction: StoreTransaction {
+    let connection: SQLConnection
+    let storeName: String
+    private var itemCountDeltas: [Int64: Int64] = [:]
+    private var outboxDeltas: [OutboxStatKey: Int64] = [:]
+    private var counterDeltas: [String: Int64] = [:]
+
+    struct OutboxStatKey: Hashable, Comparable {
+        let sink: String
+        let state: OutboxState
+        static func < (lhs: Self, rhs: Self) -> Bool {
+            (lhs.sink, lhs.state.rawValue) < (rhs.sink, rhs.state.rawValue)
+        }
+    }
+
+    init(connection: SQLConnection, storeName: String) {
+        self.connection = connection
+        self.storeName = storeName
+    }
+
+    static let feedColumns = """
+        id, configured_url, url, name, active, state, etag, last_modified, next_due, failures, last_error, \
+        last_fetch, last_success, retired, item_count, lease_owner, lease_until
+        """
+    static let itemColumns = """
+        id, feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content, html, \
+        fingerprint, duplicate_of
+        """
+    static let eventColumns = "id, topic, title, first_seen, last_seen, article_count, closed, state"
+    static let outboxColumns = """
+        o.alert_id, o.sink, a.payload, o.state, o.attempts, o.next_attempt, o.last_error, o.created, \
+        o.lease_owner, o.lease_until, o.delivered_at
+        """
+
+    static func feed(_ row: SQLRow) -> FeedRecord {
+        FeedRecord(id: row.int64(0) ?? 0, configuredURL: row.string(1) ?? "", url: row.string(2) ?? "",
+                   name: row.string(3), active: row.bool(4), state: FeedState(rawValue: row.string(5) ?? "") ?? .new,
+                   etag: row.string(6), lastModified: row.string(7), nextDue: row.date(8),
+                   consecutiveFailures: row.int(9), lastError: row.string(10), lastFetch: row.date(11),
+                   lastSuccess: row.date(12), retired: row.bool(13), itemCount: row.int64(14) ?? 0,
+                   leaseOwner: row.string(15), leaseUntil: row.date(16))
+    }
+
+    static func item(_ row: SQLRow) -> ItemRecord {
+        ItemRecord(id: row.int64(0) ?? 0, feedID: row.int64(1) ?? 0, entryID: row.string(2) ?? "",
+                   title: row.string(3) ?? "", link: row.string(4), canonicalURL: row.string(5),
+                   published: row.date(6), firstSeen: row.date(7) ?? Date(timeIntervalSince1970: 0),
+                   summary: row.string(8), content: row.string(9), html: row.string(10),
+                   fingerprint: row.string(11), duplicateOf: row.int64(12))
+    }
+
+    static func event(_ row: SQLRow) -> EventRecord {
+        EventRecord(id: row.string(0) ?? "", topic: row.string(1) ?? "", title: row.string(2) ?? "",
+                    firstSeen: row.date(3) ?? Date(timeIntervalSince1970: 0),
+                    lastSeen: row.date(4) ?? Date(timeIntervalSince1970: 0), articleCount: row.int(5),
+                    closed: row.bool(6), state: row.data(7))
+    }
+
+    static func outbox(_ row: SQLRow) -> OutboxAlert {
+        OutboxAlert(alertID: row.string(0) ?? "", sink: row.string(1) ?? "", payload: row.string(2) ?? "",
+                    state: OutboxState(rawValue: row.string(3) ?? "") ?? .pending, attempts: row.int(4),
+                    nextAttempt: row.date(5) ?? Date(timeIntervalSince1970: 0), lastError: row.string(6),
+                    created: row.date(7) ?? Date(timeIntervalSince1970: 0), leaseOwner: row.string(8),
+                    leaseUntil: row.date(9), deliveredAt: row.date(10))
+    }
+
+    // MARK: StoreReader
+
+    func feeds() throws -> [FeedRecord] {
+        try connection.query("SELECT \(Self.feedColumns) FROM feeds ORDER BY id", []).map(Self.feed)
+    }
+
+    func feed(id: Int64) throws -> FeedRecord? {
+        try connection.queryOne("SELECT \(Self.feedColumns) FROM feeds WHERE id = ?", [.integer(id)]).map(Self.feed)
+    }
+
+    func feed(configuredURL: String) throws -> FeedRecord? {
+        try connection.queryOne("SELECT \(Self.feedColumns) FROM feeds WHERE configured_url = ?",
+                                [.text(configuredURL)]).map(Self.feed)
+    }
+
+    func item(id: Int64) throws -> ItemRecord? {
+        try connection.queryOne("SELECT \(Self.itemColumns) FROM items WHERE id = ?", [.integer(id)]).map(Self.item)
+    }
+
+    func items(feedID: Int64, limit: Int) throws -> [ItemRecord] {
+        try connection.query("SELECT \(Self.itemColumns) FROM items WHERE feed_id = ? ORDER BY first_seen DESC, id DESC LIMIT ?",
+                             [.integer(feedID), SQLValue(limit)]).map(Self.item)
+    }
+
+    func matches(itemID: Int64) throws -> [TopicMatch] {
+        try connection.query("SELECT item_id, topic, event_id, verdict FROM matches WHERE item_id = ? ORDER BY topic",
+                             [.integer(itemID)]).map {
+            TopicMatch(itemID: $0.int64(0) ?? 0, topic: $0.string(1) ?? "", eventID: $0.string(2), verdict: $0.string(3))
+        }
+    }
+
+    func event(id: String) throws -> EventRecord? {
+        try connection.queryOne("SELECT \(Self.eventColumns) FROM events WHERE id = ?", [.text(id)]).map(Self.event)
+    }
+
+    func openEvents(topic: String) throws -> [EventRecord] {
+        try connection.query("SELECT \(Self.eventColumns) FROM events WHERE topic = ? AND closed = 0 ORDER BY first_seen, id",
+                             [.text(topic)]).map(Self.event)
+    }
+
+    func facts(eventID: String) throws -> [FactRecord] {
+        try connection.query("SELECT event_id, sentence, fingerprint FROM facts WHERE event_id = ? ORDER BY fingerprint",
+                             [.text(eventID)]).map {
+            FactRecord(eventID: $0.string(0) ?? "", sentence: $0.string(1) ?? "", fingerprint: $0.string(2) ?? "")
+        }
+    }
+
+    func outbox(alertID: String) throws -> [OutboxAlert] {
+        try connection.query("SELECT \(Self.outboxColumns) FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE o.alert_id = ? ORDER BY o.sink",
+                             [.text(alertID)]).map(Self.outbox)
+    }
+
+    func alertExists(id: String) throws -> Bool {
+        try connection.queryOne("SELECT 1 FROM alerts WHERE id = ?", [.text(id)]) != nil
+    }
+
+    // MARK: StoreTransaction
+
+    func updateFeed(id: Int64, _ update: FeedFetchUpdate) throws {
+        let changed = try connection.execute("""
+            UPDATE feeds SET state = ?, etag = ?, last_modified = ?, next_due = ?, failures = ?, last_error = ?,
+                last_fetch = ?, last_success = ?, retired = ?, url = COALESCE(?, url),
+                lease_owner = NULL, lease_until = NULL
+            WHERE id = ?
+            """, [.text(update.retired ? FeedState.retired.rawValue : update.state.rawValue), SQLValue(update.etag),
+                  SQLValue(update.lastModified), SQLValue(update.nextDue), SQLValue(update.consecutiveFailures),
+                  SQLValue(update.lastError), SQLValue(update.lastFetch), SQLValue(update.lastSuccess),
+                  SQLValue(update.retired), SQLValue(update.permanentURL), .integer(id)])
+        guard changed > 0 else { throw StoreError.notFound(store: storeName, what: "feed \(id)") }
+    }
+
+    private static let insertItemSQL = """
+        INSERT INTO items (feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content,
+            html, fingerprint, duplicate_of)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
+        """
+
+    func insertItems(feedID: Int64, _ items: [NewItem]) throws -> [ItemInsertion] {
+        var insertions: [ItemInsertion] = []
+        insertions.reserveCapacity(items.count)
+        var stored: Int64 = 0
+        for item in items {
+            let canonical = item.canonicalURL ?? item.link.flatMap(CanonicalURL.canonicalize)
+            let fingerprint = item.fingerprint
+                ?? ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+            func insert(duplicateOf: Int64?) throws -> Int64? {
+                try connection.queryOne(Self.insertItemSQL, [
+                    .integer(feedID), .text(item.entryID), .text(item.title), SQLValue(item.link), SQLValue(canonical),
+                    SQLValue(item.published), SQLValue(item.firstSeen), SQLValue(item.summary), SQLValue(item.content),
+                    SQLValue(item.html), SQLValue(fingerprint), SQLValue(duplicateOf),
+                ])?.int64(0)
+            }
+            if let id = try insert(duplicateOf: nil) {
+                insertions.append(ItemInsertion(itemID: id, outcome: .new))
+                stored += 1
+                continue
+            }
+            // The insert hit a unique index: which one decides what the item is.
+            if let existing = try connection.queryOne("SELECT id FROM items WHERE feed_id = ? AND entry_id = ?",
+                                                      [.integer(feedID), .text(item.entryID)])?.int64(0) {
+                insertions.append(ItemInsertion(itemID: existing, outcome: .knownEntry))
+                continue
+            }
+            var outcome: ItemInsertOutcome?
+            if let canonical, let primary = try connection.queryOne(
+                "SELECT id FROM items WHERE canonical_url = ? AND duplicate_of IS NULL", [.text(canonical)])?.int64(0) {
+                outcome = .duplicateURL(of: primary)
+            } else if let fingerprint, let primary = try connection.queryOne(
+                "SELECT id FROM items WHERE fingerprint = ? AND duplicate_of IS NULL", [.text(fingerprint)])?.int64(0) {
+                outcome = .duplicateContent(of: primary)
+            }
+            let primary: Int64
+            switch outcome {
+            case .duplicateURL(let id)?, .duplicateContent(let id)?: primary = id
+            default: throw conflictVanished()
+            }
+            guard let id = try insert(duplicateOf: primary), let outcome else { throw conflictVanished() }
+            insertions.append(ItemInsertion(itemID: id, outcome: outcome))
+            stored += 1
+        }
+        if stored > 0 { itemCountDeltas[feedID, default: 0] += stored }
+        return insertions
+    }
+
+    /// The row an insert conflicted with was gone by the time we looked (deleted or rolled back by another
+    /// daemon between our statements): run the transaction again, as for a serialization failure.
+    private func conflictVanished() -> StoreError {
+        .statementFailed(store: storeName, code: "40001", message: "item conflict could not be resolved; retrying",
+                         sql: Self.insertItemSQL)
+    }
+
+    func recordMatches(_ matches: [TopicMatch]) throws {
+        for match in matches {
+            try connection.execute("""
+                INSERT INTO matches (item_id, topic, event_id, verdict) VALUES (?, ?, ?, ?)
+                ON CONFLICT (item_id, topic) DO UPDATE SET event_id = excluded.event_id, verdict = excluded.verdict
+                """, [.integer(match.itemID), .text(match.topic), SQLValue(match.eventID), SQLValue(match.verdict)])
+        }
+    }
+
+    func lockTopic(_ topic: String) throws {
+        switch connection.dialect {
+        case .sqlite:
+            return  // BEGIN IMMEDIATE already made this the only writer.
+        case .postgres:
+            // Two-key form: its own key space, apart from the one-key migration lock.
+            _ = try connection.query("SELECT pg_advisory_xact_lock(7427, hashtext(?))", [.text(topic)])
+        }
+    }
+
+    func saveEvent(_ event: EventRecord) throws {
+        let values: [SQLValue] = [.text(event.topic), .text(event.title), SQLValue(event.firstSeen),
+                                  SQLValue(event.lastSeen), SQLValue(event.articleCount), SQLValue(event.closed),
+                                  .blob(event.state), .text(event.id)]
+        let changed = try connection.execute("""
+            UPDATE events SET topic = ?, title = ?, first_seen = ?, last_seen = ?, article_count = ?, closed = ?,
+                state = ? WHERE id = ?
+            """, values)
+        if changed == 0 {
+            try connection.execute("""
+                INSERT INTO events (topic, title, first_seen, last_seen, article_count, closed, state, id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, values)
+            counterDeltas["events", default: 0] += 1
+        }
+    }
+
+    func addFacts(_ facts: [FactRecord]) throws {
+        for fact in facts {
+            try connection.execute("""
+                INSERT INTO facts (event_id, fingerprint, sentence) VALUES (?, ?, ?)
+                ON CONFLICT (event_id, fingerprint) DO NOTHING
+                """, [.text(fact.eventID), .text(fact.fingerprint), .text(fact.sentence)])
+        }
+    }
+
+    @discardableResult
+    func enqueueAlert(id: String, created: Date, sinks: [String], payload: String) throws -> [String] {
+        try connection.execute("INSERT INTO alerts (id, created, payload) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                               [.text(id), SQLValue(created), .text(payload)])
+        var newlyOwed: [String] = []
+        for sink in Set(sinks).sorted() {
+            let inserted = try connection.queryOne("""
+                INSERT INTO outbox (alert_id, sink, state, attempts, next_attempt, created)
+                VALUES (?, ?, 'pending', 0, ?, ?) ON CONFLICT (alert_id, sink) DO NOTHING RETURNING id
+                """, [.text(id), .text(sink), SQLValue(created), SQLValue(created)])
+            if inserted != nil {
+                newlyOwed.append(sink)
+                outboxDeltas[OutboxStatKey(sink: sink, state: .pending), default: 0] += 1
+            }
+        }
+        return newlyOwed
+    }
+
+    // MARK: Store-level operations (run inside a write transaction by the backends)
+
+    func syncFeeds(_ specs: [FeedSpec], now: Date) throws {
+        var wanted: [String: FeedSpec] = [:]
+        var order: [String] = []
+        for spec in specs where wanted[spec.url] == nil {
+            wanted[spec.url] = spec
+            order.append(spec.url)
+        }
+        let existing = try connection.query("SELECT id, configured_url, name, active FROM feeds", [])
+        var known: Set<String> = []
+        for row in existing {
+            let url = row.string(1) ?? ""
+            known.insert(url)
+            if let spec = wanted[url] {
+                if !row.bool(3) || row.string(2) != spec.name {
+                    try connection.execute("UPDATE feeds SET active = 1, name = ? WHERE id = ?",
+                                           [SQLValue(spec.name), .integer(row.int64(0) ?? 0)])
+                }
+            } else if row.bool(3) {
+                try connection.execute("UPDATE feeds SET active = 0, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                                       [.integer(row.int64(0) ?? 0)])
+            }
+        }
+        for url in order where !known.contains(url) {
+            try connection.execute("""
+                INSERT INTO feeds (configured_url, url, name, active, state, next_due, added)
+                VALUES (?, ?, ?, 1, 'new', ?, ?)
+                """, [.text(url), .text(url), SQLValue(wanted[url]?.name), SQLValue(now), SQLValue(now)])
+        }
+    }
+
+    func leaseDueFeeds(now: Date, limit: Int, owner: String, leaseFor: TimeInterval) throws -> [FeedRecord] {
+        guard limit > 0 else { return [] }
+        let rows = try connection.query("""
+            UPDATE feeds SET lease_owner = ?, lease_until = ?
+            WHERE id IN (
+                SELECT id FROM feeds
+                WHERE active = 1 AND retired = 0 AND next_due <= ? AND (lease_until IS NULL OR lease_until < ?)
+                ORDER BY next_due, id LIMIT ? \(connection.dialect.skipLockedClause))
+            RETURNING \(Self.feedColumns)
+            """, [.text(owner), SQLValue(now.addingTimeInterval(leaseFor)), SQLValue(now), SQLValue(now), SQLValue(limit)])
+        return rows.map(Self.feed).sorted { ($0.nextDue ?? .distantPast, $0.id) < ($1.nextDue ?? .distantPast, $1.id) }
+    }
+
+    func releaseFeedLease(feedID: Int64, owner: String) throws {
+        try connection.execute("UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
+                               [.integer(feedID), .text(owner)])
+    }
+
+    func claimAlerts(sink: String, now: Date, limit: Int, owner: String, leaseFor: TimeInterval) throws -> [OutboxAlert] {
+        guard limit > 0 else { return [] }
+        let candidates = try connection.query("""
+            SELECT id, state FROM outbox
+            WHERE sink = ? AND state IN ('pending', 'delivering')
+              AND ((state = 'pending' AND next_attempt <= ?) OR (state = 'delivering' AND lease_until < ?))
+            ORDER BY next_attempt, id LIMIT ? \(connection.dialect.skipLockedClause)
+            """, [.text(sink), SQLValue(now), SQLValue(now), SQLValue(limit)])
+        var claimed: [OutboxAlert] = []
+        for candidate in candidates {
+            let rowID = candidate.int64(0) ?? 0
+            try connection.execute("""
+                UPDATE outbox SET state = 'delivering', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+                WHERE id = ?
+                """, [.text(owner), SQLValue(now.addingTimeInterval(leaseFor)), .integer(rowID)])
+            if candidate.string(1) == OutboxState.pending.rawValue {
+                outboxDeltas[OutboxStatKey(sink: sink, state: .pending), default: 0] -= 1
+                outboxDeltas[OutboxStatKey(sink: sink, state: .delivering), default: 0] += 1
+            }
+            if let row = try connection.queryOne(
+                "SELECT \(Self.outboxColumns) FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE o.id = ?",
+                [.integer(rowID)]) {
+                claimed.append(Self.outbox(row))
+            }
+        }
+        return claimed
+    }
+
+    func markDelivered(alertID: String, sink: String, owner: String, now: Date) throws -> Bool {
+        let changed = try connection.execute("""
+            UPDATE outbox SET state = 'delivered', delivered_at = ?, last_error = NULL, lease_owner = NULL,
+                lease_until = NULL
+            WHERE alert_id = ? AND sink = ? AND state = 'delivering' AND lease_owner = ?
+            """, [SQLValue(now), .text(alertID), .text(sink), .text(owner)])
+        guard changed > 0 else { return false }
+        outboxDeltas[OutboxStatKey(sink: sink, state: .delivering), default: 0] -= 1
+        outboxDeltas[OutboxStatKey(sink: sink, state: .delivered), default: 0] += 1
+        return true
+    }
+
+    func markFailed(alertID: String, sink: String, owner: String, error: String, nextAttempt: Date?, now: Date) throws -> Bool {
+        let newState: OutboxState = nextAttempt == nil ? .failed : .pending
+        let changed = try connection.execute("""
+            UPDATE outbox SET state = ?, last_error = ?, next_attempt = ?, lease_owner = NULL, lease_until = NULL
+            WHERE alert_id = ? AND sink = ? AND state = 'delivering' AND lease_owner = ?
+            """, [.text(newState.rawValue), .text(error), SQLValue(nextAttempt ?? now), .text(alertID), .text(sink),
+                  .text(owner)])
+        guard changed > 0 else { return false }
+        outboxDeltas[OutboxStatKey(sink: sink, state: .delivering), default: 0] -= 1
+        outboxDeltas[OutboxStatKey(sink: sink, state: newState), default: 0] += 1
+        return true
+    }
+
+    func heartbeat(daemonID: String, pid: Int, host: String, started: Date, now: Date) throws {
+        try connection.execute("""
+            INSERT INTO heartbeats (daemon_id, pid, host, started, last_beat) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (daemon_id) DO UPDATE SET pid = excluded.pid, host = excluded.host,
+                started = excluded.started, last_beat = excluded.last_beat
+            """, [.text(daemonID), SQLValue(pid), .text(host), SQLValue(started), SQLValue(now)])
+    }
+
+    func status(now: Date, recentAlerts: Int, schemaVersion: Int) throws -> StoreStatus {
+        let feeds = try feeds()
+        var items: Int64 = 0
+        for feed in feeds { items += feed.itemCount }
+        let events = try connection.queryOne("SELECT value FROM counters WHERE name = 'events'", [])?.int64(0) ?? 0
+        var bySink: [String: AlertCounts] = [:]
+        for row in try connection.query("SELECT sink, state, n FROM outbox_stats", []) {
+            let sink = row.string(0) ?? ""
+            let count = row.int64(2) ?? 0
+            var counts = bySink[sink] ?? AlertCounts()
+            switch OutboxState(rawValue: row.string(1) ?? "") {
+            case .pending: counts.pending += count
+            case .delivering: counts.delivering += count
+            case .delivered: counts.delivered += count
+            case .failed: counts.failed += count
+            case nil: break
+            }
+            bySink[sink] = counts
+        }
+        // Reads only the undelivered backlog, through the partial index.
+        for row in try connection.query("""
+            SELECT sink, count(*) FROM outbox WHERE state IN ('pending', 'delivering') AND attempts > 0 GROUP BY sink
+            """, []) {
+            bySink[row.string(0) ?? "", default: AlertCounts()].retrying = row.int64(1) ?? 0
+        }
+        var total = AlertCounts()
+        let sinks = bySink.keys.sorted().map { SinkAlertCounts(sink: $0, counts: bySink[$0]!) }
+        for sink in sinks {
+            total.pending += sink.counts.pending
+            total.delivering += sink.counts.delivering
+            total.delivered += sink.counts.delivered
+            total.failed += sink.counts.failed
+            total.retrying += sink.counts.retrying
+        }
+        let recent = try connection.query("SELECT id, created, payload FROM alerts ORDER BY created DESC, id DESC LIMIT ?",
+                                          [SQLValue(max(0, recentAlerts))]).map {
+            RecentAlert(id: $0.string(0) ?? "", created: $0.date(1) ?? Date(timeIntervalSince1970: 0),
+                        payload: $0.string(2) ?? "")
+        }
+        let heartbeats = try connection.query(
+            "SELECT daemon_id, pid, host, started, last_beat FROM heartbeats ORDER BY last_beat DESC", []).map {
+            HeartbeatRecord(daemonID: $0.string(0) ?? "", pid: $0.int(1), host: $0.string(2) ?? "",
+                            started: $0.date(3) ?? Date(timeIntervalSince1970: 0),
+                            lastBeat: $0.date(4) ?? Date(timeIntervalSince1970: 0))
+        }
+        return StoreStatus(store: storeName, schemaVersion: schemaVersion, feeds: feeds,
+                           totals: StoreTotals(feeds: feeds.count, activeFeeds: feeds.filter(\.active).count,
+                                               items: items, events: events),
+                           alerts: total, alertsBySink: sinks, recentAlerts: recent, heartbeats: heartbeats)
+    }
+
+    func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport {
+        var report = PruneReport()
+        let cut = SQLValue(cutoff)
+        for row in try connection.query("SELECT feed_id, count(*) FROM items WHERE first_seen < ? GROUP BY feed_id", [cut]) {
+            itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
+        }
+        report.matchesDeleted = Int64(try connection.execute(
+            "DELETE FROM matches WHERE item_id IN (SELECT id FROM items WHERE first_seen < ?)", [cut]))
+        report.itemsDeleted = Int64(try connection.execute("DELETE FROM items WHERE first_seen < ?", [cut]))
+        report.eventsClosed = Int64(try connection.execute(
+            "UPDATE events SET closed = 1 WHERE closed = 0 AND last_seen < ?", [cut]))
+        if let dropBefore = dropClosedEventsBefore {
+            let drop = SQLValue(dropBefore)
+            report.factsDeleted = Int64(try connection.execute(
+                "DELETE FROM facts WHERE event_id IN (SELECT id FROM events WHERE closed = 1 AND last_seen < ?)", [drop]))
+            report.eventsDeleted = Int64(try connection.execute(
+                "DELETE FROM events WHERE closed = 1 AND last_seen < ?", [drop]))
+            counterDeltas["events", default: 0] -= report.eventsDeleted
+        }
+        for row in try connection.query("""
+            SELECT sink, state, count(*) FROM outbox WHERE created < ? AND state IN ('delivered', 'failed')
+            GROUP BY sink, state
+            """, [cut]) {
+            if let state = OutboxState(rawValue: row.string(1) ?? "") {
+                outboxDeltas[OutboxStatKey(sink: row.string(0) ?? "", state: state), default: 0] -= row.int64(2) ?? 0
+            }
+        }
+        report.outboxRowsDeleted = Int64(try connection.execute(
+            "DELETE FROM outbox WHERE created < ? AND state IN ('delivered', 'failed')", [cut]))
+        report.alertsDeleted = Int64(try connection.execute("""
+            DELETE FROM alerts WHERE created < ? AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.alert_id = alerts.id)
+            """, [cut]))
+        return report
+    }
+
+    /// Writes the collected counter changes; called by the backend right before COMMIT.
+    func flushCounters() throws {
+        for feedID in itemCountDeltas.keys.sorted() where itemCountDeltas[feedID] != 0 {
+            try connection.execute("UPDATE feeds SET item_count = item_count + ? WHERE id = ?",
+                                   [.integer(itemCountDeltas[feedID]!), .integer(feedID)])
+        }
+        for key in outboxDeltas.keys.sorted() where outboxDeltas[key] != 0 {
+            try connection.execute("""
+                INSERT INTO outbox_stats (sink, state, n) VALUES (?, ?, ?)
+                ON CONFLICT (sink, state) DO UPDATE SET n = outbox_stats.n + excluded.n
+                """, [.text(key.sink), .text(key.state.rawValue), .integer(outboxDeltas[key]!)])
+        }
+        for name in counterDeltas.keys.sorted() where counterDeltas[name] != 0 {
+            try connection.execute("UPDATE counters SET value = value + ? WHERE name = ?",
+                                   [.integer(counterDeltas[name]!), .text(name)])
+        }
+        itemCountDeltas.removeAll()
+        outboxDeltas.removeAll()
+        counterDeltas.removeAll()
+    }
+}

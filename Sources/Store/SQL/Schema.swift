@@ -1,0 +1,159 @@
+import Foundation
+
+/// Versioned schema. Each migration is a list of statements written once for both backends; the few type
+/// names that differ are spelled as tokens and substituted per dialect. Append new migrations; never edit a
+/// released one.
+enum Schema {
+    struct Migration {
+        let version: Int
+        let summary: String
+        let statements: [String]
+    }
+
+    static var latestVersion: Int { migrations.last!.version }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, summary: "feeds, items, matches, events, facts, alerts, outbox, heartbeats", statements: [
+            """
+            CREATE TABLE feeds (
+                id {ID},
+                configured_url TEXT NOT NULL UNIQUE,
+                url TEXT NOT NULL,
+                name TEXT,
+                active INTEGER NOT NULL DEFAULT 1,
+                state TEXT NOT NULL DEFAULT 'new',
+                etag TEXT,
+                last_modified TEXT,
+                next_due {REAL},
+                failures INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                last_fetch {REAL},
+                last_success {REAL},
+                retired INTEGER NOT NULL DEFAULT 0,
+                item_count BIGINT NOT NULL DEFAULT 0,
+                lease_owner TEXT,
+                lease_until {REAL},
+                added {REAL} NOT NULL
+            )
+            """,
+            // Leasing reads only due, active feeds, in due order.
+            "CREATE INDEX feeds_due ON feeds (next_due) WHERE active = 1 AND retired = 0",
+            """
+            CREATE TABLE items (
+                id {ID},
+                feed_id BIGINT NOT NULL,
+                entry_id TEXT NOT NULL,
+                title TEXT NOT NULL,
+                link TEXT,
+                canonical_url TEXT,
+                published {REAL},
+                first_seen {REAL} NOT NULL,
+                summary TEXT,
+                content TEXT,
+                html TEXT,
+                fingerprint TEXT,
+                duplicate_of BIGINT,
+                UNIQUE (feed_id, entry_id)
+            )
+            """,
+            // Only the first item of a story ("primary", duplicate_of NULL) claims its URL and fingerprint, so an
+            // INSERT … ON CONFLICT DO NOTHING decides newness atomically, even with several daemons inserting.
+            "CREATE UNIQUE INDEX items_canonical_url ON items (canonical_url) WHERE duplicate_of IS NULL",
+            "CREATE UNIQUE INDEX items_fingerprint ON items (fingerprint) WHERE duplicate_of IS NULL",
+            "CREATE INDEX items_first_seen ON items (first_seen)",
+            """
+            CREATE TABLE matches (
+                item_id BIGINT NOT NULL,
+                topic TEXT NOT NULL,
+                event_id TEXT,
+                verdict TEXT,
+                PRIMARY KEY (item_id, topic)
+            ) {WITHOUT_ROWID}
+            """,
+            """
+            CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                topic TEXT NOT NULL,
+                title TEXT NOT NULL,
+                first_seen {REAL} NOT NULL,
+                last_seen {REAL} NOT NULL,
+                article_count INTEGER NOT NULL,
+                closed INTEGER NOT NULL DEFAULT 0,
+                state {BLOB} NOT NULL
+            )
+            """,
+            "CREATE INDEX events_open_by_topic ON events (topic, first_seen) WHERE closed = 0",
+            "CREATE INDEX events_last_seen ON events (closed, last_seen)",
+            """
+            CREATE TABLE facts (
+                event_id TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                sentence TEXT NOT NULL,
+                PRIMARY KEY (event_id, fingerprint)
+            ) {WITHOUT_ROWID}
+            """,
+            """
+            CREATE TABLE alerts (
+                id TEXT PRIMARY KEY,
+                created {REAL} NOT NULL,
+                payload TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX alerts_created ON alerts (created)",
+            """
+            CREATE TABLE outbox (
+                id {ID},
+                alert_id TEXT NOT NULL,
+                sink TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt {REAL} NOT NULL,
+                last_error TEXT,
+                created {REAL} NOT NULL,
+                lease_owner TEXT,
+                lease_until {REAL},
+                delivered_at {REAL},
+                UNIQUE (alert_id, sink)
+            )
+            """,
+            // Only undelivered rows are indexed for claiming: the index stays as small as the backlog.
+            "CREATE INDEX outbox_due ON outbox (sink, next_attempt) WHERE state IN ('pending', 'delivering')",
+            "CREATE INDEX outbox_created ON outbox (created)",
+            // Counters kept by the writers so status never counts big tables.
+            """
+            CREATE TABLE outbox_stats (
+                sink TEXT NOT NULL,
+                state TEXT NOT NULL,
+                n BIGINT NOT NULL,
+                PRIMARY KEY (sink, state)
+            ) {WITHOUT_ROWID}
+            """,
+            "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL) {WITHOUT_ROWID}",
+            "INSERT INTO counters (name, value) VALUES ('events', 0)",
+            """
+            CREATE TABLE heartbeats (
+                daemon_id TEXT PRIMARY KEY,
+                pid INTEGER NOT NULL,
+                host TEXT NOT NULL,
+                started {REAL} NOT NULL,
+                last_beat {REAL} NOT NULL
+            )
+            """,
+        ]),
+    ]
+
+    static func render(_ statement: String, for dialect: SQLDialect) -> String {
+        let tokens: [String: String]
+        switch dialect {
+        case .sqlite:
+            tokens = ["{ID}": "INTEGER PRIMARY KEY", "{REAL}": "REAL", "{BLOB}": "BLOB",
+                      "{WITHOUT_ROWID}": "WITHOUT ROWID"]
+        case .postgres:
+            tokens = ["{ID}": "BIGSERIAL PRIMARY KEY", "{REAL}": "DOUBLE PRECISION", "{BLOB}": "BYTEA",
+                      "{WITHOUT_ROWID}": ""]
+        }
+        var rendered = statement
+        for (token, replacement) in tokens { rendered = rendered.replacingOccurrences(of: token, with: replacement) }
+        return rendered
+    }
+}

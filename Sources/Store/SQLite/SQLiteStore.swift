@@ -1,0 +1,109 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+public struct SQLiteOptions: Sendable {
+    /// How long a writer waits for another process's write lock before failing.
+    public var busyTimeout: TimeInterval = 10
+    /// `synchronous=NORMAL` in WAL mode survives any process crash (kill -9); only a power loss can drop the last
+    /// commits, and never corrupts. `FULL` also survives power loss, at one fsync per commit.
+    public var synchronousFull = false
+    /// Page cache per connection, in MiB.
+    public var cacheMiB = 64
+
+    public init() {}
+}
+
+/// The embedded store: one SQLite file in WAL mode. All writes of this process go through one connection under
+/// a mutex and start with BEGIN IMMEDIATE, so a transaction never has to be retried for a lock upgrade; reads use
+/// a second connection and see the last committed state without blocking the writer.
+public final class SQLiteStore: SQLBackedStore {
+    public let path: String
+    public var description: String { "sqlite:\(path)" }
+    private let writer: Mutex<SQLiteConnection?>
+    private let reader: Mutex<SQLiteConnection?>
+
+    init(path: String, options: SQLiteOptions) throws {
+        self.path = path
+        let timeout = Int32(min(max(options.busyTimeout * 1000, 0), Double(Int32.max)))
+        let writeConnection = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: timeout)
+        let pragmas = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL");
+            PRAGMA cache_size = -\(options.cacheMiB * 1024);
+            PRAGMA temp_store = MEMORY;
+            PRAGMA foreign_keys = OFF;
+            """
+        do {
+            try writeConnection.executeScript(pragmas)
+        } catch {
+            throw StoreError.cannotOpen(store: "sqlite:\(path)", reason: "\(error)")
+        }
+        let readConnection = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: timeout)
+        try readConnection.executeScript("PRAGMA cache_size = -\(options.cacheMiB * 1024); PRAGMA query_only = ON;")
+        writer = Mutex(writeConnection)
+        reader = Mutex(readConnection)
+    }
+
+    public func close() {
+        writer.withLock { $0?.close(); $0 = nil }
+        reader.withLock { $0?.close(); $0 = nil }
+    }
+
+    private func closedError() -> StoreError { .cannotOpen(store: description, reason: "store is closed") }
+
+    public func migrate() throws {
+        try inWriteTransaction { try MigrationRunner.migrate($0.connection, storeName: description) }
+    }
+
+    func inWriteTransaction<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
+        try writer.withLock { connection in
+            guard let connection else { throw closedError() }
+            try connection.executeScript("BEGIN IMMEDIATE")
+            do {
+                let transaction = SQLTransaction(connection: connection, storeName: description)
+                let result = try body(transaction)
+                try transaction.flushCounters()
+                try connection.executeScript("COMMIT")
+                return result
+            } catch {
+                try? connection.executeScript("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    func inReadTransaction<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
+        try reader.withLock { connection in
+            guard let connection else { throw closedError() }
+            // One snapshot for the whole read, so status totals agree with each other.
+            try connection.executeScript("BEGIN DEFERRED")
+            defer { try? connection.executeScript("COMMIT") }
+            return try body(SQLTransaction(connection: connection, storeName: description))
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or the problems SQLite found.
+    public func integrityCheck() throws -> String {
+        try reader.withLock { connection in
+            guard let connection else { throw closedError() }
+            return try connection.query("PRAGMA integrity_check", []).compactMap { $0.string(0) }.joined(separator: "\n")
+        }
+    }
+
+    /// Moves the WAL into the main file and truncates it (so file size reflects the data; used by benchmarks).
+    public func checkpoint() throws {
+        try writer.withLock { connection in
+            guard let connection else { throw closedError() }
+            try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
+    /// Refreshes the planner's statistics (cheap with the analysis limit; worth doing after bulk loads).
+    public func optimize() throws {
+        try writer.withLock { connection in
+            guard let connection else { throw closedError() }
+            try connection.executeScript("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
+        }
+    }
+}
