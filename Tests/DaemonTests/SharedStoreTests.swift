@@ -63,11 +63,18 @@ struct SharedStoreTests {
             let config = directory.appendingPathComponent("tidings-\(run).toml")
             try text.write(to: config, atomically: true, encoding: .utf8)
 
+            // Two threads of our own: runProcess waits on GCD's global queue, which concurrentPerform would exhaust.
             let results = Locked<[ProcessResult]>([])
-            DispatchQueue.concurrentPerform(iterations: 2) { _ in
-                let result = try? runProcess(TestPaths.tidingsBinary, ["poll", "--once", "--config", config.path])
-                if let result { results.withLock { $0.append(result) } }
+            let finished = DispatchSemaphore(value: 0)
+            for _ in 0..<2 {
+                Thread.detachNewThread {
+                    if let result = try? runProcess(TestPaths.tidingsBinary, ["poll", "--once", "--config", config.path]) {
+                        results.withLock { $0.append(result) }
+                    }
+                    finished.signal()
+                }
             }
+            for _ in 0..<2 { finished.wait() }
             let outcomes = results.value
             #expect(outcomes.count == 2)
             for outcome in outcomes { #expect(outcome.status == 0, "run \(run): \(outcome.stderr)") }

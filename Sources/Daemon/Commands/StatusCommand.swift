@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
         let path = configPath.resolvedPath()
         let config: RuntimeConfig
         do {
-            config = try RuntimeConfig.load(path: path)
+            config = try RuntimeConfig.load(path: path, needSecrets: false)
         } catch {
             for diagnostic in error.diagnostics { StandardError.print(diagnostic.description) }
             throw ExitCode(ConfigExitCode.invalidConfiguration)

@@ -58,7 +58,19 @@ public struct Services: Sendable {
     public func syncFeeds(_ config: RuntimeConfig) async throws {
         let specs = config.feeds.map { FeedSpec(url: $0.url, name: $0.name) }
         let store = self.store
-        try await Blocking.run { try store.syncFeeds(specs, now: Date()) }
+        // Two processes starting on one fresh store can race to insert the same feed row; the loser's second
+        // attempt finds the rows and only updates them.
+        var attempt = 0
+        while true {
+            do {
+                try await Blocking.run { try store.syncFeeds(specs, now: Date()) }
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                try? await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
     }
 
     /// Releases feed leases held by dead processes of this host (a SIGKILLed predecessor), so a restart fetches
