@@ -44,7 +44,16 @@ enum EntityRepair {
                 return nil
             }
 
+            let raw = UnsafeRawBufferPointer(b)
             while i < n {
+                // Skip eight bytes at a time while none is '<' or '&'.
+                if i + 8 <= n {
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if !hasByte(word, 0x3C) && !hasByte(word, 0x26) {
+                        i += 8
+                        continue
+                    }
+                }
                 let byte = b[i]
                 if byte == 0x3C {  // <
                     if startsWith(i, "<!--") {
@@ -209,7 +218,7 @@ enum EntityRepair {
         if i + 1 < b.count, b[i + 1] == 0x23 { return numericReference(b, at: i) }
         var j = i + 1
         while j < b.count, j - i <= 8, (b[j] >= 0x61 && b[j] <= 0x7A) || (b[j] >= 0x41 && b[j] <= 0x5A) { j += 1 }
-        guard j > i + 2, j < b.count, b[j] == 0x3B else { return nil }
+        guard j > i + 2, j < b.count, b[j] == 0x3B, !isPredefined(b, i + 1, j) else { return nil }
         guard let scalars = HTMLEntityTable.table[String(decoding: b[(i + 1)..<j], as: UTF8.self)],
               scalars.count == 1, scalars[0] < 0x100 else { return nil }
         return (scalars[0], j + 1)
@@ -230,6 +239,13 @@ enum EntityRepair {
         let valid = bytes.withUnsafeBufferPointer { UTF8Scan.sequenceLength($0, 0) == bytes.count }
         guard valid, let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return nil }
         return (scalar.value, end)
+    }
+
+    /// Whether any byte of the word equals `value` (the classic SWAR zero-byte test).
+    @inline(__always)
+    static func hasByte(_ word: UInt64, _ value: UInt8) -> Bool {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(value))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     private static func isPredefined(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
