@@ -34,10 +34,15 @@ enum EntityRepair {
                 for k in 0..<count where b[at + k] != p[k] { return false }
                 return true
             }
+            let rawBytes = UnsafeRawBufferPointer(b)
             func find(_ literal: StaticString, from start: Int) -> Int? {
                 var j = start
                 let first = literal.utf8Start[0]
                 while j < n {
+                    if j + 8 <= n, !hasByte(rawBytes.loadUnaligned(fromByteOffset: j, as: UInt64.self), first) {
+                        j += 8
+                        continue
+                    }
                     if b[j] == first && startsWith(j, literal) { return j }
                     j += 1
                 }
@@ -76,6 +81,12 @@ enum EntityRepair {
                 if byte != 0x26 {  // &
                     i += 1
                     continue
+                }
+                // The predefined entities are by far the most common: nothing to do.
+                if i + 4 < n {
+                    let a = b[i + 1], c = b[i + 2], d = b[i + 3]
+                    if (a == 0x6C || a == 0x67) && c == 0x74 && d == 0x3B { i += 4; continue }  // &lt; &gt;
+                    if a == 0x61 && c == 0x6D && d == 0x70 && b[i + 4] == 0x3B { i += 5; continue }  // &amp;
                 }
                 // A reference: &#123; &#x1F; &name;
                 if let run = doubleEncodedRun(b, at: i) {
@@ -156,8 +167,18 @@ enum EntityRepair {
             let n = b.count
             var copiedUpTo = 0
             var i = 0
+            let raw = UnsafeRawBufferPointer(b)
             while i < n {
+                if i + 8 <= n, !hasByte(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0x26) {
+                    i += 8
+                    continue
+                }
                 guard b[i] == 0x26 else { i += 1; continue }
+                if i + 4 < n {
+                    let a = b[i + 1], c = b[i + 2], d = b[i + 3]
+                    if (a == 0x6C || a == 0x67) && c == 0x74 && d == 0x3B { i += 4; continue }  // &lt; &gt;
+                    if a == 0x61 && c == 0x6D && d == 0x70 && b[i + 4] == 0x3B { i += 5; continue }  // &amp;
+                }
                 // UTF-8 bytes written as Latin-1 references, and C1 references meaning windows-1252.
                 if let run = doubleEncodedRun(b, at: i) {
                     if output == nil { output = []; output!.reserveCapacity(n + 16) }

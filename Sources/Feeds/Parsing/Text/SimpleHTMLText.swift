@@ -9,35 +9,15 @@
 /// goes to libxml2.
 enum SimpleHTMLText {
     static func plainText(_ b: UnsafeBufferPointer<UInt8>, keepParagraphs: Bool) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var pendingSpace = false
-        var pendingBreak = 0
+        var out = Builder(keepParagraphs: keepParagraphs, capacity: b.count)
         let n = b.count
         var i = 0
-
-        @inline(__always) func emitSeparator() {
-            if !out.isEmpty {
-                if pendingBreak == 2 {
-                    out.append(0x0A); out.append(0x0A)
-                } else if pendingBreak == 1 {
-                    out.append(0x0A)
-                } else if pendingSpace {
-                    out.append(0x20)
-                }
-            }
-            pendingSpace = false
-            pendingBreak = 0
-        }
-        @inline(__always) func boundary(_ strength: Int) {
-            if keepParagraphs { pendingBreak = max(pendingBreak, strength) } else { pendingSpace = true }
-        }
 
         while i < n {
             let c = b[i]
             switch c {
             case 0x20, 0x0A, 0x09, 0x0D, 0x0C:
-                pendingSpace = true
+                out.pendingSpace = true
                 i += 1
             case 0x3C:  // <
                 guard i + 1 < n else { return nil }
@@ -67,32 +47,70 @@ enum SimpleHTMLText {
                 if nameEnd < n, b[nameEnd] != 0x3E, b[nameEnd] != 0x2F, !isSpaceByte(b[nameEnd]) { return nil }
                 switch kind(b, nameStart, nameEnd) {
                 case .skipped: return nil
-                case .paragraph: boundary(2)
-                case .line: boundary(1)
+                case .paragraph: out.boundary(2)
+                case .line: out.boundary(1)
                 case .inline: break
                 }
                 _ = closing
                 i = j + 1
             case 0x26:  // &
                 guard let (scalars, end) = reference(b, at: i) else { return nil }
-                emitSeparator()
-                for scalar in scalars { Windows1252.appendScalar(scalar, to: &out) }
+                out.separator()
+                for scalar in scalars { Windows1252.appendScalar(scalar, to: &out.bytes) }
                 i = end
             default:
                 if c < 0x20 || c == 0x7F { return nil }
-                emitSeparator()
+                out.separator()
                 // Copy the run of ordinary bytes at once.
+                // Single spaces between words stay inside the run: whole sentences are copied in one go.
                 var j = i + 1
                 while j < n {
                     let d = b[j]
-                    if d == 0x3C || d == 0x26 || d <= 0x20 || d == 0x7F { break }
-                    j += 1
+                    if d > 0x20 && d != 0x3C && d != 0x26 && d != 0x7F {
+                        j += 1
+                    } else if d == 0x20 && j + 1 < n && b[j + 1] > 0x20 && b[j + 1] != 0x3C && b[j + 1] != 0x26
+                                && b[j + 1] != 0x7F {
+                        j += 2
+                    } else {
+                        break
+                    }
                 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
                 i = j
             }
         }
-        return out
+        return out.bytes
+    }
+
+    /// Output with the pending separator logic of `TextSink` (a struct: no dynamic exclusivity checks).
+    private struct Builder {
+        var bytes: [UInt8] = []
+        var pendingSpace = false
+        var pendingBreak = 0
+        let keepParagraphs: Bool
+
+        init(keepParagraphs: Bool, capacity: Int) {
+            self.keepParagraphs = keepParagraphs
+            bytes.reserveCapacity(capacity)
+        }
+
+        @inline(__always) mutating func separator() {
+            if !bytes.isEmpty {
+                if pendingBreak == 2 {
+                    bytes.append(0x0A); bytes.append(0x0A)
+                } else if pendingBreak == 1 {
+                    bytes.append(0x0A)
+                } else if pendingSpace {
+                    bytes.append(0x20)
+                }
+            }
+            pendingSpace = false
+            pendingBreak = 0
+        }
+
+        @inline(__always) mutating func boundary(_ strength: Int) {
+            if keepParagraphs { pendingBreak = max(pendingBreak, strength) } else { pendingSpace = true }
+        }
     }
 
     /// `&name;` or `&#…;` → its characters; a lone `&` before a non-name character stays `&`; nil otherwise.
