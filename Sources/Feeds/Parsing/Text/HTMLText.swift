@@ -61,8 +61,11 @@ final class HTMLTextConverter {
 
     func plainText(fromHTML html: String, keepParagraphBreaks: Bool) -> String {
         var source = Array(html.utf8)
-        let hasAmpersand = source.contains(0x26)
-        if !hasAmpersand && !source.contains(0x3C) {
+        let (hasAmpersand, hasTag) = source.withUnsafeBytes { raw -> (Bool, Bool) in
+            guard let base = raw.baseAddress else { return (false, false) }
+            return (memchr(base, 0x26, raw.count) != nil, memchr(base, 0x3C, raw.count) != nil)
+        }
+        if !hasAmpersand && !hasTag {
             return keepParagraphBreaks ? WhitespaceCollapser.collapseKeepingNewlines(source) : WhitespaceCollapser.collapse(source)
         }
         guard let context else { return WhitespaceCollapser.collapse(source) }
@@ -202,28 +205,71 @@ enum HTMLElementKind {
         guard length <= 10 else { return .inline }
         var key: UInt64 = 0
         for index in 0..<length { key = key << 8 | UInt64(name[index] | 0x20) }
-        return table[key] ?? .inline
+        return kind(forKey: key)
     }
 
-    static func kind(forKey key: UInt64) -> HTMLElementKind { table[key] ?? .inline }
+    /// Keys are the lower-cased name's bytes packed big-endian into a UInt64 (last 8 bytes for longer names).
+    static func kind(forKey key: UInt64) -> HTMLElementKind {
+        switch key {
+        case 0x736372697074: return .skipped  // script
+        case 0x7374796C65: return .skipped  // style
+        case 0x68656164: return .skipped  // head
+        case 0x6E6F736372697074: return .skipped  // noscript
+        case 0x74656D706C617465: return .skipped  // template
+        case 0x696672616D65: return .skipped  // iframe
+        case 0x6F626A656374: return .skipped  // object
+        case 0x76673A7374796C65: return .skipped  // svg:style
+        case 0x70: return .paragraph  // p
+        case 0x646976: return .paragraph  // div
+        case 0x6831: return .paragraph  // h1
+        case 0x6832: return .paragraph  // h2
+        case 0x6833: return .paragraph  // h3
+        case 0x6834: return .paragraph  // h4
+        case 0x6835: return .paragraph  // h5
+        case 0x6836: return .paragraph  // h6
+        case 0x6F636B71756F7465: return .paragraph  // blockquote
+        case 0x707265: return .paragraph  // pre
+        case 0x756C: return .paragraph  // ul
+        case 0x6F6C: return .paragraph  // ol
+        case 0x646C: return .paragraph  // dl
+        case 0x7461626C65: return .paragraph  // table
+        case 0x73656374696F6E: return .paragraph  // section
+        case 0x61727469636C65: return .paragraph  // article
+        case 0x686561646572: return .paragraph  // header
+        case 0x666F6F746572: return .paragraph  // footer
+        case 0x6E6176: return .paragraph  // nav
+        case 0x6173696465: return .paragraph  // aside
+        case 0x666967757265: return .paragraph  // figure
+        case 0x6872: return .paragraph  // hr
+        case 0x61646472657373: return .paragraph  // address
+        case 0x666F726D: return .paragraph  // form
+        case 0x6669656C64736574: return .paragraph  // fieldset
+        case 0x6D61696E: return .paragraph  // main
+        case 0x63656E746572: return .paragraph  // center
+        case 0x626F6479: return .paragraph  // body
+        case 0x68746D6C: return .paragraph  // html
+        case 0x6272: return .line  // br
+        case 0x6C69: return .line  // li
+        case 0x7472: return .line  // tr
+        case 0x7464: return .line  // td
+        case 0x7468: return .line  // th
+        case 0x6474: return .line  // dt
+        case 0x6464: return .line  // dd
+        case 0x63617074696F6E: return .line  // caption
+        case 0x6763617074696F6E: return .line  // figcaption
+        case 0x7468656164: return .line  // thead
+        case 0x74626F6479: return .line  // tbody
+        case 0x74666F6F74: return .line  // tfoot
+        case 0x6F7074696F6E: return .line  // option
+        case 0x6C6567656E64: return .line  // legend
+        case 0x696D67: return .line  // img
+        case 0x6672616D65: return .line  // frame
+        case 0x6672616D65736574: return .line  // frameset
+        case 0x656D626564: return .line  // embed
+        default: return .inline
+        }
+    }
 
-    private static let table: [UInt64: HTMLElementKind] = {
-        func key(_ text: String) -> UInt64 { text.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
-        var result: [UInt64: HTMLElementKind] = [:]
-        for name in ["script", "style", "head", "noscript", "template", "iframe", "object", "svg:style"] {
-            result[key(name)] = .skipped
-        }
-        for name in ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
-                     "section", "article", "header", "footer", "nav", "aside", "figure", "hr", "address", "form",
-                     "fieldset", "main", "center", "body", "html"] {
-            result[key(name)] = .paragraph
-        }
-        for name in ["br", "li", "tr", "td", "th", "dt", "dd", "caption", "figcaption", "thead", "tbody", "tfoot",
-                     "option", "legend", "img", "frame", "frameset", "embed"] {
-            result[key(name)] = .line
-        }
-        return result
-    }()
 }
 
 /// Collapses runs of ASCII whitespace to one space and trims.
