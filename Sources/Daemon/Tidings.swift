@@ -8,7 +8,7 @@ struct Tidings: AsyncParsableCommand {
         version: TidingsVersion.string,
         subcommands: [
             RunCommand.self, PollCommand.self, StatusCommand.self, CheckConfigCommand.self,
-            ParseCommand.self, ExtractCommand.self, ReplayCommand.self,
+            ParseCommand.self, ExtractCommand.self, ReplayCommand.self, FetchBenchCommand.self,
         ]
     )
 }
