@@ -197,3 +197,25 @@ import TestSupport
         #expect(after.failure == .aborted)
     }
 }
+
+extension MisbehavingServerTests {
+    @Test func abandoningAStreamCancelsTheRestOfItsBatch() async throws {
+        let server = try MisbehavingServer.start()
+        defer { server.stop() }
+        let fetcher = Fetcher(options: FetcherOptions(concurrency: 2, perHost: 2, timeout: 30))
+        defer { fetcher.shutdown() }
+        var requests = [FetchRequest(key: "fast", url: server.url("/feed"))]
+        requests += (0..<4).map { FetchRequest(key: "slow\($0)", url: server.url("/never?seconds=20&n=\($0)")) }
+        var first: String?
+        for await result in fetcher.fetch(requests) {
+            first = result.request.key
+            break
+        }
+        #expect(first == "fast")
+        // The abandoned /never transfers no longer hold both slots: a new batch is answered at once.
+        let started = Date()
+        let next = await fetcher.fetchOne(FetchRequest(key: "after", url: server.url("/feed")))
+        #expect(next.body != nil)
+        #expect(Date().timeIntervalSince(started) < 3)
+    }
+}
