@@ -8,7 +8,8 @@ struct Tidings: AsyncParsableCommand {
         version: TidingsVersion.string,
         subcommands: [
             RunCommand.self, PollCommand.self, StatusCommand.self, CheckConfigCommand.self,
-            ParseCommand.self, ExtractCommand.self, ReplayCommand.self, StoreStressCommand.self, StoreBenchCommand.self,
+            ParseCommand.self, ExtractCommand.self, ReplayCommand.self,
+            StoreStressCommand.self, StoreBenchCommand.self, FetchBenchCommand.self,
         ]
     )
 }
