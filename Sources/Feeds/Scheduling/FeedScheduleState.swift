@@ -33,9 +33,9 @@ public struct FetchObservation: Sendable, Hashable {
     public var kind: Kind
     /// `FetchMetadata.permanentRedirect` of a successful fetch.
     public var permanentRedirect: String?
-    public var hints: FeedHints
+    public var hints: PollHints
 
-    public init(kind: Kind, permanentRedirect: String? = nil, hints: FeedHints = FeedHints()) {
+    public init(kind: Kind, permanentRedirect: String? = nil, hints: PollHints = PollHints()) {
         self.kind = kind
         self.permanentRedirect = permanentRedirect
         self.hints = hints
@@ -43,7 +43,7 @@ public struct FetchObservation: Sendable, Hashable {
 
     /// From a fetch result; `changed` says whether a fetched body brought anything new (the caller knows after
     /// parsing). Response hints (max-age, Expires) are merged into `hints`.
-    public init(result: FetchResult, changed: Bool, hints: FeedHints) {
+    public init(result: FetchResult, changed: Bool, hints: PollHints) {
         var merged = hints
         merged.cacheMaxAge = hints.cacheMaxAge ?? result.metadata.cacheMaxAge
         merged.expiresIn = hints.expiresIn ?? result.metadata.expiresIn

@@ -33,7 +33,7 @@ public struct SchedulePolicy: Sendable, Hashable {
 }
 
 /// A feed's own statements about how often it should be polled, all in seconds.
-public struct FeedHints: Sendable, Hashable {
+public struct PollHints: Sendable, Hashable {
     /// RSS `<ttl>` (minutes in the feed; seconds here).
     public var ttl: TimeInterval?
     /// sy:updatePeriod / sy:updateFrequency as a period in seconds.
@@ -56,7 +56,7 @@ public struct FeedHints: Sendable, Hashable {
         self.init(cacheMaxAge: metadata.cacheMaxAge, expiresIn: metadata.expiresIn)
     }
 
-    public func merging(ttl: TimeInterval?, updatePeriod: TimeInterval?) -> FeedHints {
+    public func merging(ttl: TimeInterval?, updatePeriod: TimeInterval?) -> PollHints {
         var merged = self
         merged.ttl = ttl ?? self.ttl
         merged.updatePeriod = updatePeriod ?? self.updatePeriod

@@ -47,7 +47,7 @@ public enum Scheduler {
     /// The interval before jitter: the configured interval, or half the observed time between changes once known
     /// (two polls per change), stretched by polls in a row that saw nothing new, raised to the feed's own hints,
     /// and clamped to [min_interval, max_interval].
-    public static func regularInterval(state: FeedScheduleState, hints: FeedHints, policy: SchedulePolicy) -> TimeInterval {
+    public static func regularInterval(state: FeedScheduleState, hints: PollHints, policy: SchedulePolicy) -> TimeInterval {
         var interval = state.changeInterval.map { $0 / 2 } ?? policy.interval
         let quietPolls = min(state.consecutiveUnchanged, policy.unchangedGrowthLimit)
         interval *= pow(policy.unchangedGrowth, Double(quietPolls))

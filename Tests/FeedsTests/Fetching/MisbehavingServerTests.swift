@@ -156,7 +156,7 @@ import TestSupport
         for _ in 0..<4 {
             let result = await fetcher.fetchOne(FetchRequest(key: "flaky", url: server.url("/flaky/r1?fail=2")))
             reasons.append(result.failure?.reason ?? "ok")
-            let decision = Scheduler.next(after: FetchObservation(result: result, changed: result.body != nil, hints: FeedHints()),
+            let decision = Scheduler.next(after: FetchObservation(result: result, changed: result.body != nil, hints: PollHints()),
                                           state: state, policy: policy, now: now, using: &rng)
             state = decision.state
             now = try #require(decision.nextDue)

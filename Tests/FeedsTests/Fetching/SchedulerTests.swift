@@ -6,7 +6,7 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let policy = SchedulePolicy(interval: 900, minInterval: 300, maxInterval: 21_600)
 
-    func decide(_ kind: FetchObservation.Kind, state: FeedScheduleState = FeedScheduleState(), hints: FeedHints = FeedHints(),
+    func decide(_ kind: FetchObservation.Kind, state: FeedScheduleState = FeedScheduleState(), hints: PollHints = PollHints(),
                 redirect: String? = nil, policy: SchedulePolicy? = nil, seed: UInt64 = 1) -> ScheduleDecision {
         var rng = SeededRandom(seed: seed)
         return Scheduler.next(after: FetchObservation(kind: kind, permanentRedirect: redirect, hints: hints), state: state,
@@ -30,12 +30,12 @@ import Testing
     @Test func hintsRaiseTheIntervalButNeverPastMaxNorBelowMin() {
         var noJitter = policy
         noJitter.jitter = 0
-        #expect(delay(decide(.changed, hints: FeedHints(ttl: 3600), policy: noJitter)) == 3600)
-        #expect(delay(decide(.changed, hints: FeedHints(updatePeriod: 86_400), policy: noJitter)) == 21_600)
-        #expect(delay(decide(.changed, hints: FeedHints(cacheMaxAge: 1800), policy: noJitter)) == 1800)
-        #expect(delay(decide(.changed, hints: FeedHints(expiresIn: 1200), policy: noJitter)) == 1200)
+        #expect(delay(decide(.changed, hints: PollHints(ttl: 3600), policy: noJitter)) == 3600)
+        #expect(delay(decide(.changed, hints: PollHints(updatePeriod: 86_400), policy: noJitter)) == 21_600)
+        #expect(delay(decide(.changed, hints: PollHints(cacheMaxAge: 1800), policy: noJitter)) == 1800)
+        #expect(delay(decide(.changed, hints: PollHints(expiresIn: 1200), policy: noJitter)) == 1200)
         // A short hint does not make polling faster than the configured interval.
-        #expect(delay(decide(.changed, hints: FeedHints(ttl: 60), policy: noJitter)) == 900)
+        #expect(delay(decide(.changed, hints: PollHints(ttl: 60), policy: noJitter)) == 900)
         // Fast change rate brings it down, but never under min_interval.
         var state = FeedScheduleState()
         state.changeInterval = 120
