@@ -49,6 +49,7 @@ public protocol Store: AnyObject, Sendable {
     var description: String { get }
     /// Applies pending migrations; refuses a store migrated by a newer binary. `StoreFactory` calls it.
     func migrate() throws
+    @discardableResult
     func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T
     func read<T>(_ body: (StoreReader) throws -> T) throws -> T
     /// Makes the feed table follow the configuration: adds new feeds (due at once), keeps the state of existing

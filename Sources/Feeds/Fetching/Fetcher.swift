@@ -29,9 +29,8 @@ public final class Fetcher: Sendable {
                                          metadata: FetchMetadata(effectiveURL: request.url)))
             }
         }
-        let loop = self.loop
-        return AsyncStream(unfolding: { await channel.next() },
-                           onCancel: { channel.cancel(); loop.cancel(channel) })
+        let lease = BatchLease(channel: channel, loop: loop)
+        return AsyncStream(unfolding: { await lease.channel.next() }, onCancel: { lease.abandon() })
     }
 
     public func fetchOne(_ request: FetchRequest) async -> FetchResult {
@@ -54,4 +53,24 @@ public final class Fetcher: Sendable {
 
     /// Aborts everything queued or in flight; each pending result is answered `.aborted`. Later calls fail at once.
     public func shutdown() { loop.shutdown() }
+}
+
+/// Owned by one result stream: when the stream is cancelled or dropped unfinished (the consumer stopped
+/// iterating), the rest of its batch is abandoned so its transfers and buffered bodies do not linger.
+private final class BatchLease: Sendable {
+    let channel: ResultChannel
+    private let loop: MultiLoop
+
+    init(channel: ResultChannel, loop: MultiLoop) {
+        self.channel = channel
+        self.loop = loop
+    }
+
+    func abandon() {
+        guard !channel.isFinished else { return }
+        channel.cancel()
+        loop.cancel(channel)
+    }
+
+    deinit { abandon() }
 }

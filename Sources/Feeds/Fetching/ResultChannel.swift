@@ -21,6 +21,9 @@ final class ResultChannel: Sendable {
 
     var isCancelled: Bool { state.withLock { $0.cancelled } }
 
+    /// Every result was handed to the consumer (or the batch was cancelled).
+    var isFinished: Bool { state.withLock { $0.cancelled || ($0.remaining <= 0 && $0.head >= $0.buffer.count) } }
+
     /// Called on the loop thread for every finished transfer of this batch.
     func push(_ result: FetchResult) {
         let bytes = result.body?.bytes.count ?? 0

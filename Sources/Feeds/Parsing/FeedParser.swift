@@ -10,6 +10,9 @@ public enum FeedParser {
     static let entityBudgetFactor = 4
     static let entityBudgetFloor = 1 << 20
 
+    /// Initialises libxml2; parse() does it too, but calling this first is cheaper than a race to do it.
+    public static func prepare() { XMLDocumentReader.prepare() }
+
     public static func parse(_ bytes: [UInt8], options: FeedParseOptions = .init()) throws(FeedParseError) -> ParsedFeed {
         guard bytes.count <= options.maxBytes, bytes.count < Int(Int32.max) else {
             throw FeedParseError(.tooLarge, "document is \(bytes.count) bytes; the limit is \(options.maxBytes)")

@@ -150,4 +150,9 @@ public final class PostgresStore: SQLBackedStore {
             return try body(SQLTransaction(connection: connection, storeName: description))
         }
     }
+
+    /// `pg_database_size` of the store's database (tables, indexes, TOAST).
+    public func databaseBytes() throws -> Int64 {
+        try inReadTransaction { try $0.connection.queryOne("SELECT pg_database_size(current_database())", [])?.int64(0) ?? 0 }
+    }
 }

@@ -10,6 +10,7 @@ protocol SQLBackedStore: Store {
 }
 
 extension SQLBackedStore {
+    @discardableResult
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try inWriteTransaction { try body($0) }
     }

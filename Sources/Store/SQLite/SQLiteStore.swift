@@ -106,4 +106,14 @@ public final class SQLiteStore: SQLBackedStore {
             try connection.executeScript("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
         }
     }
+
+    /// Bytes the database occupies: main file plus WAL.
+    public func databaseBytes() throws -> Int64 {
+        var total: Int64 = 0
+        for suffix in ["", "-wal"] {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
+            total += (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return total
+    }
 }

@@ -10,10 +10,20 @@ import Foundation
 /// optionally with a zone before the year), and Greek month/day names. Anything else is nil.
 public enum FeedDate {
     public static func parse(_ string: String) -> Date? {
-        let text = string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = trimASCIIWhitespace(string)
         guard !text.isEmpty, text.utf8.count < 200 else { return nil }
+        if let date = FastDate.parse(text) { return date }
         if let date = ISO8601Parser.parse(text) { return date }
         return RFC822Parser.parse(text)
+    }
+
+    static func trimASCIIWhitespace(_ string: String) -> String {
+        let utf8 = string.utf8
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return string }
+        return String(string[first...last])
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the form the conformance schema uses.
@@ -356,4 +366,126 @@ enum RFC822Parser {
                               offsetSeconds: offset ?? 0)
     }
 
+}
+
+extension String {
+    /// Trimmed of ASCII whitespace only (U+00A0 and friends are content), without Foundation's slow path.
+    var trimmedASCII: String { FeedDate.trimASCIIWhitespace(self) }
+}
+
+/// The two shapes nearly every feed uses, read straight from the bytes; anything else goes to the full parsers.
+enum FastDate {
+    static func parse(_ text: String) -> Date? {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            guard let first = bytes.first else { return nil }
+            if first >= 0x30 && first <= 0x39 { return iso(bytes) }
+            return rfc822(bytes)
+        }
+    }
+
+    @inline(__always)
+    private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Int? {
+        guard at + count <= b.count else { return nil }
+        var value = 0
+        for k in 0..<count {
+            let c = b[at + k]
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            value = value * 10 + Int(c - 0x30)
+        }
+        return value
+    }
+
+    /// YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)
+    private static func iso(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard b.count >= 20, let year = digits(b, 0, 4), b[4] == 0x2D, let month = digits(b, 5, 2), b[7] == 0x2D,
+              let day = digits(b, 8, 2), b[10] == 0x54, let hour = digits(b, 11, 2), b[13] == 0x3A,
+              let minute = digits(b, 14, 2), b[16] == 0x3A, let second = digits(b, 17, 2) else { return nil }
+        var i = 19
+        if i < b.count, b[i] == 0x2E {
+            i += 1
+            while i < b.count, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+        }
+        guard i < b.count else { return nil }
+        var offset = 0
+        if b[i] == 0x5A && i + 1 == b.count {
+            offset = 0
+        } else if (b[i] == 0x2B || b[i] == 0x2D) && i + 6 == b.count, let h = digits(b, i + 1, 2), b[i + 3] == 0x3A,
+                  let m = digits(b, i + 4, 2), h <= 23, m <= 59 {
+            offset = (h * 3600 + m * 60) * (b[i] == 0x2D ? -1 : 1)
+        } else {
+            return nil
+        }
+        return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute, second: Double(second),
+                              offsetSeconds: offset)
+    }
+
+    /// [Day, ]D[D] Mon YYYY HH:MM:SS (GMT|UT|UTC|Z|±HHMM)
+    private static func rfc822(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
+        var i = 0
+        let n = b.count
+        if i < n, isLetter(b[i]) {
+            while i < n, isLetter(b[i]) { i += 1 }
+            guard i < n, b[i] == 0x2C else { return nil }
+            i += 1
+            while i < n, b[i] == 0x20 { i += 1 }
+        }
+        let dayStart = i
+        while i < n, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+        guard i - dayStart >= 1, i - dayStart <= 2, let day = digits(b, dayStart, i - dayStart), i < n, b[i] == 0x20
+        else { return nil }
+        i += 1
+        guard i + 4 <= n, isLetter(b[i]), isLetter(b[i + 1]), isLetter(b[i + 2]), b[i + 3] == 0x20 else { return nil }
+        let key = UInt32(b[i] | 0x20) << 16 | UInt32(b[i + 1] | 0x20) << 8 | UInt32(b[i + 2] | 0x20)
+        guard let month = monthNumber(key) else { return nil }
+        i += 4
+        guard let year = digits(b, i, 4), i + 4 < n, b[i + 4] == 0x20 else { return nil }
+        i += 5
+        guard let hour = digits(b, i, 2), i + 8 <= n, b[i + 2] == 0x3A, let minute = digits(b, i + 3, 2),
+              b[i + 5] == 0x3A, let second = digits(b, i + 6, 2) else { return nil }
+        i += 8
+        guard i < n, b[i] == 0x20 else { return nil }
+        i += 1
+        let zoneLength = n - i
+        var offset = 0
+        if (b[i] == 0x2B || b[i] == 0x2D) && zoneLength == 5, let h = digits(b, i + 1, 2), let m = digits(b, i + 3, 2),
+           h <= 23, m <= 59 {
+            offset = (h * 3600 + m * 60) * (b[i] == 0x2D ? -1 : 1)
+        } else if zoneLength == 3 && b[i] == 0x47 && b[i + 1] == 0x4D && b[i + 2] == 0x54 {  // GMT
+            offset = 0
+        } else if zoneLength == 3 && b[i] == 0x55 && b[i + 1] == 0x54 && b[i + 2] == 0x43 {  // UTC
+            offset = 0
+        } else if zoneLength == 2 && b[i] == 0x55 && b[i + 1] == 0x54 {  // UT
+            offset = 0
+        } else {
+            return nil
+        }
+        return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute, second: Double(second),
+                              offsetSeconds: offset)
+    }
+
+    @inline(__always)
+    private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+
+    private static func monthNumber(_ key: UInt32) -> Int? {
+        func k(_ s: StaticString) -> UInt32 {
+            let p = s.utf8Start
+            return UInt32(p[0]) << 16 | UInt32(p[1]) << 8 | UInt32(p[2])
+        }
+        switch key {
+        case k("jan"): return 1
+        case k("feb"): return 2
+        case k("mar"): return 3
+        case k("apr"): return 4
+        case k("may"): return 5
+        case k("jun"): return 6
+        case k("jul"): return 7
+        case k("aug"): return 8
+        case k("sep"): return 9
+        case k("oct"): return 10
+        case k("nov"): return 11
+        case k("dec"): return 12
+        default: return nil
+        }
+    }
 }

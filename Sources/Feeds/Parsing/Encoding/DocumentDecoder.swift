@@ -175,7 +175,18 @@ struct UTF8Scan {
         bytes.withUnsafeBufferPointer { buffer in
             let n = buffer.count
             var i = 0
+            let raw = UnsafeRawBufferPointer(buffer)
             while i < n {
+                // Eight printable ASCII bytes at a time (no high bit, none below 0x20): the common case.
+                if i + 8 <= n {
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let high = word & 0x8080_8080_8080_8080
+                    let belowSpace = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+                    if high == 0 && belowSpace == 0 {
+                        i += 8
+                        continue
+                    }
+                }
                 let byte = buffer[i]
                 if byte < 0x80 {
                     if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { result.needsCleaning = true }

@@ -34,17 +34,31 @@ enum EntityRepair {
                 for k in 0..<count where b[at + k] != p[k] { return false }
                 return true
             }
+            let rawBytes = UnsafeRawBufferPointer(b)
             func find(_ literal: StaticString, from start: Int) -> Int? {
                 var j = start
                 let first = literal.utf8Start[0]
                 while j < n {
+                    if j + 8 <= n, !hasByte(rawBytes.loadUnaligned(fromByteOffset: j, as: UInt64.self), first) {
+                        j += 8
+                        continue
+                    }
                     if b[j] == first && startsWith(j, literal) { return j }
                     j += 1
                 }
                 return nil
             }
 
+            let raw = UnsafeRawBufferPointer(b)
             while i < n {
+                // Skip eight bytes at a time while none is '<' or '&'.
+                if i + 8 <= n {
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if !hasByte(word, 0x3C) && !hasByte(word, 0x26) {
+                        i += 8
+                        continue
+                    }
+                }
                 let byte = b[i]
                 if byte == 0x3C {  // <
                     if startsWith(i, "<!--") {
@@ -67,6 +81,12 @@ enum EntityRepair {
                 if byte != 0x26 {  // &
                     i += 1
                     continue
+                }
+                // The predefined entities are by far the most common: nothing to do.
+                if i + 4 < n {
+                    let a = b[i + 1], c = b[i + 2], d = b[i + 3]
+                    if (a == 0x6C || a == 0x67) && c == 0x74 && d == 0x3B { i += 4; continue }  // &lt; &gt;
+                    if a == 0x61 && c == 0x6D && d == 0x70 && b[i + 4] == 0x3B { i += 5; continue }  // &amp;
                 }
                 // A reference: &#123; &#x1F; &name;
                 if let run = doubleEncodedRun(b, at: i) {
@@ -147,8 +167,18 @@ enum EntityRepair {
             let n = b.count
             var copiedUpTo = 0
             var i = 0
+            let raw = UnsafeRawBufferPointer(b)
             while i < n {
+                if i + 8 <= n, !hasByte(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0x26) {
+                    i += 8
+                    continue
+                }
                 guard b[i] == 0x26 else { i += 1; continue }
+                if i + 4 < n {
+                    let a = b[i + 1], c = b[i + 2], d = b[i + 3]
+                    if (a == 0x6C || a == 0x67) && c == 0x74 && d == 0x3B { i += 4; continue }  // &lt; &gt;
+                    if a == 0x61 && c == 0x6D && d == 0x70 && b[i + 4] == 0x3B { i += 5; continue }  // &amp;
+                }
                 // UTF-8 bytes written as Latin-1 references, and C1 references meaning windows-1252.
                 if let run = doubleEncodedRun(b, at: i) {
                     if output == nil { output = []; output!.reserveCapacity(n + 16) }
@@ -209,7 +239,7 @@ enum EntityRepair {
         if i + 1 < b.count, b[i + 1] == 0x23 { return numericReference(b, at: i) }
         var j = i + 1
         while j < b.count, j - i <= 8, (b[j] >= 0x61 && b[j] <= 0x7A) || (b[j] >= 0x41 && b[j] <= 0x5A) { j += 1 }
-        guard j > i + 2, j < b.count, b[j] == 0x3B else { return nil }
+        guard j > i + 2, j < b.count, b[j] == 0x3B, !isPredefined(b, i + 1, j) else { return nil }
         guard let scalars = HTMLEntityTable.table[String(decoding: b[(i + 1)..<j], as: UTF8.self)],
               scalars.count == 1, scalars[0] < 0x100 else { return nil }
         return (scalars[0], j + 1)
@@ -230,6 +260,13 @@ enum EntityRepair {
         let valid = bytes.withUnsafeBufferPointer { UTF8Scan.sequenceLength($0, 0) == bytes.count }
         guard valid, let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return nil }
         return (scalar.value, end)
+    }
+
+    /// Whether any byte of the word equals `value` (the classic SWAR zero-byte test).
+    @inline(__always)
+    static func hasByte(_ word: UInt64, _ value: UInt8) -> Bool {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(value))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     private static func isPredefined(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

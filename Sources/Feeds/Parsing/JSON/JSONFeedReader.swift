@@ -67,7 +67,7 @@ enum JSONFeedReader {
 
     private static func string(_ value: Any?) -> String? {
         guard let text = value as? String else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedASCII
         return trimmed.isEmpty ? nil : text
     }
 

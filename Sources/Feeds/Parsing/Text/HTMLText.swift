@@ -8,36 +8,14 @@ public enum HTMLText {
     /// - Parameter keepParagraphBreaks: keep block boundaries as "\n\n" (and `<br>`/list items as "\n")
     ///   instead of one space, for consumers that split text into paragraphs.
     public static func plainText(fromHTML html: String, keepParagraphBreaks: Bool = false) -> String {
-        var utf8 = Array(html.utf8)
-        if !utf8.contains(0x3C) && !utf8.contains(0x26) {
-            return WhitespaceCollapser.collapse(utf8)
-        }
-        // libxml2's HTML parser knows only the HTML 4 entities: spell the rest (&apos;, HTML5 names) numerically.
-        if utf8.contains(0x26) { utf8 = EntityRepair.numericHTML5Entities(utf8) }
-        // An open element from the start keeps libxml2 from inventing <p> elements around loose text.
-        utf8 = Array("<div>".utf8) + utf8 + Array("</div>".utf8)
-        let sink = TextSink(keepParagraphs: keepParagraphBreaks)
-        utf8.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                guard let context = htmlCreateMemoryParserCtxt(chars.baseAddress, Int32(chars.count)) else { return }
-                defer {
-                    if let document = context.pointee.myDoc { xmlFreeDoc(document) }
-                    htmlFreeParserCtxt(context)
-                }
-                context.pointee.sax.pointee = HTMLText.saxHandler
-                context.pointee.userData = Unmanaged.passUnretained(sink).toOpaque()
-                _ = htmlCtxtUseOptions(context, HTMLText.options)
-                _ = htmlParseDocument(context)
-            }
-        }
-        return sink.finish()
+        HTMLTextConverter().plainText(fromHTML: html, keepParagraphBreaks: keepParagraphBreaks)
     }
 
-    private static let options: Int32 = Int32(
+    static let options: Int32 = Int32(
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_COMPACT.rawValue)
 
-    nonisolated(unsafe) private static let saxHandler: xmlSAXHandler = {
+    nonisolated(unsafe) static let saxHandler: xmlSAXHandler = {
         var handler = xmlSAXHandler()
         handler.startElement = { context, name, _ in
             guard let context, let name else { return }
@@ -61,23 +39,103 @@ public enum HTMLText {
     }()
 }
 
+/// One libxml2 HTML parser context, reused for every fragment of one feed (creating a context costs more
+/// than parsing a typical description). Not thread-safe: one per parse.
+final class HTMLTextConverter {
+    private let context: htmlParserCtxtPtr?
+    private let sink = TextSink(keepParagraphs: false)
+    /// Always use libxml2 (the differential tests compare both paths).
+    let forceLibXML2: Bool
+
+    init(forceLibXML2: Bool = false) {
+        self.forceLibXML2 = forceLibXML2
+        context = htmlNewParserCtxt()
+        if let context {
+            context.pointee.sax.pointee = HTMLText.saxHandler
+        }
+    }
+
+    deinit {
+        if let context { htmlFreeParserCtxt(context) }
+    }
+
+    func plainText(fromHTML html: String, keepParagraphBreaks: Bool) -> String {
+        var source = Array(html.utf8)
+        let (hasAmpersand, hasTag) = source.withUnsafeBytes { raw -> (Bool, Bool) in
+            guard let base = raw.baseAddress else { return (false, false) }
+            return (memchr(base, 0x26, raw.count) != nil, memchr(base, 0x3C, raw.count) != nil)
+        }
+        if !hasAmpersand && !hasTag {
+            return keepParagraphBreaks ? WhitespaceCollapser.collapseKeepingNewlines(source) : WhitespaceCollapser.collapse(source)
+        }
+        guard let context else { return WhitespaceCollapser.collapse(source) }
+        // libxml2's HTML parser knows only the HTML 4 entities: spell the rest (&apos;, HTML5 names) numerically.
+        if hasAmpersand { source = EntityRepair.numericHTML5Entities(source) }
+        if !forceLibXML2, let fast = source.withUnsafeBufferPointer({
+            SimpleHTMLText.plainText($0, keepParagraphs: keepParagraphBreaks)
+        }) {
+            return String(decoding: fast, as: UTF8.self)
+        }
+        // An open element from the start keeps libxml2 from inventing <p> elements around loose text.
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(source.count + 11)
+        utf8.append(contentsOf: HTMLTextConverter.open)
+        utf8.append(contentsOf: source)
+        utf8.append(contentsOf: HTMLTextConverter.close)
+        sink.reset(keepParagraphs: keepParagraphBreaks)
+        // The reset inside htmlCtxtReadMemory keeps the SAX handler; userData is set again to be sure.
+        context.pointee.userData = Unmanaged.passUnretained(sink).toOpaque()
+        utf8.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                let document = htmlCtxtReadMemory(context, chars.baseAddress, Int32(chars.count), nil, "UTF-8",
+                                                  HTMLText.options)
+                if let document { xmlFreeDoc(document) }
+            }
+        }
+        return sink.finish()
+    }
+
+    private static let open = Array("<div>".utf8)
+    private static let close = Array("</div>".utf8)
+}
+
 /// Accumulates text with whitespace collapsed on the fly.
-private final class TextSink {
-    private var output: [UInt8] = []
-    private var pendingSpace = false
-    /// 0 none, 1 line break, 2 paragraph break (only when keeping paragraphs).
-    private var pendingBreak = 0
-    private var skipDepth = 0
-    private let keepParagraphs: Bool
+/// State lives behind a raw pointer: SAX callbacks arrive per tiny text run, and class-property access would
+/// pay a dynamic exclusivity check on every one of them.
+final class TextSink {
+    private struct State {
+        var output: [UInt8] = []
+        var pendingSpace = false
+        /// 0 none, 1 line break, 2 paragraph break (only when keeping paragraphs).
+        var pendingBreak = 0
+        var skipDepth = 0
+        var keepParagraphs = false
+    }
+
+    private let state: UnsafeMutablePointer<State>
 
     init(keepParagraphs: Bool) {
-        self.keepParagraphs = keepParagraphs
-        output.reserveCapacity(256)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(keepParagraphs: keepParagraphs))
+        state.pointee.output.reserveCapacity(1024)
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    func reset(keepParagraphs: Bool) {
+        state.pointee.keepParagraphs = keepParagraphs
+        state.pointee.output.removeAll(keepingCapacity: true)
+        state.pointee.pendingSpace = false
+        state.pointee.pendingBreak = 0
+        state.pointee.skipDepth = 0
     }
 
     func start(_ name: UnsafePointer<xmlChar>) {
         switch HTMLElementKind.of(name) {
-        case .skipped: skipDepth += 1
+        case .skipped: state.pointee.skipDepth += 1
         case .paragraph: boundary(2)
         case .line: boundary(1)
         case .inline: break
@@ -86,7 +144,7 @@ private final class TextSink {
 
     func end(_ name: UnsafePointer<xmlChar>) {
         switch HTMLElementKind.of(name) {
-        case .skipped: skipDepth = max(0, skipDepth - 1)
+        case .skipped: state.pointee.skipDepth = max(0, state.pointee.skipDepth - 1)
         case .paragraph: boundary(2)
         case .line: boundary(1)
         case .inline: break
@@ -94,39 +152,51 @@ private final class TextSink {
     }
 
     private func boundary(_ strength: Int) {
-        if keepParagraphs {
-            pendingBreak = max(pendingBreak, strength)
+        if state.pointee.keepParagraphs {
+            state.pointee.pendingBreak = max(state.pointee.pendingBreak, strength)
         } else {
-            pendingSpace = true
+            state.pointee.pendingSpace = true
         }
     }
 
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard skipDepth == 0 else { return }
-        for byte in bytes {
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
-                pendingSpace = true
-                continue
+        let s = state
+        guard s.pointee.skipDepth == 0 else { return }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            while i < n, Self.isSpace(bytes[i]) {
+                s.pointee.pendingSpace = true
+                i += 1
             }
-            if !output.isEmpty {
-                if pendingBreak == 2 {
-                    output.append(0x0A); output.append(0x0A)
-                } else if pendingBreak == 1 {
-                    output.append(0x0A)
-                } else if pendingSpace {
-                    output.append(0x20)
+            guard i < n else { break }
+            var j = i + 1
+            while j < n, !Self.isSpace(bytes[j]) { j += 1 }
+            if !s.pointee.output.isEmpty {
+                if s.pointee.pendingBreak == 2 {
+                    s.pointee.output.append(0x0A); s.pointee.output.append(0x0A)
+                } else if s.pointee.pendingBreak == 1 {
+                    s.pointee.output.append(0x0A)
+                } else if s.pointee.pendingSpace {
+                    s.pointee.output.append(0x20)
                 }
             }
-            pendingSpace = false
-            pendingBreak = 0
-            output.append(byte)
+            s.pointee.pendingSpace = false
+            s.pointee.pendingBreak = 0
+            s.pointee.output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+            i = j
         }
     }
 
-    func finish() -> String { String(decoding: output, as: UTF8.self) }
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
+    }
+
+    func finish() -> String { String(decoding: state.pointee.output, as: UTF8.self) }
 }
 
-private enum HTMLElementKind {
+enum HTMLElementKind {
     case inline, line, paragraph, skipped
 
     static func of(_ name: UnsafePointer<xmlChar>) -> HTMLElementKind {
@@ -135,26 +205,71 @@ private enum HTMLElementKind {
         guard length <= 10 else { return .inline }
         var key: UInt64 = 0
         for index in 0..<length { key = key << 8 | UInt64(name[index] | 0x20) }
-        return table[key] ?? .inline
+        return kind(forKey: key)
     }
 
-    private static let table: [UInt64: HTMLElementKind] = {
-        func key(_ text: String) -> UInt64 { text.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
-        var result: [UInt64: HTMLElementKind] = [:]
-        for name in ["script", "style", "head", "noscript", "template", "iframe", "object", "svg:style"] {
-            result[key(name)] = .skipped
+    /// Keys are the lower-cased name's bytes packed big-endian into a UInt64 (last 8 bytes for longer names).
+    static func kind(forKey key: UInt64) -> HTMLElementKind {
+        switch key {
+        case 0x736372697074: return .skipped  // script
+        case 0x7374796C65: return .skipped  // style
+        case 0x68656164: return .skipped  // head
+        case 0x6E6F736372697074: return .skipped  // noscript
+        case 0x74656D706C617465: return .skipped  // template
+        case 0x696672616D65: return .skipped  // iframe
+        case 0x6F626A656374: return .skipped  // object
+        case 0x76673A7374796C65: return .skipped  // svg:style
+        case 0x70: return .paragraph  // p
+        case 0x646976: return .paragraph  // div
+        case 0x6831: return .paragraph  // h1
+        case 0x6832: return .paragraph  // h2
+        case 0x6833: return .paragraph  // h3
+        case 0x6834: return .paragraph  // h4
+        case 0x6835: return .paragraph  // h5
+        case 0x6836: return .paragraph  // h6
+        case 0x6F636B71756F7465: return .paragraph  // blockquote
+        case 0x707265: return .paragraph  // pre
+        case 0x756C: return .paragraph  // ul
+        case 0x6F6C: return .paragraph  // ol
+        case 0x646C: return .paragraph  // dl
+        case 0x7461626C65: return .paragraph  // table
+        case 0x73656374696F6E: return .paragraph  // section
+        case 0x61727469636C65: return .paragraph  // article
+        case 0x686561646572: return .paragraph  // header
+        case 0x666F6F746572: return .paragraph  // footer
+        case 0x6E6176: return .paragraph  // nav
+        case 0x6173696465: return .paragraph  // aside
+        case 0x666967757265: return .paragraph  // figure
+        case 0x6872: return .paragraph  // hr
+        case 0x61646472657373: return .paragraph  // address
+        case 0x666F726D: return .paragraph  // form
+        case 0x6669656C64736574: return .paragraph  // fieldset
+        case 0x6D61696E: return .paragraph  // main
+        case 0x63656E746572: return .paragraph  // center
+        case 0x626F6479: return .paragraph  // body
+        case 0x68746D6C: return .paragraph  // html
+        case 0x6272: return .line  // br
+        case 0x6C69: return .line  // li
+        case 0x7472: return .line  // tr
+        case 0x7464: return .line  // td
+        case 0x7468: return .line  // th
+        case 0x6474: return .line  // dt
+        case 0x6464: return .line  // dd
+        case 0x63617074696F6E: return .line  // caption
+        case 0x6763617074696F6E: return .line  // figcaption
+        case 0x7468656164: return .line  // thead
+        case 0x74626F6479: return .line  // tbody
+        case 0x74666F6F74: return .line  // tfoot
+        case 0x6F7074696F6E: return .line  // option
+        case 0x6C6567656E64: return .line  // legend
+        case 0x696D67: return .line  // img
+        case 0x6672616D65: return .line  // frame
+        case 0x6672616D65736574: return .line  // frameset
+        case 0x656D626564: return .line  // embed
+        default: return .inline
         }
-        for name in ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
-                     "section", "article", "header", "footer", "nav", "aside", "figure", "hr", "address", "form",
-                     "fieldset", "main", "center", "body", "html"] {
-            result[key(name)] = .paragraph
-        }
-        for name in ["br", "li", "tr", "td", "th", "dt", "dd", "caption", "figcaption", "thead", "tbody", "tfoot",
-                     "option", "legend", "img", "frame", "frameset", "embed"] {
-            result[key(name)] = .line
-        }
-        return result
-    }()
+    }
+
 }
 
 /// Collapses runs of ASCII whitespace to one space and trims.
@@ -184,4 +299,26 @@ enum WhitespaceCollapser {
     }
 
     static func collapse(_ text: String) -> String { collapse(Array(text.utf8)) }
+
+    /// Like `collapse`, but a run holding a blank line stays a paragraph break ("\n\n").
+    static func collapseKeepingNewlines(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var pending = false
+        var newlines = 0
+        for byte in bytes {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+                pending = true
+                if byte == 0x0A { newlines += 1 }
+                continue
+            }
+            if pending && !output.isEmpty {
+                if newlines >= 2 { output.append(0x0A); output.append(0x0A) } else { output.append(0x20) }
+            }
+            pending = false
+            newlines = 0
+            output.append(byte)
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
 }

@@ -22,6 +22,7 @@ enum TextRule {
 struct TextReader {
     var collector: XMLTextCollector
     let keepParagraphBreaks: Bool
+    let html = HTMLTextConverter()
 
     mutating func rawText(_ element: XMLElement) -> String {
         collector.text(of: element.node)
@@ -44,7 +45,7 @@ struct TextReader {
 
     private mutating func readAtom(_ element: XMLElement, version03: Bool) -> TextValue {
         let declared = (element.attribute("type") ?? (version03 ? "text/plain" : "text")).lowercased()
-            .trimmingCharacters(in: .whitespaces)
+            .trimmedASCII
         let type: String
         switch declared {
         case "text", "": type = "text/plain"
@@ -151,7 +152,7 @@ struct TextReader {
     }
 
     private func fromHTML(_ markup: String) -> TextValue {
-        let plain = HTMLText.plainText(fromHTML: markup, keepParagraphBreaks: keepParagraphBreaks)
+        let plain = html.plainText(fromHTML: markup, keepParagraphBreaks: keepParagraphBreaks)
         return TextValue(plain: nonEmpty(plain), html: markup.isEmpty ? nil : markup)
     }
 

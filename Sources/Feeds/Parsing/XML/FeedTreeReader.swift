@@ -95,7 +95,7 @@ struct FeedTreeReader {
     }
 
     static func rssFormat(version: String?) -> FeedFormat {
-        switch version?.trimmingCharacters(in: .whitespaces) {
+        switch version?.trimmedASCII {
         case "0.90": return .rss090
         case "0.91": return .rss091
         case "0.92": return .rss092
@@ -189,12 +189,12 @@ struct FeedTreeReader {
     /// An RSS `<link>` (text) or an Atom `<link href rel type>`.
     private mutating func linkValue(_ element: XMLElement, namespace: FeedNamespace) -> LinkValue? {
         if let href = element.attribute("href") ?? (namespace.isAtom ? element.attribute("url") ?? element.attribute("uri") : nil) {
-            let rel = (element.attribute("rel") ?? "alternate").trimmingCharacters(in: .whitespaces).lowercased()
-            let type = element.attribute("type")?.trimmingCharacters(in: .whitespaces)
+            let rel = (element.attribute("rel") ?? "alternate").trimmedASCII.lowercased()
+            let type = element.attribute("type")?.trimmedASCII
             let effectiveType = (type ?? (rel == "self" ? "application/atom+xml" : "text/html")).lowercased()
             let isHTMLType = effectiveType == "text/html" || effectiveType == "application/xhtml+xml"
-            let length = element.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            return LinkValue(href: resolve(href.trimmingCharacters(in: .whitespacesAndNewlines), element),
+            let length = element.attribute("length").flatMap { Int($0.trimmedASCII) }
+            return LinkValue(href: resolve(href.trimmedASCII, element),
                              rel: rel, type: type, length: length, isAlternate: rel == "alternate" && isHTMLType)
         }
         guard let value = text.read(element, rule: .plain).plain else { return nil }
@@ -273,7 +273,7 @@ struct FeedTreeReader {
             case (.xhtml, "body"):
                 guard !sawContent else { continue }
                 let markup = XMLMarkup.innerXML(of: child.node)
-                entry.content = HTMLText.plainText(fromHTML: markup, keepParagraphBreaks: text.keepParagraphBreaks)
+                entry.content = text.html.plainText(fromHTML: markup, keepParagraphBreaks: text.keepParagraphBreaks)
                 entry.contentHTML = markup
                 sawContent = true
             case (_, "pubDate") where namespace.isRSSCore,
@@ -299,14 +299,14 @@ struct FeedTreeReader {
                 if !term.isEmpty { entry.categories.append(term) }
             case (_, "category") where namespace.isAtom:
                 if let term = (child.attribute("term") ?? child.attribute("label"))?
-                    .trimmingCharacters(in: .whitespacesAndNewlines), !term.isEmpty {
+                    .trimmedASCII, !term.isEmpty {
                     entry.categories.append(term)
                 }
             case (.dc, "subject"):
                 if let term = text.read(child, rule: .plain).plain { entry.categories.append(term) }
             case (_, "enclosure") where namespace.isRSSCore:
                 if let url = child.attribute("url") ?? child.attribute("href"), !url.isEmpty {
-                    let length = child.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                    let length = child.attribute("length").flatMap { Int($0.trimmedASCII) }
                     entry.enclosures.append(FeedEnclosure(url: resolve(url, child), type: child.attribute("type"),
                                                           length: length))
                 }
@@ -339,7 +339,7 @@ struct FeedTreeReader {
 
     private mutating func mediaEnclosure(_ element: XMLElement) -> FeedEnclosure? {
         guard let url = element.attribute("url"), !url.isEmpty else { return nil }
-        let length = element.attribute("fileSize").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let length = element.attribute("fileSize").flatMap { Int($0.trimmedASCII) }
         return FeedEnclosure(url: resolve(url, element), type: element.attribute("type"), length: length)
     }
 
@@ -383,10 +383,10 @@ struct FeedTreeReader {
         var name = String(decoding: bytes[..<start], as: UTF8.self) + String(decoding: bytes[end...], as: UTF8.self)
         name = name.replacingOccurrences(of: "()", with: "").replacingOccurrences(of: "<>", with: "")
             .replacingOccurrences(of: "mailto:", with: "")
-            .trimmingCharacters(in: .whitespaces)
+            .trimmedASCII
         if name.hasPrefix("(") { name.removeFirst() }
         if name.hasSuffix(")") { name.removeLast() }
-        name = name.trimmingCharacters(in: .whitespaces)
+        name = name.trimmedASCII
         return name.isEmpty ? email : name
     }
 }

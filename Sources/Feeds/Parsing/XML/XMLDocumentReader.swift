@@ -35,8 +35,13 @@ final class XMLErrorLog {
 enum XMLDocumentReader {
     /// Never load anything from outside the document: not DTDs, not external entities, not over the network.
     private static let installRefusingLoader: Void = {
+        // Once per process, before any thread parses (libxml2 wants its globals initialised first).
+        xmlInitParser()
         xmlSetExternalEntityLoader { _, _, _ in nil }
     }()
+
+    /// Call before parsing on several threads at once.
+    static func prepare() { _ = installRefusingLoader }
 
     static let options: Int32 = Int32(
         XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Feeds
+import Foundation
+
+/// Hidden benchmark driver: fetches every URL of a list once with the Fetcher, keeping ETag/Last-Modified in a
+/// file between runs so a second run is all conditional. Bodies are counted, not parsed (the parser lives on
+/// another branch; `tidings poll --once` replaces this once everything is wired).
+struct FetchBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch-bench", abstract: "Fetch a list of URLs once (benchmark driver).", shouldDisplay: false)
+
+    @Argument(help: "File with one URL per line.") var urlList: String
+    @Option(name: .customLong("etag-file"), help: "Validators kept between runs (TSV: url, etag, last-modified).")
+    var etagFile: String?
+    @Option var concurrency: Int = FetcherOptions().concurrency
+    @Option(name: .customLong("per-host")) var perHost: Int = FetcherOptions().perHost
+
+    struct Validators { var etag: String?; var lastModified: String? }
+
+    func run() async throws {
+        let started = Date()
+        guard let text = try? String(contentsOfFile: urlList, encoding: .utf8) else {
+            throw ValidationError("cannot read URL list \(urlList)")
+        }
+        let urls = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var validators = etagFile.map(Self.loadValidators) ?? [:]
+        let requests = urls.enumerated().map { index, url in
+            FetchRequest(key: String(index), url: url, etag: validators[url]?.etag, lastModified: validators[url]?.lastModified)
+        }
+        let fetcher = Fetcher(options: FetcherOptions(concurrency: concurrency, perHost: perHost))
+        defer { fetcher.shutdown() }
+        var fetched = 0, notModified = 0, bodyBytes = 0, wireBytes = 0
+        var failures: [String: Int] = [:]
+        for await result in fetcher.fetch(requests) {
+            wireBytes += result.metadata.bytesOnWire
+            switch result.outcome {
+            case .fetched(let body):
+                fetched += 1
+                bodyBytes += body.bytes.count
+                validators[result.request.url] = Validators(etag: result.metadata.etag, lastModified: result.metadata.lastModified)
+            case .notModified:
+                notModified += 1
+            case .failed(let failure):
+                failures[failure.reason, default: 0] += 1
+            }
+        }
+        if let etagFile { try Self.saveValidators(validators, to: etagFile) }
+        let failed = failures.values.reduce(0, +)
+        let detail = failures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        print("fetched \(urls.count) urls: \(fetched) changed, \(notModified) not modified, \(failed) failed"
+              + (detail.isEmpty ? "" : " (\(detail))")
+              + "; \(bodyBytes) body bytes, \(wireBytes) on the wire; bodies counted, not parsed; "
+              + String(format: "%.2f s", Date().timeIntervalSince(started)))
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    static func loadValidators(_ path: String) -> [String: Validators] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        var validators: [String: Validators] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 3 else { continue }
+            validators[fields[0]] = Validators(etag: fields[1].isEmpty ? nil : fields[1],
+                                               lastModified: fields[2].isEmpty ? nil : fields[2])
+        }
+        return validators
+    }
+
+    static func saveValidators(_ validators: [String: Validators], to path: String) throws {
+        var text = ""
+        for (url, value) in validators.sorted(by: { $0.key < $1.key }) {
+            text += "\(url)\t\(value.etag ?? "")\t\(value.lastModified ?? "")\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}

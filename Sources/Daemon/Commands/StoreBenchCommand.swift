@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// Hidden benchmark driver (bench/30-store.sh): ingests N items in per-feed transactions that look like the
+/// pipeline's (feed state, items, and for some fetches a match, an event, facts and an alert to two sinks), then
+/// measures the status query at that size. Prints one JSON object.
+struct StoreBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store-bench", abstract: "Benchmark store ingest and status (bench/30-store.sh).",
+        shouldDisplay: false)
+
+    @Option(help: "SQLite database path (must not exist yet).") var sqlite: String?
+    @Option(help: "PostgreSQL URL of an empty database.") var postgres: String?
+    @Option(help: "Items to ingest.") var items = 1_000_000
+    @Option(help: "Feeds the items are spread over.") var feeds = 1_000
+    @Option(help: "Items per feed transaction.") var batch = 50
+    @Option(help: "Status queries to time.") var statusRuns = 7
+
+    func run() throws {
+        guard let location = postgres ?? sqlite else { throw ValidationError("give --sqlite PATH or --postgres URL") }
+        let store = try StoreFactory.open(location: location)
+        let feedURLs = (0..<feeds).map { "https://site\($0 % 97).example/section/\($0)/feed.xml" }
+        try store.syncFeeds(feedURLs.map { FeedSpec(url: $0) })
+        let feedIDs = try store.read { reader in try feedURLs.compactMap { try reader.feed(configuredURL: $0)?.id } }
+        let filler = "Officials said the talks covered supply schedules, joint exercises and the next round of "
+            + "negotiations, which is expected to take place in the coming weeks according to people familiar. "
+        let base = Date()
+        var produced = 0, newItems = 0, transactions = 0, alerts = 0
+        let start = Date()
+        while produced < items {
+            let count = min(batch, items - produced)
+            let feedIndex = transactions % feedIDs.count
+            let feedID = feedIDs[feedIndex]
+            let now = base.addingTimeInterval(Double(transactions))
+            let batchItems = (0..<count).map { offset -> NewItem in
+                let n = produced + offset
+                return NewItem(entryID: "tag:site\(feedIndex).example,2025:\(n)",
+                               title: "Story number \(n) about the defence talks in region \(n % 31)",
+                               link: "https://site\(feedIndex % 97).example/news/\(feedIndex)/\(n)?utm_source=rss&utm_medium=feed",
+                               published: now, firstSeen: now,
+                               summary: "Item \(n): " + filler,
+                               html: "<p>Item <b>\(n)</b>: " + filler + "</p>")
+            }
+            let judged = transactions % 10 == 0
+            let fresh = try store.write { tx -> Int in
+                try tx.updateFeed(id: feedID, FeedFetchUpdate(state: .ok, etag: "\"\(transactions)\"",
+                                                              nextDue: now.addingTimeInterval(900), lastFetch: now,
+                                                              lastSuccess: now))
+                let inserted = try tx.insertItems(feedID: feedID, batchItems)
+                let newOnes = inserted.filter(\.isNew)
+                if judged, let first = newOnes.first {
+                    let topic = "topic-\(transactions % 20)"
+                    try tx.lockTopic(topic)
+                    let open = try tx.openEvents(topic: topic)
+                    var event = open.last ?? EventRecord(id: "evt-\(transactions)", topic: topic, title: "Event \(transactions)",
+                                                         firstSeen: now, lastSeen: now, articleCount: 0)
+                    event.articleCount += 1
+                    event.lastSeen = now
+                    event.state = Data(repeating: 7, count: 1024)
+                    try tx.saveEvent(event)
+                    try tx.recordMatches([TopicMatch(itemID: first.itemID, topic: topic, eventID: event.id, verdict: "new_facts")])
+                    try tx.addFacts([FactRecord(eventID: event.id, sentence: "Fact \(transactions).", fingerprint: "f\(transactions)")])
+                    try tx.enqueueAlert(id: "alert-\(transactions)", created: now, sinks: ["log", "webhook"],
+                                        payload: #"{"id":"alert-\#(transactions)","topic":"\#(topic)"}"#)
+                }
+                return newOnes.count
+            }
+            if judged { alerts += 1 }
+            newItems += fresh
+            produced += count
+            transactions += 1
+        }
+        let ingestSeconds = Date().timeIntervalSince(start)
+        if let sqliteStore = store as? SQLiteStore {
+            try sqliteStore.checkpoint()
+            try sqliteStore.optimize()
+        }
+        let bytes = try diskBytes(store)
+        store.close()
+
+        // Status from a fresh handle, as `tidings status` runs it.
+        let reader = try StoreFactory.open(location: location)
+        defer { reader.close() }
+        var latencies: [Double] = []
+        var lastStatus: StoreStatus?
+        for _ in 0..<max(1, statusRuns) {
+            let began = Date()
+            lastStatus = try reader.status(now: Date(), recentAlerts: 10)
+            latencies.append(Date().timeIntervalSince(began) * 1000)
+        }
+        let sorted = latencies.sorted()
+        let result: [String: Any] = [
+            "store": reader.description,
+            "items": produced, "new_items": newItems, "transactions": transactions, "alerts": alerts,
+            "ingest_seconds": ingestSeconds, "items_per_second": Double(produced) / ingestSeconds,
+            "bytes_on_disk": bytes, "bytes_per_item": Double(bytes) / Double(max(produced, 1)),
+            "status_ms_first": latencies[0], "status_ms_median": sorted[sorted.count / 2],
+            "status_ms_max": sorted.last!, "status_items": lastStatus?.totals.items ?? 0,
+        ]
+        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+    }
+
+    private func diskBytes(_ store: any Store) throws -> Int64 {
+        if let sqliteStore = store as? SQLiteStore { return try sqliteStore.databaseBytes() }
+        if let postgresStore = store as? PostgresStore { return try postgresStore.databaseBytes() }
+        return 0
+    }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Poll benchmark (issue 3): 10,000 generated feeds (RSS and Atom, 20 items, 30-60 KB) served by nginx on
+# loopback with gzip; a cold cycle (all 200), a warm cycle (all conditional -> 304) and a cycle after 100 feeds
+# changed, each with wall time, CPU seconds, peak RSS and nginx's count of 200/304; and in the same run the
+# transfer floor, `curl --parallel --parallel-max 64` over the same URLs (cold, and warm with the same validators).
+# Until `tidings poll --once` is wired, the driver is the hidden `tidings fetch-bench` (bodies counted, not parsed).
+# Usage: bench/20-poll.sh path/to/tidings   (TIDINGS_BENCH_FEEDS=N for a smaller set)
+set -euo pipefail
+binary=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+count=${TIDINGS_BENCH_FEEDS:-10000}
+concurrency=${TIDINGS_BENCH_CONCURRENCY:-64}
+per_host=${TIDINGS_BENCH_PER_HOST:-64}
+cache=$here/out/poll-cache
+work=$(mktemp -d /tmp/tidings-bench-poll.XXXXXX)
+nginx_pid=""
+cleanup() {
+  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "generating $count feeds in $cache (cached between runs)"
+python3 "$here/gen_feeds.py" "$cache" --count "$count"
+cat "$cache"/feeds/* > /dev/null   # page cache warm for every contender alike
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/tmp"
+cat > "$work/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 4096; }
+http {
+    types { application/rss+xml rss; application/atom+xml atom; }
+    default_type application/octet-stream;
+    log_format bench '\$status|\$http_if_none_match|\$http_if_modified_since|\$sent_http_content_encoding';
+    access_log $work/access.log bench;
+    client_body_temp_path $work/tmp/body; proxy_temp_path $work/tmp/proxy; fastcgi_temp_path $work/tmp/fcgi;
+    uwsgi_temp_path $work/tmp/uwsgi; scgi_temp_path $work/tmp/scgi;
+    sendfile on;
+    keepalive_requests 1000000;
+    gzip on;
+    gzip_types application/rss+xml application/atom+xml;
+    gzip_vary on;
+    server { listen 127.0.0.1:$port; root $cache; }
+}
+CONF
+/usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
+nginx_pid=$!
+for _ in $(seq 100); do
+  python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+  sleep 0.1
+done
+
+sed "s#^#http://127.0.0.1:$port#" "$cache/urls-template.txt" > "$work/urls.txt"
+awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
+
+# phase NAME command...: runs one measured command against a fresh access log, prints one line, keeps figures.
+declare -A wall cpu rss
+phase() {
+  local name=$1; shift
+  : > "$work/access.log"
+  local figures
+  figures=$(python3 "$here/measure.py" "$@" 2> "$work/$name.out")
+  read -r w c r status <<< "$figures"
+  wall[$name]=$w; cpu[$name]=$c; rss[$name]=$r
+  local counts
+  counts=$(awk -F'|' '{ total++; s[$1]++; if ($2 != "-" || $3 != "-") cond++; if ($4 == "gzip") gz++ }
+    END { printf "requests=%d 200=%d 304=%d other=%d conditional=%d gzip=%d", total, s[200], s[304], total-s[200]-s[304], cond, gz }' "$work/access.log")
+  printf '%-16s wall %7.2f s  cpu %7.2f s  peak RSS %6.1f MB  exit %s  nginx: %s\n' "$name" "$w" "$c" "$r" "$status" "$counts"
+  sed 's/^/                 /' "$work/$name.out" | tail -n 2
+  eval "counts_$name=\"\$counts\""
+}
+
+echo "feeds: $count  nginx: 1 worker on 127.0.0.1:$port  tidings: concurrency $concurrency, per-host $per_host"
+phase curl_cold curl --silent --compressed --parallel --parallel-max 64 -K "$work/curl-cold.cfg"
+phase tidings_cold "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
+  --concurrency "$concurrency" --per-host "$per_host"
+
+# curl's warm floor sends the same validators tidings stored (one --next block per URL).
+python3 - "$work/etags.tsv" "$work/curl-warm.cfg" <<'PY'
+import sys
+with open(sys.argv[1]) as source, open(sys.argv[2], "w") as target:
+    for number, line in enumerate(source):
+        url, etag, modified = line.rstrip("\n").split("\t")
+        if number: target.write("next\n")
+        target.write('url = "%s"\noutput = "/dev/null"\ncompressed\n' % url)
+        if etag: target.write('header = "If-None-Match: %s"\n' % etag.replace("\\", "\\\\").replace('"', '\\"'))
+        if modified: target.write('header = "If-Modified-Since: %s"\n' % modified)
+PY
+phase curl_warm curl --silent --parallel --parallel-max 64 -K "$work/curl-warm.cfg"
+phase tidings_warm "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
+  --concurrency "$concurrency" --per-host "$per_host"
+python3 "$here/gen_feeds.py" "$cache" --count "$count" --change 100 --round "$(date +%s)"
+phase tidings_changed "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
+  --concurrency "$concurrency" --per-host "$per_host"
+
+ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
+cold_ratio=$(ratio "${wall[tidings_cold]}" "${wall[curl_cold]}")
+warm_ratio=$(ratio "${wall[tidings_warm]}" "${wall[curl_warm]}")
+peak=$(python3 -c "print(max(${rss[tidings_cold]}, ${rss[tidings_warm]}, ${rss[tidings_changed]}))")
+warm_all_304=$(awk -v n="$count" -F'[= ]' '{ for (i=1;i<NF;i++) { v[$i]=$(i+1) } } END { print (v["304"]==n && v["conditional"]==n) ? "yes" : "no" }' <<< "$counts_tidings_warm")
+echo
+echo "cold:  tidings ${wall[tidings_cold]} s vs curl floor ${wall[curl_cold]} s = ${cold_ratio}x (bar <= 2x, bodies counted not parsed) $(verdict "$cold_ratio <= 2")"
+echo "warm:  tidings ${wall[tidings_warm]} s vs curl floor ${wall[curl_warm]} s = ${warm_ratio}x (bar <= 1.5x) $(verdict "$warm_ratio <= 1.5"); all $count conditional and 304: $warm_all_304"
+echo "peak RSS of tidings over the three cycles: ${peak} MB (bar <= 64 MB) $(verdict "$peak <= 64")"
+echo "cpu:   tidings cold ${cpu[tidings_cold]} s, warm ${cpu[tidings_warm]} s, changed ${cpu[tidings_changed]} s; curl cold ${cpu[curl_cold]} s, warm ${cpu[curl_warm]} s"
