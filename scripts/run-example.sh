@@ -1,6 +1,40 @@
 #!/usr/bin/env bash
-# Runs tidings on the offline example: until the daemon lands, parses the example feeds.
+# Runs the daemon on the offline example (file: feeds under examples/feeds, SQLite store and alert log under
+# examples/state) and shows the alert log as alerts arrive. Ctrl-C stops both.
+#   usage: scripts/run-example.sh path/to/tidings        (make run does this with the release binary)
+# The example starts from a fresh state each time (KEEP_STATE=1 keeps the previous store and log).
 set -euo pipefail
-binary=$1
+binary=$(realpath "$1")
 cd "$(dirname "$0")/.."
-exec "$binary" parse examples/feeds
+
+if [ "${KEEP_STATE:-0}" != 1 ]; then rm -rf examples/state; fi
+mkdir -p examples/state
+touch examples/state/alerts.jsonl
+
+"$binary" run --config examples/tidings.toml 2> examples/state/daemon.log &
+daemon=$!
+stop() {
+  kill -TERM "$daemon" 2>/dev/null || true
+  wait "$daemon" 2>/dev/null || true
+  [ -n "${tailer:-}" ] && kill "$tailer" 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+echo "tidings is running (pid $daemon) on examples/tidings.toml; log: examples/state/daemon.log"
+echo "alerts (examples/state/alerts.jsonl), as they arrive; Ctrl-C to stop:"
+echo
+tail -n +1 -F examples/state/alerts.jsonl 2>/dev/null | python3 -u -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        alert = json.loads(line)
+    except ValueError:
+        continue
+    print("%s  %-9s [%s] %s" % (alert["created"], alert["verdict"], alert["topic"], alert["article"]["title"]))
+    print("           %s  (event: %s, %d articles)" % (alert["article"]["url"], alert["event"]["title"], alert["event"]["articles"]))
+    for fact in alert["new_facts"]:
+        print("           + " + fact)
+    print()
+' &
+tailer=$!
+wait "$daemon"
