@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Exit statuses and output formats of the daemon commands that need no servers.
+@Suite(.enabled(if: Fixture.binaryIsBuilt, "needs the built tidings binary"))
+struct CommandLineTests {
+    @Test func badConfigurationExits78WithJournalPrioritiesUnderSystemd() throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("bad.toml")
+        try "[[topic]]\nname = \"t\"\nquery = 'bridge AND (ship'\n".write(to: config, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["JOURNAL_STREAM"] = "8:12345"
+        let run = try runProcess(TestPaths.tidingsBinary, ["run", "--config", config.path], environment: environment)
+        #expect(run.status == 78)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        // journald reads the priority from the prefix and adds its own timestamp.
+        #expect(lines.allSatisfy { $0.hasPrefix("<3>") }, "\(run.stderr)")
+        #expect(run.stderr.contains("bad.toml:3"), "the query error names the file and line: \(run.stderr)")
+
+        let poll = try runProcess(TestPaths.tidingsBinary, ["poll", "--once", "--config", config.path])
+        #expect(poll.status == 78)
+        #expect(poll.stderr.contains("bad.toml:3"))
+    }
+
+    @Test func pollWithoutOnceIsAUsageError() throws {
+        let result = try runProcess(TestPaths.tidingsBinary, ["poll", "--config", "/nonexistent.toml"])
+        #expect(result.status == 2, "the contract: usage errors exit 2")
+        #expect(result.stderr.contains("--once"))
+    }
+
+    @Test func missingConfigurationIsAConfigurationError() throws {
+        let result = try runProcess(TestPaths.tidingsBinary, ["status", "--config", "/nonexistent/tidings.toml"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("/nonexistent/tidings.toml"))
+    }
+}
