@@ -60,7 +60,7 @@ public struct ExtractionLimits: Sendable {
     /// Wall-clock allowance for one extraction.
     public var timeBudget: Duration
 
-    public init(maxBytes: Int = 5 * 1024 * 1024, maxDepth: Int = 256, maxNodes: Int = 400_000,
+    public init(maxBytes: Int = 5 * 1024 * 1024, maxDepth: Int = 256, maxNodes: Int = 100_000,
                 timeBudget: Duration = .seconds(5)) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
