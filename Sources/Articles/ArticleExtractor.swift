@@ -142,8 +142,8 @@ enum ReadabilityRunner {
 
     static func run(prepared: Document, state: inout GrabState, budget: TimeBudget) throws(ExtractionError) -> String {
         var flags = ReadabilityFlags.all
-        // Each attempt's container lives in its own document, kept alive until the best one is rendered.
-        var attempts: [(document: Document, content: Node, length: Int)] = []
+        // The longest failed attempt so far, kept (with the document owning its nodes) as the fallback.
+        var best: (document: Document, content: Node, length: Int)?
         let pristine = prepared.deepCopy()
         var document = prepared
         while true {
@@ -157,7 +157,7 @@ enum ReadabilityRunner {
             if length >= characterThreshold {
                 return TextRenderer.render(content)
             }
-            attempts.append((document, content, length))
+            if length > (best?.length ?? -1) { best = (document, content, length) }
             if flags.contains(.stripUnlikelys) {
                 flags.remove(.stripUnlikelys)
             } else if flags.contains(.weightClasses) {
@@ -165,8 +165,8 @@ enum ReadabilityRunner {
             } else if flags.contains(.cleanConditionally) {
                 flags.remove(.cleanConditionally)
             } else {
-                let best = attempts.max { $0.length < $1.length }!
-                return best.length == 0 ? "" : withExtendedLifetime(best.document) { TextRenderer.render(best.content) }
+                guard let best, best.length > 0 else { return "" }
+                return withExtendedLifetime(best.document) { TextRenderer.render(best.content) }
             }
             document = pristine.deepCopy()
         }

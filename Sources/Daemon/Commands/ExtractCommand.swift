@@ -54,7 +54,7 @@ struct ExtractCommand: ParsableCommand {
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
             let data = (try? encoder.encode(article)) ?? Data("{}".utf8)
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else {
