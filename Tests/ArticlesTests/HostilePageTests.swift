@@ -61,6 +61,14 @@ import Testing
         #expect(article.text.contains("before"))
     }
 
+    @Test func deeplyNestedJSONLDIsIgnoredSafely() throws {
+        let json = String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000)
+        let html = "<html><head><script type=\"application/ld+json\">\(json)</script></head><body>\(Self.paragraph)</body></html>"
+        let article = try ArticleExtractor.extract(html: Array(html.utf8), url: nil)
+        #expect(article.title == nil)
+        #expect(article.text.contains("ordinary article text"))
+    }
+
     @Test func emptyPageIsAnEmptyArticle() throws {
         let article = try ArticleExtractor.extract(html: [], url: nil)
         #expect(article.text.isEmpty)
