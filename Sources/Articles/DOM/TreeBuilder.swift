@@ -146,6 +146,7 @@ struct TreeBuilder {
             warnings.append("the page has more than \(maxNodes) nodes; the rest was ignored")
         }
         Self.ensureBody(in: document)
+        Self.closeParagraphsBeforeHTML5Blocks(in: document)
         return Output(document: document, jsonLD: jsonLD, warnings: warnings)
     }
 
@@ -159,6 +160,29 @@ struct TreeBuilder {
             if !(node.isElement && node.tag == "head") { body.appendChild(node) }
         }
         document.root.appendChild(body)
+    }
+
+    /// HTML5 blocks libxml2's HTML4 rules do not know close an open `<p>` in browsers (`<p>a<figure>` is
+    /// `<p>a</p><figure>`); libxml2 nests them inside the paragraph. Readability was built against the browser
+    /// tree, so a block that is a direct child of a `<p>` moves out, with everything after it.
+    private static let html5Blocks: Set<String> = [
+        "article", "aside", "details", "dialog", "figcaption", "figure", "footer", "header", "hgroup", "main", "nav",
+        "section", "summary",
+    ]
+
+    private static func closeParagraphsBeforeHTML5Blocks(in document: Document) {
+        for paragraph in document.root.descendants(tag: "p") {
+            guard let parent = paragraph.parent else { continue }
+            var child = paragraph.firstChild
+            while let node = child, !(node.isElement && html5Blocks.contains(node.tag)) { child = node.nextSibling }
+            guard let firstBlock = child else { continue }
+            let anchor = paragraph.nextSibling
+            var moving: Node? = firstBlock
+            while let node = moving {
+                moving = node.nextSibling
+                parent.insertBefore(node, anchor)
+            }
+        }
     }
 
     private static func name(of node: xmlNodePtr) -> String {
