@@ -55,12 +55,17 @@ final class Node {
 
     // MARK: attributes
 
+    // Index-based: iterating `attributes` by value would copy (and retain) every value string on each lookup.
     func attribute(_ name: String) -> String? {
-        for attribute in attributes where attribute.name == name { return attribute.value }
-        return nil
+        attributes.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].name == name { return buffer[index].value }
+            return nil
+        }
     }
 
-    func hasAttribute(_ name: String) -> Bool { attributes.contains { $0.name == name } }
+    func hasAttribute(_ name: String) -> Bool {
+        attributes.withUnsafeBufferPointer { buffer in buffer.indices.contains { buffer[$0].name == name } }
+    }
 
     func setAttribute(_ name: String, _ value: String) {
         if let index = attributes.firstIndex(where: { $0.name == name }) {
@@ -326,7 +331,10 @@ extension Node {
 
     /// Lower-cased "class id", the string Readability matches its vocabularies against.
     var matchBytes: [UInt8] {
-        if attributes.isEmpty { return [32] }
-        return SubstringSet.lowercasedBytes(className + " " + id)
+        var bytes: [UInt8] = []
+        if let className = attribute("class") { bytes = SubstringSet.lowercasedBytes(className) }
+        bytes.append(32)
+        if let id = attribute("id") { bytes += SubstringSet.lowercasedBytes(id) }
+        return bytes
     }
 }

@@ -113,6 +113,10 @@ struct ExtractCommand: ParsableCommand {
                 throw fail("\(input): unsupported URL scheme \(scheme)")
             }
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw fail("\(path): is a directory, not an HTML file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
             throw fail("\(path): \(reason)")
