@@ -112,10 +112,14 @@ public enum ArticleExtractor {
         var state = GrabState(articleTitle: metadata.title ?? "", metadataHasByline: metadata.byline != nil, pageByline: nil)
         var text = try ReadabilityRunner.run(prepared: built.document, state: &state, budget: budget)
 
-        // Readability found next to nothing, but the page states its body in schema.org data: trust that.
-        if text.isEmpty, let body = metadata.jsonLDBody, !JSText.isBlank(body) {
-            text = TextRenderer.tidy(body.replacingOccurrences(of: "\r\n", with: "\n"))
-            warnings.append("article text taken from JSON-LD articleBody")
+        // Readability found less than an article (script-rendered or paywalled pages often do), but the page
+        // states a longer body in its schema.org data: trust that.
+        if text.utf16.count < ReadabilityRunner.characterThreshold, let body = metadata.jsonLDBody {
+            let structured = TextRenderer.tidy(body.replacingOccurrences(of: "\r\n", with: "\n"))
+            if structured.utf16.count > text.utf16.count {
+                text = structured
+                warnings.append("article text taken from JSON-LD articleBody")
+            }
         }
 
         let byline = metadata.byline ?? state.pageByline

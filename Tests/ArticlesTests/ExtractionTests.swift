@@ -80,7 +80,7 @@ import Testing
         let html = """
             <html><head><title>Structured only</title><script type="application/ld+json">
             {"@context": "http://schema.org", "@type": "Article", "headline": "Structured only", "articleBody": "\(body.replacingOccurrences(of: "\n", with: "\\n"))"}
-            </script></head><body><div id="app"></div></body></html>
+            </script></head><body><div id="app"><p>Subscribe to read.</p></div></body></html>
             """
         let article = try ArticleExtractor.extract(html: Array(html.utf8), url: nil)
         #expect(article.text == body)
