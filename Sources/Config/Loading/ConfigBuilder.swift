@@ -9,16 +9,19 @@ struct ConfigBuilder {
     let directory: String
     let workingDirectory: String
     let readFile: ConfigLoader.FileReader
+    let validateQuery: ConfigLoader.TopicQueryValidator?
     let diagnostics: DiagnosticCollector
 
     init(document: TOMLTable, path: String, environment: [String: String], directory: String,
-         workingDirectory: String, readFile: @escaping ConfigLoader.FileReader) {
+         workingDirectory: String, readFile: @escaping ConfigLoader.FileReader,
+         validateQuery: ConfigLoader.TopicQueryValidator?) {
         self.document = document
         self.path = path
         self.environment = environment
         self.directory = directory
         self.workingDirectory = workingDirectory
         self.readFile = readFile
+        self.validateQuery = validateQuery
         self.diagnostics = DiagnosticCollector(file: path)
     }
 
@@ -254,7 +257,13 @@ struct ConfigBuilder {
             }
             lines[nameText] = section.table.position.line
             guard let (queryText, queryValue) = query else { continue }
-            topics.append(TopicSettings(name: nameText, query: queryText, line: section.table.position.line, queryValue: queryValue))
+            let topic = TopicSettings(name: nameText, query: queryText, line: section.table.position.line, queryValue: queryValue)
+            if let problem = validateQuery?(queryText) {
+                let position = topic.filePosition(ofQueryColumn: problem.column)
+                diagnostics.error("\(section.label("query")): topic \"\(nameText)\": \(problem.message)", at: position)
+                continue
+            }
+            topics.append(topic)
         }
         return topics
     }

@@ -17,6 +17,20 @@ public struct TidingsConfig: Sendable, Equatable {
     public var topics: [TopicSettings]
     public var alerts: [SinkSettings]
 
+    public init(sourcePath: String, directory: String, store: StoreSettings, poll: PollSettings = PollSettings(),
+                opml: String? = nil, opmlPosition: SourcePosition? = nil, feeds: [FeedSettings] = [],
+                topics: [TopicSettings] = [], alerts: [SinkSettings] = []) {
+        self.sourcePath = sourcePath
+        self.directory = directory
+        self.store = store
+        self.poll = poll
+        self.opml = opml
+        self.opmlPosition = opmlPosition
+        self.feeds = feeds
+        self.topics = topics
+        self.alerts = alerts
+    }
+
     /// A diagnostic for a problem the caller found inside a topic's query (the query language lives in
     /// Coverage): `column` is the 1-based character column within the query text; the diagnostic points at
     /// the matching place in the file, across escapes and multi-line strings.
@@ -50,6 +64,14 @@ public struct StoreSettings: Sendable, Equatable {
     public var retention: TimeInterval
     /// Where `[store]` is (line 0 when the file has none).
     public var position: SourcePosition
+
+    public init(path: String?, url: String?, retention: TimeInterval = 30 * 86_400,
+                position: SourcePosition = SourcePosition(line: 0, column: 0)) {
+        self.path = path
+        self.url = url
+        self.retention = retention
+        self.position = position
+    }
 
     public var backend: Backend {
         if let url { return .postgres(url: url) }
@@ -98,6 +120,14 @@ public struct FeedSettings: Sendable, Equatable {
     public var fetchArticles: Bool
     /// Line of this feed's `[[feed]]` header.
     public var line: Int
+
+    public init(url: String, name: String? = nil, interval: TimeInterval? = nil, fetchArticles: Bool = false, line: Int = 0) {
+        self.url = url
+        self.name = name
+        self.interval = interval
+        self.fetchArticles = fetchArticles
+        self.line = line
+    }
 }
 
 public struct TopicSettings: Sendable, Equatable {
@@ -111,7 +141,7 @@ public struct TopicSettings: Sendable, Equatable {
     /// Source position of each Unicode scalar of `query`.
     var queryScalarPositions: [SourcePosition]
 
-    public init(name: String, query: String, line: Int, queryLine: Int, queryColumn: Int) {
+    public init(name: String, query: String, line: Int = 0, queryLine: Int = 0, queryColumn: Int = 0) {
         self.name = name
         self.query = query
         self.line = line
@@ -164,6 +194,13 @@ public struct SinkSettings: Sendable, Equatable {
     /// Line of this sink's `[[alert]]` header.
     public var line: Int
 
+    public init(name: String, kind: Kind, topics: [String]? = nil, line: Int = 0) {
+        self.name = name
+        self.kind = kind
+        self.topics = topics
+        self.line = line
+    }
+
     public var typeName: String {
         switch kind {
         case .log: "log"
@@ -192,6 +229,16 @@ public struct WebhookSettings: Sendable, Equatable {
     public var secret: WebhookSecret?
     /// After this long without success an alert is marked failed for this sink (seconds). Default 24 h.
     public var giveUpAfter: TimeInterval
+
+    public init(url: String, format: Format = .json, secretEnv: String? = nil, secretFile: String? = nil,
+                secret: WebhookSecret? = nil, giveUpAfter: TimeInterval = 24 * 3600) {
+        self.url = url
+        self.format = format
+        self.secretEnv = secretEnv
+        self.secretFile = secretFile
+        self.secret = secret
+        self.giveUpAfter = giveUpAfter
+    }
 }
 
 /// An HMAC signing secret. Its description never shows the value, so logging a configuration cannot leak it.
