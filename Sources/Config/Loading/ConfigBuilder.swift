@@ -73,7 +73,8 @@ struct ConfigBuilder {
             diagnostics.warning("no [[alert]] sink: alerts are stored (see tidings status) but not delivered", at: start)
         }
         guard let store, let poll else { return nil }
-        return TidingsConfig(sourcePath: path, directory: directory, store: store, poll: poll, opml: opml,
+        return TidingsConfig(sourcePath: path, directory: directory,
+                             absolutePath: URLRules.resolvePath(path, relativeTo: workingDirectory), store: store, poll: poll, opml: opml,
                              opmlPosition: opmlPosition, feeds: feeds, topics: topics, alerts: alerts)
     }
 

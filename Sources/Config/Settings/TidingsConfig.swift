@@ -7,6 +7,8 @@ public struct TidingsConfig: Sendable, Equatable {
     public var sourcePath: String
     /// The absolute folder relative paths and `file:` URLs in the file were resolved against.
     public var directory: String
+    /// The configuration file's absolute path (for `status` and logs).
+    public var absolutePath: String
     public var store: StoreSettings
     public var poll: PollSettings
     /// Absolute path of an OPML file listing more feeds (read by the daemon, not here).
@@ -17,11 +19,12 @@ public struct TidingsConfig: Sendable, Equatable {
     public var topics: [TopicSettings]
     public var alerts: [SinkSettings]
 
-    public init(sourcePath: String, directory: String, store: StoreSettings, poll: PollSettings = PollSettings(),
+    public init(sourcePath: String, directory: String, absolutePath: String? = nil, store: StoreSettings, poll: PollSettings = PollSettings(),
                 opml: String? = nil, opmlPosition: SourcePosition? = nil, feeds: [FeedSettings] = [],
                 topics: [TopicSettings] = [], alerts: [SinkSettings] = []) {
         self.sourcePath = sourcePath
         self.directory = directory
+        self.absolutePath = absolutePath ?? URLRules.resolvePath(sourcePath, relativeTo: directory)
         self.store = store
         self.poll = poll
         self.opml = opml
