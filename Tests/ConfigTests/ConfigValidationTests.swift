@@ -157,6 +157,16 @@ struct ConfigValidationTests {
         ])
     }
 
+    @Test("keys in the wrong table get a hint where they belong")
+    func misplacedKeys() {
+        let warnings = ConfigFixture.warnings("interval = \"5m\"\nurl = \"https://a.example/\"\n[store]\npath = \"/t.db\"\nopml = \"f.opml\"\n")
+        #expect(warnings.map(\.description).filter { !$0.hasSuffix("delivered") && !$0.contains("no ") } == [
+            "/etc/tidings/tidings.toml:1:1: warning: interval: a [poll] setting: put it under [poll] (ignored)",
+            "/etc/tidings/tidings.toml:2:1: warning: url: belongs inside a table ([store], [[feed]], [[topic]] or [[alert]]) (ignored)",
+            "/etc/tidings/tidings.toml:5:1: warning: store.opml: opml is a top-level key, but every key after a [table] header belongs to that table: move it above the first header (ignored)",
+        ])
+    }
+
     @Test("settings that will be overridden are warnings")
     func overriddenSettings() {
         let text = """
