@@ -141,8 +141,8 @@ public struct TopicSettings: Sendable, Equatable {
     /// Line and column of the query's first character in the file.
     public var queryLine: Int
     public var queryColumn: Int
-    /// Source position of each Unicode scalar of `query`.
-    var queryScalarPositions: [SourcePosition]
+    /// Where each Unicode scalar of `query` is in the file (nil when built by hand).
+    var querySourceMap: TOMLStringSourceMap?
 
     public init(name: String, query: String, line: Int = 0, queryLine: Int = 0, queryColumn: Int = 0) {
         self.name = name
@@ -150,18 +150,18 @@ public struct TopicSettings: Sendable, Equatable {
         self.line = line
         self.queryLine = queryLine
         self.queryColumn = queryColumn
-        self.queryScalarPositions = []
+        self.querySourceMap = nil
     }
 
     init(name: String, query: String, line: Int, queryValue: TOMLValue) {
         self.name = name
         self.query = query
         self.line = line
-        let first = queryValue.scalarPositions.first
+        let first = queryValue.sourceMap?.position(ofScalarOffset: 0)
             ?? SourcePosition(line: queryValue.position.line, column: queryValue.position.column + 1)
         self.queryLine = first.line
         self.queryColumn = first.column
-        self.queryScalarPositions = queryValue.scalarPositions
+        self.querySourceMap = queryValue.sourceMap
     }
 
     /// The file position of the query's `column`-th character (1-based, counting Characters as Swift does).
@@ -174,8 +174,12 @@ public struct TopicSettings: Sendable, Equatable {
             scalarOffset += character.unicodeScalars.count
             remaining -= 1
         }
-        if scalarOffset < queryScalarPositions.count { return queryScalarPositions[scalarOffset] }
-        if let last = queryScalarPositions.last { return SourcePosition(line: last.line, column: last.column + 1 + remaining) }
+        if let map = querySourceMap {
+            if let position = map.position(ofScalarOffset: scalarOffset) { return position }
+            if let last = map.position(ofScalarOffset: map.scalarCount - 1) {
+                return SourcePosition(line: last.line, column: last.column + 1 + remaining)
+            }
+        }
         // Built without positions (by hand): assume one line from queryColumn.
         return SourcePosition(line: queryLine, column: queryColumn + scalarOffset + remaining)
     }

@@ -14,7 +14,7 @@ final class TOMLTableNode {
     enum Child {
         case value(TOMLValue)
         case table(TOMLTableNode)
-        case tableArray([TOMLTableNode], position: SourcePosition)
+        case tableArray(TOMLTableArrayNode)
     }
 
     var origin: Origin
@@ -44,12 +44,24 @@ final class TOMLTableNode {
                 value = plain
             case .table(let node):
                 value = TOMLValue(.table(node.freeze()), at: node.position)
-            case .tableArray(let nodes, let position):
-                value = TOMLValue(.array(nodes.map { TOMLValue(.table($0.freeze()), at: $0.position) }), at: position)
+            case .tableArray(let array):
+                value = TOMLValue(.array(array.elements.map { TOMLValue(.table($0.freeze()), at: $0.position) }), at: array.position)
             }
             return TOMLTable.Entry(key: key, keyPosition: keyPosition, value: value)
         }
         return TOMLTable(entries: entries, position: position)
+    }
+}
+
+/// The tables of one `[[array]]`, in order.
+final class TOMLTableArrayNode {
+    var elements: [TOMLTableNode]
+    /// Where the first `[[header]]` of this array is.
+    let position: SourcePosition
+
+    init(first: TOMLTableNode, position: SourcePosition) {
+        self.elements = [first]
+        self.position = position
     }
 }
 
@@ -74,8 +86,8 @@ enum TOMLTableRules {
             return "a \(value.typeName) value (line \(keyPosition.line))"
         case .table(let node):
             return "a table (line \(node.position.line))"
-        case .tableArray(_, let position):
-            return "an array of tables (line \(position.line))"
+        case .tableArray(let array):
+            return "an array of tables (line \(array.position.line))"
         }
     }
 
@@ -125,8 +137,8 @@ enum TOMLTableRules {
                 switch existing {
                 case .table(let next):
                     node = next
-                case .tableArray(let elements, _):
-                    node = elements[elements.count - 1]
+                case .tableArray(let array):
+                    node = array.elements[array.elements.count - 1]
                 case .value:
                     throw TOMLSyntaxError(
                         "cannot use \"\(dottedName(Array(parts[...index])))\" as a table: it is already \(describe(existing, keyPosition: keyPosition))",
@@ -174,15 +186,16 @@ enum TOMLTableRules {
         let name = dottedName(parts)
         let element = TOMLTableNode(origin: .header, position: header)
         guard let (keyPosition, existing) = parent.child(last.name) else {
-            parent.set(last.name, .tableArray([element], position: header), keyPosition: last.position)
+            parent.set(last.name, .tableArray(TOMLTableArrayNode(first: element, position: header)), keyPosition: last.position)
             return element
         }
-        guard case .tableArray(let elements, let position) = existing else {
+        guard case .tableArray(let array) = existing else {
             throw TOMLSyntaxError(
                 "cannot append to [[\(name)]]: \"\(name)\" is already \(describe(existing, keyPosition: keyPosition))",
                 at: header)
         }
-        parent.set(last.name, .tableArray(elements + [element], position: position), keyPosition: keyPosition)
+        // Appended in place: a file with thousands of [[feed]] tables must not copy the array each time.
+        array.elements.append(element)
         return element
     }
 }
