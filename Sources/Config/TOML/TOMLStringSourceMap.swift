@@ -10,24 +10,32 @@ public struct TOMLStringSourceMap: Sendable, Equatable {
         public let position: SourcePosition
     }
 
-    public let segments: [Segment]
+    /// The first segment is kept inline: most strings have only one, and need no allocation for it.
+    private let first: Segment?
+    private let rest: [Segment]
     /// Scalars in the decoded text.
     public let scalarCount: Int
 
     public init(segments: [Segment], scalarCount: Int) {
-        self.segments = segments
+        self.first = segments.first
+        self.rest = Array(segments.dropFirst())
         self.scalarCount = scalarCount
     }
 
+    public var segments: [Segment] { first.map { [$0] + rest } ?? [] }
+
     /// The source position of the decoded text's scalar at `offset` (0-based); nil outside the text.
     public func position(ofScalarOffset offset: Int) -> SourcePosition? {
-        guard offset >= 0, offset < scalarCount, !segments.isEmpty else { return nil }
-        var low = 0, high = segments.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if segments[middle].scalarOffset <= offset { low = middle } else { high = middle - 1 }
+        guard offset >= 0, offset < scalarCount, let first else { return nil }
+        var segment = first
+        if let firstAfter = rest.first, firstAfter.scalarOffset <= offset {
+            var low = 0, high = rest.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if rest[middle].scalarOffset <= offset { low = middle } else { high = middle - 1 }
+            }
+            segment = rest[low]
         }
-        let segment = segments[low]
         return SourcePosition(line: segment.position.line, column: segment.position.column + offset - segment.scalarOffset)
     }
 

@@ -5,7 +5,8 @@ public struct TOMLValue: Sendable, Equatable {
         case integer(Int64)
         case float(Double)
         case boolean(Bool)
-        case dateTime(TOMLDateTime)
+        // Indirect: a date-time is 81 bytes inline and rare; every other value would pay for its size.
+        indirect case dateTime(TOMLDateTime)
         case array([TOMLValue])
         case table(TOMLTable)
     }
