@@ -60,7 +60,7 @@ public struct ExtractionLimits: Sendable {
     /// Wall-clock allowance for one extraction.
     public var timeBudget: Duration
 
-    public init(maxBytes: Int = 5 * 1024 * 1024, maxDepth: Int = 256, maxNodes: Int = 400_000,
+    public init(maxBytes: Int = 5 * 1024 * 1024, maxDepth: Int = 256, maxNodes: Int = 100_000,
                 timeBudget: Duration = .seconds(5)) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
@@ -112,10 +112,14 @@ public enum ArticleExtractor {
         var state = GrabState(articleTitle: metadata.title ?? "", metadataHasByline: metadata.byline != nil, pageByline: nil)
         var text = try ReadabilityRunner.run(prepared: built.document, state: &state, budget: budget)
 
-        // Readability found next to nothing, but the page states its body in schema.org data: trust that.
-        if text.isEmpty, let body = metadata.jsonLDBody, !JSText.isBlank(body) {
-            text = TextRenderer.tidy(body.replacingOccurrences(of: "\r\n", with: "\n"))
-            warnings.append("article text taken from JSON-LD articleBody")
+        // Readability found less than an article (script-rendered or paywalled pages often do), but the page
+        // states a longer body in its schema.org data: trust that.
+        if text.utf16.count < ReadabilityRunner.characterThreshold, let body = metadata.jsonLDBody {
+            let structured = TextRenderer.tidy(body.replacingOccurrences(of: "\r\n", with: "\n"))
+            if structured.utf16.count > text.utf16.count {
+                text = structured
+                warnings.append("article text taken from JSON-LD articleBody")
+            }
         }
 
         let byline = metadata.byline ?? state.pageByline
@@ -142,8 +146,8 @@ enum ReadabilityRunner {
 
     static func run(prepared: Document, state: inout GrabState, budget: TimeBudget) throws(ExtractionError) -> String {
         var flags = ReadabilityFlags.all
-        // Each attempt's container lives in its own document, kept alive until the best one is rendered.
-        var attempts: [(document: Document, content: Node, length: Int)] = []
+        // The longest failed attempt so far, kept (with the document owning its nodes) as the fallback.
+        var best: (document: Document, content: Node, length: Int)?
         let pristine = prepared.deepCopy()
         var document = prepared
         while true {
@@ -157,7 +161,7 @@ enum ReadabilityRunner {
             if length >= characterThreshold {
                 return TextRenderer.render(content)
             }
-            attempts.append((document, content, length))
+            if length > (best?.length ?? -1) { best = (document, content, length) }
             if flags.contains(.stripUnlikelys) {
                 flags.remove(.stripUnlikelys)
             } else if flags.contains(.weightClasses) {
@@ -165,8 +169,8 @@ enum ReadabilityRunner {
             } else if flags.contains(.cleanConditionally) {
                 flags.remove(.cleanConditionally)
             } else {
-                let best = attempts.max { $0.length < $1.length }!
-                return best.length == 0 ? "" : withExtendedLifetime(best.document) { TextRenderer.render(best.content) }
+                guard let best, best.length > 0 else { return "" }
+                return withExtendedLifetime(best.document) { TextRenderer.render(best.content) }
             }
             document = pristine.deepCopy()
         }

@@ -22,7 +22,8 @@ struct ConfigPathOption: ParsableArguments {
     /// (EX_CONFIG), as every command does for an unusable configuration.
     func loadOrExit(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TidingsConfig {
         do {
-            let (config, warnings) = try ConfigLoader.load(path: resolvedPath(environment: environment), environment: environment)
+            let (config, warnings) = try ConfigLoader.load(path: resolvedPath(environment: environment), environment: environment,
+                                                           validateQuery: TopicQueryCheck.validator)
             for warning in warnings { StandardError.print(warning.description) }
             return config
         } catch {

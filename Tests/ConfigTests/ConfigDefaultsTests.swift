@@ -159,6 +159,7 @@ struct ConfigDefaultsTests {
             """
         let config = try ConfigFixture.load(text, workingDirectory: "/home/me", path: "examples/tidings.toml").config
         #expect(config.directory == "/home/me/examples")
+        #expect(config.absolutePath == "/home/me/examples/tidings.toml")
         #expect(config.opml == "/home/me/lists/feeds.opml")
         #expect(config.store.path == "/home/me/examples/state/tidings.db")
         #expect(config.feeds.map(\.url) == [

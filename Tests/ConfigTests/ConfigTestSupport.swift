@@ -7,11 +7,13 @@ enum ConfigFixture {
     static let path = "/etc/tidings/tidings.toml"
 
     static func load(_ text: String, environment: [String: String] = [:], workingDirectory: String = "/srv/run",
-                     path: String = path, files: [String: String] = [:]) throws(ConfigError) -> ConfigLoader.Loaded {
+                     path: String = path, files: [String: String] = [:],
+                     validateQuery: ConfigLoader.TopicQueryValidator? = nil) throws(ConfigError) -> ConfigLoader.Loaded {
         try ConfigLoader.parse(text: text, path: path, environment: environment, workingDirectory: workingDirectory,
                                readFile: { requested in
                                    files[requested].map { .success($0) } ?? .failure(ConfigLoader.FileReadFailure("no such file"))
-                               })
+                               },
+                               validateQuery: validateQuery)
     }
 
     /// The errors of a configuration that must not load; records an issue when it loads.

@@ -157,6 +157,16 @@ struct ConfigValidationTests {
         ])
     }
 
+    @Test("keys in the wrong table get a hint where they belong")
+    func misplacedKeys() {
+        let warnings = ConfigFixture.warnings("interval = \"5m\"\nurl = \"https://a.example/\"\n[store]\npath = \"/t.db\"\nopml = \"f.opml\"\n")
+        #expect(warnings.map(\.description).filter { !$0.hasSuffix("delivered") && !$0.contains("no ") } == [
+            "/etc/tidings/tidings.toml:1:1: warning: interval: a [poll] setting: put it under [poll] (ignored)",
+            "/etc/tidings/tidings.toml:2:1: warning: url: belongs inside a table ([store], [[feed]], [[topic]] or [[alert]]) (ignored)",
+            "/etc/tidings/tidings.toml:5:1: warning: store.opml: opml is a top-level key, but every key after a [table] header belongs to that table: move it above the first header (ignored)",
+        ])
+    }
+
     @Test("settings that will be overridden are warnings")
     func overriddenSettings() {
         let text = """
@@ -184,6 +194,43 @@ struct ConfigValidationTests {
         #expect(warnings[2].message.contains("shorter than poll.min_interval (5m)"))
         #expect(warnings[3].message.contains("longer than poll.max_interval (6h)"))
         #expect(warnings[4].message.contains("sends this sink nothing"))
+    }
+
+    @Test("a topic query the given validator rejects is an error at the query character's file position")
+    func topicQueryValidation() {
+        // A stand-in for Coverage's parser with the same contract: the 1-based column of the first '(' left open.
+        let validator: ConfigLoader.TopicQueryValidator = { query in
+            var open: [Int] = []
+            for (offset, character) in query.enumerated() {
+                if character == "(" { open.append(offset + 1) }
+                if character == ")" { _ = open.popLast() }
+            }
+            return open.first.map { ($0, "the ( opened here is never closed") }
+        }
+        let text = #"""
+            [[topic]]
+            name = "good"
+            query = "(a OR b) AND c"
+            [[topic]]
+            name = "bad"
+            query = "\u00e9t\u00e9 AND (x OR y"
+            [[topic]]
+            name = "multi"
+            query = '''
+            alpha AND
+              (beta'''
+            """#
+        do {
+            let (config, _) = try ConfigFixture.load(text, validateQuery: validator)
+            Issue.record("loaded: \(config.summary)")
+        } catch {
+            #expect(error.errors.map(\.description) == [
+                "/etc/tidings/tidings.toml:6:28: topic[2].query: topic \"bad\": the ( opened here is never closed",
+                "/etc/tidings/tidings.toml:11:3: topic[3].query: topic \"multi\": the ( opened here is never closed",
+            ])
+        }
+        let fixed = text.replacingOccurrences(of: "(x OR y", with: "x").replacingOccurrences(of: "(beta", with: "beta")
+        #expect(throws: Never.self) { try ConfigFixture.load(fixed, validateQuery: validator) }
     }
 
     @Test("an empty file loads, with warnings about what is missing")

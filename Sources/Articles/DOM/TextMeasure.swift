@@ -50,10 +50,10 @@ enum JSText {
         if node.isText {
             combiner.add(node.textStats)
         } else {
-            var current = node.firstChild
+            unowned(unsafe) var current: Node? = node.firstChild
             while let child = current {
                 if child.isText { combiner.add(child.textStats) }
-                current = child.firstChild ?? child.nextNodeSkippingChildren(within: node)
+                current = child.nextInDocumentOrder(within: node)
             }
         }
         return combiner.length

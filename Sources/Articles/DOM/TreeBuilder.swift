@@ -25,16 +25,31 @@ struct TreeBuilder {
     func build(utf8 html: [UInt8], baseURL: String?) throws(ExtractionError) -> Output {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)
+        // An empty page is readable HTML with nothing in it, not a parse failure.
+        if html.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
+            let document = Document()
+            document.root.appendChild(document.makeElement("body"))
+            return Output(document: document, jsonLD: [], warnings: ["the page is empty"])
+        }
+        guard let context = htmlNewParserCtxt() else {
+            throw ExtractionError.unparseable(reason: "libxml2 could not allocate a parser")
+        }
+        defer { htmlFreeParserCtxt(context) }
         let parsed: htmlDocPtr? = html.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
-                htmlReadMemory(pointer, Int32(buffer.count), baseURL, "UTF-8", options)
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                htmlCtxtReadMemory(context, pointer, Int32(buffer.count), baseURL, "UTF-8", options)
             }
         }
         guard let xmlDocument = parsed else {
             throw ExtractionError.unparseable(reason: "libxml2 returned no document")
         }
         defer { xmlFreeDoc(xmlDocument) }
-        return copy(xmlDocument)
+        var output = copy(xmlDocument)
+        // libxml2 halts (keeping what it built) when nesting passes its limit of 256 levels.
+        if context.pointee.errNo == Int32(XML_ERR_INTERNAL_ERROR.rawValue) {
+            output.warnings.append("libxml2 stopped parsing at its nesting limit; the page after that point is missing")
+        }
+        return output
     }
 
     private func copy(_ xmlDocument: htmlDocPtr) -> Output {
@@ -131,6 +146,7 @@ struct TreeBuilder {
             warnings.append("the page has more than \(maxNodes) nodes; the rest was ignored")
         }
         Self.ensureBody(in: document)
+        Self.closeParagraphsBeforeHTML5Blocks(in: document)
         return Output(document: document, jsonLD: jsonLD, warnings: warnings)
     }
 
@@ -144,6 +160,29 @@ struct TreeBuilder {
             if !(node.isElement && node.tag == "head") { body.appendChild(node) }
         }
         document.root.appendChild(body)
+    }
+
+    /// HTML5 blocks libxml2's HTML4 rules do not know close an open `<p>` in browsers (`<p>a<figure>` is
+    /// `<p>a</p><figure>`); libxml2 nests them inside the paragraph. Readability was built against the browser
+    /// tree, so a block that is a direct child of a `<p>` moves out, with everything after it.
+    private static let html5Blocks: Set<String> = [
+        "article", "aside", "details", "dialog", "figcaption", "figure", "footer", "header", "hgroup", "main", "nav",
+        "section", "summary",
+    ]
+
+    private static func closeParagraphsBeforeHTML5Blocks(in document: Document) {
+        for paragraph in document.root.descendants(tag: "p") {
+            guard let parent = paragraph.parent else { continue }
+            var child = paragraph.firstChild
+            while let node = child, !(node.isElement && html5Blocks.contains(node.tag)) { child = node.nextSibling }
+            guard let firstBlock = child else { continue }
+            let anchor = paragraph.nextSibling
+            var moving: Node? = firstBlock
+            while let node = moving {
+                moving = node.nextSibling
+                parent.insertBefore(node, anchor)
+            }
+        }
     }
 
     private static func name(of node: xmlNodePtr) -> String {

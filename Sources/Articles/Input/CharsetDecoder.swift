@@ -48,6 +48,17 @@ public enum CharsetDecoder {
         return Decoded(utf8: windows1252ToUTF8(bytes), charset: "windows-1252", source: .fallback, warnings: warnings)
     }
 
+    /// The `charset` parameter of a `Content-Type` header value (`text/html; charset="ISO-8859-1"`), if any.
+    public static func charsetParameter(ofContentType contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
     /// Decodes with the encoding a WHATWG label names; nil when the label is unknown here.
     static func decode(_ bytes: [UInt8], label: String, source: Source) -> Decoded? {
         guard let encoding = canonicalEncoding(forLabel: label) else { return nil }

@@ -174,10 +174,11 @@ struct ContentGrabber {
     // MARK: scoring
 
     private func score(_ elementsToScore: [Node]) -> [Node] {
+        let measures = SubtreeMeasures(root: document.root)
         var candidates: [Node] = []
         for element in elementsToScore {
             guard let parent = element.parent, parent.isElement else { continue }
-            let length = JSText.normalizedLength(of: element)
+            let length = measures.length(of: element) ?? JSText.normalizedLength(of: element)
             if length < 25 { continue }
             var ancestors: [Node] = []
             var up = element.parent
@@ -206,7 +207,8 @@ struct ContentGrabber {
         var top: [Node] = []
         for candidate in candidates {
             // Good content has few links; scale by how much of the text is not link text.
-            let adjusted = candidate.contentScore! * (1 - scoring.linkDensity(candidate))
+            let linkDensity = measures.linkDensity(of: candidate) ?? scoring.linkDensity(candidate)
+            let adjusted = candidate.contentScore! * (1 - linkDensity)
             candidate.contentScore = adjusted
             for index in 0..<Self.candidatesKept {
                 if index >= top.count || adjusted > top[index].contentScore! {

@@ -36,7 +36,7 @@ enum Hints {
     /// Containers that are almost never the article (navigation, comments, footers, pop-ups, ...).
     static let unlikelyCandidates = SubstringSet([
         "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus",
-        "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox",
+        "extra", "footer", "gdpr", "cookie", "consent", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox",
         "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager",
         "popup", "yom-remote",
     ])

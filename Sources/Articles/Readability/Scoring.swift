@@ -41,11 +41,15 @@ struct Scoring {
         var linkLength = 0.0
         element.forEachDescendant { node in
             guard node.isElement, node.tag == "a" else { return }
-            let href = node.attribute("href") ?? ""
-            let coefficient = href.utf8.count > 1 && href.utf8.first == 35 ? 0.3 : 1
-            linkLength += Double(JSText.normalizedLength(of: node)) * coefficient
+            linkLength += Double(JSText.normalizedLength(of: node)) * Self.linkWeight(node)
         }
         return linkLength / Double(textLength)
+    }
+
+    /// In-page anchors (`href="#…"`) are navigation within the story, so their text counts 30%.
+    static func linkWeight(_ link: Node) -> Double {
+        let href = link.attribute("href") ?? ""
+        return href.utf8.count > 1 && href.utf8.first == 35 ? 0.3 : 1
     }
 
     /// Share of the text inside descendants with one of `tags` (nested matches count again, as upstream).

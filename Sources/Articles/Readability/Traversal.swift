@@ -57,10 +57,10 @@ enum Traversal {
     }
 
     static func hasChildBlockElement(_ element: Node) -> Bool {
-        var current = element.firstChild
+        unowned(unsafe) var current: Node? = element.firstChild
         while let node = current {
             if node.isElement && Hints.divToParagraphBlockers.contains(node.tag) { return true }
-            current = node.firstChild ?? node.nextNodeSkippingChildren(within: element)
+            current = node.nextInDocumentOrder(within: element)
         }
         return false
     }

@@ -9,16 +9,19 @@ struct ConfigBuilder {
     let directory: String
     let workingDirectory: String
     let readFile: ConfigLoader.FileReader
+    let validateQuery: ConfigLoader.TopicQueryValidator?
     let diagnostics: DiagnosticCollector
 
     init(document: TOMLTable, path: String, environment: [String: String], directory: String,
-         workingDirectory: String, readFile: @escaping ConfigLoader.FileReader) {
+         workingDirectory: String, readFile: @escaping ConfigLoader.FileReader,
+         validateQuery: ConfigLoader.TopicQueryValidator?) {
         self.document = document
         self.path = path
         self.environment = environment
         self.directory = directory
         self.workingDirectory = workingDirectory
         self.readFile = readFile
+        self.validateQuery = validateQuery
         self.diagnostics = DiagnosticCollector(file: path)
     }
 
@@ -32,11 +35,27 @@ struct ConfigBuilder {
     static let logSinkKeys = commonSinkKeys + ["path"]
     static let webhookSinkKeys = commonSinkKeys + ["url", "format", "secret_env", "secret_file", "give_up_after"]
 
+    /// Keys a user plausibly wrote at the top level but that belong to a table.
+    static let misplacedAtTopLevel: [String: String] = {
+        var hints: [String: String] = [:]
+        for key in pollKeys where key != "opml" { hints[key] = "a [poll] setting: put it under [poll]" }
+        hints["retention"] = "a [store] setting: put it under [store]"
+        for key in ["path", "url", "name", "query", "type"] {
+            hints[key] = "belongs inside a table ([store], [[feed]], [[topic]] or [[alert]])"
+        }
+        return hints
+    }()
+
+    /// In TOML every key after a header belongs to that table, a classic trap for top-level keys.
+    static let misplacedInTable: [String: String] = [
+        "opml": "opml is a top-level key, but every key after a [table] header belongs to that table: move it above the first header",
+    ]
+
     private var start: SourcePosition { SourcePosition(line: 1, column: 1) }
 
     mutating func build() -> TidingsConfig? {
         let top = SectionReader(table: document, name: "", diagnostics: diagnostics)
-        top.warnAboutUnknownKeys(known: Self.topLevelKeys)
+        top.warnAboutUnknownKeys(known: Self.topLevelKeys, notUsedHere: Self.misplacedAtTopLevel)
 
         let store = buildStore(table(named: "store"))
         let poll = buildPoll(table(named: "poll"))
@@ -70,7 +89,8 @@ struct ConfigBuilder {
             diagnostics.warning("no [[alert]] sink: alerts are stored (see tidings status) but not delivered", at: start)
         }
         guard let store, let poll else { return nil }
-        return TidingsConfig(sourcePath: path, directory: directory, store: store, poll: poll, opml: opml,
+        return TidingsConfig(sourcePath: path, directory: directory,
+                             absolutePath: URLRules.resolvePath(path, relativeTo: workingDirectory), store: store, poll: poll, opml: opml,
                              opmlPosition: opmlPosition, feeds: feeds, topics: topics, alerts: alerts)
     }
 
@@ -114,7 +134,7 @@ struct ConfigBuilder {
 
     private func buildStore(_ section: SectionReader?) -> StoreSettings? {
         guard let section else { return nil }
-        section.warnAboutUnknownKeys(known: Self.storeKeys)
+        section.warnAboutUnknownKeys(known: Self.storeKeys, notUsedHere: Self.misplacedInTable)
         var settings = StoreSettings(path: nil, url: nil, retention: 30 * 86_400, position: section.table.position)
         if let retention = section.duration("retention") { settings.retention = retention }
         let pathValue = section.string("path")
@@ -206,7 +226,7 @@ struct ConfigBuilder {
         var feeds: [FeedSettings] = []
         var seen: [String: (name: String, line: Int)] = [:]
         for section in sections {
-            section.warnAboutUnknownKeys(known: Self.feedKeys)
+            section.warnAboutUnknownKeys(known: Self.feedKeys, notUsedHere: Self.misplacedInTable)
             let name = section.string("name")?.text
             let interval = section.duration("interval")
             let fetchArticles = section.bool("fetch_articles") ?? false
@@ -240,7 +260,7 @@ struct ConfigBuilder {
         var topics: [TopicSettings] = []
         var lines: [String: Int] = [:]
         for section in sections {
-            section.warnAboutUnknownKeys(known: Self.topicKeys)
+            section.warnAboutUnknownKeys(known: Self.topicKeys, notUsedHere: Self.misplacedInTable)
             let name = section.string("name", required: "a short unique name, used in alerts and sink filters")
             let query = section.string("query", required: "a boolean query such as '(India OR Indian) AND defence'")
             guard let (nameText, nameValue) = name else { continue }
@@ -254,7 +274,13 @@ struct ConfigBuilder {
             }
             lines[nameText] = section.table.position.line
             guard let (queryText, queryValue) = query else { continue }
-            topics.append(TopicSettings(name: nameText, query: queryText, line: section.table.position.line, queryValue: queryValue))
+            let topic = TopicSettings(name: nameText, query: queryText, line: section.table.position.line, queryValue: queryValue)
+            if let problem = validateQuery?(queryText) {
+                let position = topic.filePosition(ofQueryColumn: problem.column)
+                diagnostics.error("\(section.label("query")): topic \"\(nameText)\": \(problem.message)", at: position)
+                continue
+            }
+            topics.append(topic)
         }
         return topics
     }
@@ -281,7 +307,7 @@ struct ConfigBuilder {
             case "log":
                 logCount += 1
                 defaultName = logCount == 1 ? "log" : "log-\(logCount)"
-                section.warnAboutUnknownKeys(known: Self.logSinkKeys + ["secret"], notUsedHere: Self.notUsed(by: "log"))
+                section.warnAboutUnknownKeys(known: Self.logSinkKeys + ["secret"], notUsedHere: Self.notUsed(by: "log").merging(Self.misplacedInTable) { $1 })
                 if let (path, _) = section.string("path", required: "the JSON-lines file alerts are appended to") {
                     let resolved = URLRules.resolvePath(path, relativeTo: directory)
                     if let other = logPaths[resolved] {
@@ -294,7 +320,7 @@ struct ConfigBuilder {
             case "webhook":
                 webhookCount += 1
                 defaultName = "webhook-\(webhookCount)"
-                section.warnAboutUnknownKeys(known: Self.webhookSinkKeys + ["secret"], notUsedHere: Self.notUsed(by: "webhook"))
+                section.warnAboutUnknownKeys(known: Self.webhookSinkKeys + ["secret"], notUsedHere: Self.notUsed(by: "webhook").merging(Self.misplacedInTable) { $1 })
                 sinkKind = buildWebhook(section).map { .webhook($0) }
             case let other?:
                 section.error("type", "unknown sink type \"\(other)\" (expected \"log\" or \"webhook\")")

@@ -11,12 +11,18 @@ public enum ConfigLoader {
         public init(_ reason: String) { self.reason = reason }
     }
 
+    /// Checks one topic query: nil when it parses, else the 1-based column (in Characters) of the problem and
+    /// what is wrong. The query language lives in Coverage; the daemon passes its parser in, so a bad query is
+    /// reported like every other problem, at its file position, and rejects a reload.
+    public typealias TopicQueryValidator = @Sendable (_ query: String) -> (column: Int, message: String)?
+
     /// Reads secret files. Replaceable so tests (and callers with their own sandboxing) can supply contents.
     public typealias FileReader = @Sendable (_ path: String) -> Result<String, FileReadFailure>
 
     /// Reads and checks the configuration at `path`. Relative paths inside it resolve against its folder.
     public static func load(path: String,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Loaded {
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            validateQuery: TopicQueryValidator? = nil) throws(ConfigError) -> Loaded {
         switch readBytes(path) {
         case .failure(let failure):
             throw ConfigError(diagnostics: [ConfigDiagnostic(file: path, line: 0, column: 0, message: "cannot read the configuration: \(failure.reason)")])
@@ -26,7 +32,7 @@ public enum ConfigLoader {
                 throw ConfigError(diagnostics: [ConfigDiagnostic(file: path, line: position.line, column: position.column,
                                                                  message: "the file is not valid UTF-8 (TOML files must be UTF-8)")])
             case .valid(let text):
-                return try parse(text: text, path: path, environment: environment)
+                return try parse(text: text, path: path, environment: environment, validateQuery: validateQuery)
             }
         }
     }
@@ -35,7 +41,8 @@ public enum ConfigLoader {
     /// against `workingDirectory` when `path` itself is relative).
     public static func parse(text: String, path: String, environment: [String: String] = [:],
                              workingDirectory: String = FileManager.default.currentDirectoryPath,
-                             readFile: @escaping FileReader = ConfigLoader.readTextFile) throws(ConfigError) -> Loaded {
+                             readFile: @escaping FileReader = ConfigLoader.readTextFile,
+                             validateQuery: TopicQueryValidator? = nil) throws(ConfigError) -> Loaded {
         let document: TOMLTable
         do {
             document = try TOML.parse(text)
@@ -45,7 +52,7 @@ public enum ConfigLoader {
         }
         var builder = ConfigBuilder(document: document, path: path, environment: environment,
                                     directory: URLRules.directory(of: path, workingDirectory: workingDirectory),
-                                    workingDirectory: workingDirectory, readFile: readFile)
+                                    workingDirectory: workingDirectory, readFile: readFile, validateQuery: validateQuery)
         let config = builder.build()
         let diagnostics = builder.diagnostics.sorted
         guard let config, !builder.diagnostics.hasErrors else { throw ConfigError(diagnostics: diagnostics) }

@@ -75,7 +75,7 @@ struct SectionReader {
             error(key, "expected a string, found \(Self.describe(value))")
             return nil
         }
-        if !allowEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
             error(key, "must not be empty")
             return nil
         }

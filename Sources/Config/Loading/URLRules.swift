@@ -82,7 +82,8 @@ public enum URLRules {
         for scalar in text.unicodeScalars {
             if scalar == " " { return .invalid("spaces are not allowed in a URL (write %20)") }
             if scalar.value < 0x20 || scalar.value == 0x7F { return .invalid("control characters are not allowed in a URL") }
-            if scalar.properties.isWhitespace { return .invalid("whitespace is not allowed in a URL") }
+            // Unicode properties are slow to look up; only non-ASCII scalars can be other kinds of white space.
+            if !scalar.isASCII, scalar.properties.isWhitespace { return .invalid("whitespace is not allowed in a URL") }
         }
         return nil
     }
@@ -108,7 +109,7 @@ public enum URLRules {
             port = hostAndPort[hostAndPort.index(after: colon)...]
         }
         guard !host.isEmpty else { return .failure(.invalid("the URL has no host")) }
-        if !host.hasPrefix("["), let bad = host.first(where: { !($0.isLetter || $0.isNumber || "-._~%!$&'()*+,;=".contains($0)) }) {
+        if !host.hasPrefix("["), let bad = host.unicodeScalars.first(where: { !isHostScalar($0) }) {
             return .failure(.invalid("the host contains '\(bad)'"))
         }
         if let port {
@@ -117,6 +118,19 @@ public enum URLRules {
             }
         }
         return .success(())
+    }
+
+    /// Letters and digits (any script, for internationalised names) and the punctuation RFC 3986 allows.
+    private static func isHostScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "-", ".", "_", "~", "%", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=":
+                return true
+            default:
+                return false
+            }
+        }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     private static func fileURL(_ rest: Substring, relativeTo directory: String) -> Result<String, Problem> {

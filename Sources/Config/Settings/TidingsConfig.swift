@@ -7,6 +7,8 @@ public struct TidingsConfig: Sendable, Equatable {
     public var sourcePath: String
     /// The absolute folder relative paths and `file:` URLs in the file were resolved against.
     public var directory: String
+    /// The configuration file's absolute path (for `status` and logs).
+    public var absolutePath: String
     public var store: StoreSettings
     public var poll: PollSettings
     /// Absolute path of an OPML file listing more feeds (read by the daemon, not here).
@@ -16,6 +18,21 @@ public struct TidingsConfig: Sendable, Equatable {
     public var feeds: [FeedSettings]
     public var topics: [TopicSettings]
     public var alerts: [SinkSettings]
+
+    public init(sourcePath: String, directory: String, absolutePath: String? = nil, store: StoreSettings, poll: PollSettings = PollSettings(),
+                opml: String? = nil, opmlPosition: SourcePosition? = nil, feeds: [FeedSettings] = [],
+                topics: [TopicSettings] = [], alerts: [SinkSettings] = []) {
+        self.sourcePath = sourcePath
+        self.directory = directory
+        self.absolutePath = absolutePath ?? URLRules.resolvePath(sourcePath, relativeTo: directory)
+        self.store = store
+        self.poll = poll
+        self.opml = opml
+        self.opmlPosition = opmlPosition
+        self.feeds = feeds
+        self.topics = topics
+        self.alerts = alerts
+    }
 
     /// A diagnostic for a problem the caller found inside a topic's query (the query language lives in
     /// Coverage): `column` is the 1-based character column within the query text; the diagnostic points at
@@ -50,6 +67,14 @@ public struct StoreSettings: Sendable, Equatable {
     public var retention: TimeInterval
     /// Where `[store]` is (line 0 when the file has none).
     public var position: SourcePosition
+
+    public init(path: String?, url: String?, retention: TimeInterval = 30 * 86_400,
+                position: SourcePosition = SourcePosition(line: 0, column: 0)) {
+        self.path = path
+        self.url = url
+        self.retention = retention
+        self.position = position
+    }
 
     public var backend: Backend {
         if let url { return .postgres(url: url) }
@@ -98,6 +123,14 @@ public struct FeedSettings: Sendable, Equatable {
     public var fetchArticles: Bool
     /// Line of this feed's `[[feed]]` header.
     public var line: Int
+
+    public init(url: String, name: String? = nil, interval: TimeInterval? = nil, fetchArticles: Bool = false, line: Int = 0) {
+        self.url = url
+        self.name = name
+        self.interval = interval
+        self.fetchArticles = fetchArticles
+        self.line = line
+    }
 }
 
 public struct TopicSettings: Sendable, Equatable {
@@ -108,27 +141,27 @@ public struct TopicSettings: Sendable, Equatable {
     /// Line and column of the query's first character in the file.
     public var queryLine: Int
     public var queryColumn: Int
-    /// Source position of each Unicode scalar of `query`.
-    var queryScalarPositions: [SourcePosition]
+    /// Where each Unicode scalar of `query` is in the file (nil when built by hand).
+    var querySourceMap: TOMLStringSourceMap?
 
-    public init(name: String, query: String, line: Int, queryLine: Int, queryColumn: Int) {
+    public init(name: String, query: String, line: Int = 0, queryLine: Int = 0, queryColumn: Int = 0) {
         self.name = name
         self.query = query
         self.line = line
         self.queryLine = queryLine
         self.queryColumn = queryColumn
-        self.queryScalarPositions = []
+        self.querySourceMap = nil
     }
 
     init(name: String, query: String, line: Int, queryValue: TOMLValue) {
         self.name = name
         self.query = query
         self.line = line
-        let first = queryValue.scalarPositions.first
+        let first = queryValue.sourceMap?.position(ofScalarOffset: 0)
             ?? SourcePosition(line: queryValue.position.line, column: queryValue.position.column + 1)
         self.queryLine = first.line
         self.queryColumn = first.column
-        self.queryScalarPositions = queryValue.scalarPositions
+        self.querySourceMap = queryValue.sourceMap
     }
 
     /// The file position of the query's `column`-th character (1-based, counting Characters as Swift does).
@@ -141,8 +174,12 @@ public struct TopicSettings: Sendable, Equatable {
             scalarOffset += character.unicodeScalars.count
             remaining -= 1
         }
-        if scalarOffset < queryScalarPositions.count { return queryScalarPositions[scalarOffset] }
-        if let last = queryScalarPositions.last { return SourcePosition(line: last.line, column: last.column + 1 + remaining) }
+        if let map = querySourceMap {
+            if let position = map.position(ofScalarOffset: scalarOffset) { return position }
+            if let last = map.position(ofScalarOffset: map.scalarCount - 1) {
+                return SourcePosition(line: last.line, column: last.column + 1 + remaining)
+            }
+        }
         // Built without positions (by hand): assume one line from queryColumn.
         return SourcePosition(line: queryLine, column: queryColumn + scalarOffset + remaining)
     }
@@ -163,6 +200,13 @@ public struct SinkSettings: Sendable, Equatable {
     public var topics: [String]?
     /// Line of this sink's `[[alert]]` header.
     public var line: Int
+
+    public init(name: String, kind: Kind, topics: [String]? = nil, line: Int = 0) {
+        self.name = name
+        self.kind = kind
+        self.topics = topics
+        self.line = line
+    }
 
     public var typeName: String {
         switch kind {
@@ -192,6 +236,16 @@ public struct WebhookSettings: Sendable, Equatable {
     public var secret: WebhookSecret?
     /// After this long without success an alert is marked failed for this sink (seconds). Default 24 h.
     public var giveUpAfter: TimeInterval
+
+    public init(url: String, format: Format = .json, secretEnv: String? = nil, secretFile: String? = nil,
+                secret: WebhookSecret? = nil, giveUpAfter: TimeInterval = 24 * 3600) {
+        self.url = url
+        self.format = format
+        self.secretEnv = secretEnv
+        self.secretFile = secretFile
+        self.secret = secret
+        self.giveUpAfter = giveUpAfter
+    }
 }
 
 /// An HMAC signing secret. Its description never shows the value, so logging a configuration cannot leak it.

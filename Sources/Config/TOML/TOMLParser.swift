@@ -182,7 +182,9 @@ struct TOMLParser {
                 }
                 throw error("expected a key")
             }
-            return TOMLKeyPart(name: String(String.UnicodeScalarView(scalars[begin..<index])), position: start)
+            // Bare keys are ASCII: build the String from bytes, far cheaper than appending scalars.
+            return TOMLKeyPart(name: String(decoding: scalars[begin..<index].lazy.map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self),
+                               position: start)
         }
     }
 
@@ -194,10 +196,10 @@ struct TOMLParser {
         switch scalar {
         case "\"":
             let decoded = looksAt("\"\"\"") ? try parseMultilineBasicString() : try parseBasicString()
-            return TOMLValue(.string(decoded.text), at: start, scalarPositions: decoded.positions)
+            return TOMLValue(.string(decoded.text), at: start, sourceMap: decoded.sourceMap)
         case "'":
             let decoded = looksAt("'''") ? try parseMultilineLiteralString() : try parseLiteralString()
-            return TOMLValue(.string(decoded.text), at: start, scalarPositions: decoded.positions)
+            return TOMLValue(.string(decoded.text), at: start, sourceMap: decoded.sourceMap)
         case "[", "{":
             depth += 1
             defer { depth -= 1 }
@@ -269,54 +271,55 @@ struct TOMLParser {
 
     // MARK: Strings
 
-    typealias DecodedString = (text: String, positions: [SourcePosition])
+    typealias DecodedString = (text: String, sourceMap: TOMLStringSourceMap)
+
+    private func finish(_ accumulator: TOMLStringAccumulator) -> DecodedString {
+        let segments = zip(accumulator.segmentScalarOffsets, accumulator.segmentSourceIndices).map { scalarOffset, sourceIndex in
+            TOMLStringSourceMap.Segment(scalarOffset: scalarOffset, position: position(of: sourceIndex))
+        }
+        return (String(decoding: accumulator.utf8, as: UTF8.self),
+                TOMLStringSourceMap(segments: segments, scalarCount: accumulator.scalarCount))
+    }
 
     private mutating func parseBasicString() throws(TOMLSyntaxError) -> DecodedString {
         let open = index
         index += 1
-        var text = String.UnicodeScalarView()
-        var positions: [SourcePosition] = []
+        var text = TOMLStringAccumulator()
         while true {
             guard let scalar = current, !atNewline, scalar != "\r" else {
                 throw error("unterminated string (opened at \(position(of: open)); use \"\"\" for multi-line strings)")
             }
             if scalar == "\"" { index += 1; break }
-            let at = here
+            let at = index
             if scalar == "\\" {
-                text.append(try parseEscape())
+                text.append(try parseEscape(), from: at)
             } else {
                 if TOMLScalars.isForbiddenControl(scalar) {
                     throw error("control character \(TOMLScalars.describe(scalar)) must be escaped in a string")
                 }
-                text.append(scalar)
+                text.append(scalar, from: at)
                 index += 1
             }
-            positions.append(at)
         }
-        return (String(text), positions)
+        return finish(text)
     }
 
     private mutating func parseMultilineBasicString() throws(TOMLSyntaxError) -> DecodedString {
         let open = index
         index += 3
         if atNewline { try consumeNewline() }
-        var text = String.UnicodeScalarView()
-        var positions: [SourcePosition] = []
+        var text = TOMLStringAccumulator()
         while true {
             guard let scalar = current else { throw error("unterminated multi-line string (opened at \(position(of: open)))") }
             if scalar == "\"" && looksAt("\"\"\"") {
                 var quotes = 0
                 while current == "\"" { quotes += 1; index += 1 }
                 if quotes > 5 { throw error("too many quotes at the end of a multi-line string", at: index - quotes + 5) }
-                for extra in 0..<(quotes - 3) {
-                    text.append("\"")
-                    positions.append(position(of: index - quotes + extra))
-                }
+                for extra in 0..<(quotes - 3) { text.append("\"", from: index - quotes + extra) }
                 break
             }
             if atNewline {
-                positions.append(here)
-                text.append("\n")
+                text.append("\n", from: index)
                 try consumeNewline()
                 continue
             }
@@ -332,19 +335,17 @@ struct TOMLParser {
                     }
                     continue
                 }
-                let at = here
-                text.append(try parseEscape())
-                positions.append(at)
+                let at = index
+                text.append(try parseEscape(), from: at)
                 continue
             }
             if TOMLScalars.isForbiddenControl(scalar) {
                 throw error("control character \(TOMLScalars.describe(scalar)) must be escaped in a string")
             }
-            positions.append(here)
-            text.append(scalar)
+            text.append(scalar, from: index)
             index += 1
         }
-        return (String(text), positions)
+        return finish(text)
     }
 
     private mutating func parseEscape() throws(TOMLSyntaxError) -> Unicode.Scalar {
@@ -384,8 +385,7 @@ struct TOMLParser {
     private mutating func parseLiteralString() throws(TOMLSyntaxError) -> DecodedString {
         let open = index
         index += 1
-        var text = String.UnicodeScalarView()
-        var positions: [SourcePosition] = []
+        var text = TOMLStringAccumulator()
         while true {
             guard let scalar = current, !atNewline, scalar != "\r" else {
                 throw error("unterminated string (opened at \(position(of: open)); use ''' for multi-line strings)")
@@ -394,34 +394,28 @@ struct TOMLParser {
             if TOMLScalars.isForbiddenControl(scalar) {
                 throw error("control character \(TOMLScalars.describe(scalar)) is not allowed in a literal string")
             }
-            positions.append(here)
-            text.append(scalar)
+            text.append(scalar, from: index)
             index += 1
         }
-        return (String(text), positions)
+        return finish(text)
     }
 
     private mutating func parseMultilineLiteralString() throws(TOMLSyntaxError) -> DecodedString {
         let open = index
         index += 3
         if atNewline { try consumeNewline() }
-        var text = String.UnicodeScalarView()
-        var positions: [SourcePosition] = []
+        var text = TOMLStringAccumulator()
         while true {
             guard let scalar = current else { throw error("unterminated multi-line string (opened at \(position(of: open)))") }
             if scalar == "'" && looksAt("'''") {
                 var quotes = 0
                 while current == "'" { quotes += 1; index += 1 }
                 if quotes > 5 { throw error("too many quotes at the end of a multi-line string", at: index - quotes + 5) }
-                for extra in 0..<(quotes - 3) {
-                    text.append("'")
-                    positions.append(position(of: index - quotes + extra))
-                }
+                for extra in 0..<(quotes - 3) { text.append("'", from: index - quotes + extra) }
                 break
             }
             if atNewline {
-                positions.append(here)
-                text.append("\n")
+                text.append("\n", from: index)
                 try consumeNewline()
                 continue
             }
@@ -429,11 +423,10 @@ struct TOMLParser {
             if TOMLScalars.isForbiddenControl(scalar) {
                 throw error("control character \(TOMLScalars.describe(scalar)) is not allowed in a literal string")
             }
-            positions.append(here)
-            text.append(scalar)
+            text.append(scalar, from: index)
             index += 1
         }
-        return (String(text), positions)
+        return finish(text)
     }
 
     // MARK: Numbers and dates
@@ -451,7 +444,7 @@ struct TOMLParser {
         let token = Array(scalars[start..<index])
         try expectValueEnd()
         let position = position(of: start)
-        let text = String(String.UnicodeScalarView(token))
+        let text = String(decoding: token.lazy.map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
         if token.count >= 5, token[4] == "-", token[0..<4].allSatisfy(TOMLScalars.isDecimalDigit) {
             return TOMLValue(.dateTime(try TOMLDateTimeParser.parseDateTime(token, text: text, at: position)), at: position)
         }

@@ -14,42 +14,71 @@ final class TOMLTableNode {
     enum Child {
         case value(TOMLValue)
         case table(TOMLTableNode)
-        case tableArray([TOMLTableNode], position: SourcePosition)
+        case tableArray(TOMLTableArrayNode)
     }
 
     var origin: Origin
     var position: SourcePosition
     private(set) var keys: [String] = []
-    private var children: [String: (keyPosition: SourcePosition, child: Child)] = [:]
+    private var children: [(keyPosition: SourcePosition, child: Child)] = []
+    /// Built only for tables with many keys: most have a handful, where a linear search is cheaper than a
+    /// dictionary per table (a 10,000-feed file has 10,000 tables).
+    private var index: [String: Int]?
+    private static let indexThreshold = 12
 
     init(origin: Origin, position: SourcePosition) {
         self.origin = origin
         self.position = position
     }
 
-    func child(_ key: String) -> (keyPosition: SourcePosition, child: Child)? { children[key] }
+    private func slot(of key: String) -> Int? {
+        if let index { return index[key] }
+        return keys.firstIndex(of: key)
+    }
+
+    func child(_ key: String) -> (keyPosition: SourcePosition, child: Child)? { slot(of: key).map { children[$0] } }
 
     func set(_ key: String, _ child: Child, keyPosition: SourcePosition) {
-        if children[key] == nil { keys.append(key) }
-        let position = children[key]?.keyPosition ?? keyPosition
-        children[key] = (position, child)
+        if let existing = slot(of: key) {
+            children[existing].child = child
+            return
+        }
+        keys.append(key)
+        children.append((keyPosition, child))
+        if index != nil {
+            index?[key] = keys.count - 1
+        } else if keys.count > Self.indexThreshold {
+            index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        }
     }
 
     func freeze() -> TOMLTable {
-        let entries = keys.map { key -> TOMLTable.Entry in
-            let (keyPosition, child) = children[key]!
+        let entries = zip(keys, children).map { key, slot -> TOMLTable.Entry in
+            let (keyPosition, child) = slot
             let value: TOMLValue
             switch child {
             case .value(let plain):
                 value = plain
             case .table(let node):
                 value = TOMLValue(.table(node.freeze()), at: node.position)
-            case .tableArray(let nodes, let position):
-                value = TOMLValue(.array(nodes.map { TOMLValue(.table($0.freeze()), at: $0.position) }), at: position)
+            case .tableArray(let array):
+                value = TOMLValue(.array(array.elements.map { TOMLValue(.table($0.freeze()), at: $0.position) }), at: array.position)
             }
             return TOMLTable.Entry(key: key, keyPosition: keyPosition, value: value)
         }
         return TOMLTable(entries: entries, position: position)
+    }
+}
+
+/// The tables of one `[[array]]`, in order.
+final class TOMLTableArrayNode {
+    var elements: [TOMLTableNode]
+    /// Where the first `[[header]]` of this array is.
+    let position: SourcePosition
+
+    init(first: TOMLTableNode, position: SourcePosition) {
+        self.elements = [first]
+        self.position = position
     }
 }
 
@@ -74,8 +103,8 @@ enum TOMLTableRules {
             return "a \(value.typeName) value (line \(keyPosition.line))"
         case .table(let node):
             return "a table (line \(node.position.line))"
-        case .tableArray(_, let position):
-            return "an array of tables (line \(position.line))"
+        case .tableArray(let array):
+            return "an array of tables (line \(array.position.line))"
         }
     }
 
@@ -125,8 +154,8 @@ enum TOMLTableRules {
                 switch existing {
                 case .table(let next):
                     node = next
-                case .tableArray(let elements, _):
-                    node = elements[elements.count - 1]
+                case .tableArray(let array):
+                    node = array.elements[array.elements.count - 1]
                 case .value:
                     throw TOMLSyntaxError(
                         "cannot use \"\(dottedName(Array(parts[...index])))\" as a table: it is already \(describe(existing, keyPosition: keyPosition))",
@@ -174,15 +203,16 @@ enum TOMLTableRules {
         let name = dottedName(parts)
         let element = TOMLTableNode(origin: .header, position: header)
         guard let (keyPosition, existing) = parent.child(last.name) else {
-            parent.set(last.name, .tableArray([element], position: header), keyPosition: last.position)
+            parent.set(last.name, .tableArray(TOMLTableArrayNode(first: element, position: header)), keyPosition: last.position)
             return element
         }
-        guard case .tableArray(let elements, let position) = existing else {
+        guard case .tableArray(let array) = existing else {
             throw TOMLSyntaxError(
                 "cannot append to [[\(name)]]: \"\(name)\" is already \(describe(existing, keyPosition: keyPosition))",
                 at: header)
         }
-        parent.set(last.name, .tableArray(elements + [element], position: position), keyPosition: keyPosition)
+        // Appended in place: a file with thousands of [[feed]] tables must not copy the array each time.
+        array.elements.append(element)
         return element
     }
 }

@@ -5,23 +5,27 @@ public struct TOMLValue: Sendable, Equatable {
         case integer(Int64)
         case float(Double)
         case boolean(Bool)
-        case dateTime(TOMLDateTime)
+        // Indirect: a date-time is 81 bytes inline and rare; every other value would pay for its size.
+        indirect case dateTime(TOMLDateTime)
         case array([TOMLValue])
         case table(TOMLTable)
     }
 
     public let kind: Kind
     public let position: SourcePosition
-    /// For strings only: the source position of every Unicode scalar of the decoded text, in order. Lets a
-    /// caller that finds a problem at some offset inside a string (a topic query) point at the file position,
-    /// across escapes and line breaks of multi-line strings.
-    public let scalarPositions: [SourcePosition]
+    /// For strings only: where each scalar of the decoded text was written. Lets a caller that finds a
+    /// problem at some offset inside a string (a topic query) point at the file position, across escapes and
+    /// the line breaks of multi-line strings.
+    public let sourceMap: TOMLStringSourceMap?
 
-    public init(_ kind: Kind, at position: SourcePosition, scalarPositions: [SourcePosition] = []) {
+    public init(_ kind: Kind, at position: SourcePosition, sourceMap: TOMLStringSourceMap? = nil) {
         self.kind = kind
         self.position = position
-        self.scalarPositions = scalarPositions
+        self.sourceMap = sourceMap
     }
+
+    /// For strings: the source position of every scalar of the decoded text, in order (empty otherwise).
+    public var scalarPositions: [SourcePosition] { sourceMap?.allPositions ?? [] }
 
     /// The TOML name of this value's type, for error messages.
     public var typeName: String {

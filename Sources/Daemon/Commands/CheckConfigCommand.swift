@@ -19,7 +19,8 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let path = configPath.resolvedPath()
         let environment = ProcessInfo.processInfo.environment
         do {
-            let (config, warnings) = try ConfigLoader.load(path: path, environment: environment)
+            let (config, warnings) = try ConfigLoader.load(path: path, environment: environment,
+                                                           validateQuery: TopicQueryCheck.validator)
             for warning in warnings { StandardError.print(warning.description) }
             print("\(path): OK: \(config.summary)\(warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))")")
         } catch {

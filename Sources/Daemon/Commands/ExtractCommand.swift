@@ -54,7 +54,7 @@ struct ExtractCommand: ParsableCommand {
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
             let data = (try? encoder.encode(article)) ?? Data("{}".utf8)
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else {
@@ -81,7 +81,7 @@ struct ExtractCommand: ParsableCommand {
             }
         }
         let cpuSeconds = max(Self.threadCPUSeconds() - cpuStart, 1e-9)
-        let seconds = max(elapsed.components.seconds.doubleValue + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
+        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
         let rate = Double(pages.count) / seconds
         // CPU time of this thread is what "pages per second on one core" means on a shared machine.
         print(String(format: "extract: pages %d, failed %d, bytes %d, wall s %.3f, pages/s %.1f, cpu s %.3f, pages/cpu-s %.1f, MiB/cpu-s %.1f, text chars %d",
@@ -113,6 +113,10 @@ struct ExtractCommand: ParsableCommand {
                 throw fail("\(input): unsupported URL scheme \(scheme)")
             }
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw fail("\(path): is a directory, not an HTML file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
             throw fail("\(path): \(reason)")
@@ -140,8 +144,4 @@ struct ExtractCommand: ParsableCommand {
         for warning in article.warnings { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n")
     }
-}
-
-private extension Int64 {
-    var doubleValue: Double { Double(self) }
 }
