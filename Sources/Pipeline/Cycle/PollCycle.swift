@@ -91,7 +91,8 @@ public final class PollCycle: Sendable {
         let deferred = Locked([DeferredFeed]())
         let done = Locked(0)
         let total = leased.count
-        let workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        // One more handler than cores: while one waits for the store's write lock the others parse.
+        let workers = ProcessInfo.processInfo.activeProcessorCount + 1
 
         await withTaskGroup(of: Void.self) { group in
             var running = 0
@@ -211,7 +212,13 @@ public final class PollCycle: Sendable {
                 parsed.hints.ttlSeconds.map(TimeInterval.init), parsed.hints.updateIntervalSeconds.map(TimeInterval.init),
             ]
             update.nextDue = schedule.nextDueAfterSuccess(now: now, hints: hints)
-            let items = parsed.entries.map { NewItem(entry: $0, firstSeen: now) }
+            // Dedup keys are computed here, on this worker, rather than by the store under its single write lock.
+            let items = parsed.entries.map { entry in
+                var item = NewItem(entry: entry, firstSeen: now)
+                item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
+                item.fingerprint = ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+                return item
+            }
             tally.withLock { $0.changed += 1 }
 
             let onTopic = items.enumerated().filter { context.matchingTopics(of: $0.element).isEmpty == false }

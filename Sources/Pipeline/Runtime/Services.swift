@@ -37,13 +37,19 @@ public struct Services: Sendable {
         return options
     }
 
+    public static let sqliteCacheMiB = 16
+
     /// Opens (creating and migrating when needed) the configured store.
     public static func openStore(_ settings: StoreSettings) throws -> any Store {
         switch settings.backend {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            return try StoreFactory.open(sqlitePath: path)
+            // A smaller page cache than the store's default keeps a 10,000-feed cycle within its memory budget;
+            // per-feed work touches only that feed's rows through indexes, so a larger cache buys little.
+            var options = SQLiteOptions()
+            options.cacheMiB = sqliteCacheMiB
+            return try StoreFactory.open(sqlitePath: path, options: options)
         case .postgres(let url):
             return try StoreFactory.open(postgresURL: url)
         }
