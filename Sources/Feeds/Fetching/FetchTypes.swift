@@ -42,7 +42,7 @@ public struct FetcherOptions: Sendable {
     public var userAgent: String = FetcherOptions.defaultUserAgent
     /// Bodies fetched but not yet taken by the consumer; above this no new transfer starts (bounds memory
     /// when the consumer, e.g. the parser, is slower than the network).
-    public var maxBufferedBodyBytes: Int = 16 * 1024 * 1024
+    public var maxBufferedBodyBytes: Int = 8 * 1024 * 1024
 
     public static let version = "0.1.0"
     public static let defaultUserAgent = "tidings/\(version) (+https://github.com/tidings/tidings)"
