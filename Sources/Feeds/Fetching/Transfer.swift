@@ -80,6 +80,7 @@ final class Transfer {
         setString(CURLOPT_ACCEPT_ENCODING, "")
         setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         if pending.url.lowercased().hasPrefix("https:") { setLong(CURLOPT_PIPEWAIT, 1) }
+        if let caBundlePath = options.caBundlePath { setString(CURLOPT_CAINFO, caBundlePath) }
         setLong(CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
         setLong(CURLOPT_TIMEOUT_MS, Int(pending.timeout * 1000))
         if options.lowSpeedLimit > 0 && options.lowSpeedTime > 0 {

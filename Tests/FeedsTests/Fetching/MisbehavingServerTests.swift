@@ -219,3 +219,13 @@ extension MisbehavingServerTests {
         #expect(Date().timeIntervalSince(started) < 3)
     }
 }
+
+extension MisbehavingServerTests {
+    @Test func unresolvableHostIsADNSFailure() async throws {
+        let fetcher = Fetcher(options: Self.options)
+        defer { fetcher.shutdown() }
+        // .invalid is reserved (RFC 6761): it never resolves, with or without a network.
+        let result = await fetcher.fetchOne(FetchRequest(key: "x", url: "http://feeds.tidings-test.invalid/rss"))
+        #expect(result.failure?.reason == "dns", "\(result.outcome)")
+    }
+}

@@ -108,3 +108,35 @@ import TestSupport
         #expect(missing.failure?.reason == "file unreadable")
     }
 }
+
+extension NginxFetchTests {
+    @Test func httpsNegotiatesHTTP2AndAnUntrustedCertificateIsATLSFailure() async throws {
+        let root = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for index in 0..<8 {
+            try Self.feedText(items: 5, marker: "tls\(index)").write(to: root.appendingPathComponent("t\(index).rss"),
+                                                                       atomically: true, encoding: .utf8)
+        }
+        let certificate = try SelfSignedCertificate.make(in: root)
+        let nginx = try NginxServer.start(root: root, tls: (certificate.certificate, certificate.key))
+        defer { nginx.stop() }
+
+        let untrusting = Fetcher()
+        defer { untrusting.shutdown() }
+        let refused = await untrusting.fetchOne(FetchRequest(key: "t", url: nginx.baseURL + "/t0.rss"))
+        #expect(refused.failure?.reason == "tls", "\(refused.outcome)")
+
+        var options = FetcherOptions()
+        options.caBundlePath = certificate.certificate.path
+        let trusting = Fetcher(options: options)
+        defer { trusting.shutdown() }
+        let requests = (0..<8).map { FetchRequest(key: "t\($0)", url: nginx.baseURL + "/t\($0).rss") }
+        var versions: Set<String> = []
+        for await result in trusting.fetch(requests) {
+            #expect(result.body != nil, "\(result.outcome)")
+            versions.insert(result.metadata.httpVersion ?? "none")
+        }
+        #expect(versions == ["2"])
+        #expect(nginx.accessLog().allSatisfy { $0.serverProtocol == "HTTP/2.0" })
+    }
+}
