@@ -103,6 +103,8 @@ extension Transfer {
             return .badEncoding(message)
         case CURLE_FILE_COULDNT_READ_FILE, CURLE_READ_ERROR:
             return isFile ? .fileUnreadable(pending.url) : .other(code: Int(code.rawValue), message: message)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .badURL("\(pending.url): \(message)")
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR:
             return .connect(message)
         default:

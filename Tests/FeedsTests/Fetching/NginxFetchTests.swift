@@ -140,3 +140,46 @@ extension NginxFetchTests {
         #expect(nginx.accessLog().allSatisfy { $0.serverProtocol == "HTTP/2.0" })
     }
 }
+
+extension NginxFetchTests {
+    @Test func aSlowConsumerHoldsBackNewTransfersSoMemoryStaysBounded() async throws {
+        let root = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for index in 0..<40 {
+            try Self.feedText(items: 400, marker: "big\(index)").write(to: root.appendingPathComponent("b\(index).rss"),
+                                                                         atomically: true, encoding: .utf8)
+        }
+        let nginx = try NginxServer.start(root: root)
+        defer { nginx.stop() }
+        var options = FetcherOptions(concurrency: 4, perHost: 4)
+        options.maxBufferedBodyBytes = 200_000   // about two of these ~70 KB feeds
+        let fetcher = Fetcher(options: options)
+        defer { fetcher.shutdown() }
+        let requests = (0..<40).map { FetchRequest(key: "b\($0)", url: nginx.baseURL + "/b\($0).rss") }
+        var received = 0
+        var requestedWhilePaused = 0
+        for await result in fetcher.fetch(requests) {
+            #expect(result.body != nil)
+            received += 1
+            if received == 1 {
+                try await Task.sleep(for: .milliseconds(700))
+                requestedWhilePaused = nginx.accessLog().count
+            }
+        }
+        #expect(received == 40)
+        // Unbounded, all 40 would be fetched during the pause; bounded: buffered (~3) + in flight (4) + taken (1).
+        #expect(requestedWhilePaused <= 10, "\(requestedWhilePaused) requests while the consumer paused")
+    }
+
+    @Test func badURLsAndEmptyBatchesAnswerAtOnce() async throws {
+        let fetcher = Fetcher()
+        defer { fetcher.shutdown() }
+        var count = 0
+        for await _ in fetcher.fetch([]) { count += 1 }
+        #expect(count == 0)
+        let gopher = await fetcher.fetchOne(FetchRequest(key: "g", url: "gopher://127.0.0.1/feed"))
+        #expect(gopher.failure?.reason == "bad url")
+        let malformed = await fetcher.fetchOne(FetchRequest(key: "m", url: "http://[::1/feed"))
+        #expect(malformed.failure?.reason == "bad url")
+    }
+}
