@@ -68,6 +68,7 @@ phase() {
   read -r w c r status <<< "$figures"
   wall[$name]=$w; cpu[$name]=$c; rss[$name]=$r
   local counts
+  sleep 0.3   # nginx logs a request just after answering it: let the last lines land
   counts=$(awk -F'|' '{ total++; s[$1]++; if ($2 != "-" || $3 != "-") cond++; if ($4 == "gzip") gz++ }
     END { printf "requests=%d 200=%d 304=%d other=%d conditional=%d gzip=%d", total, s[200], s[304], total-s[200]-s[304], cond, gz }' "$work/access.log")
   printf '%-16s wall %7.2f s  cpu %7.2f s  peak RSS %6.1f MB  exit %s  nginx: %s\n' "$name" "$w" "$c" "$r" "$status" "$counts"

@@ -81,6 +81,18 @@ public final class NginxServer: @unchecked Sendable {
         return text.split(separator: "\n").compactMap { AccessLogLine(String($0)) }
     }
 
+    /// The access log once it holds at least `count` lines (or after `seconds`): nginx logs a request after it
+    /// has sent the response, so a client can hold the answer a moment before its line is written.
+    public func accessLog(atLeast count: Int, within seconds: TimeInterval = 3) -> [AccessLogLine] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var lines = accessLog()
+        while lines.count < count && Date() < deadline {
+            usleep(10_000)
+            lines = accessLog()
+        }
+        return lines
+    }
+
     /// Forgets the requests logged so far (the file is truncated; nginx keeps appending to it).
     public func clearAccessLog() {
         if let handle = try? FileHandle(forWritingTo: accessLogPath) {
