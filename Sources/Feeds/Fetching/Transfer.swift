@@ -121,7 +121,10 @@ final class Transfer {
             // An empty Expect stops libcurl from waiting a second for "100 Continue" on larger bodies.
             headers += extra + ["Expect:"]
         }
-        for line in headers { headerList = curl_slist_append(headerList, line) }
+        for line in headers {
+            // On allocation failure curl_slist_append returns NULL and leaves the list intact: keep it.
+            if let appended = curl_slist_append(headerList, line) { headerList = appended }
+        }
         if let headerList { _ = tidings_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
