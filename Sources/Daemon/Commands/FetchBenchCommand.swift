@@ -19,10 +19,10 @@ struct FetchBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        guard let text = try? String(contentsOfFile: urlList, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: urlList) else {
             throw ValidationError("cannot read URL list \(urlList)")
         }
-        let urls = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let urls = Self.lines(data).map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
         var validators = etagFile.map(Self.loadValidators) ?? [:]
         let requests = urls.enumerated().map { index, url in
             FetchRequest(key: String(index), url: url, etag: validators[url]?.etag, lastModified: validators[url]?.lastModified)
@@ -55,15 +55,30 @@ struct FetchBenchCommand: AsyncParsableCommand {
     }
 
     static func loadValidators(_ path: String) -> [String: Validators] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
         var validators: [String: Validators] = [:]
-        for line in text.split(separator: "\n") {
+        for line in lines(data) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 3 else { continue }
             validators[fields[0]] = Validators(etag: fields[1].isEmpty ? nil : fields[1],
                                                lastModified: fields[2].isEmpty ? nil : fields[2])
         }
         return validators
+    }
+
+    /// Splits on newlines at the byte level (Foundation's String splitting is slow for 10,000 lines).
+    static func lines(_ data: Data) -> [String] {
+        var lines: [String] = []
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var start = 0
+            for index in 0...raw.count where index == raw.count || raw[index] == 0x0A {
+                if index > start {
+                    lines.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<index]), as: UTF8.self))
+                }
+                start = index + 1
+            }
+        }
+        return lines
     }
 
     static func saveValidators(_ validators: [String: Validators], to path: String) throws {
