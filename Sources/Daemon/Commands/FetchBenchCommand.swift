@@ -3,8 +3,8 @@ import Feeds
 import Foundation
 
 /// Hidden benchmark driver: fetches every URL of a list once with the Fetcher, keeping ETag/Last-Modified in a
-/// file between runs so a second run is all conditional. Bodies are counted, not parsed (the parser lives on
-/// another branch; `tidings poll --once` replaces this once everything is wired).
+/// file between runs so a second run is all conditional. Every changed body is parsed as the poller would (so a
+/// cold cycle includes parsing); `--no-parse` measures transfers alone.
 struct FetchBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch-bench", abstract: "Fetch a list of URLs once (benchmark driver).", shouldDisplay: false)
@@ -14,6 +14,7 @@ struct FetchBenchCommand: AsyncParsableCommand {
     var etagFile: String?
     @Option var concurrency: Int = FetcherOptions().concurrency
     @Option(name: .customLong("per-host")) var perHost: Int = FetcherOptions().perHost
+    @Flag(name: .customLong("no-parse"), help: "Count body bytes without parsing them.") var noParse = false
 
     struct Validators { var etag: String?; var lastModified: String? }
 
@@ -29,7 +30,7 @@ struct FetchBenchCommand: AsyncParsableCommand {
         }
         let fetcher = Fetcher(options: FetcherOptions(concurrency: concurrency, perHost: perHost))
         defer { fetcher.shutdown() }
-        var fetched = 0, notModified = 0, bodyBytes = 0, wireBytes = 0
+        var fetched = 0, notModified = 0, bodyBytes = 0, wireBytes = 0, entries = 0, parseFailures = 0
         var failures: [String: Int] = [:]
         for await result in fetcher.fetch(requests) {
             wireBytes += result.metadata.bytesOnWire
@@ -37,6 +38,13 @@ struct FetchBenchCommand: AsyncParsableCommand {
             case .fetched(let body):
                 fetched += 1
                 bodyBytes += body.bytes.count
+                if !noParse {
+                    do {
+                        entries += try FeedParser.parse(body.bytes, options: FeedParseOptions(charsetHint: body.charset, sourceURL: body.url)).entries.count
+                    } catch {
+                        parseFailures += 1
+                    }
+                }
                 validators[result.request.url] = Validators(etag: result.metadata.etag, lastModified: result.metadata.lastModified)
             case .notModified:
                 notModified += 1
@@ -49,9 +57,10 @@ struct FetchBenchCommand: AsyncParsableCommand {
         let detail = failures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         print("fetched \(urls.count) urls: \(fetched) changed, \(notModified) not modified, \(failed) failed"
               + (detail.isEmpty ? "" : " (\(detail))")
-              + "; \(bodyBytes) body bytes, \(wireBytes) on the wire; bodies counted, not parsed; "
+              + "; \(bodyBytes) body bytes, \(wireBytes) on the wire; "
+              + (noParse ? "bodies counted, not parsed; " : "\(entries) entries parsed, \(parseFailures) parse failures; ")
               + String(format: "%.2f s", Date().timeIntervalSince(started)))
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 || parseFailures > 0 { throw ExitCode(1) }
     }
 
     static func loadValidators(_ path: String) -> [String: Validators] {
