@@ -13,6 +13,7 @@ public struct CoverageEngine {
     private var events: [String: [EventMemory]] = [:]
     private var latestPublished: Date = .distantPast
     private var judgedSinceExpiry = 0
+    private var unitCache = UnitCache()
 
     /// When set, `judge` reports why it decided as it did (one line per sentence), for `replay --explain`.
     public var explain: ((String) -> Void)?
@@ -26,11 +27,13 @@ public struct CoverageEngine {
     // MARK: judging
 
     public mutating func judge(_ article: Article) -> Decision {
-        let doc = MatchableText(title: article.title, text: article.text)
+        let titleScalars = Array(article.title.unicodeScalars)
+        let textScalars = Array(article.text.unicodeScalars)
+        let doc = MatchableText(parts: [titleScalars, textScalars])
         let matched = topics.filter { $0.query.matches(doc) }
-        let analysis = FactExtractor.analyze(title: article.title, text: article.text)
+        let analysis = FactExtractor.analyze(title: titleScalars, text: textScalars, cache: &unitCache)
 
-        var documentKeys = Set<UInt64>()
+        var documentKeys = Set<UInt64>(minimumCapacity: 256)
         for u in analysis.titleUnits { documentKeys.insert(u.key) }
         for s in analysis.sentences { for u in s.units { documentKeys.insert(u.key) } }
         statistics.add(document: documentKeys)
@@ -96,8 +99,8 @@ public struct CoverageEngine {
             index = joined
             for s in analysis.sentences where s.isFact {
                 guard seenSentences.insert(s.text).inserted else { continue }
-                if Boilerplate.normalizedForComparison(s.text) == analysis.normalizedTitle { continue }
-                let (novel, why) = Novelty.judge(s, known: list[joined].known, options: options)
+                if analysis.isHeadline(s.text) { continue }
+                let (novel, why) = Novelty.judge(s, known: list[joined].known, options: options, explaining: explain != nil)
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
@@ -108,7 +111,7 @@ public struct CoverageEngine {
             index = list.count - 1
             for s in analysis.sentences where s.isFact {
                 guard seenSentences.insert(s.text).inserted else { continue }
-                if Boilerplate.normalizedForComparison(s.text) == analysis.normalizedTitle { continue }
+                if analysis.isHeadline(s.text) { continue }
                 reported.append(s.text)
             }
             verdict = .newEvent
@@ -174,14 +177,13 @@ public struct CoverageEngine {
 /// event has not carried; or enough new content words, making up enough of the sentence, that it is not a
 /// rewording. Embedded posts restate the article around them, so only a new name, number or date counts there.
 enum Novelty {
-    static func judge(_ sentence: AnalyzedSentence, known: Set<UInt64>, options: CoverageOptions) -> (Bool, String) {
-        var newStrong: [String] = []
-        var newWords: [String] = []
-        var total = 0
-        for u in sentence.units {
-            total += 1
-            if known.contains(u.key) { continue }
-            if u.kind.isStrong { newStrong.append(u.label) } else { newWords.append(u.label) }
+    static func judge(_ sentence: AnalyzedSentence, known: Set<UInt64>, options: CoverageOptions, explaining: Bool = false) -> (Bool, String) {
+        var newStrong = 0, newWords = 0
+        var newLabels: [String] = []
+        let total = sentence.units.count
+        for u in sentence.units where !known.contains(u.key) {
+            if u.kind.isStrong { newStrong += 1 } else { newWords += 1 }
+            if explaining { newLabels.append(u.label) }
         }
         var newQuote = false
         for quote in sentence.quotes {
@@ -193,10 +195,10 @@ enum Novelty {
                 newQuote = true
             }
         }
-        let share = total == 0 ? 0 : Double(newWords.count) / Double(total)
+        let share = total == 0 ? 0 : Double(newWords) / Double(total)
         // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".
         var newClause = false
-        if newWords.count >= options.minimumNewWordsInClause {
+        if newWords >= options.minimumNewWordsInClause {
             for clause in sentence.clauses where clause.count >= options.minimumNewWordsInClause + 1 {
                 let fresh = clause.reduce(0) { $0 + (known.contains($1) ? 0 : 1) }
                 if fresh >= options.minimumNewWordsInClause && Double(fresh) >= options.minimumNewWordShare * Double(clause.count) {
@@ -207,12 +209,13 @@ enum Novelty {
         }
         let novel: Bool
         if sentence.isEmbeddedPost {
-            novel = !newStrong.isEmpty
+            novel = newStrong > 0
         } else {
-            novel = !newStrong.isEmpty || newQuote || newClause
-                || (newWords.count >= options.minimumNewWords && share >= options.minimumNewWordShare)
+            novel = newStrong > 0 || newQuote || newClause
+                || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
         }
-        let why = "strong \(newStrong) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) words \(newWords.count)/\(total) \(newWords)"
+        guard explaining else { return (novel, "") }
+        let why = "strong \(newStrong) words \(newWords)/\(total) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
     }
 }

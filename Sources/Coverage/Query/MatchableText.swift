@@ -11,8 +11,22 @@ public struct MatchableText: Sendable {
     }
 
     public init(combined: String) {
-        let tokens = WordTokenizer.tokens(in: combined)
-        let lowered = tokens.map { $0.lowercased() }
+        self.init(parts: [Array(combined.unicodeScalars)])
+    }
+
+    /// Title and text as scalars (tokens never span the two).
+    init(parts: [[Unicode.Scalar]]) {
+        var tokens: [String] = []
+        var lowered: [String] = []
+        let estimate = parts.reduce(0) { $0 + $1.count } / 5
+        tokens.reserveCapacity(estimate)
+        lowered.reserveCapacity(estimate)
+        for scalars in parts {
+            WordTokenizer.forEachToken(scalars) { token in
+                tokens.append(ScalarText.string(token))
+                lowered.append(ScalarText.lowercased(token))
+            }
+        }
         self.tokens = tokens
         self.lowered = lowered
         self.exactSet = Set(tokens)

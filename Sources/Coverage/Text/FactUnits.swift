@@ -30,30 +30,88 @@ public enum FactUnitKind: UInt8, Sendable, Codable {
     }
 }
 
+extension FactUnitKind {
+    var tag: String {
+        switch self {
+        case .word: return "word"
+        case .numberWord, .number: return "number"
+        case .date: return "date"
+        case .month: return "month"
+        case .name: return "name"
+        case .code: return "code"
+        case .weekday: return "weekday"
+        }
+    }
+
+    /// FNV state after "tag:", so a unit's key is the stable hash of "tag:value" without building that string.
+    /// Number words and digits share one key space so "three" equals "3".
+    var seed: UInt64 {
+        switch self {
+        case .word: return FactUnit.seeds[0]
+        case .numberWord, .number: return FactUnit.seeds[1]
+        case .date: return FactUnit.seeds[2]
+        case .month: return FactUnit.seeds[3]
+        case .name: return FactUnit.seeds[4]
+        case .code: return FactUnit.seeds[5]
+        case .weekday: return FactUnit.seeds[6]
+        }
+    }
+}
+
 public struct FactUnit: Sendable, Hashable {
     public let key: UInt64
     public let kind: FactUnitKind
-    /// Readable form, for explanations and tests ("name:hegseth").
-    public let label: String
+    public let value: String
+
+    static let seeds: [UInt64] = ["word", "number", "date", "month", "name", "code", "weekday"].map { StableHash.hash($0 + ":") }
 
     init(kind: FactUnitKind, value: String) {
-        let tag: String
-        switch kind {
-        case .word: tag = "word"
-        case .numberWord, .number: tag = "number"
-        case .date: tag = "date"
-        case .month: tag = "month"
-        case .name: tag = "name"
-        case .code: tag = "code"
-        case .weekday: tag = "weekday"
-        }
-        // Number words and digits share one key space so "three" equals "3".
-        let space = (kind == .numberWord) ? "number" : tag
-        self.key = StableHash.hash(space + ":" + value)
+        self.key = StableHash.hash(value.utf8, seed: kind.seed)
         self.kind = kind
-        self.label = tag + ":" + value
+        self.value = value
     }
+
+    /// Readable form, for explanations and tests ("name:hegseth").
+    public var label: String { kind.tag + ":" + value }
 
     public static func == (a: FactUnit, b: FactUnit) -> Bool { a.key == b.key }
     public func hash(into h: inout Hasher) { h.combine(key) }
+}
+
+/// What the extractor needs to know about one lower-cased word, looked up once per engine rather than once
+/// per occurrence (stemming, hashing and the closed-class lists cost more than a dictionary hit).
+struct WordInfo {
+    var isStopword = false
+    var isTitleWord = false
+    var isDemonym = false
+    /// The unit a month, weekday or number word stands for; months count only when capitalised.
+    var special: FactUnit?
+    var specialIsMonth = false
+    var word: FactUnit
+    var name: FactUnit
+}
+
+/// Memoised word facts, bounded: cleared when it outgrows `capacity`.
+struct UnitCache {
+    private var words: [String: WordInfo] = [:]
+    var capacity = 200_000
+
+    mutating func info(_ lowered: String) -> WordInfo {
+        if let known = words[lowered] { return known }
+        var info = WordInfo(word: FactUnit(kind: .word, value: WordForms.key(lowered)), name: FactUnit(kind: .name, value: lowered))
+        info.isStopword = Lexicon.stopwords.contains(lowered)
+        info.isTitleWord = Lexicon.titleWords.contains(lowered)
+        info.isDemonym = FactExtractor.isDemonym(lowered)
+        if let m = Lexicon.months[lowered] {
+            info.special = FactUnit(kind: .month, value: m)
+            info.specialIsMonth = true
+        } else if let v = Lexicon.numberWords[lowered] {
+            info.special = FactUnit(kind: .numberWord, value: v)
+        } else if Lexicon.weekdays.contains(lowered) {
+            info.special = FactUnit(kind: .weekday, value: String(lowered.prefix(3)))
+        }
+        if words.count >= capacity { words.removeAll(keepingCapacity: true) }
+        words[lowered] = info
+        return info
+    }
 }

@@ -74,25 +74,26 @@ enum ReplayInput {
     }
 
     static func article(from line: [UInt8]) throws -> Article {
-        let object: Any
+        let object: ReplayJSONLine
         do {
-            object = try JSONSerialization.jsonObject(with: Data(line), options: [])
+            object = try ReplayJSONLine(line)
         } catch {
-            throw InputError(description: "not valid JSON")
+            throw InputError(description: error.description)
         }
-        guard let dict = object as? [String: Any] else { throw InputError(description: "expected a JSON object") }
-        guard let id = dict["id"] as? String, !id.isEmpty else { throw InputError(description: "missing string \"id\"") }
-        guard let publishedText = dict["published"] as? String else {
+        guard let id = object.strings["id"], !id.isEmpty else { throw InputError(description: "missing string \"id\"") }
+        guard let publishedText = object.strings["published"] else {
             throw InputError(description: "article \(id): missing string \"published\"")
         }
         guard let published = ISO8601.parse(publishedText) else {
             throw InputError(description: "article \(id): \"published\" is not an ISO-8601 time: \(publishedText)")
         }
-        for key in ["title", "text", "feed", "url"] where dict[key] != nil && !(dict[key] is String) && !(dict[key] is NSNull) {
-            throw InputError(description: "article \(id): \"\(key)\" must be a string")
+        for key in ["title", "text", "feed", "url"] {
+            if let kind = object.otherFields[key], kind != "null" {
+                throw InputError(description: "article \(id): \"\(key)\" must be a string, not \(kind)")
+            }
         }
-        return Article(id: id, feed: dict["feed"] as? String ?? "", url: dict["url"] as? String ?? "",
-                       published: published, title: dict["title"] as? String ?? "", text: dict["text"] as? String ?? "")
+        return Article(id: id, feed: object.strings["feed"] ?? "", url: object.strings["url"] ?? "",
+                       published: published, title: object.strings["title"] ?? "", text: object.strings["text"] ?? "")
     }
 }
 
