@@ -33,10 +33,12 @@ public struct CoverageEngine {
         let matched = topics.filter { $0.query.matches(doc) }
         let analysis = FactExtractor.analyze(title: titleScalars, text: textScalars, cache: &unitCache)
 
-        var documentKeys = Set<UInt64>(minimumCapacity: 256)
-        for u in analysis.titleUnits { documentKeys.insert(u.key) }
-        for s in analysis.sentences { for u in s.units { documentKeys.insert(u.key) } }
-        statistics.add(document: documentKeys)
+        var documentKeys = UInt64Set(minimumCapacity: 256)
+        var distinct: [UInt64] = []
+        distinct.reserveCapacity(256)
+        for u in analysis.titleUnits where documentKeys.insert(u.key) { distinct.append(u.key) }
+        for s in analysis.sentences { for u in s.units where documentKeys.insert(u.key) { distinct.append(u.key) } }
+        statistics.add(document: distinct)
         if article.published > latestPublished { latestPublished = article.published }
 
         var verdicts: [TopicVerdict] = []
@@ -56,26 +58,20 @@ public struct CoverageEngine {
 
     /// Weighted terms of an article for grouping: names and numbers weigh more than words, the headline and lead
     /// more than the body, rare terms (online IDF) more than common ones. Unit length.
-    private func groupingVector(_ analysis: AnalyzedArticle) -> [UInt64: Float] {
-        var raw: [UInt64: Float] = [:]
-        raw.reserveCapacity(256)
-        for u in analysis.titleUnits { raw[u.key, default: 0] += u.kind.clusterWeight * 2 }
+    private func groupingVector(_ analysis: AnalyzedArticle) -> [(key: UInt64, weight: Float)] {
+        var raw = UInt64Map<Float>(minimumCapacity: 256)
+        for u in analysis.titleUnits { raw[u.key] = (raw[u.key] ?? 0) + u.kind.clusterWeight * 2 }
         for s in analysis.sentences where s.isFact {
             let lead: Float = s.line == 0 ? 1.5 : 1
-            for u in s.units { raw[u.key, default: 0] += u.kind.clusterWeight * lead }
+            for u in s.units { raw[u.key] = (raw[u.key] ?? 0) + u.kind.clusterWeight * lead }
         }
-        var norm: Float = 0
-        for (k, w) in raw {
-            let v = w.squareRoot() * statistics.idf(k)
-            raw[k] = v
-            norm += v * v
-        }
-        norm = norm.squareRoot()
-        if norm > 0 { for (k, w) in raw { raw[k] = w / norm } }
-        return raw
+        var vector = raw.pairs.map { (key: $0.key, weight: $0.value.squareRoot() * statistics.idf($0.key)) }
+        let norm = vector.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
+        if norm > 0 { for i in vector.indices { vector[i].weight /= norm } }
+        return vector
     }
 
-    private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [UInt64: Float], topic: String) -> TopicVerdict {
+    private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], topic: String) -> TopicVerdict {
         var list = events[topic] ?? []
         var bestIndex: Int?
         var bestMargin = -Double.infinity
@@ -177,7 +173,7 @@ public struct CoverageEngine {
 /// event has not carried; or enough new content words, making up enough of the sentence, that it is not a
 /// rewording. Embedded posts restate the article around them, so only a new name, number or date counts there.
 enum Novelty {
-    static func judge(_ sentence: AnalyzedSentence, known: Set<UInt64>, options: CoverageOptions, explaining: Bool = false) -> (Bool, String) {
+    static func judge(_ sentence: AnalyzedSentence, known: UInt64Set, options: CoverageOptions, explaining: Bool = false) -> (Bool, String) {
         var newStrong = 0, newWords = 0
         var newLabels: [String] = []
         let total = sentence.units.count

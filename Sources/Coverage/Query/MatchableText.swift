@@ -1,9 +1,9 @@
 /// The title and text of one article, tokenized once so that every topic query can be evaluated against it
-/// with set look-ups rather than scans.
+/// with set look-ups rather than scans. Case-sensitive words go through the lower-cased set first and scan the
+/// tokens only when it hits.
 public struct MatchableText: Sendable {
     public let tokens: [String]
     let lowered: [String]
-    let exactSet: Set<String>
     let loweredSet: Set<String>
 
     public init(title: String, text: String) {
@@ -29,7 +29,19 @@ public struct MatchableText: Sendable {
         }
         self.tokens = tokens
         self.lowered = lowered
-        self.exactSet = Set(tokens)
         self.loweredSet = Set(lowered)
+    }
+}
+
+extension MatchableText {
+    @inline(__always)
+    func containsExact(_ word: String, lowered: String) -> Bool {
+        guard loweredSet.contains(lowered) else { return false }
+        return tokens.contains(word)
+    }
+
+    func containsPrefix(_ prefix: String, caseSensitive: Bool) -> Bool {
+        if caseSensitive { return tokens.contains { $0.hasPrefix(prefix) } }
+        return loweredSet.contains { $0.hasPrefix(prefix) }
     }
 }

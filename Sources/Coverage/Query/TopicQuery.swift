@@ -25,8 +25,15 @@ public struct TopicQuery: Sendable, CustomStringConvertible {
 /// One word of a term or phrase: compared case-sensitively when written without lower-case letters.
 struct WordPattern: Sendable {
     let text: String
+    /// `text` lower-cased, for the first look-up of a case-sensitive word.
+    let loweredText: String
     let caseSensitive: Bool
     let prefix: Bool
+
+    @inline(__always)
+    func present(in doc: MatchableText) -> Bool {
+        caseSensitive ? doc.containsExact(text, lowered: loweredText) : doc.loweredSet.contains(text)
+    }
 
     init(word: String, prefix: Bool) {
         var hasLetter = false
@@ -37,6 +44,7 @@ struct WordPattern: Sendable {
         }
         caseSensitive = hasLetter && !hasLower
         text = caseSensitive ? word : word.lowercased()
+        loweredText = word.lowercased()
         self.prefix = prefix
     }
 
@@ -65,15 +73,12 @@ indirect enum QueryNode: Sendable, CustomStringConvertible {
     private static func sequenceMatches(_ words: [WordPattern], _ doc: MatchableText) -> Bool {
         let first = words[0]
         if words.count == 1 {
-            if !first.prefix {
-                return first.caseSensitive ? doc.exactSet.contains(first.text) : doc.loweredSet.contains(first.text)
-            }
-            let pool = first.caseSensitive ? doc.exactSet : doc.loweredSet
-            return pool.contains { $0.hasPrefix(first.text) }
+            if !first.prefix { return first.present(in: doc) }
+            return doc.containsPrefix(first.text, caseSensitive: first.caseSensitive)
         }
-        // A phrase: cheap rejection through the sets before scanning positions.
+        // A phrase: cheap rejection through the set before scanning positions.
         for w in words where !w.prefix {
-            if !(w.caseSensitive ? doc.exactSet.contains(w.text) : doc.loweredSet.contains(w.text)) { return false }
+            if !doc.loweredSet.contains(w.loweredText) { return false }
         }
         let n = doc.tokens.count, m = words.count
         guard n >= m else { return false }

@@ -58,14 +58,14 @@ public enum FactExtractor {
         let split = SentenceSplitter.ranges(scalars)
         var prepared: [(text: String, line: Int, tokens: [RawToken], isFact: Bool)] = []
         prepared.reserveCapacity(split.count)
-        var capitalizedMidSentence = Set<String>()
+        var capitalizedMidSentence = UInt64Set(minimumCapacity: 64)
         for sentence in split {
             var slice = scalars[sentence.range]
             if sentence.indexInLine == 0 { slice = Boilerplate.stripDateline(slice) }
             let body = ScalarText.string(slice)
             let tokens = RawToken.scan(slice)
             let isFact = Boilerplate.statesFact(body, tokens: tokens)
-            for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.lowered) }
+            for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.hash) }
             prepared.append((body, sentence.line, tokens, isFact))
         }
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
@@ -84,8 +84,8 @@ public enum FactExtractor {
     /// Units of a single sentence, as `analyze` would find them (names recognised from mid-sentence capitals).
     public static func units(of sentence: String) -> [FactUnit] {
         let tokens = RawToken.scan(sentence)
-        var caps = Set<String>()
-        for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.lowered) }
+        var caps = UInt64Set()
+        for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.hash) }
         var cache = UnitCache()
         return units(tokens, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache).units
     }
@@ -153,19 +153,19 @@ public enum FactExtractor {
         w.count > 4 && (w.hasSuffix("ian") || w.hasSuffix("ean") || w.hasSuffix("ese") || w.hasSuffix("ican") || w.hasSuffix("ish"))
     }
 
-    static func units(_ tokens: [RawToken], capitalizedMidSentence: Set<String>, dropAttribution: Bool, headline: Bool = false,
+    static func units(_ tokens: [RawToken], capitalizedMidSentence: UInt64Set, dropAttribution: Bool, headline: Bool = false,
                       cache: inout UnitCache) -> SentenceUnits {
         let mask = dropAttribution ? attributionMask(tokens) : [Bool](repeating: false, count: tokens.count)
         var result = SentenceUnits()
         result.units.reserveCapacity(tokens.count)
-        var seen = Set<UInt64>(minimumCapacity: tokens.count)
+        var seen = UInt64Set(minimumCapacity: tokens.count)
         var sequence: [(key: UInt64, quoted: Bool)] = []
         sequence.reserveCapacity(tokens.count)
         var clause: [UInt64] = []
         func add(_ unit: FactUnit, _ token: RawToken) {
             sequence.append((unit.key, token.inQuote))
             if !clause.contains(unit.key) { clause.append(unit.key) }
-            if seen.insert(unit.key).inserted { result.units.append(unit) }
+            if seen.insert(unit.key) { result.units.append(unit) }
         }
         var consumed = [Bool](repeating: false, count: tokens.count)
         var lastMonth: (month: String, index: Int)?
@@ -209,7 +209,7 @@ public enum FactExtractor {
             case .alpha:
                 let w = t.lowered
                 if w.utf8.count < 2 { continue }
-                let info = cache.info(w)
+                let info = cache.info(w, hash: t.hash)
                 if info.isStopword { continue }
                 if let special = info.special {
                     // "May" opening a sentence is more likely the month than the verb; either way a date word.
@@ -225,11 +225,11 @@ public enum FactExtractor {
                     if headline || t.initial {
                         // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
                         // or a name follows at once ("Lisa Cook will…").
-                        nameLike = capitalizedMidSentence.contains(w)
+                        nameLike = capitalizedMidSentence.contains(t.hash)
                         if !nameLike && !headline && i + 1 < tokens.count {
                             let next = tokens[i + 1]
                             if next.kind == .alpha && next.startsUpper && !next.clauseBreakBefore && next.lowered.utf8.count > 1 {
-                                let nextInfo = cache.info(next.lowered)
+                                let nextInfo = cache.info(next.lowered, hash: next.hash)
                                 nameLike = !nextInfo.isTitleWord && !nextInfo.isStopword
                             }
                         }
@@ -291,6 +291,8 @@ struct RawToken {
     var afterSigil = false
     /// Inside a quotation ("…" or “…”).
     var inQuote = false
+    /// Stable hash of `value` for words, so caches skip hashing the String.
+    var hash: UInt64 = 0
 
     static func scan(_ text: String) -> [RawToken] { scan(Array(text.unicodeScalars)[...]) }
 
@@ -401,6 +403,7 @@ struct RawToken {
                     token = RawToken(kind: .code, value: code)
                 } else {
                     token = RawToken(kind: .alpha, value: ScalarText.folded(wordScalars))
+                    token.hash = StableHash.hash(token.value.utf8)
                     var letters = 0, uppers = 0, lowers = 0
                     for u in wordScalars {
                         if ScalarClass.isLetter(u) {

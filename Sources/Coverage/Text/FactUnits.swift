@@ -93,11 +93,13 @@ struct WordInfo {
 
 /// Memoised word facts, bounded: cleared when it outgrows `capacity`.
 struct UnitCache {
-    private var words: [String: WordInfo] = [:]
+    private var index = UInt64Map<Int32>(minimumCapacity: 4096)
+    private var infos: [WordInfo] = []
     var capacity = 200_000
 
-    mutating func info(_ lowered: String) -> WordInfo {
-        if let known = words[lowered] { return known }
+    /// `hash` is the stable hash of `lowered` (computed while scanning, so look-ups skip String hashing).
+    mutating func info(_ lowered: String, hash: UInt64) -> WordInfo {
+        if let i = index[hash] { return infos[Int(i)] }
         var info = WordInfo(word: FactUnit(kind: .word, value: WordForms.key(lowered)), name: FactUnit(kind: .name, value: lowered))
         info.isStopword = Lexicon.stopwords.contains(lowered)
         info.isTitleWord = Lexicon.titleWords.contains(lowered)
@@ -110,8 +112,12 @@ struct UnitCache {
         } else if Lexicon.weekdays.contains(lowered) {
             info.special = FactUnit(kind: .weekday, value: String(lowered.prefix(3)))
         }
-        if words.count >= capacity { words.removeAll(keepingCapacity: true) }
-        words[lowered] = info
+        if infos.count >= capacity {
+            infos.removeAll(keepingCapacity: true)
+            index.removeAll()
+        }
+        index[hash] = Int32(infos.count)
+        infos.append(info)
         return info
     }
 }
