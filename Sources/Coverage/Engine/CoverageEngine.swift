@@ -16,7 +16,9 @@ public struct CoverageEngine {
     private var unitCache = UnitCache()
 
     /// When set, `judge` reports why it decided as it did (one line per sentence), for `replay --explain`.
-    public var explain: ((String) -> Void)?
+    public var explain: ((String) -> Void)? {
+        didSet { unitCache.labels = explain == nil ? nil : (unitCache.labels ?? [:]) }
+    }
 
     public init(topics: [Topic], options: CoverageOptions = .init()) {
         self.topics = topics
@@ -72,48 +74,65 @@ public struct CoverageEngine {
     }
 
     private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], topic: String) -> TopicVerdict {
-        var list = events[topic] ?? []
-        var bestIndex: Int?
-        var bestMargin = -Double.infinity
-        for (i, event) in list.enumerated() {
-            let gap = article.published.timeIntervalSince(event.lastSeen)
-            if gap > options.eventWindow || article.published.timeIntervalSince(event.firstSeen) < -options.eventWindow { continue }
-            let needed = options.similarityNeeded(afterGap: gap)
-            let similarity = Double(event.similarity(to: vector))
-            explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, event.id, similarity, needed, event.title))
-            if similarity - needed > bestMargin && similarity >= needed {
-                bestMargin = similarity - needed
-                bestIndex = i
+        let options = self.options
+        let explain = self.explain
+        let labels = unitCache.labels
+        // Events are updated in place: copying an event would copy its whole fact index (copy-on-write).
+        let joined = events[topic, default: []].withUnsafeMutableBufferPointer { list -> TopicVerdict? in
+            var bestIndex: Int?
+            var bestMargin = -Double.infinity
+            for i in list.indices {
+                let gap = article.published.timeIntervalSince(list[i].lastSeen)
+                if gap > options.eventWindow || article.published.timeIntervalSince(list[i].firstSeen) < -options.eventWindow { continue }
+                let needed = options.similarityNeeded(afterGap: gap)
+                let similarity = Double(list[i].similarity(to: vector))
+                explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
+                if similarity - needed > bestMargin && similarity >= needed {
+                    bestMargin = similarity - needed
+                    bestIndex = i
+                }
             }
-        }
-
-        let verdict: Verdict
-        var reported: [String] = []
-        var seenSentences = Set<String>()
-        let index: Int
-        if let joined = bestIndex {
-            index = joined
+            guard let index = bestIndex else { return nil }
+            var reported: [String] = []
+            var seenSentences = Set<String>()
             for s in analysis.sentences where s.isFact {
                 guard seenSentences.insert(s.text).inserted else { continue }
                 if analysis.isHeadline(s.text) { continue }
-                let (novel, why) = Novelty.judge(s, known: list[joined].known, options: options, explaining: explain != nil)
+                let (novel, why) = Novelty.judge(s, known: list[index].known, options: options, labels: explain == nil ? nil : labels)
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
-            verdict = reported.isEmpty ? .noNewFacts : .newFacts
-        } else {
-            let id = EventMemory.makeID(topic: topic, firstArticleID: article.id)
-            list.append(EventMemory(id: id, topic: topic, title: article.title, firstSeen: article.published))
-            index = list.count - 1
+            Self.learn(analysis, vector: vector, published: article.published, into: &list[index], options: options)
+            let event = list[index]
+            let verdict: Verdict = reported.isEmpty ? .noNewFacts : .newFacts
+            explain?("  [\(topic)] \(verdict.rawValue) \(event.id) (\(event.articleCount) articles)")
+            return TopicVerdict(topic: topic, eventID: event.id, verdict: verdict, newFacts: reported,
+                                eventTitle: event.title, eventFirstSeen: event.firstSeen, eventArticleCount: event.articleCount)
+        }
+        if let joined { return joined }
+
+        // No event close enough: this article opens one.
+        do {
+            var event = EventMemory(id: EventMemory.makeID(topic: topic, firstArticleID: article.id), topic: topic,
+                                    title: article.title, firstSeen: article.published)
+            var reported: [String] = []
+            var seenSentences = Set<String>()
             for s in analysis.sentences where s.isFact {
                 guard seenSentences.insert(s.text).inserted else { continue }
                 if analysis.isHeadline(s.text) { continue }
                 reported.append(s.text)
             }
-            verdict = .newEvent
+            Self.learn(analysis, vector: vector, published: article.published, into: &event, options: options)
+            explain?("  [\(topic)] new_event \(event.id)")
+            events[topic, default: []].append(event)
+            return TopicVerdict(topic: topic, eventID: event.id, verdict: .newEvent, newFacts: reported,
+                                eventTitle: event.title, eventFirstSeen: event.firstSeen, eventArticleCount: 1)
         }
+    }
 
-        var event = list[index]
+    /// Adds an article's fact units, word triples and grouping terms to its event.
+    private static func learn(_ analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], published: Date,
+                              into event: inout EventMemory, options: CoverageOptions) {
         if event.known.count < options.maximumKnownUnits {
             for s in analysis.sentences where s.isFact {
                 for u in s.units { event.known.insert(u.key) }
@@ -122,14 +141,7 @@ public struct CoverageEngine {
         }
         event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
         event.articleCount += 1
-        if article.published > event.lastSeen { event.lastSeen = article.published }
-        list[index] = event
-        events[topic] = list
-        explain?("  [\(topic)] \(verdict.rawValue) \(event.id) (\(event.articleCount) articles)")
-
-        return TopicVerdict(topic: topic, eventID: event.id, verdict: verdict, newFacts: reported,
-                            eventTitle: event.title, eventFirstSeen: event.firstSeen,
-                            eventArticleCount: event.articleCount)
+        if published > event.lastSeen { event.lastSeen = published }
     }
 
     // MARK: memory
@@ -173,13 +185,14 @@ public struct CoverageEngine {
 /// event has not carried; or enough new content words, making up enough of the sentence, that it is not a
 /// rewording. Embedded posts restate the article around them, so only a new name, number or date counts there.
 enum Novelty {
-    static func judge(_ sentence: AnalyzedSentence, known: UInt64Set, options: CoverageOptions, explaining: Bool = false) -> (Bool, String) {
+    static func judge(_ sentence: AnalyzedSentence, known: UInt64Set, options: CoverageOptions, labels: [UInt64: String]? = nil) -> (Bool, String) {
+        let explaining = labels != nil
         var newStrong = 0, newWords = 0
         var newLabels: [String] = []
         let total = sentence.units.count
         for u in sentence.units where !known.contains(u.key) {
             if u.kind.isStrong { newStrong += 1 } else { newWords += 1 }
-            if explaining { newLabels.append(u.label) }
+            if explaining { newLabels.append(labels?[u.key] ?? "?") }
         }
         var newQuote = false
         for quote in sentence.quotes {

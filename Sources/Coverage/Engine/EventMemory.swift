@@ -39,7 +39,8 @@ struct EventMemory {
 
     mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
         for (k, w) in vector { centroid[k] = (centroid[k] ?? 0) + w }
-        if centroid.count > maximumTerms {
+        // Trim back to the heaviest terms only when well over the limit, so the sort is amortised.
+        if centroid.count > maximumTerms * 2 {
             let kept = centroid.pairs.sorted { $0.value > $1.value }.prefix(maximumTerms)
             centroid = UInt64Map(minimumCapacity: maximumTerms)
             for p in kept { centroid[p.key] = p.value }

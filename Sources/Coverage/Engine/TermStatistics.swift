@@ -6,7 +6,7 @@ import Foundation
 public struct TermStatistics: Sendable, Codable {
     public private(set) var documents: Double = 0
     private var frequencies = UInt64Map<UInt32>(minimumCapacity: 4096)
-    public var capacity: Int = 400_000
+    public var capacity: Int = 200_000
     public var priorDocuments: Double = 50
 
     public init() {}

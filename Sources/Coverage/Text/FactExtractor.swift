@@ -82,12 +82,15 @@ public enum FactExtractor {
     }
 
     /// Units of a single sentence, as `analyze` would find them (names recognised from mid-sentence capitals).
-    public static func units(of sentence: String) -> [FactUnit] {
+    public static func units(of sentence: String) -> [LabeledFactUnit] {
         let tokens = RawToken.scan(sentence)
         var caps = UInt64Set()
         for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.hash) }
         var cache = UnitCache()
-        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache).units
+        cache.labels = [:]
+        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache).units.map {
+            LabeledFactUnit(key: $0.key, kind: $0.kind, label: cache.labels?[$0.key] ?? "?")
+        }
     }
 
     /// Embedded posts: the text before a signature line ("— Name (@handle) July 1, 2025"), a truncated
@@ -184,28 +187,28 @@ public enum FactExtractor {
                     if let m = monthAt(i - 1), !mask[i - 1] {
                         consumed[i - 1] = true
                         lastMonth = (m, i)
-                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
+                        add(cache.make(.date, "\(m)-\(day)"), t)
                         continue
                     }
                     if let m = monthAt(i + 1) {
                         consumed[i + 1] = true
                         lastMonth = (m, i)
-                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
+                        add(cache.make(.date, "\(m)-\(day)"), t)
                         continue
                     }
                     // The end of a range: "September 1 to 14", "May 5-6".
                     if let last = lastMonth, i - last.index <= 2 {
                         lastMonth = (last.month, i)
-                        add(FactUnit(kind: .date, value: "\(last.month)-\(day)"), t)
+                        add(cache.make(.date, "\(last.month)-\(day)"), t)
                         continue
                     }
                 }
-                add(FactUnit(kind: .number, value: t.value), t)
+                add(cache.make(.number, t.value), t)
                 if let multiplier = t.multiplier, let value = Lexicon.numberWords[multiplier] {
-                    add(FactUnit(kind: .numberWord, value: value), t)
+                    add(cache.make(.numberWord, value), t)
                 }
             case .code:
-                add(FactUnit(kind: .code, value: t.value), t)
+                add(cache.make(.code, t.value), t)
             case .alpha:
                 let w = t.lowered
                 if w.utf8.count < 2 { continue }

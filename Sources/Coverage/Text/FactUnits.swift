@@ -58,24 +58,30 @@ extension FactUnitKind {
     }
 }
 
+/// A fact unit is just its stable key and kind: plain data, so copying units around costs no reference
+/// counting. Readable labels are kept aside only when someone asks for explanations.
 public struct FactUnit: Sendable, Hashable {
     public let key: UInt64
     public let kind: FactUnitKind
-    public let value: String
 
     static let seeds: [UInt64] = ["word", "number", "date", "month", "name", "code", "weekday"].map { StableHash.hash($0 + ":") }
 
     init(kind: FactUnitKind, value: String) {
         self.key = StableHash.hash(value.utf8, seed: kind.seed)
         self.kind = kind
-        self.value = value
     }
 
-    /// Readable form, for explanations and tests ("name:hegseth").
-    public var label: String { kind.tag + ":" + value }
+    static func label(kind: FactUnitKind, value: String) -> String { kind.tag + ":" + value }
 
     public static func == (a: FactUnit, b: FactUnit) -> Bool { a.key == b.key }
     public func hash(into h: inout Hasher) { h.combine(key) }
+}
+
+/// A unit with its readable form ("name:hegseth"), for tests and `--explain`.
+public struct LabeledFactUnit: Sendable, Hashable {
+    public let key: UInt64
+    public let kind: FactUnitKind
+    public let label: String
 }
 
 /// What the extractor needs to know about one lower-cased word, looked up once per engine rather than once
@@ -95,26 +101,35 @@ struct WordInfo {
 struct UnitCache {
     private var index = UInt64Map<Int32>(minimumCapacity: 4096)
     private var infos: [WordInfo] = []
-    var capacity = 200_000
+    var capacity = 50_000
+    /// Readable labels by key, recorded only when set (explanations, tests).
+    var labels: [UInt64: String]?
+
+    mutating func make(_ kind: FactUnitKind, _ value: String) -> FactUnit {
+        let unit = FactUnit(kind: kind, value: value)
+        if labels != nil { labels![unit.key] = FactUnit.label(kind: kind, value: value) }
+        return unit
+    }
 
     /// `hash` is the stable hash of `lowered` (computed while scanning, so look-ups skip String hashing).
     mutating func info(_ lowered: String, hash: UInt64) -> WordInfo {
         if let i = index[hash] { return infos[Int(i)] }
-        var info = WordInfo(word: FactUnit(kind: .word, value: WordForms.key(lowered)), name: FactUnit(kind: .name, value: lowered))
+        var info = WordInfo(word: make(.word, WordForms.key(lowered)), name: make(.name, lowered))
         info.isStopword = Lexicon.stopwords.contains(lowered)
         info.isTitleWord = Lexicon.titleWords.contains(lowered)
         info.isDemonym = FactExtractor.isDemonym(lowered)
         if let m = Lexicon.months[lowered] {
-            info.special = FactUnit(kind: .month, value: m)
+            info.special = make(.month, m)
             info.specialIsMonth = true
         } else if let v = Lexicon.numberWords[lowered] {
-            info.special = FactUnit(kind: .numberWord, value: v)
+            info.special = make(.numberWord, v)
         } else if Lexicon.weekdays.contains(lowered) {
-            info.special = FactUnit(kind: .weekday, value: String(lowered.prefix(3)))
+            info.special = make(.weekday, String(lowered.prefix(3)))
         }
         if infos.count >= capacity {
             infos.removeAll(keepingCapacity: true)
             index.removeAll()
+            labels?.removeAll()
         }
         index[hash] = Int32(infos.count)
         infos.append(info)
