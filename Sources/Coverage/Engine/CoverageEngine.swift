@@ -13,6 +13,7 @@ public struct CoverageEngine {
     private var events: [String: [EventMemory]] = [:]
     private var latestPublished: Date = .distantPast
     private var judgedSinceExpiry = 0
+    private var lastExpiry: Date = .distantPast
     private var unitCache = UnitCache()
 
     /// When set, `judge` reports why it decided as it did (one line per sentence), for `replay --explain`.
@@ -51,8 +52,11 @@ public struct CoverageEngine {
             }
         }
         judgedSinceExpiry += 1
-        if let age = options.automaticExpiry, judgedSinceExpiry >= 64 {
+        // Expire every 64 articles, or sooner when stream time moved a quarter of the expiry age.
+        if let age = options.automaticExpiry,
+           judgedSinceExpiry >= 64 || latestPublished.timeIntervalSince(lastExpiry) > age / 4 {
             judgedSinceExpiry = 0
+            lastExpiry = latestPublished
             expire(before: latestPublished.addingTimeInterval(-age))
         }
         return Decision(articleID: article.id, topics: matched.map(\.name), verdicts: verdicts)

@@ -336,7 +336,8 @@ struct RawToken {
                     if i + 1 < n && s[i + 1] == "-" { breakPending = true }
                     if i > 0 && ScalarClass.isSpace(s[i - 1]) { breakPending = true }
                 case ".", "!", "?":
-                    initialPending = true
+                    // The splitter already decided where sentences end: a point inside one closes an
+                    // abbreviation or an initial ("Mr. Singh"), so the next word is not sentence-initial.
                     breakPending = true
                 default: break
                 }
