@@ -91,7 +91,7 @@ public struct Decision: Sendable {
 
 public struct CoverageOptions: Sendable {
     /// An event takes follow-ups for this long after its latest article; every follow-up extends it.
-    public var eventWindow: TimeInterval = 12 * 86_400
+    public var eventWindow: TimeInterval = 14 * 86_400
     /// Cosine similarity (of weighted names, numbers and content words) an article needs to join an event whose
     /// latest article came out just before it. Coverage of one event bunches in time, so the bar rises with the
     /// gap: by `joinThresholdDayRise` over the first day or so (time constant `joinRiseHours`), then by
@@ -99,7 +99,7 @@ public struct CoverageOptions: Sendable {
     public var joinThreshold: Double = 0.10
     public var joinThresholdDayRise: Double = 0.15
     public var joinRiseHours: Double = 12
-    public var joinThresholdPerDay: Double = 0.01
+    public var joinThresholdPerDay: Double = 0.005
     /// A sentence without a new name, number, date or code needs at least this many new content words…
     public var minimumNewWords: Int = 2
     /// …making up at least this share of its content words.
@@ -111,7 +111,7 @@ public struct CoverageOptions: Sendable {
     public var knownQuoteShare: Double = 0.5
     /// Events whose latest article is older than this (in stream time) are dropped by `judge`, so memory and
     /// cost per article stay flat. Nil keeps them until `expire(before:)` is called.
-    public var automaticExpiry: TimeInterval? = 12 * 86_400
+    public var automaticExpiry: TimeInterval? = 14 * 86_400
     /// Distinct terms kept per event for grouping (the heaviest ones).
     public var maximumCentroidTerms: Int = 400
     /// Fact units remembered per event; beyond it the event stops learning (its oldest facts stay).

@@ -99,8 +99,8 @@ struct WordInfo {
 
 /// Memoised word facts, bounded: cleared when it outgrows `capacity`.
 struct UnitCache {
-    private var index = UInt64Map<Int32>(minimumCapacity: 4096)
-    private var infos: [WordInfo] = []
+    /// Word facts stored in the table itself: one memory access per look-up.
+    private var infos = UInt64Map<WordInfo>(minimumCapacity: 4096)
     var capacity = 50_000
     /// Readable labels by key, recorded only when set (explanations, tests).
     var labels: [UInt64: String]?
@@ -113,7 +113,7 @@ struct UnitCache {
 
     /// `hash` is the stable hash of `lowered` (computed while scanning, so look-ups skip String hashing).
     mutating func info(_ lowered: String, hash: UInt64) -> WordInfo {
-        if let i = index[hash] { return infos[Int(i)] }
+        if let known = infos[hash] { return known }
         var info = WordInfo(word: make(.word, WordForms.key(lowered)), name: make(.name, lowered))
         info.isStopword = Lexicon.stopwords.contains(lowered)
         info.isTitleWord = Lexicon.titleWords.contains(lowered)
@@ -127,12 +127,10 @@ struct UnitCache {
             info.special = make(.weekday, String(lowered.prefix(3)))
         }
         if infos.count >= capacity {
-            infos.removeAll(keepingCapacity: true)
-            index.removeAll()
+            infos.removeAll()
             labels?.removeAll()
         }
-        index[hash] = Int32(infos.count)
-        infos.append(info)
+        infos[hash] = info
         return info
     }
 }
