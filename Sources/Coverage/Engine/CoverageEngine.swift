@@ -74,6 +74,7 @@ public struct CoverageEngine {
         var vector = raw.pairs.map { (key: $0.key, weight: $0.value.squareRoot() * statistics.idf($0.key)) }
         let norm = vector.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
         if norm > 0 { for i in vector.indices { vector[i].weight /= norm } }
+        vector.sort { $0.weight > $1.weight }
         return vector
     }
 
@@ -89,6 +90,9 @@ public struct CoverageEngine {
                 let gap = article.published.timeIntervalSince(list[i].lastSeen)
                 if gap > options.eventWindow || article.published.timeIntervalSince(list[i].firstSeen) < -options.eventWindow { continue }
                 let needed = options.similarityNeeded(afterGap: gap)
+                // The heaviest terms first: an event that shares almost none of them is not worth the full
+                // comparison (most open events of a topic are unrelated to a given article).
+                if Double(list[i].similarity(to: vector, limit: 24)) < needed * 0.3 { continue }
                 let similarity = Double(list[i].similarity(to: vector))
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
                 if similarity - needed > bestMargin && similarity >= needed {

@@ -30,10 +30,13 @@ struct EventMemory {
         "evt_" + StableHash.hex(StableHash.hash(topic + "\u{1F}" + firstArticleID), digits: 12)
     }
 
-    func similarity(to vector: [(key: UInt64, weight: Float)]) -> Float {
+    /// Cosine with `vector` (unit length) over its first `limit` terms.
+    func similarity(to vector: [(key: UInt64, weight: Float)], limit: Int = .max) -> Float {
         guard centroidNorm > 0 else { return 0 }
         var dot: Float = 0
-        for (k, w) in vector { if let c = centroid[k] { dot += c * w } }
+        for i in 0..<min(limit, vector.count) {
+            if let c = centroid[vector[i].key] { dot += c * vector[i].weight }
+        }
         return dot / centroidNorm
     }
 
