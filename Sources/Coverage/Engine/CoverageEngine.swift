@@ -34,18 +34,19 @@ public struct CoverageEngine {
         let textScalars = Array(article.text.unicodeScalars)
         let doc = MatchableText(parts: [titleScalars, textScalars])
         let matched = topics.filter { $0.query.matches(doc) }
-        let analysis = FactExtractor.analyze(title: titleScalars, text: textScalars, cache: &unitCache)
-
-        var documentKeys = UInt64Set(minimumCapacity: 256)
-        var distinct: [UInt64] = []
-        distinct.reserveCapacity(256)
-        for u in analysis.titleUnits where documentKeys.insert(u.key) { distinct.append(u.key) }
-        for s in analysis.sentences { for u in s.units where documentKeys.insert(u.key) { distinct.append(u.key) } }
-        statistics.add(document: distinct)
         if article.published > latestPublished { latestPublished = article.published }
 
+        // Off-topic articles (most of a general feed) cost only tokenizing and query matching: IDF weights are
+        // learnt from the on-topic stream, which is what events are told apart within.
         var verdicts: [TopicVerdict] = []
         if !matched.isEmpty {
+            let analysis = FactExtractor.analyze(title: titleScalars, text: textScalars, cache: &unitCache)
+            var documentKeys = UInt64Set(minimumCapacity: 256)
+            var distinct: [UInt64] = []
+            distinct.reserveCapacity(256)
+            for u in analysis.titleUnits where documentKeys.insert(u.key) { distinct.append(u.key) }
+            for s in analysis.sentences { for u in s.units where documentKeys.insert(u.key) { distinct.append(u.key) } }
+            statistics.add(document: distinct)
             let vector = groupingVector(analysis)
             for topic in matched {
                 verdicts.append(judge(article, analysis: analysis, vector: vector, topic: topic.name))

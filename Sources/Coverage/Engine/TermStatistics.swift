@@ -1,6 +1,6 @@
 import Foundation
 
-/// Document frequencies learnt online from every article seen (on topic or not), for IDF weights.
+/// Document frequencies learnt online from every on-topic article, for IDF weights.
 /// Bounded: when the table outgrows `capacity`, all counts halve and terms that reach zero are dropped, so
 /// memory stays flat on an endless stream and old vocabulary fades.
 public struct TermStatistics: Sendable, Codable {
