@@ -23,8 +23,12 @@ public struct MatchableText: Sendable {
         lowered.reserveCapacity(estimate)
         for scalars in parts {
             WordTokenizer.forEachToken(scalars) { token in
-                tokens.append(ScalarText.string(token))
-                lowered.append(ScalarText.lowercased(token))
+                let low = ScalarText.lowercased(token)
+                lowered.append(low)
+                // Most words of running text are already lower case: share the one String.
+                var plainLower = true
+                for c in token where c.value >= 0x80 || (c.value >= 0x41 && c.value <= 0x5A) { plainLower = false; break }
+                tokens.append(plainLower ? low : ScalarText.string(token))
             }
         }
         self.tokens = tokens
