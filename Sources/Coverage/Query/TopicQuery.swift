@@ -8,14 +8,15 @@
 public struct TopicQuery: Sendable, CustomStringConvertible {
     public let text: String
     let root: QueryNode
+    let compiled: CompiledQuery
 
     public static func parse(_ text: String) throws(QueryError) -> TopicQuery {
         var parser = QueryParser(text: text)
         let root = try parser.parseQuery()
-        return TopicQuery(text: text, root: root)
+        return TopicQuery(text: text, root: root, compiled: CompiledQuery(root))
     }
 
-    public func matches(_ doc: MatchableText) -> Bool { root.evaluate(doc) }
+    public func matches(_ doc: MatchableText) -> Bool { compiled.matches(doc) }
 
     public func matches(title: String, text: String) -> Bool { matches(MatchableText(title: title, text: text)) }
 
@@ -61,17 +62,10 @@ indirect enum QueryNode: Sendable, CustomStringConvertible {
     case not(QueryNode)
     case sequence([WordPattern])
 
-    func evaluate(_ doc: MatchableText) -> Bool {
-        switch self {
-        case .and(let kids): return kids.allSatisfy { $0.evaluate(doc) }
-        case .or(let kids): return kids.contains { $0.evaluate(doc) }
-        case .not(let kid): return !kid.evaluate(doc)
-        case .sequence(let words): return Self.sequenceMatches(words, doc)
-        }
-    }
-
-    private static func sequenceMatches(_ words: [WordPattern], _ doc: MatchableText) -> Bool {
-        let first = words[0]
+    static func sequenceMatches<Words: RandomAccessCollection>(_ words: Words, _ doc: MatchableText) -> Bool
+        where Words.Element == WordPattern, Words.Index == Int {
+        let base = words.startIndex
+        let first = words[base]
         if words.count == 1 {
             if !first.prefix { return first.present(in: doc) }
             return doc.containsPrefix(first.text, caseSensitive: first.caseSensitive)
@@ -86,7 +80,7 @@ indirect enum QueryNode: Sendable, CustomStringConvertible {
         while i <= n - m {
             if first.matches(token: doc.tokens[i], lowered: doc.lowered[i]) {
                 var j = 1
-                while j < m && words[j].matches(token: doc.tokens[i + j], lowered: doc.lowered[i + j]) { j += 1 }
+                while j < m && words[base + j].matches(token: doc.tokens[i + j], lowered: doc.lowered[i + j]) { j += 1 }
                 if j == m { return true }
             }
             i += 1
