@@ -88,8 +88,11 @@ public struct CoverageEngine {
             var bestIndex: Int?
             var bestMargin = -Double.infinity
             for i in list.indices {
-                let gap = article.published.timeIntervalSince(list[i].lastSeen)
-                if gap > options.eventWindow || article.published.timeIntervalSince(list[i].firstSeen) < -options.eventWindow { continue }
+                // Distance in time from the event's span; articles may arrive out of order.
+                let after = article.published.timeIntervalSince(list[i].lastSeen)
+                let before = list[i].firstSeen.timeIntervalSince(article.published)
+                let gap = max(after, before, 0)
+                if gap > options.eventWindow { continue }
                 let needed = options.similarityNeeded(afterGap: gap)
                 // The heaviest terms first: an event that shares almost none of them is not worth the full
                 // comparison (most open events of a topic are unrelated to a given article).

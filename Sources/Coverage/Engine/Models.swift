@@ -78,11 +78,21 @@ public struct Decision: Sendable {
     /// One per matched topic, in the same order; empty when the article is off topic.
     public var verdicts: [TopicVerdict]
 
-    /// The verdict to show when only one fits (replay's output line): the most significant, and among equals
-    /// the first topic in configuration order. Nil when the article is off topic.
+    /// The verdict to show when only one fits (replay's output line). Events are kept per topic, but a story
+    /// is one story: when an article continues an event already followed under one topic and opens a new one
+    /// under another (whose query its earlier coverage did not match), the established event says more about
+    /// it. So: the verdict whose event has the most articles; among equals the most significant
+    /// (new_event > new_facts > no_new_facts); then the first topic in configuration order.
+    /// Nil when the article is off topic.
     public var primary: TopicVerdict? {
         var best: TopicVerdict?
-        for v in verdicts where best == nil || v.verdict.significance > best!.verdict.significance { best = v }
+        for v in verdicts {
+            guard let b = best else { best = v; continue }
+            if v.eventArticleCount > b.eventArticleCount
+                || (v.eventArticleCount == b.eventArticleCount && v.verdict.significance > b.verdict.significance) {
+                best = v
+            }
+        }
         return best
     }
 

@@ -7,8 +7,8 @@ import Foundation
 /// `{"id", "topics", "event", "verdict", "new_facts", "verdicts"}`.
 ///
 /// An article matching several topics gets one verdict per topic (all listed under `verdicts`); the top-level
-/// `event`, `verdict` and `new_facts` show the most significant of them (new_event > new_facts > no_new_facts),
-/// the first topic in configuration order among equals.
+/// `event`, `verdict` and `new_facts` show `Decision.primary`: the verdict about the most established event
+/// (most articles), then the most significant, then the first topic in configuration order.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
