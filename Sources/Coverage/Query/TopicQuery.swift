@@ -26,14 +26,14 @@ public struct TopicQuery: Sendable, CustomStringConvertible {
 /// One word of a term or phrase: compared case-sensitively when written without lower-case letters.
 struct WordPattern: Sendable {
     let text: String
-    /// `text` lower-cased, for the first look-up of a case-sensitive word.
-    let loweredText: String
+    /// Stable hash of the word lower-cased: the first look-up, whatever the case rule.
+    let loweredHash: UInt64
     let caseSensitive: Bool
     let prefix: Bool
 
     @inline(__always)
     func present(in doc: MatchableText) -> Bool {
-        caseSensitive ? doc.containsExact(text, lowered: loweredText) : doc.loweredSet.contains(text)
+        caseSensitive ? doc.containsExact(text, loweredHash: loweredHash) : doc.contains(loweredHash: loweredHash)
     }
 
     init(word: String, prefix: Bool) {
@@ -45,14 +45,14 @@ struct WordPattern: Sendable {
         }
         caseSensitive = hasLetter && !hasLower
         text = caseSensitive ? word : word.lowercased()
-        loweredText = word.lowercased()
+        loweredHash = MatchableText.loweredHash(word)
         self.prefix = prefix
     }
 
     @inline(__always)
-    func matches(token: String, lowered: String) -> Bool {
-        let candidate = caseSensitive ? token : lowered
-        return prefix ? candidate.hasPrefix(text) : candidate == text
+    func matches(token: String, hash: UInt64) -> Bool {
+        if prefix { return caseSensitive ? token.hasPrefix(text) : MatchableText.hasLoweredPrefix(token, text) }
+        return hash == loweredHash && (!caseSensitive || token == text)
     }
 }
 
@@ -72,15 +72,15 @@ indirect enum QueryNode: Sendable, CustomStringConvertible {
         }
         // A phrase: cheap rejection through the set before scanning positions.
         for w in words where !w.prefix {
-            if !doc.loweredSet.contains(w.loweredText) { return false }
+            if !doc.contains(loweredHash: w.loweredHash) { return false }
         }
         let n = doc.tokens.count, m = words.count
         guard n >= m else { return false }
         var i = 0
         while i <= n - m {
-            if first.matches(token: doc.tokens[i], lowered: doc.lowered[i]) {
+            if first.matches(token: doc.tokens[i], hash: doc.hashes[i]) {
                 var j = 1
-                while j < m && words[base + j].matches(token: doc.tokens[i + j], lowered: doc.lowered[i + j]) { j += 1 }
+                while j < m && words[base + j].matches(token: doc.tokens[i + j], hash: doc.hashes[i + j]) { j += 1 }
                 if j == m { return true }
             }
             i += 1

@@ -21,13 +21,14 @@ public struct AnalyzedArticle: Sendable {
     public let sentences: [AnalyzedSentence]
     /// Units of the headline: they help group articles into events but are never reported as facts.
     public let titleUnits: [FactUnit]
-    public let normalizedTitle: String
+    public let title: String
 
     /// A sentence that only repeats the headline (reported neither as a fact nor as news).
     func isHeadline(_ sentence: String) -> Bool {
         let length = sentence.utf8.count
-        guard length <= normalizedTitle.utf8.count * 2 + 8, length * 2 + 8 >= normalizedTitle.utf8.count else { return false }
-        return Boilerplate.normalizedForComparison(sentence) == normalizedTitle
+        let titleLength = title.utf8.count
+        guard length <= titleLength * 2 + 8, length * 2 + 8 >= titleLength else { return false }
+        return Boilerplate.normalizedForComparison(sentence) == Boilerplate.normalizedForComparison(title)
     }
 }
 
@@ -78,7 +79,7 @@ public enum FactExtractor {
         }
         let titleTokens = RawToken.scan(title[...])
         let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true, cache: &cache).units
-        return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, normalizedTitle: Boilerplate.normalizedForComparison(ScalarText.string(title[...])))
+        return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, title: ScalarText.string(title[...]))
     }
 
     /// Units of a single sentence, as `analyze` would find them (names recognised from mid-sentence capitals).
