@@ -89,7 +89,8 @@ print(f"peak RSS (replay + python reader's children): {peak_kib / 1024:.1f} MiB"
 print("per 10k-article slice — flat means cost per article does not grow with articles seen:")
 print("  articles   wall rate    CPU rate      RSS")
 for n, r, c, rss in slices:
-    print(f"  {n:8d}  {r:8.0f}/s  {c:8.0f}/s  {rss / 1024:7.1f} MiB")
+    memory = f"{rss / 1024:7.1f} MiB" if rss else "  (exited)"
+    print(f"  {n:8d}  {r:8.0f}/s  {c:8.0f}/s  {memory}")
 if slices:
     print(f"last/first slice CPU-rate ratio: {slices[-1][2] / slices[0][2]:.2f}; "
           f"last/middle: {slices[-1][2] / slices[len(slices) // 2][2]:.2f}")

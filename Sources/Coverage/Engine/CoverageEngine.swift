@@ -96,7 +96,7 @@ public struct CoverageEngine {
                 let needed = options.similarityNeeded(afterGap: gap)
                 // The heaviest terms first: an event that shares almost none of them is not worth the full
                 // comparison (most open events of a topic are unrelated to a given article).
-                if Double(list[i].similarity(to: vector, limit: 24)) < needed * 0.3 { continue }
+                if Double(list[i].similarity(to: vector, limit: 12)) < needed * 0.2 { continue }
                 let similarity = Double(list[i].similarity(to: vector))
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
                 if similarity - needed > bestMargin && similarity >= needed {
