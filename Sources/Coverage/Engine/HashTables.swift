@@ -2,8 +2,13 @@
 /// trigrams). Indexing by the key's own bits skips the SipHash pass `Set`/`Dictionary` spend on every look-up,
 /// which dominated the per-article profile.
 struct UInt64Map<Value> {
-    private var keys: [UInt64]
-    private var values: [Value?]
+    /// Key and value side by side, so a probe touches one cache line.
+    fileprivate struct Entry {
+        var key: UInt64
+        var value: Value?
+    }
+
+    private var entries: [Entry]
     private var zeroValue: Value?
     private(set) var count = 0
     private var mask: Int
@@ -11,8 +16,7 @@ struct UInt64Map<Value> {
     init(minimumCapacity: Int = 16) {
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity <<= 1 }
-        keys = [UInt64](repeating: 0, count: capacity)
-        values = [Value?](repeating: nil, count: capacity)
+        entries = [Entry](repeating: Entry(key: 0, value: nil), count: capacity)
         mask = capacity - 1
     }
 
@@ -24,8 +28,8 @@ struct UInt64Map<Value> {
             if key == 0 { return zeroValue }
             var i = slot(key)
             while true {
-                let k = keys[i]
-                if k == key { return values[i] }
+                let k = entries[i].key
+                if k == key { return entries[i].value }
                 if k == 0 { return nil }
                 i = (i + 1) & mask
             }
@@ -37,14 +41,13 @@ struct UInt64Map<Value> {
                 zeroValue = newValue
                 return
             }
-            if (count + 1) * 2 > keys.count { grow() }
+            if (count + 1) * 2 > entries.count { grow() }
             var i = slot(key)
             while true {
-                let k = keys[i]
-                if k == key { values[i] = newValue; return }
+                let k = entries[i].key
+                if k == key { entries[i].value = newValue; return }
                 if k == 0 {
-                    keys[i] = key
-                    values[i] = newValue
+                    entries[i] = Entry(key: key, value: newValue)
                     count += 1
                     return
                 }
@@ -56,12 +59,11 @@ struct UInt64Map<Value> {
     func contains(_ key: UInt64) -> Bool { self[key] != nil }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        values = [Value?](repeating: nil, count: oldKeys.count * 2)
-        mask = keys.count - 1
+        let old = entries
+        entries = [Entry](repeating: Entry(key: 0, value: nil), count: old.count * 2)
+        mask = entries.count - 1
         count = zeroValue == nil ? 0 : 1
-        for (i, k) in oldKeys.enumerated() where k != 0 { self[k] = oldValues[i] }
+        for e in old where e.key != 0 { self[e.key] = e.value }
     }
 
     /// Removal by rebuilding (rare: only when trimming).
@@ -77,19 +79,19 @@ struct UInt64Map<Value> {
         var out: [(key: UInt64, value: Value)] = []
         out.reserveCapacity(count)
         if let z = zeroValue { out.append((0, z)) }
-        for (i, k) in keys.enumerated() where k != 0 { out.append((k, values[i]!)) }
+        for e in entries where e.key != 0 { out.append((e.key, e.value!)) }
         return out
     }
 
     func forEach(_ body: (UInt64, Value) -> Void) {
         if let z = zeroValue { body(0, z) }
-        for i in 0..<keys.count where keys[i] != 0 { body(keys[i], values[i]!) }
+        for e in entries where e.key != 0 { body(e.key, e.value!) }
     }
 
     /// Rewrites every value in place.
     mutating func updateValues(_ transform: (UInt64, Value) -> Value) {
         if let z = zeroValue { zeroValue = transform(0, z) }
-        for i in 0..<keys.count where keys[i] != 0 { values[i] = transform(keys[i], values[i]!) }
+        for i in 0..<entries.count where entries[i].key != 0 { entries[i].value = transform(entries[i].key, entries[i].value!) }
     }
 
     mutating func removeAll() { self = UInt64Map(minimumCapacity: 8) }
@@ -174,3 +176,4 @@ struct UInt64Set: Sendable {
 }
 
 extension UInt64Map: Sendable where Value: Sendable {}
+extension UInt64Map.Entry: Sendable where Value: Sendable {}
