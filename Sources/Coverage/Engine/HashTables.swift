@@ -56,8 +56,6 @@ struct UInt64Map<Value> {
         }
     }
 
-    func contains(_ key: UInt64) -> Bool { self[key] != nil }
-
     private mutating func grow() {
         let old = entries
         entries = [Entry](repeating: Entry(key: 0, value: nil), count: old.count * 2)
@@ -86,12 +84,6 @@ struct UInt64Map<Value> {
     func forEach(_ body: (UInt64, Value) -> Void) {
         if let z = zeroValue { body(0, z) }
         for e in entries where e.key != 0 { body(e.key, e.value!) }
-    }
-
-    /// Rewrites every value in place.
-    mutating func updateValues(_ transform: (UInt64, Value) -> Value) {
-        if let z = zeroValue { zeroValue = transform(0, z) }
-        for i in 0..<entries.count where entries[i].key != 0 { entries[i].value = transform(entries[i].key, entries[i].value!) }
     }
 
     mutating func removeAll() { self = UInt64Map(minimumCapacity: 8) }
