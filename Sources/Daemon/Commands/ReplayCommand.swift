@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Coverage
 import Foundation
 
@@ -14,8 +15,7 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Judge a stream of articles (JSON lines) against the configured topics.")
 
-    @Option(name: .long, help: "Configuration file holding the [[topic]] tables.")
-    var config: String
+    @OptionGroup var configPath: ConfigPathOption
 
     @Argument(help: "Articles, one JSON object per line: id, feed, url, published (ISO-8601), title, text.")
     var articles: String
@@ -24,13 +24,7 @@ struct ReplayCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let topics: [Topic]
-        do {
-            topics = try ReplayTopicsLoader.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("tidings replay: invalid configuration: \(error)\n".utf8))
-            throw ExitCode(78)
-        }
+        let topics = try Self.loadTopics(path: configPath.resolvedPath())
         var engine = CoverageEngine(topics: topics)
         if explain { engine.explain = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
 
@@ -268,5 +262,28 @@ final class ReplayProgress {
     private func show(_ now: Date) {
         let rate = Double(count) / max(now.timeIntervalSince(started), 0.001)
         FileHandle.standardError.write(Data(String(format: "\rreplay: %d articles, %.0f/s", count, rate).utf8))
+    }
+}
+
+extension ReplayCommand {
+    /// The configuration's topics. Replay needs only `[[topic]]` tables, so a file of topics alone is fine and
+    /// the warnings about missing feeds or sinks are not printed; errors are, with file and line, and exit 78.
+    static func loadTopics(path: String) throws -> [Topic] {
+        do {
+            let (config, _) = try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment,
+                                                    validateQuery: TopicQueryCheck.validator)
+            return try config.topics.map { settings in
+                do throws(QueryError) {
+                    return try Topic(name: settings.name, queryText: settings.query)
+                } catch {
+                    // Already validated above; reaching this means the two parsers disagree.
+                    StandardError.print("\(path):\(settings.line): topic \"\(settings.name)\": \(error.message)")
+                    throw ExitCode(ConfigExitCode.invalidConfiguration)
+                }
+            }
+        } catch let error as ConfigError {
+            for diagnostic in error.errors { StandardError.print(diagnostic.description) }
+            throw ExitCode(ConfigExitCode.invalidConfiguration)
+        }
     }
 }
