@@ -49,10 +49,10 @@ import TestSupport
         #expect(missing.stderr == "tidings extract: /nonexistent/page.html: no such file\n")
         #expect(missing.stdout.isEmpty)
 
-        let http = try runProcess(TestPaths.tidingsBinary, ["extract", "https://example.org/story"])
-        #expect(http.status == 1)
-        #expect(http.stderr.contains("fetcher"))
-        #expect(http.stderr.split(separator: "\n").count == 1)
+        let ftp = try runProcess(TestPaths.tidingsBinary, ["extract", "ftp://127.0.0.1/story"])
+        #expect(ftp.status == 1)
+        #expect(ftp.stderr.contains("unsupported URL scheme ftp"))
+        #expect(ftp.stderr.split(separator: "\n").count == 1)
 
         let (directory, file) = try Self.writePage(String(repeating: "<p>big</p>", count: 200))
         defer { try? FileManager.default.removeItem(at: directory) }

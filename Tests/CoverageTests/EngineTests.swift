@@ -170,15 +170,25 @@ enum Stories {
         #expect(!d.alerts)
     }
 
-    @Test func severalTopicsGetOneVerdictEachAndTheMostSignificantLeads() throws {
+    @Test func severalTopicsGetOneVerdictEachAndTheEstablishedEventLeads() throws {
         var engine = CoverageEngine(topics: [try Stories.topic(), try Topic(name: "norway", queryText: "Bergen OR Sweden")])
         _ = engine.judge(Stories.factory)  // drones only
         let d = engine.judge(Stories.recall)
         #expect(d.topics == ["drones", "norway"])
         #expect(d.verdicts.count == 2)
         #expect(d.primary?.verdict == .newEvent)
+        #expect(d.primary?.topic == "drones")  // equal events (one article each): configuration order
         let again = engine.judge(Stories.reprint)
         #expect(again.verdicts.allSatisfy { $0.verdict == .noNewFacts })
         #expect(again.primary?.topic == "drones")
+
+        // A story followed under "drones" reaches "norway" only with its update: for "norway" that is a new
+        // event, but the line to show is the follow-up of the established story.
+        var later = CoverageEngine(topics: [try Stories.topic(), try Topic(name: "sweden", queryText: "Sweden")])
+        _ = later.judge(Stories.recall)
+        let update = later.judge(Stories.update)
+        #expect(update.verdicts.map(\.verdict) == [.newFacts, .newEvent])
+        #expect(update.primary?.topic == "drones")
+        #expect(update.primary?.verdict == .newFacts)
     }
 }

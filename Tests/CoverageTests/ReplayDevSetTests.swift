@@ -72,6 +72,7 @@ import TestSupport
         let result = try runProcess(TestPaths.tidingsBinary, ["replay", "--config", config.path, articles.path])
         #expect(result.status == 78)
         #expect(result.stderr.contains("broken"))
-        #expect(result.stderr.contains("column 1"))
+        // Located in the file: line 3, column 10 is the unclosed "(" (the query's first character).
+        #expect(result.stderr.contains("topics.toml:3:10:"))
     }
 }

@@ -1,16 +1,35 @@
 import Foundation
 
 /// Foundation's `Process` on Linux starts children with almost every signal blocked, so SIGTERM never reaches a
-/// server started that way and `waitUntilExit` hangs. Servers for tests are therefore started through a tiny
-/// python3 trampoline that clears the signal mask and execs the real program (the mask survives exec).
+/// server started that way and `waitUntilExit` hangs. Servers for tests are therefore started through a small
+/// python3 supervisor that clears the signal mask, runs the real program, forwards SIGTERM to it, and stops it
+/// when the test process dies without cleaning up (a crash must not leave servers behind).
 public enum CleanSignalLauncher {
-    static let trampoline = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
+    static let supervisor = """
+    import os, signal, subprocess, sys, time
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    parent = os.getppid()
+    child = subprocess.Popen(sys.argv[1:])
+    def stop(*_):
+        child.terminate()
+        try:
+            child.wait(5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    while child.poll() is None:
+        if os.getppid() != parent:
+            stop()
+        time.sleep(0.2)
+    sys.exit(child.returncode)
+    """
 
     /// A configured, not yet started Process that runs `executable arguments…` with a clean signal mask.
     public static func process(executable: String, arguments: [String]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", trampoline, executable] + arguments
+        process.arguments = ["python3", "-c", supervisor, executable] + arguments
         return process
     }
 
@@ -25,7 +44,7 @@ public enum CleanSignalLauncher {
         process.waitUntilExit()
     }
 
-    /// Absolute path of python3 on PATH (the trampoline execs by path).
+    /// Absolute path of python3 on PATH.
     public static var python3: String {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
             let candidate = "\(directory)/python3"

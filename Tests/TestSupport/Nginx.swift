@@ -8,7 +8,8 @@ public final class NginxServer: @unchecked Sendable {
     public let port: Int
     public let root: URL
     public let workDirectory: URL
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public let usesTLS: Bool
+    public var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
     private let process: Process
     private let accessLogPath: URL
     private let lock = NSLock()
@@ -26,11 +27,19 @@ public final class NginxServer: @unchecked Sendable {
     }
 
     /// Starts nginx serving `root`. `workers` > 1 runs a master with that many workers.
-    public static func start(root: URL, workers: Int = 1, extraServerConfig: String = "") throws -> NginxServer {
-        try NginxServer(root: root, workers: workers, extraServerConfig: extraServerConfig)
+    /// With `tls` (PEM certificate and key, e.g. from `SelfSignedCertificate.make`), nginx listens with TLS and
+    /// HTTP/2 and `baseURL` is https.
+    public static func start(root: URL, workers: Int = 1, tls: (certificate: URL, key: URL)? = nil,
+                             extraServerConfig: String = "") throws -> NginxServer {
+        try NginxServer(root: root, workers: workers, tls: tls, extraServerConfig: extraServerConfig)
     }
 
-    private init(root: URL, workers: Int, extraServerConfig: String) throws {
+    private init(root: URL, workers: Int, tls: (certificate: URL, key: URL)?, extraServerConfig: String) throws {
+        usesTLS = tls != nil
+        var extraServerConfig = extraServerConfig
+        if let tls {
+            extraServerConfig += "\n ssl_certificate \(tls.certificate.path);\n ssl_certificate_key \(tls.key.path);\n"
+        }
         let binary = URL(fileURLWithPath: "/usr/sbin/nginx")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw StartError.notInstalled }
         self.root = root.standardizedFileURL
@@ -41,7 +50,7 @@ public final class NginxServer: @unchecked Sendable {
         for _ in 0..<5 {
             let port = try FreePort.allocate()
             let config = Self.config(port: port, root: self.root, work: workDirectory, workers: workers,
-                                     extra: extraServerConfig)
+                                     listenSuffix: tls == nil ? "" : " ssl http2", extra: extraServerConfig)
             let configPath = workDirectory.appendingPathComponent("nginx.conf")
             try config.write(to: configPath, atomically: true, encoding: .utf8)
             let process = CleanSignalLauncher.process(
@@ -72,6 +81,18 @@ public final class NginxServer: @unchecked Sendable {
         return text.split(separator: "\n").compactMap { AccessLogLine(String($0)) }
     }
 
+    /// The access log once it holds at least `count` lines (or after `seconds`): nginx logs a request after it
+    /// has sent the response, so a client can hold the answer a moment before its line is written.
+    public func accessLog(atLeast count: Int, within seconds: TimeInterval = 3) -> [AccessLogLine] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var lines = accessLog()
+        while lines.count < count && Date() < deadline {
+            usleep(10_000)
+            lines = accessLog()
+        }
+        return lines
+    }
+
     /// Forgets the requests logged so far (the file is truncated; nginx keeps appending to it).
     public func clearAccessLog() {
         if let handle = try? FileHandle(forWritingTo: accessLogPath) {
@@ -89,7 +110,7 @@ public final class NginxServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: workDirectory)
     }
 
-    private static func config(port: Int, root: URL, work: URL, workers: Int, extra: String) -> String {
+    private static func config(port: Int, root: URL, work: URL, workers: Int, listenSuffix: String, extra: String) -> String {
         let dir = work.path
         return """
         daemon off;
@@ -123,7 +144,7 @@ public final class NginxServer: @unchecked Sendable {
             gzip_types application/rss+xml application/atom+xml application/xml application/feed+json text/xml text/plain;
             gzip_vary on;
             server {
-                listen 127.0.0.1:\(port);
+                listen 127.0.0.1:\(port)\(listenSuffix);
                 root \(root.path);
                 \(extra)
             }
@@ -186,5 +207,32 @@ public struct AccessLogLine: Sendable, Hashable {
         contentEncoding = optional(fields[7])
         serverProtocol = fields[8]
         userAgent = optional(fields[9])
+    }
+}
+
+/// A throwaway certificate for 127.0.0.1 made with the openssl command-line tool.
+public enum SelfSignedCertificate {
+    public struct Files: Sendable {
+        public let certificate: URL
+        public let key: URL
+    }
+
+    public enum MakeError: Error, CustomStringConvertible {
+        case openssl(String)
+        public var description: String {
+            switch self { case .openssl(let output): return "openssl req failed: \(output)" }
+        }
+    }
+
+    public static func make(in directory: URL) throws -> Files {
+        let certificate = directory.appendingPathComponent("cert.pem")
+        let key = directory.appendingPathComponent("key.pem")
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", key.path, "-out", certificate.path, "-days", "2", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        guard result.status == 0 else { throw MakeError.openssl(result.stderr) }
+        return Files(certificate: certificate, key: key)
     }
 }

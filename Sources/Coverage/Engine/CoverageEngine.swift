@@ -13,9 +13,13 @@ public struct CoverageEngine {
     private var events: [String: [EventMemory]] = [:]
     private var latestPublished: Date = .distantPast
     private var judgedSinceExpiry = 0
+    private var lastExpiry: Date = .distantPast
+    private var unitCache = UnitCache()
 
     /// When set, `judge` reports why it decided as it did (one line per sentence), for `replay --explain`.
-    public var explain: ((String) -> Void)?
+    public var explain: ((String) -> Void)? {
+        didSet { unitCache.labels = explain == nil ? nil : (unitCache.labels ?? [:]) }
+    }
 
     public init(topics: [Topic], options: CoverageOptions = .init()) {
         self.topics = topics
@@ -26,26 +30,34 @@ public struct CoverageEngine {
     // MARK: judging
 
     public mutating func judge(_ article: Article) -> Decision {
-        let doc = MatchableText(title: article.title, text: article.text)
+        let titleScalars = Array(article.title.unicodeScalars)
+        let textScalars = Array(article.text.unicodeScalars)
+        let doc = MatchableText(parts: [titleScalars, textScalars])
         let matched = topics.filter { $0.query.matches(doc) }
-        let analysis = FactExtractor.analyze(title: article.title, text: article.text)
-
-        var documentKeys = Set<UInt64>()
-        for u in analysis.titleUnits { documentKeys.insert(u.key) }
-        for s in analysis.sentences { for u in s.units { documentKeys.insert(u.key) } }
-        statistics.add(document: documentKeys)
         if article.published > latestPublished { latestPublished = article.published }
 
+        // Off-topic articles (most of a general feed) cost only tokenizing and query matching: IDF weights are
+        // learnt from the on-topic stream, which is what events are told apart within.
         var verdicts: [TopicVerdict] = []
         if !matched.isEmpty {
+            let analysis = FactExtractor.analyze(title: titleScalars, text: textScalars, cache: &unitCache)
+            var documentKeys = UInt64Set(minimumCapacity: 256)
+            var distinct: [UInt64] = []
+            distinct.reserveCapacity(256)
+            for u in analysis.titleUnits where documentKeys.insert(u.key) { distinct.append(u.key) }
+            for s in analysis.sentences { for u in s.units where documentKeys.insert(u.key) { distinct.append(u.key) } }
+            statistics.add(document: distinct)
             let vector = groupingVector(analysis)
             for topic in matched {
                 verdicts.append(judge(article, analysis: analysis, vector: vector, topic: topic.name))
             }
         }
         judgedSinceExpiry += 1
-        if let age = options.automaticExpiry, judgedSinceExpiry >= 64 {
+        // Expire every 64 articles, or sooner when stream time moved a quarter of the expiry age.
+        if let age = options.automaticExpiry,
+           judgedSinceExpiry >= 64 || latestPublished.timeIntervalSince(lastExpiry) > age / 4 {
             judgedSinceExpiry = 0
+            lastExpiry = latestPublished
             expire(before: latestPublished.addingTimeInterval(-age))
         }
         return Decision(articleID: article.id, topics: matched.map(\.name), verdicts: verdicts)
@@ -53,68 +65,86 @@ public struct CoverageEngine {
 
     /// Weighted terms of an article for grouping: names and numbers weigh more than words, the headline and lead
     /// more than the body, rare terms (online IDF) more than common ones. Unit length.
-    private func groupingVector(_ analysis: AnalyzedArticle) -> [UInt64: Float] {
-        var raw: [UInt64: Float] = [:]
-        raw.reserveCapacity(256)
-        for u in analysis.titleUnits { raw[u.key, default: 0] += u.kind.clusterWeight * 2 }
+    private func groupingVector(_ analysis: AnalyzedArticle) -> [(key: UInt64, weight: Float)] {
+        var raw = UInt64Map<Float>(minimumCapacity: 256)
+        for u in analysis.titleUnits { raw[u.key] = (raw[u.key] ?? 0) + u.kind.clusterWeight * 2 }
         for s in analysis.sentences where s.isFact {
             let lead: Float = s.line == 0 ? 1.5 : 1
-            for u in s.units { raw[u.key, default: 0] += u.kind.clusterWeight * lead }
+            for u in s.units { raw[u.key] = (raw[u.key] ?? 0) + u.kind.clusterWeight * lead }
         }
-        var norm: Float = 0
-        for (k, w) in raw {
-            let v = w.squareRoot() * statistics.idf(k)
-            raw[k] = v
-            norm += v * v
-        }
-        norm = norm.squareRoot()
-        if norm > 0 { for (k, w) in raw { raw[k] = w / norm } }
-        return raw
+        var vector = raw.pairs.map { (key: $0.key, weight: $0.value.squareRoot() * statistics.idf($0.key)) }
+        let norm = vector.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
+        if norm > 0 { for i in vector.indices { vector[i].weight /= norm } }
+        vector.sort { $0.weight > $1.weight }
+        return vector
     }
 
-    private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [UInt64: Float], topic: String) -> TopicVerdict {
-        var list = events[topic] ?? []
-        var bestIndex: Int?
-        var bestMargin = -Double.infinity
-        for (i, event) in list.enumerated() {
-            let gap = article.published.timeIntervalSince(event.lastSeen)
-            if gap > options.eventWindow || article.published.timeIntervalSince(event.firstSeen) < -options.eventWindow { continue }
-            let needed = options.similarityNeeded(afterGap: gap)
-            let similarity = Double(event.similarity(to: vector))
-            explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, event.id, similarity, needed, event.title))
-            if similarity - needed > bestMargin && similarity >= needed {
-                bestMargin = similarity - needed
-                bestIndex = i
+    private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], topic: String) -> TopicVerdict {
+        let options = self.options
+        let explain = self.explain
+        let labels = unitCache.labels
+        // Events are updated in place: copying an event would copy its whole fact index (copy-on-write).
+        let joined = events[topic, default: []].withUnsafeMutableBufferPointer { list -> TopicVerdict? in
+            var bestIndex: Int?
+            var bestMargin = -Double.infinity
+            for i in list.indices {
+                // Distance in time from the event's span; articles may arrive out of order.
+                let after = article.published.timeIntervalSince(list[i].lastSeen)
+                let before = list[i].firstSeen.timeIntervalSince(article.published)
+                let gap = max(after, before, 0)
+                if gap > options.eventWindow { continue }
+                let needed = options.similarityNeeded(afterGap: gap)
+                // The heaviest terms first: an event that shares almost none of them is not worth the full
+                // comparison (most open events of a topic are unrelated to a given article).
+                if Double(list[i].similarity(to: vector, limit: 12)) < needed * 0.2 { continue }
+                let similarity = Double(list[i].similarity(to: vector))
+                explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
+                if similarity - needed > bestMargin && similarity >= needed {
+                    bestMargin = similarity - needed
+                    bestIndex = i
+                }
             }
-        }
-
-        let verdict: Verdict
-        var reported: [String] = []
-        var seenSentences = Set<String>()
-        let index: Int
-        if let joined = bestIndex {
-            index = joined
+            guard let index = bestIndex else { return nil }
+            var reported: [String] = []
+            var seenSentences = Set<String>()
             for s in analysis.sentences where s.isFact {
                 guard seenSentences.insert(s.text).inserted else { continue }
-                if Boilerplate.normalizedForComparison(s.text) == analysis.normalizedTitle { continue }
-                let (novel, why) = Novelty.judge(s, known: list[joined].known, options: options)
+                if analysis.isHeadline(s.text) { continue }
+                let (novel, why) = Novelty.judge(s, known: list[index].known, options: options, labels: explain == nil ? nil : labels)
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
-            verdict = reported.isEmpty ? .noNewFacts : .newFacts
-        } else {
-            let id = EventMemory.makeID(topic: topic, firstArticleID: article.id)
-            list.append(EventMemory(id: id, topic: topic, title: article.title, firstSeen: article.published))
-            index = list.count - 1
+            Self.learn(analysis, vector: vector, published: article.published, into: &list[index], options: options)
+            let event = list[index]
+            let verdict: Verdict = reported.isEmpty ? .noNewFacts : .newFacts
+            explain?("  [\(topic)] \(verdict.rawValue) \(event.id) (\(event.articleCount) articles)")
+            return TopicVerdict(topic: topic, eventID: event.id, verdict: verdict, newFacts: reported,
+                                eventTitle: event.title, eventFirstSeen: event.firstSeen, eventArticleCount: event.articleCount)
+        }
+        if let joined { return joined }
+
+        // No event close enough: this article opens one.
+        do {
+            var event = EventMemory(id: EventMemory.makeID(topic: topic, firstArticleID: article.id), topic: topic,
+                                    title: article.title, firstSeen: article.published)
+            var reported: [String] = []
+            var seenSentences = Set<String>()
             for s in analysis.sentences where s.isFact {
                 guard seenSentences.insert(s.text).inserted else { continue }
-                if Boilerplate.normalizedForComparison(s.text) == analysis.normalizedTitle { continue }
+                if analysis.isHeadline(s.text) { continue }
                 reported.append(s.text)
             }
-            verdict = .newEvent
+            Self.learn(analysis, vector: vector, published: article.published, into: &event, options: options)
+            explain?("  [\(topic)] new_event \(event.id)")
+            events[topic, default: []].append(event)
+            return TopicVerdict(topic: topic, eventID: event.id, verdict: .newEvent, newFacts: reported,
+                                eventTitle: event.title, eventFirstSeen: event.firstSeen, eventArticleCount: 1)
         }
+    }
 
-        var event = list[index]
+    /// Adds an article's fact units, word triples and grouping terms to its event.
+    private static func learn(_ analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], published: Date,
+                              into event: inout EventMemory, options: CoverageOptions) {
         if event.known.count < options.maximumKnownUnits {
             for s in analysis.sentences where s.isFact {
                 for u in s.units { event.known.insert(u.key) }
@@ -123,14 +153,7 @@ public struct CoverageEngine {
         }
         event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
         event.articleCount += 1
-        if article.published > event.lastSeen { event.lastSeen = article.published }
-        list[index] = event
-        events[topic] = list
-        explain?("  [\(topic)] \(verdict.rawValue) \(event.id) (\(event.articleCount) articles)")
-
-        return TopicVerdict(topic: topic, eventID: event.id, verdict: verdict, newFacts: reported,
-                            eventTitle: event.title, eventFirstSeen: event.firstSeen,
-                            eventArticleCount: event.articleCount)
+        if published > event.lastSeen { event.lastSeen = published }
     }
 
     // MARK: memory
@@ -174,14 +197,14 @@ public struct CoverageEngine {
 /// event has not carried; or enough new content words, making up enough of the sentence, that it is not a
 /// rewording. Embedded posts restate the article around them, so only a new name, number or date counts there.
 enum Novelty {
-    static func judge(_ sentence: AnalyzedSentence, known: Set<UInt64>, options: CoverageOptions) -> (Bool, String) {
-        var newStrong: [String] = []
-        var newWords: [String] = []
-        var total = 0
-        for u in sentence.units {
-            total += 1
-            if known.contains(u.key) { continue }
-            if u.kind.isStrong { newStrong.append(u.label) } else { newWords.append(u.label) }
+    static func judge(_ sentence: AnalyzedSentence, known: UInt64Set, options: CoverageOptions, labels: [UInt64: String]? = nil) -> (Bool, String) {
+        let explaining = labels != nil
+        var newStrong = 0, newWords = 0
+        var newLabels: [String] = []
+        let total = sentence.units.count
+        for u in sentence.units where !known.contains(u.key) {
+            if u.kind.isStrong { newStrong += 1 } else { newWords += 1 }
+            if explaining { newLabels.append(labels?[u.key] ?? "?") }
         }
         var newQuote = false
         for quote in sentence.quotes {
@@ -193,10 +216,10 @@ enum Novelty {
                 newQuote = true
             }
         }
-        let share = total == 0 ? 0 : Double(newWords.count) / Double(total)
+        let share = total == 0 ? 0 : Double(newWords) / Double(total)
         // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".
         var newClause = false
-        if newWords.count >= options.minimumNewWordsInClause {
+        if newWords >= options.minimumNewWordsInClause {
             for clause in sentence.clauses where clause.count >= options.minimumNewWordsInClause + 1 {
                 let fresh = clause.reduce(0) { $0 + (known.contains($1) ? 0 : 1) }
                 if fresh >= options.minimumNewWordsInClause && Double(fresh) >= options.minimumNewWordShare * Double(clause.count) {
@@ -207,12 +230,13 @@ enum Novelty {
         }
         let novel: Bool
         if sentence.isEmbeddedPost {
-            novel = !newStrong.isEmpty
+            novel = newStrong > 0
         } else {
-            novel = !newStrong.isEmpty || newQuote || newClause
-                || (newWords.count >= options.minimumNewWords && share >= options.minimumNewWordShare)
+            novel = newStrong > 0 || newQuote || newClause
+                || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
         }
-        let why = "strong \(newStrong) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) words \(newWords.count)/\(total) \(newWords)"
+        guard explaining else { return (novel, "") }
+        let why = "strong \(newStrong) words \(newWords)/\(total) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
     }
 }

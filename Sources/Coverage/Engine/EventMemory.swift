@@ -9,9 +9,9 @@ struct EventMemory {
     let firstSeen: Date
     var lastSeen: Date
     var articleCount: Int
-    var centroid: [UInt64: Float]
+    var centroid: UInt64Map<Float>
     var centroidNorm: Float
-    var known: Set<UInt64>
+    var known: UInt64Set
 
     init(id: String, topic: String, title: String, firstSeen: Date) {
         self.id = id
@@ -20,9 +20,9 @@ struct EventMemory {
         self.firstSeen = firstSeen
         self.lastSeen = firstSeen
         self.articleCount = 0
-        self.centroid = [:]
+        self.centroid = UInt64Map(minimumCapacity: 64)
         self.centroidNorm = 0
-        self.known = []
+        self.known = UInt64Set(minimumCapacity: 256)
     }
 
     /// Deterministic from topic and first article, so two daemons sharing a store name the event alike.
@@ -30,27 +30,34 @@ struct EventMemory {
         "evt_" + StableHash.hex(StableHash.hash(topic + "\u{1F}" + firstArticleID), digits: 12)
     }
 
-    func similarity(to vector: [UInt64: Float]) -> Float {
+    /// Cosine with `vector` (unit length) over its first `limit` terms.
+    func similarity(to vector: [(key: UInt64, weight: Float)], limit: Int = .max) -> Float {
         guard centroidNorm > 0 else { return 0 }
         var dot: Float = 0
-        for (k, w) in vector { if let c = centroid[k] { dot += c * w } }
+        for i in 0..<min(limit, vector.count) {
+            if let c = centroid[vector[i].key] { dot += c * vector[i].weight }
+        }
         return dot / centroidNorm
     }
 
-    mutating func absorb(vector: [UInt64: Float], maximumTerms: Int) {
-        for (k, w) in vector { centroid[k, default: 0] += w }
-        if centroid.count > maximumTerms {
-            let kept = centroid.sorted { $0.value > $1.value }.prefix(maximumTerms)
-            centroid = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+    mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
+        for (k, w) in vector { centroid[k] = (centroid[k] ?? 0) + w }
+        // Trim back to the heaviest terms only when well over the limit, so the sort is amortised.
+        if centroid.count > maximumTerms * 2 {
+            let kept = centroid.pairs.sorted { $0.value > $1.value }.prefix(maximumTerms)
+            centroid = UInt64Map(minimumCapacity: maximumTerms)
+            for p in kept { centroid[p.key] = p.value }
         }
-        centroidNorm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        var sum: Float = 0
+        centroid.forEach { _, w in sum += w * w }
+        centroidNorm = sum.squareRoot()
     }
 
     var state: EventState {
-        let terms = centroid.sorted { $0.key < $1.key }
+        let terms = centroid.pairs.sorted { $0.key < $1.key }
         return EventState(id: id, topic: topic, title: title, firstSeen: firstSeen, lastSeen: lastSeen,
                           articleCount: articleCount, centroidKeys: terms.map(\.key),
-                          centroidWeights: terms.map(\.value), knownUnits: known.sorted())
+                          centroidWeights: terms.map(\.value), knownUnits: known.elements.sorted())
     }
 
     init(state: EventState) {
@@ -60,11 +67,12 @@ struct EventMemory {
         firstSeen = state.firstSeen
         lastSeen = state.lastSeen
         articleCount = state.articleCount
-        var c: [UInt64: Float] = [:]
-        for (k, w) in zip(state.centroidKeys, state.centroidWeights) { c[k] = w }
+        var c = UInt64Map<Float>(minimumCapacity: state.centroidKeys.count)
+        var sum: Float = 0
+        for (k, w) in zip(state.centroidKeys, state.centroidWeights) { c[k] = w; sum += w * w }
         centroid = c
-        centroidNorm = c.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        known = Set(state.knownUnits)
+        centroidNorm = sum.squareRoot()
+        known = UInt64Set(state.knownUnits)
     }
 }
 

@@ -78,11 +78,21 @@ public struct Decision: Sendable {
     /// One per matched topic, in the same order; empty when the article is off topic.
     public var verdicts: [TopicVerdict]
 
-    /// The verdict to show when only one fits (replay's output line): the most significant, and among equals
-    /// the first topic in configuration order. Nil when the article is off topic.
+    /// The verdict to show when only one fits (replay's output line). Events are kept per topic, but a story
+    /// is one story: when an article continues an event already followed under one topic and opens a new one
+    /// under another (whose query its earlier coverage did not match), the established event says more about
+    /// it. So: the verdict whose event has the most articles; among equals the most significant
+    /// (new_event > new_facts > no_new_facts); then the first topic in configuration order.
+    /// Nil when the article is off topic.
     public var primary: TopicVerdict? {
         var best: TopicVerdict?
-        for v in verdicts where best == nil || v.verdict.significance > best!.verdict.significance { best = v }
+        for v in verdicts {
+            guard let b = best else { best = v; continue }
+            if v.eventArticleCount > b.eventArticleCount
+                || (v.eventArticleCount == b.eventArticleCount && v.verdict.significance > b.verdict.significance) {
+                best = v
+            }
+        }
         return best
     }
 
@@ -91,7 +101,7 @@ public struct Decision: Sendable {
 
 public struct CoverageOptions: Sendable {
     /// An event takes follow-ups for this long after its latest article; every follow-up extends it.
-    public var eventWindow: TimeInterval = 12 * 86_400
+    public var eventWindow: TimeInterval = 14 * 86_400
     /// Cosine similarity (of weighted names, numbers and content words) an article needs to join an event whose
     /// latest article came out just before it. Coverage of one event bunches in time, so the bar rises with the
     /// gap: by `joinThresholdDayRise` over the first day or so (time constant `joinRiseHours`), then by
@@ -99,7 +109,7 @@ public struct CoverageOptions: Sendable {
     public var joinThreshold: Double = 0.10
     public var joinThresholdDayRise: Double = 0.15
     public var joinRiseHours: Double = 12
-    public var joinThresholdPerDay: Double = 0.01
+    public var joinThresholdPerDay: Double = 0.005
     /// A sentence without a new name, number, date or code needs at least this many new content words…
     public var minimumNewWords: Int = 2
     /// …making up at least this share of its content words.
@@ -111,7 +121,7 @@ public struct CoverageOptions: Sendable {
     public var knownQuoteShare: Double = 0.5
     /// Events whose latest article is older than this (in stream time) are dropped by `judge`, so memory and
     /// cost per article stay flat. Nil keeps them until `expire(before:)` is called.
-    public var automaticExpiry: TimeInterval? = 12 * 86_400
+    public var automaticExpiry: TimeInterval? = 14 * 86_400
     /// Distinct terms kept per event for grouping (the heaviest ones).
     public var maximumCentroidTerms: Int = 400
     /// Fact units remembered per event; beyond it the event stops learning (its oldest facts stay).

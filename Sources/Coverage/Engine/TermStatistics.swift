@@ -1,30 +1,52 @@
 import Foundation
 
-/// Document frequencies learnt online from every article seen (on topic or not), for IDF weights.
+/// Document frequencies learnt online from every on-topic article, for IDF weights.
 /// Bounded: when the table outgrows `capacity`, all counts halve and terms that reach zero are dropped, so
 /// memory stays flat on an endless stream and old vocabulary fades.
 public struct TermStatistics: Sendable, Codable {
     public private(set) var documents: Double = 0
-    private var frequencies: [UInt64: UInt32] = [:]
-    public var capacity: Int = 400_000
+    private var frequencies = UInt64Map<UInt32>(minimumCapacity: 4096)
+    public var capacity: Int = 200_000
     public var priorDocuments: Double = 50
 
     public init() {}
 
     public var termCount: Int { frequencies.count }
 
-    mutating func add(document keys: Set<UInt64>) {
+    mutating func add(document keys: [UInt64]) {
         documents += 1
-        for k in keys { frequencies[k, default: 0] &+= 1 }
+        for k in keys { frequencies[k] = (frequencies[k] ?? 0) &+ 1 }
         if frequencies.count > capacity { halve() }
     }
 
     private mutating func halve() {
         documents = (documents / 2).rounded(.up)
-        var kept: [UInt64: UInt32] = [:]
-        kept.reserveCapacity(frequencies.count / 2)
-        for (k, v) in frequencies where v / 2 > 0 { kept[k] = v / 2 }
+        var kept = UInt64Map<UInt32>(minimumCapacity: frequencies.count / 2)
+        frequencies.forEach { k, v in if v / 2 > 0 { kept[k] = v / 2 } }
         frequencies = kept
+    }
+
+    private enum CodingKeys: String, CodingKey { case documents, capacity, priorDocuments, keys, counts }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        documents = try c.decode(Double.self, forKey: .documents)
+        capacity = try c.decode(Int.self, forKey: .capacity)
+        priorDocuments = try c.decode(Double.self, forKey: .priorDocuments)
+        let keys = try c.decode([UInt64].self, forKey: .keys)
+        let counts = try c.decode([UInt32].self, forKey: .counts)
+        frequencies = UInt64Map(minimumCapacity: keys.count)
+        for (k, v) in zip(keys, counts) { frequencies[k] = v }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(capacity, forKey: .capacity)
+        try c.encode(priorDocuments, forKey: .priorDocuments)
+        let pairs = frequencies.pairs.sorted { $0.key < $1.key }
+        try c.encode(pairs.map(\.key), forKey: .keys)
+        try c.encode(pairs.map(\.value), forKey: .counts)
     }
 
     @inline(__always)

@@ -8,14 +8,15 @@
 public struct TopicQuery: Sendable, CustomStringConvertible {
     public let text: String
     let root: QueryNode
+    let compiled: CompiledQuery
 
     public static func parse(_ text: String) throws(QueryError) -> TopicQuery {
         var parser = QueryParser(text: text)
         let root = try parser.parseQuery()
-        return TopicQuery(text: text, root: root)
+        return TopicQuery(text: text, root: root, compiled: CompiledQuery(root))
     }
 
-    public func matches(_ doc: MatchableText) -> Bool { root.evaluate(doc) }
+    public func matches(_ doc: MatchableText) -> Bool { compiled.matches(doc) }
 
     public func matches(title: String, text: String) -> Bool { matches(MatchableText(title: title, text: text)) }
 
@@ -25,8 +26,15 @@ public struct TopicQuery: Sendable, CustomStringConvertible {
 /// One word of a term or phrase: compared case-sensitively when written without lower-case letters.
 struct WordPattern: Sendable {
     let text: String
+    /// Stable hash of the word lower-cased: the first look-up, whatever the case rule.
+    let loweredHash: UInt64
     let caseSensitive: Bool
     let prefix: Bool
+
+    @inline(__always)
+    func present(in doc: MatchableText) -> Bool {
+        caseSensitive ? doc.containsExact(text, loweredHash: loweredHash) : doc.contains(loweredHash: loweredHash)
+    }
 
     init(word: String, prefix: Bool) {
         var hasLetter = false
@@ -37,13 +45,14 @@ struct WordPattern: Sendable {
         }
         caseSensitive = hasLetter && !hasLower
         text = caseSensitive ? word : word.lowercased()
+        loweredHash = MatchableText.loweredHash(word)
         self.prefix = prefix
     }
 
     @inline(__always)
-    func matches(token: String, lowered: String) -> Bool {
-        let candidate = caseSensitive ? token : lowered
-        return prefix ? candidate.hasPrefix(text) : candidate == text
+    func matches(token: String, hash: UInt64) -> Bool {
+        if prefix { return caseSensitive ? token.hasPrefix(text) : MatchableText.hasLoweredPrefix(token, text) }
+        return hash == loweredHash && (!caseSensitive || token == text)
     }
 }
 
@@ -53,35 +62,25 @@ indirect enum QueryNode: Sendable, CustomStringConvertible {
     case not(QueryNode)
     case sequence([WordPattern])
 
-    func evaluate(_ doc: MatchableText) -> Bool {
-        switch self {
-        case .and(let kids): return kids.allSatisfy { $0.evaluate(doc) }
-        case .or(let kids): return kids.contains { $0.evaluate(doc) }
-        case .not(let kid): return !kid.evaluate(doc)
-        case .sequence(let words): return Self.sequenceMatches(words, doc)
-        }
-    }
-
-    private static func sequenceMatches(_ words: [WordPattern], _ doc: MatchableText) -> Bool {
-        let first = words[0]
+    static func sequenceMatches<Words: RandomAccessCollection>(_ words: Words, _ doc: MatchableText) -> Bool
+        where Words.Element == WordPattern, Words.Index == Int {
+        let base = words.startIndex
+        let first = words[base]
         if words.count == 1 {
-            if !first.prefix {
-                return first.caseSensitive ? doc.exactSet.contains(first.text) : doc.loweredSet.contains(first.text)
-            }
-            let pool = first.caseSensitive ? doc.exactSet : doc.loweredSet
-            return pool.contains { $0.hasPrefix(first.text) }
+            if !first.prefix { return first.present(in: doc) }
+            return doc.containsPrefix(first.text, caseSensitive: first.caseSensitive)
         }
-        // A phrase: cheap rejection through the sets before scanning positions.
+        // A phrase: cheap rejection through the set before scanning positions.
         for w in words where !w.prefix {
-            if !(w.caseSensitive ? doc.exactSet.contains(w.text) : doc.loweredSet.contains(w.text)) { return false }
+            if !doc.contains(loweredHash: w.loweredHash) { return false }
         }
         let n = doc.tokens.count, m = words.count
         guard n >= m else { return false }
         var i = 0
         while i <= n - m {
-            if first.matches(token: doc.tokens[i], lowered: doc.lowered[i]) {
+            if first.matches(token: doc.tokens[i], hash: doc.hashes[i]) {
                 var j = 1
-                while j < m && words[j].matches(token: doc.tokens[i + j], lowered: doc.lowered[i + j]) { j += 1 }
+                while j < m && words[base + j].matches(token: doc.tokens[i + j], hash: doc.hashes[i + j]) { j += 1 }
                 if j == m { return true }
             }
             i += 1

@@ -4,8 +4,13 @@ enum Boilerplate {
     /// "date 2025-07-02 …" prefixes become "X". Only a prefix made of capitalised words, numbers and
     /// brackets counts as a dateline, so "Trump said: …" stays whole.
     static func stripDateline(_ sentence: String) -> String {
-        var s = Array(sentence.unicodeScalars)
-        s = stripLeadingISODate(s)
+        let scalars = Array(sentence.unicodeScalars)
+        let kept = stripDateline(scalars[...])
+        return kept.count == scalars.count ? sentence : ScalarText.string(kept)
+    }
+
+    static func stripDateline(_ original: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        let s = Array(stripLeadingISODate(original))
         let limit = min(s.count, 90)
         var i = 0
         while i < limit {
@@ -19,39 +24,42 @@ enum Boilerplate {
                 if j < s.count && ScalarClass.isSpace(s[j]) { sepEnd = j }
             }
             if sepEnd > 0 {
-                let prefix = String(String.UnicodeScalarView(s[0..<i]))
+                let prefix = ScalarText.string(s[0..<i])
                 if isDatelinePrefix(prefix) {
                     let rest = SentenceSplitter.trim(s[sepEnd...])
-                    if WordTokenizer.tokens(in: String(String.UnicodeScalarView(rest))).count >= 3 {
-                        return String(String.UnicodeScalarView(rest))
-                    }
+                    var words = 0
+                    WordTokenizer.forEachToken(Array(rest)) { _ in words += 1 }
+                    if words >= 3 { return original[(original.endIndex - rest.count)...] }
                 }
                 break
             }
             i += 1
         }
-        return String(String.UnicodeScalarView(SentenceSplitter.trim(s[...])))
+        return SentenceSplitter.trim(original[(original.endIndex - s.count)...])
     }
 
-    private static func stripLeadingISODate(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var i = 0
-        while i < s.count && ScalarClass.isSpace(s[i]) { i += 1 }
+    private static func stripLeadingISODate(_ s: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        let end = s.endIndex
+        var i = s.startIndex
+        while i < end && ScalarClass.isSpace(s[i]) { i += 1 }
         let wordStart = i
-        while i < s.count && ScalarClass.isLetter(s[i]) { i += 1 }
-        let label = String(String.UnicodeScalarView(s[wordStart..<i])).lowercased()
-        if !label.isEmpty && !Lexicon.datelineWords.contains(label) { return s }
-        while i < s.count && ScalarClass.isSpace(s[i]) { i += 1 }
+        while i < end && ScalarClass.isLetter(s[i]) { i += 1 }
+        if i > wordStart {
+            if i - wordStart > 10 || !Lexicon.datelineWords.contains(ScalarText.lowercased(s[wordStart..<i])) { return s }
+        }
+        while i < end && ScalarClass.isSpace(s[i]) { i += 1 }
         // yyyy-mm-dd
         let pattern: [Bool] = [true, true, true, true, false, true, true, false, true, true]
-        guard i + pattern.count <= s.count else { return s }
+        guard i + pattern.count <= end else { return s }
         for (k, digit) in pattern.enumerated() {
             let c = s[i + k]
             if digit ? !ScalarClass.isDigit(c) : (c != "-") { return s }
         }
-        let end = i + pattern.count
-        guard end == s.count || ScalarClass.isSpace(s[end]) else { return s }
-        return Array(s[end...])
+        let after = i + pattern.count
+        guard after == end || ScalarClass.isSpace(s[after]) else { return s }
+        return s[after...]
     }
+
 
     private static func isDatelinePrefix(_ prefix: String) -> Bool {
         let tokens = RawToken.scan(prefix)

@@ -21,7 +21,15 @@ public struct AnalyzedArticle: Sendable {
     public let sentences: [AnalyzedSentence]
     /// Units of the headline: they help group articles into events but are never reported as facts.
     public let titleUnits: [FactUnit]
-    public let normalizedTitle: String
+    public let title: String
+
+    /// A sentence that only repeats the headline (reported neither as a fact nor as news).
+    func isHeadline(_ sentence: String) -> Bool {
+        let length = sentence.utf8.count
+        let titleLength = title.utf8.count
+        guard length <= titleLength * 2 + 8, length * 2 + 8 >= titleLength else { return false }
+        return Boilerplate.normalizedForComparison(sentence) == Boilerplate.normalizedForComparison(title)
+    }
 }
 
 struct SentenceUnits {
@@ -39,37 +47,51 @@ struct Quotation: Sendable {
 /// Turns an article into sentences and fact units: names, numbers, dates, codes and content words.
 public enum FactExtractor {
     public static func analyze(title: String, text: String) -> AnalyzedArticle {
-        let split = SentenceSplitter.split(text)
+        var cache = UnitCache()
+        return analyze(title: title, text: text, cache: &cache)
+    }
+
+    static func analyze(title: String, text: String, cache: inout UnitCache) -> AnalyzedArticle {
+        analyze(title: Array(title.unicodeScalars), text: Array(text.unicodeScalars), cache: &cache)
+    }
+
+    static func analyze(title: [Unicode.Scalar], text scalars: [Unicode.Scalar], cache: inout UnitCache) -> AnalyzedArticle {
+        let split = SentenceSplitter.ranges(scalars)
         var prepared: [(text: String, line: Int, tokens: [RawToken], isFact: Bool)] = []
         prepared.reserveCapacity(split.count)
-        var capitalizedMidSentence = Set<String>()
+        var capitalizedMidSentence = UInt64Set(minimumCapacity: 64)
         for sentence in split {
-            var body = sentence.text
-            if sentence.indexInLine == 0 { body = Boilerplate.stripDateline(body) }
-            let tokens = RawToken.scan(body)
+            var slice = scalars[sentence.range]
+            if sentence.indexInLine == 0 { slice = Boilerplate.stripDateline(slice) }
+            let body = ScalarText.string(slice)
+            let tokens = RawToken.scan(slice)
             let isFact = Boilerplate.statesFact(body, tokens: tokens)
-            for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.lowered) }
+            for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.hash) }
             prepared.append((body, sentence.line, tokens, isFact))
         }
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
         var sentences: [AnalyzedSentence] = []
         sentences.reserveCapacity(prepared.count)
         for (i, p) in prepared.enumerated() {
-            let found = p.isFact ? Self.units(p.tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true) : SentenceUnits()
+            let found = p.isFact ? Self.units(p.tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true, cache: &cache) : SentenceUnits()
             sentences.append(AnalyzedSentence(text: p.text, isFact: p.isFact && !found.units.isEmpty, units: found.units,
                                               grams: found.grams, quotes: found.quotes, clauses: found.clauses, isEmbeddedPost: posts[i], line: p.line))
         }
-        let titleTokens = RawToken.scan(title)
-        let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true).units
-        return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, normalizedTitle: Boilerplate.normalizedForComparison(title))
+        let titleTokens = RawToken.scan(title[...])
+        let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true, cache: &cache).units
+        return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, title: ScalarText.string(title[...]))
     }
 
     /// Units of a single sentence, as `analyze` would find them (names recognised from mid-sentence capitals).
-    public static func units(of sentence: String) -> [FactUnit] {
+    public static func units(of sentence: String) -> [LabeledFactUnit] {
         let tokens = RawToken.scan(sentence)
-        var caps = Set<String>()
-        for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.lowered) }
-        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true).units
+        var caps = UInt64Set()
+        for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.hash) }
+        var cache = UnitCache()
+        cache.labels = [:]
+        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache).units.map {
+            LabeledFactUnit(key: $0.key, kind: $0.kind, label: cache.labels?[$0.key] ?? "?")
+        }
     }
 
     /// Embedded posts: the text before a signature line ("— Name (@handle) July 1, 2025"), a truncated
@@ -77,7 +99,7 @@ public enum FactExtractor {
     static func embeddedPosts(_ sentences: [(text: String, line: Int)]) -> [Bool] {
         var marks = [Bool](repeating: false, count: sentences.count)
         for (i, s) in sentences.enumerated() {
-            if s.text.contains(where: { $0 == "@" }) {
+            if s.text.utf8.contains(64) {
                 let scalars = Array(s.text.unicodeScalars)
                 for k in 0..<(scalars.count - 1) where scalars[k] == "@" && ScalarClass.isWord(scalars[k + 1]) { marks[i] = true; break }
             }
@@ -135,18 +157,19 @@ public enum FactExtractor {
         w.count > 4 && (w.hasSuffix("ian") || w.hasSuffix("ean") || w.hasSuffix("ese") || w.hasSuffix("ican") || w.hasSuffix("ish"))
     }
 
-    static func units(_ tokens: [RawToken], capitalizedMidSentence: Set<String>, dropAttribution: Bool, headline: Bool = false) -> SentenceUnits {
+    static func units(_ tokens: [RawToken], capitalizedMidSentence: UInt64Set, dropAttribution: Bool, headline: Bool = false,
+                      cache: inout UnitCache) -> SentenceUnits {
         let mask = dropAttribution ? attributionMask(tokens) : [Bool](repeating: false, count: tokens.count)
         var result = SentenceUnits()
         result.units.reserveCapacity(tokens.count)
-        var seen = Set<UInt64>()
+        var seen = UInt64Set(minimumCapacity: tokens.count)
         var sequence: [(key: UInt64, quoted: Bool)] = []
         sequence.reserveCapacity(tokens.count)
         var clause: [UInt64] = []
         func add(_ unit: FactUnit, _ token: RawToken) {
             sequence.append((unit.key, token.inQuote))
             if !clause.contains(unit.key) { clause.append(unit.key) }
-            if seen.insert(unit.key).inserted { result.units.append(unit) }
+            if seen.insert(unit.key) { result.units.append(unit) }
         }
         var consumed = [Bool](repeating: false, count: tokens.count)
         var lastMonth: (month: String, index: Int)?
@@ -165,67 +188,63 @@ public enum FactExtractor {
                     if let m = monthAt(i - 1), !mask[i - 1] {
                         consumed[i - 1] = true
                         lastMonth = (m, i)
-                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
+                        add(cache.make(.date, "\(m)-\(day)"), t)
                         continue
                     }
                     if let m = monthAt(i + 1) {
                         consumed[i + 1] = true
                         lastMonth = (m, i)
-                        add(FactUnit(kind: .date, value: "\(m)-\(day)"), t)
+                        add(cache.make(.date, "\(m)-\(day)"), t)
                         continue
                     }
                     // The end of a range: "September 1 to 14", "May 5-6".
                     if let last = lastMonth, i - last.index <= 2 {
                         lastMonth = (last.month, i)
-                        add(FactUnit(kind: .date, value: "\(last.month)-\(day)"), t)
+                        add(cache.make(.date, "\(last.month)-\(day)"), t)
                         continue
                     }
                 }
-                add(FactUnit(kind: .number, value: t.value), t)
+                add(cache.make(.number, t.value), t)
                 if let multiplier = t.multiplier, let value = Lexicon.numberWords[multiplier] {
-                    add(FactUnit(kind: .numberWord, value: value), t)
+                    add(cache.make(.numberWord, value), t)
                 }
             case .code:
-                add(FactUnit(kind: .code, value: t.value), t)
+                add(cache.make(.code, t.value), t)
             case .alpha:
                 let w = t.lowered
-                if w.count < 2 || Lexicon.stopwords.contains(w) { continue }
-                if t.startsUpper, let m = Lexicon.months[w] {
+                if w.utf8.count < 2 { continue }
+                let info = cache.info(w, hash: t.hash)
+                if info.isStopword { continue }
+                if let special = info.special {
                     // "May" opening a sentence is more likely the month than the verb; either way a date word.
-                    add(FactUnit(kind: .month, value: m), t)
-                    continue
+                    if !info.specialIsMonth || t.startsUpper {
+                        add(special, t)
+                        continue
+                    }
                 }
-                if let value = Lexicon.numberWords[w] {
-                    add(FactUnit(kind: .numberWord, value: value), t)
-                    continue
-                }
-                if Lexicon.weekdays.contains(w) {
-                    add(FactUnit(kind: .weekday, value: String(w.prefix(3))), t)
-                    continue
-                }
-                let isTitleWord = Lexicon.titleWords.contains(w)
                 var nameLike: Bool
                 if t.allUpper {
-                    nameLike = !isTitleWord
-                } else if t.startsUpper && !isTitleWord {
+                    nameLike = !info.isTitleWord
+                } else if t.startsUpper && !info.isTitleWord {
                     if headline || t.initial {
                         // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
                         // or a name follows at once ("Lisa Cook will…").
-                        let next = i + 1 < tokens.count ? tokens[i + 1] : nil
-                        nameLike = capitalizedMidSentence.contains(w)
-                            || (!headline && next.map { $0.kind == .alpha && $0.startsUpper && !$0.clauseBreakBefore && !Lexicon.titleWords.contains($0.lowered) && !Lexicon.stopwords.contains($0.lowered) } ?? false)
+                        nameLike = capitalizedMidSentence.contains(t.hash)
+                        if !nameLike && !headline && i + 1 < tokens.count {
+                            let next = tokens[i + 1]
+                            if next.kind == .alpha && next.startsUpper && !next.clauseBreakBefore && next.lowered.utf8.count > 1 {
+                                let nextInfo = cache.info(next.lowered, hash: next.hash)
+                                nameLike = !nextInfo.isTitleWord && !nextInfo.isStopword
+                            }
+                        }
                     } else {
                         nameLike = true
                     }
-                    if nameLike && isDemonym(w) { nameLike = false }
+                    if nameLike && info.isDemonym { nameLike = false }
                 } else {
                     nameLike = false
                 }
-                if nameLike {
-                    add(FactUnit(kind: .name, value: w), t)
-                } else {
-                    add(FactUnit(kind: .word, value: WordForms.key(w)), t)
-                }
+                add(nameLike ? info.name : info.word, t)
             }
         }
         if !clause.isEmpty { result.clauses.append(clause) }
@@ -276,9 +295,13 @@ struct RawToken {
     var afterSigil = false
     /// Inside a quotation ("…" or “…”).
     var inQuote = false
+    /// Stable hash of `value` for words, so caches skip hashing the String.
+    var hash: UInt64 = 0
 
-    static func scan(_ text: String) -> [RawToken] {
-        let s = Array(text.unicodeScalars)
+    static func scan(_ text: String) -> [RawToken] { scan(Array(text.unicodeScalars)[...]) }
+
+    static func scan(_ slice: ArraySlice<Unicode.Scalar>) -> [RawToken] {
+        let s = Array(slice)
         let n = s.count
         var out: [RawToken] = []
         out.reserveCapacity(n / 5)
@@ -286,7 +309,8 @@ struct RawToken {
         var breakPending = false
         var initialPending = true
         var quoted = false
-        var word = String.UnicodeScalarView()
+        var digits: [UInt8] = []
+        var scratch: [Unicode.Scalar] = []
         while i < n {
             let c = s[i]
             if ScalarClass.isSpace(c) { i += 1; continue }
@@ -313,7 +337,8 @@ struct RawToken {
                     if i + 1 < n && s[i + 1] == "-" { breakPending = true }
                     if i > 0 && ScalarClass.isSpace(s[i - 1]) { breakPending = true }
                 case ".", "!", "?":
-                    initialPending = true
+                    // The splitter already decided where sentences end: a point inside one closes an
+                    // abbreviation or an initial ("Mr. Singh"), so the next word is not sentence-initial.
                     breakPending = true
                 default: break
                 }
@@ -323,56 +348,75 @@ struct RawToken {
             let sigil = i > 0 && (s[i - 1] == "@" || s[i - 1] == "#")
             var token: RawToken
             if ScalarClass.isDigit(c) {
-                word.removeAll(keepingCapacity: true)
+                digits.removeAll(keepingCapacity: true)
                 while i < n {
-                    if ScalarClass.isDigit(s[i]) { word.append(s[i]); i += 1; continue }
+                    if ScalarClass.isDigit(s[i]) { digits.append(UInt8(truncatingIfNeeded: s[i].value)); i += 1; continue }
                     if (s[i] == "," || s[i] == "."), i + 1 < n, ScalarClass.isDigit(s[i + 1]) {
-                        if s[i] == "." { word.append(".") }
+                        if s[i] == "." { digits.append(46) }
                         i += 1
                         continue
                     }
                     break
                 }
-                let digits = normalizeNumber(String(word))
-                var suffix = String.UnicodeScalarView()
-                while i < n && ScalarClass.isWord(s[i]) { suffix.append(s[i]); i += 1 }
-                let suffixText = String(suffix).foldedForMatching
-                if suffixText.isEmpty || Lexicon.ordinalSuffixes.contains(suffixText) {
-                    token = RawToken(kind: .number, value: digits)
-                } else if let m = Lexicon.multipliers[suffixText] {
-                    token = RawToken(kind: .number, value: digits, multiplier: m)
+                let number = normalizeNumber(digits)
+                let suffixStart = i
+                while i < n && ScalarClass.isWord(s[i]) { i += 1 }
+                if suffixStart == i {
+                    token = RawToken(kind: .number, value: number)
                 } else {
-                    var code = String(word) + suffixText
-                    if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
-                    token = RawToken(kind: .code, value: code)
+                    let suffixText = ScalarText.folded(s[suffixStart..<i])
+                    if Lexicon.ordinalSuffixes.contains(suffixText) {
+                        token = RawToken(kind: .number, value: number)
+                    } else if let m = Lexicon.multipliers[suffixText] {
+                        token = RawToken(kind: .number, value: number, multiplier: m)
+                    } else {
+                        var code = String(decoding: digits, as: UTF8.self) + suffixText
+                        if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
+                        token = RawToken(kind: .code, value: code)
+                    }
                 }
             } else {
-                word.removeAll(keepingCapacity: true)
                 // Dotted acronyms fold as in the query language: "U.S." → "US".
+                var wordScalars: ArraySlice<Unicode.Scalar>
+                var acronym = false
                 if ScalarClass.isLetter(c) && (i == 0 || !ScalarClass.isRegexWord(s[i - 1])) {
                     var j = i, pairs = 0
                     while j + 1 < n && ScalarClass.isLetter(s[j]) && s[j + 1] == "." { pairs += 1; j += 2 }
                     if pairs >= 2 {
+                        scratch.removeAll(keepingCapacity: true)
                         var k = i
-                        while k < j { word.append(s[k]); k += 2 }
+                        while k < j { scratch.append(s[k]); k += 2 }
                         i = j
+                        acronym = true
                     }
                 }
+                let start = i
                 var hasDigit = false
                 while i < n && ScalarClass.isWord(s[i]) {
                     if ScalarClass.isNumber(s[i]) { hasDigit = true }
-                    word.append(s[i]); i += 1
+                    i += 1
                 }
-                let original = String(word)
+                if acronym {
+                    scratch.append(contentsOf: s[start..<i])
+                    wordScalars = scratch[...]
+                } else {
+                    wordScalars = s[start..<i]
+                }
                 if hasDigit {
-                    var code = original.foldedForMatching
+                    var code = ScalarText.folded(wordScalars)
                     if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
                     token = RawToken(kind: .code, value: code)
                 } else {
-                    token = RawToken(kind: .alpha, value: original.foldedForMatching)
+                    token = RawToken(kind: .alpha, value: ScalarText.folded(wordScalars))
+                    token.hash = StableHash.hash(token.value.utf8)
                     var letters = 0, uppers = 0, lowers = 0
-                    for u in word { if ScalarClass.isLetter(u) { letters += 1; if ScalarClass.isUpper(u) { uppers += 1 } else if ScalarClass.isLower(u) { lowers += 1 } } }
-                    token.startsUpper = word.first.map(ScalarClass.isUpper) ?? false
+                    for u in wordScalars {
+                        if ScalarClass.isLetter(u) {
+                            letters += 1
+                            if ScalarClass.isUpper(u) { uppers += 1 } else if ScalarClass.isLower(u) { lowers += 1 }
+                        }
+                    }
+                    token.startsUpper = wordScalars.first.map(ScalarClass.isUpper) ?? false
                     token.allUpper = letters >= 2 && lowers == 0 && uppers > 0
                 }
             }
@@ -398,14 +442,15 @@ struct RawToken {
     }
 
     /// "07" → "7", "4.50" → "4.5", "4.00" → "4": one number, one key.
-    static func normalizeNumber(_ raw: String) -> String {
-        var integer = Substring(raw), fraction = Substring("")
-        if let dot = raw.firstIndex(of: ".") {
+    static func normalizeNumber(_ raw: [UInt8]) -> String {
+        var integer = raw[...], fraction = ArraySlice<UInt8>()
+        if let dot = raw.firstIndex(of: 46) {
             integer = raw[..<dot]
-            fraction = raw[raw.index(after: dot)...]
+            fraction = raw[(dot + 1)...]
         }
-        while integer.count > 1 && integer.first == "0" { integer = integer.dropFirst() }
-        while fraction.last == "0" { fraction = fraction.dropLast() }
-        return fraction.isEmpty ? String(integer) : String(integer) + "." + fraction
+        while integer.count > 1 && integer.first == 48 { integer = integer.dropFirst() }
+        while fraction.last == 48 { fraction = fraction.dropLast() }
+        if fraction.isEmpty { return String(decoding: integer, as: UTF8.self) }
+        return String(decoding: integer, as: UTF8.self) + "." + String(decoding: fraction, as: UTF8.self)
     }
 }

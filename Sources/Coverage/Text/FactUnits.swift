@@ -30,30 +30,107 @@ public enum FactUnitKind: UInt8, Sendable, Codable {
     }
 }
 
+extension FactUnitKind {
+    var tag: String {
+        switch self {
+        case .word: return "word"
+        case .numberWord, .number: return "number"
+        case .date: return "date"
+        case .month: return "month"
+        case .name: return "name"
+        case .code: return "code"
+        case .weekday: return "weekday"
+        }
+    }
+
+    /// FNV state after "tag:", so a unit's key is the stable hash of "tag:value" without building that string.
+    /// Number words and digits share one key space so "three" equals "3".
+    var seed: UInt64 {
+        switch self {
+        case .word: return FactUnit.seeds[0]
+        case .numberWord, .number: return FactUnit.seeds[1]
+        case .date: return FactUnit.seeds[2]
+        case .month: return FactUnit.seeds[3]
+        case .name: return FactUnit.seeds[4]
+        case .code: return FactUnit.seeds[5]
+        case .weekday: return FactUnit.seeds[6]
+        }
+    }
+}
+
+/// A fact unit is just its stable key and kind: plain data, so copying units around costs no reference
+/// counting. Readable labels are kept aside only when someone asks for explanations.
 public struct FactUnit: Sendable, Hashable {
     public let key: UInt64
     public let kind: FactUnitKind
-    /// Readable form, for explanations and tests ("name:hegseth").
-    public let label: String
+
+    static let seeds: [UInt64] = ["word", "number", "date", "month", "name", "code", "weekday"].map { StableHash.hash($0 + ":") }
 
     init(kind: FactUnitKind, value: String) {
-        let tag: String
-        switch kind {
-        case .word: tag = "word"
-        case .numberWord, .number: tag = "number"
-        case .date: tag = "date"
-        case .month: tag = "month"
-        case .name: tag = "name"
-        case .code: tag = "code"
-        case .weekday: tag = "weekday"
-        }
-        // Number words and digits share one key space so "three" equals "3".
-        let space = (kind == .numberWord) ? "number" : tag
-        self.key = StableHash.hash(space + ":" + value)
+        self.key = StableHash.hash(value.utf8, seed: kind.seed)
         self.kind = kind
-        self.label = tag + ":" + value
     }
+
+    static func label(kind: FactUnitKind, value: String) -> String { kind.tag + ":" + value }
 
     public static func == (a: FactUnit, b: FactUnit) -> Bool { a.key == b.key }
     public func hash(into h: inout Hasher) { h.combine(key) }
+}
+
+/// A unit with its readable form ("name:hegseth"), for tests and `--explain`.
+public struct LabeledFactUnit: Sendable, Hashable {
+    public let key: UInt64
+    public let kind: FactUnitKind
+    public let label: String
+}
+
+/// What the extractor needs to know about one lower-cased word, looked up once per engine rather than once
+/// per occurrence (stemming, hashing and the closed-class lists cost more than a dictionary hit).
+struct WordInfo {
+    var isStopword = false
+    var isTitleWord = false
+    var isDemonym = false
+    /// The unit a month, weekday or number word stands for; months count only when capitalised.
+    var special: FactUnit?
+    var specialIsMonth = false
+    var word: FactUnit
+    var name: FactUnit
+}
+
+/// Memoised word facts, bounded: cleared when it outgrows `capacity`.
+struct UnitCache {
+    /// Word facts stored in the table itself: one memory access per look-up.
+    private var infos = UInt64Map<WordInfo>(minimumCapacity: 4096)
+    var capacity = 50_000
+    /// Readable labels by key, recorded only when set (explanations, tests).
+    var labels: [UInt64: String]?
+
+    mutating func make(_ kind: FactUnitKind, _ value: String) -> FactUnit {
+        let unit = FactUnit(kind: kind, value: value)
+        if labels != nil { labels![unit.key] = FactUnit.label(kind: kind, value: value) }
+        return unit
+    }
+
+    /// `hash` is the stable hash of `lowered` (computed while scanning, so look-ups skip String hashing).
+    mutating func info(_ lowered: String, hash: UInt64) -> WordInfo {
+        if let known = infos[hash] { return known }
+        var info = WordInfo(word: make(.word, WordForms.key(lowered)), name: make(.name, lowered))
+        info.isStopword = Lexicon.stopwords.contains(lowered)
+        info.isTitleWord = Lexicon.titleWords.contains(lowered)
+        info.isDemonym = FactExtractor.isDemonym(lowered)
+        if let m = Lexicon.months[lowered] {
+            info.special = make(.month, m)
+            info.specialIsMonth = true
+        } else if let v = Lexicon.numberWords[lowered] {
+            info.special = make(.numberWord, v)
+        } else if Lexicon.weekdays.contains(lowered) {
+            info.special = make(.weekday, String(lowered.prefix(3)))
+        }
+        if infos.count >= capacity {
+            infos.removeAll()
+            labels?.removeAll()
+        }
+        infos[hash] = info
+        return info
+    }
 }

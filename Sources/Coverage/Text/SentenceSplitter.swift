@@ -15,17 +15,39 @@ public enum SentenceSplitter {
     }
 
     public static func split(_ text: String) -> [Sentence] {
-        var out: [Sentence] = []
+        let scalars = Array(text.unicodeScalars)
+        return ranges(scalars).map { Sentence(text: ScalarText.string(scalars[$0.range]), line: $0.line, indexInLine: $0.indexInLine) }
+    }
+
+    struct Span {
+        var range: Range<Int>
+        var line: Int
+        var indexInLine: Int
+    }
+
+    /// Sentence positions in `scalars`, so callers can tokenize without converting the text again.
+    static func ranges(_ scalars: [Unicode.Scalar]) -> [Span] {
+        var out: [Span] = []
         var lineNumber = 0
-        for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
-            let line = stripBullet(Array(rawLine.unicodeScalars))
-            guard !line.isEmpty else { continue }
-            var index = 0
-            for piece in splitLine(line) {
-                out.append(Sentence(text: piece, line: lineNumber, indexInLine: index))
-                index += 1
+        var lineStart = 0
+        var i = 0
+        while i <= scalars.count {
+            let atEnd = i == scalars.count
+            if atEnd || scalars[i] == "\n" || scalars[i] == "\r" || scalars[i] == "\u{2028}" || scalars[i] == "\u{2029}" {
+                if i > lineStart {
+                    let line = stripBullet(scalars[lineStart..<i])
+                    if !line.isEmpty {
+                        var index = 0
+                        for piece in splitLine(line) {
+                            out.append(Span(range: piece, line: lineNumber, indexInLine: index))
+                            index += 1
+                        }
+                        lineNumber += 1
+                    }
+                }
+                lineStart = i + 1
             }
-            lineNumber += 1
+            i += 1
         }
         return out
     }
@@ -41,22 +63,22 @@ public enum SentenceSplitter {
     }
 
     /// "- item", "* item", "• item", "1. item", "2) item": the marker is not part of the sentence.
-    static func stripBullet(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        let t = trim(line[...])
+    static func stripBullet(_ line: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        let t = trim(line)
         guard let first = t.first else { return [] }
         var i = t.startIndex
         if first == "•" || first == "▪" || first == "◦" || first == "·" || first == "*" || first == "-" || first == "‣" {
             i += 1
             // "-- PTI", "—" lines are not bullets; a bullet marker is followed by a space.
-            guard i < t.endIndex, ScalarClass.isSpace(t[i]) else { return Array(t) }
-            return Array(trim(t[i...]))
+            guard i < t.endIndex, ScalarClass.isSpace(t[i]) else { return t }
+            return trim(t[i...])
         }
         var digits = 0
         while i < t.endIndex && ScalarClass.isDigit(t[i]) && digits < 3 { i += 1; digits += 1 }
         if digits > 0, i + 1 < t.endIndex, t[i] == "." || t[i] == ")", ScalarClass.isSpace(t[i + 1]) {
-            return Array(trim(t[(i + 1)...]))
+            return trim(t[(i + 1)...])
         }
-        return Array(t)
+        return t
     }
 
     private static func isTerminal(_ s: Unicode.Scalar) -> Bool { s == "." || s == "!" || s == "?" || s == "…" }
@@ -70,11 +92,11 @@ public enum SentenceSplitter {
         ScalarClass.isUpper(s) || ScalarClass.isDigit(s) || s == "@" || s == "#" || s == "—" || s == "–" || s == "-"
     }
 
-    static func splitLine(_ line: [Unicode.Scalar]) -> [String] {
-        var out: [String] = []
-        let n = line.count
-        var start = 0
-        var i = 0
+    static func splitLine(_ line: ArraySlice<Unicode.Scalar>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        let n = line.endIndex
+        var start = line.startIndex
+        var i = line.startIndex
         while i < n {
             guard isTerminal(line[i]) else { i += 1; continue }
             let punctStart = i
@@ -92,12 +114,12 @@ public enum SentenceSplitter {
                 continue
             }
             let piece = trim(line[start..<closeEnd])
-            if !piece.isEmpty { out.append(String(String.UnicodeScalarView(piece))) }
+            if !piece.isEmpty { out.append(piece.startIndex..<piece.endIndex) }
             start = j
             i = j
         }
         let rest = trim(line[start..<n])
-        if !rest.isEmpty { out.append(String(String.UnicodeScalarView(rest))) }
+        if !rest.isEmpty { out.append(rest.startIndex..<rest.endIndex) }
         return out
     }
 
@@ -131,7 +153,7 @@ public enum SentenceSplitter {
             }
             if alternating { return true }
         }
-        let lowered = String(String.UnicodeScalarView(word)).lowercased()
+        let lowered = ScalarText.lowercased(word)
         if abbreviations.contains(lowered) {
             // "No." and "Nos." abbreviate only before a number: "said no. The …" ends a sentence.
             if lowered == "no" || lowered == "nos" { return next.first.map(ScalarClass.isDigit) ?? false }

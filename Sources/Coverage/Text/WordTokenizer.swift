@@ -5,19 +5,18 @@ public enum WordTokenizer {
         let scalars = Array(text.unicodeScalars)
         var out: [String] = []
         out.reserveCapacity(scalars.count / 5)
-        forEachToken(scalars) { out.append($0) }
+        forEachToken(scalars) { out.append(ScalarText.string($0)) }
         return out
     }
 
     /// Calls `body` with each token; the dotted-acronym fold needs a word boundary before the first letter and
     /// at least two letter-dot pairs, as in the README's reference regex.
-    static func forEachToken(_ s: [Unicode.Scalar], _ body: (String) -> Void) {
+    static func forEachToken(_ s: [Unicode.Scalar], _ body: (ArraySlice<Unicode.Scalar>) -> Void) {
         let n = s.count
         var i = 0
-        var token = String.UnicodeScalarView()
+        var folded: [Unicode.Scalar] = []
         while i < n {
             guard ScalarClass.isWord(s[i]) else { i += 1; continue }
-            token.removeAll(keepingCapacity: true)
             if ScalarClass.isLetter(s[i]) && (i == 0 || !ScalarClass.isRegexWord(s[i - 1])) {
                 var j = i
                 var pairs = 0
@@ -26,13 +25,18 @@ public enum WordTokenizer {
                     j += 2
                 }
                 if pairs >= 2 {
+                    folded.removeAll(keepingCapacity: true)
                     var k = i
-                    while k < j { token.append(s[k]); k += 2 }
+                    while k < j { folded.append(s[k]); k += 2 }
                     i = j
+                    while i < n && ScalarClass.isWord(s[i]) { folded.append(s[i]); i += 1 }
+                    body(folded[...])
+                    continue
                 }
             }
-            while i < n && ScalarClass.isWord(s[i]) { token.append(s[i]); i += 1 }
-            body(String(token))
+            let start = i
+            while i < n && ScalarClass.isWord(s[i]) { i += 1 }
+            body(s[start..<i])
         }
     }
 }

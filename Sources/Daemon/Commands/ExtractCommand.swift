@@ -2,19 +2,19 @@ import ArgumentParser
 import Articles
 import Foundation
 
-struct ExtractCommand: ParsableCommand {
+struct ExtractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Extract the main article text of an HTML page.",
         discussion: """
-            Reads FILE (or a file:// URL), finds the article with a Readability-style content scorer and prints \
+            Reads FILE (a path, a file:// URL, or an http(s) URL fetched with the daemon's fetcher and limits), finds the article with a Readability-style content scorer and prints \
             its title, byline, date and text. Exits 0 with a result for any readable HTML, even when no article \
             is found (text is then empty); exits 1 with one line on stderr when the page cannot be read or \
-            breaks a limit. http(s) pages are fetched by the daemon's fetcher, not by this command.
+            breaks a limit.
             With --stats, extracts every FILE in one process and prints pages per second.
             """)
 
-    @Argument(help: "An HTML file or file:// URL (several with --stats).")
+    @Argument(help: "An HTML file, file:// URL or http(s) URL (several files with --stats).")
     var inputs: [String]
 
     @Option(help: "The page's address, used to resolve relative URLs (never fetched).")
@@ -37,7 +37,7 @@ struct ExtractCommand: ParsableCommand {
         if !stats && inputs.count > 1 { throw ValidationError("one page at a time (use --stats for many)") }
     }
 
-    func run() throws {
+    func run() async throws {
         var limits = ExtractionLimits()
         limits.maxBytes = maxBytes
         if stats {
@@ -45,10 +45,24 @@ struct ExtractCommand: ParsableCommand {
             return
         }
         let input = inputs[0]
-        let bytes = try Self.read(input, maxBytes: limits.maxBytes)
+        let bytes: [UInt8]
+        var pageURL = url ?? Self.fileURL(for: input)
+        var httpCharset = charset
+        if RemoteInput.isRemote(input) {
+            switch await RemoteInput.fetch(input, maxBytes: limits.maxBytes) {
+            case .success(let document):
+                bytes = document.bytes
+                pageURL = url ?? document.url
+                httpCharset = charset ?? document.charset
+            case .failure(let error):
+                throw Self.fail(error.description)
+            }
+        } else {
+            bytes = try Self.read(input, maxBytes: limits.maxBytes)
+        }
         let article: ExtractedArticle
         do {
-            article = try ArticleExtractor.extract(html: bytes, url: url ?? Self.fileURL(for: input), contentTypeCharset: charset, limits: limits)
+            article = try ArticleExtractor.extract(html: bytes, url: pageURL, contentTypeCharset: httpCharset, limits: limits)
         } catch {
             throw Self.fail("\(input): \(error)")
         }
@@ -96,7 +110,7 @@ struct ExtractCommand: ParsableCommand {
     }
 
     static func fileURL(for input: String) -> String? {
-        if input.hasPrefix("file://") { return input }
+        if input.hasPrefix("file://") || RemoteInput.isRemote(input) { return input }
         return URL(fileURLWithPath: input).absoluteString
     }
 
@@ -108,7 +122,7 @@ struct ExtractCommand: ParsableCommand {
                 guard let url = URL(string: input), url.isFileURL else { throw fail("\(input): not a valid file:// URL") }
                 path = url.path
             case "http", "https":
-                throw fail("\(input): fetching http(s) pages goes through the daemon's fetcher (Feeds), which this command does not use yet; save the page and pass the file")
+                throw fail("\(input): --stats reads files only; extract one URL at a time")
             default:
                 throw fail("\(input): unsupported URL scheme \(scheme)")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Coverage
 import Foundation
 
@@ -7,15 +8,14 @@ import Foundation
 /// `{"id", "topics", "event", "verdict", "new_facts", "verdicts"}`.
 ///
 /// An article matching several topics gets one verdict per topic (all listed under `verdicts`); the top-level
-/// `event`, `verdict` and `new_facts` show the most significant of them (new_event > new_facts > no_new_facts),
-/// the first topic in configuration order among equals.
+/// `event`, `verdict` and `new_facts` show `Decision.primary`: the verdict about the most established event
+/// (most articles), then the most significant, then the first topic in configuration order.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Judge a stream of articles (JSON lines) against the configured topics.")
 
-    @Option(name: .long, help: "Configuration file holding the [[topic]] tables.")
-    var config: String
+    @OptionGroup var configPath: ConfigPathOption
 
     @Argument(help: "Articles, one JSON object per line: id, feed, url, published (ISO-8601), title, text.")
     var articles: String
@@ -24,13 +24,7 @@ struct ReplayCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let topics: [Topic]
-        do {
-            topics = try ReplayTopicsLoader.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("tidings replay: invalid configuration: \(error)\n".utf8))
-            throw ExitCode(78)
-        }
+        let topics = try Self.loadTopics(path: configPath.resolvedPath())
         var engine = CoverageEngine(topics: topics)
         if explain { engine.explain = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
 
@@ -74,25 +68,26 @@ enum ReplayInput {
     }
 
     static func article(from line: [UInt8]) throws -> Article {
-        let object: Any
+        let object: ReplayJSONLine
         do {
-            object = try JSONSerialization.jsonObject(with: Data(line), options: [])
+            object = try ReplayJSONLine(line)
         } catch {
-            throw InputError(description: "not valid JSON")
+            throw InputError(description: error.description)
         }
-        guard let dict = object as? [String: Any] else { throw InputError(description: "expected a JSON object") }
-        guard let id = dict["id"] as? String, !id.isEmpty else { throw InputError(description: "missing string \"id\"") }
-        guard let publishedText = dict["published"] as? String else {
+        guard let id = object.strings["id"], !id.isEmpty else { throw InputError(description: "missing string \"id\"") }
+        guard let publishedText = object.strings["published"] else {
             throw InputError(description: "article \(id): missing string \"published\"")
         }
         guard let published = ISO8601.parse(publishedText) else {
             throw InputError(description: "article \(id): \"published\" is not an ISO-8601 time: \(publishedText)")
         }
-        for key in ["title", "text", "feed", "url"] where dict[key] != nil && !(dict[key] is String) && !(dict[key] is NSNull) {
-            throw InputError(description: "article \(id): \"\(key)\" must be a string")
+        for key in ["title", "text", "feed", "url"] {
+            if let kind = object.otherFields[key], kind != "null" {
+                throw InputError(description: "article \(id): \"\(key)\" must be a string, not \(kind)")
+            }
         }
-        return Article(id: id, feed: dict["feed"] as? String ?? "", url: dict["url"] as? String ?? "",
-                       published: published, title: dict["title"] as? String ?? "", text: dict["text"] as? String ?? "")
+        return Article(id: id, feed: object.strings["feed"] ?? "", url: object.strings["url"] ?? "",
+                       published: published, title: object.strings["title"] ?? "", text: object.strings["text"] ?? "")
     }
 }
 
@@ -120,26 +115,26 @@ enum ReplayOutput {
 }
 
 enum JSONText {
+    /// A JSON string literal; escapes only what JSON requires, copying runs of plain UTF-8 at once.
     static func quote(_ s: String) -> String {
-        var out = "\""
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        out.append(0x22)
+        for b in s.utf8 {
+            switch b {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: out.append(b)
             }
         }
-        return out + "\""
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -267,5 +262,28 @@ final class ReplayProgress {
     private func show(_ now: Date) {
         let rate = Double(count) / max(now.timeIntervalSince(started), 0.001)
         FileHandle.standardError.write(Data(String(format: "\rreplay: %d articles, %.0f/s", count, rate).utf8))
+    }
+}
+
+extension ReplayCommand {
+    /// The configuration's topics. Replay needs only `[[topic]]` tables, so a file of topics alone is fine and
+    /// the warnings about missing feeds or sinks are not printed; errors are, with file and line, and exit 78.
+    static func loadTopics(path: String) throws -> [Topic] {
+        do {
+            let (config, _) = try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment,
+                                                    validateQuery: TopicQueryCheck.validator)
+            return try config.topics.map { settings in
+                do throws(QueryError) {
+                    return try Topic(name: settings.name, queryText: settings.query)
+                } catch {
+                    // Already validated above; reaching this means the two parsers disagree.
+                    StandardError.print("\(path):\(settings.line): topic \"\(settings.name)\": \(error.message)")
+                    throw ExitCode(ConfigExitCode.invalidConfiguration)
+                }
+            }
+        } catch let error as ConfigError {
+            for diagnostic in error.errors { StandardError.print(diagnostic.description) }
+            throw ExitCode(ConfigExitCode.invalidConfiguration)
+        }
     }
 }

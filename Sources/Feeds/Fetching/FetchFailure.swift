@@ -23,6 +23,8 @@ public enum FetchFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case badEncoding(String)
     /// A file:// URL that cannot be read.
     case fileUnreadable(String)
+    /// The URL is malformed or names a scheme other than http, https or file.
+    case badURL(String)
     /// The fetcher was shut down (or the caller cancelled) before the transfer finished.
     case aborted
     case other(code: Int, message: String)
@@ -42,6 +44,7 @@ public enum FetchFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .truncated: return "truncated"
         case .badEncoding: return "bad encoding"
         case .fileUnreadable: return "file unreadable"
+        case .badURL: return "bad url"
         case .aborted: return "aborted"
         case .other(let code, _): return "curl \(code)"
         }
@@ -56,7 +59,8 @@ public enum FetchFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .dns(let detail), .connect(let detail), .tls(let detail), .timeout(let detail),
-             .redirectLoop(let detail), .truncated(let detail), .badEncoding(let detail), .fileUnreadable(let detail):
+             .redirectLoop(let detail), .truncated(let detail), .badEncoding(let detail), .fileUnreadable(let detail),
+             .badURL(let detail):
             return detail.isEmpty ? reason : "\(reason): \(detail)"
         case .httpStatus(let code, let retryAfter):
             if let retryAfter { return "http \(code) (retry after \(Int(retryAfter.rounded())) s)" }

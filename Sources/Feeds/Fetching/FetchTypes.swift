@@ -40,9 +40,11 @@ public struct FetcherOptions: Sendable {
     /// Redirects followed before giving up (the issue fixes 5).
     public var maxRedirects: Int = 5
     public var userAgent: String = FetcherOptions.defaultUserAgent
+    /// PEM bundle of extra trusted CAs (a private CA); nil uses the system store.
+    public var caBundlePath: String?
     /// Bodies fetched but not yet taken by the consumer; above this no new transfer starts (bounds memory
     /// when the consumer, e.g. the parser, is slower than the network).
-    public var maxBufferedBodyBytes: Int = 16 * 1024 * 1024
+    public var maxBufferedBodyBytes: Int = 8 * 1024 * 1024
 
     public static let version = "0.1.0"
     public static let defaultUserAgent = "tidings/\(version) (+https://github.com/tidings/tidings)"

@@ -30,12 +30,13 @@ final class ResultChannel: Sendable {
         let waiter: CheckedContinuation<FetchResult?, Never>? = state.withLock { state in
             guard !state.cancelled else { return nil }
             state.remaining -= 1
+            // Counted until the consumer's `finishTake`, whichever way the result reaches it.
+            gauge.add(bytes)
             if let waiter = state.waiter {
                 state.waiter = nil
                 return waiter
             }
             state.buffer.append(result)
-            gauge.add(bytes)
             return nil
         }
         waiter?.resume(returning: result)
@@ -43,26 +44,36 @@ final class ResultChannel: Sendable {
 
     /// The next result, or nil when every request of the batch has been answered (or the batch was cancelled).
     func next() async -> FetchResult? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<FetchResult?, Never>) in
-            let answer: FetchResult?? = state.withLock { state in
-                if state.head < state.buffer.count {
-                    let result = state.buffer[state.head]
-                    state.head += 1
-                    if state.head == state.buffer.count {
-                        state.buffer.removeAll(keepingCapacity: true)
-                        state.head = 0
-                    }
-                    return .some(result)
-                }
-                if state.remaining <= 0 || state.cancelled { return .some(nil) }
-                state.waiter = continuation
-                return .none
-            }
-            if let answer {
-                if let result = answer { gauge.remove(result.body?.bytes.count ?? 0) }
-                continuation.resume(returning: answer)
-            }
+        // Fast path: a buffered result (or the end) is taken without suspending.
+        if let answer = take(registering: nil) { return finishTake(answer) }
+        let answer: FetchResult?? = await withCheckedContinuation { (continuation: CheckedContinuation<FetchResult?, Never>) in
+            if let answer = take(registering: continuation) { continuation.resume(returning: answer) }
         }
+        return answer.map(finishTake) ?? nil
+    }
+
+    /// `.some(result)`, `.some(nil)` at the end, or `.none` when the consumer must wait (then `waiter`, when
+    /// given, is registered under the same lock so no push can slip between the check and the wait).
+    private func take(registering waiter: CheckedContinuation<FetchResult?, Never>?) -> FetchResult?? {
+        state.withLock { state in
+            if state.head < state.buffer.count {
+                let result = state.buffer[state.head]
+                state.head += 1
+                if state.head == state.buffer.count {
+                    state.buffer.removeAll(keepingCapacity: true)
+                    state.head = 0
+                }
+                return .some(.some(result))
+            }
+            if state.remaining <= 0 || state.cancelled { return .some(nil) }
+            if let waiter { state.waiter = waiter }
+            return .none
+        }
+    }
+
+    private func finishTake(_ answer: FetchResult?) -> FetchResult? {
+        if let answer { gauge.remove(answer.body?.bytes.count ?? 0) }
+        return answer
     }
 
     /// Drops whatever is buffered and ends the consumer's iteration.

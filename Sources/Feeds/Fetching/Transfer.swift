@@ -80,6 +80,7 @@ final class Transfer {
         setString(CURLOPT_ACCEPT_ENCODING, "")
         setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         if pending.url.lowercased().hasPrefix("https:") { setLong(CURLOPT_PIPEWAIT, 1) }
+        if let caBundlePath = options.caBundlePath { setString(CURLOPT_CAINFO, caBundlePath) }
         setLong(CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
         setLong(CURLOPT_TIMEOUT_MS, Int(pending.timeout * 1000))
         if options.lowSpeedLimit > 0 && options.lowSpeedTime > 0 {
@@ -120,14 +121,15 @@ final class Transfer {
             // An empty Expect stops libcurl from waiting a second for "100 Continue" on larger bodies.
             headers += extra + ["Expect:"]
         }
-        for line in headers { headerList = curl_slist_append(headerList, line) }
+        for line in headers {
+            // On allocation failure curl_slist_append returns NULL and leaves the list intact: keep it.
+            if let appended = curl_slist_append(headerList, line) { headerList = appended }
+        }
         if let headerList { _ = tidings_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         _ = tidings_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         _ = tidings_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
-        _ = tidings_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, context)
-        setLong(CURLOPT_NOPROGRESS, 0)
         _ = tidings_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             guard let context else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
@@ -138,17 +140,20 @@ final class Transfer {
             let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
             return transfer.receiveHeader(data, size * count)
         }
-        _ = tidings_easy_setopt_xferinfo_callback(easy) { context, _, downloaded, _, _ in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.progress(downloadedOnWire: Int(downloaded))
-        }
     }
 
     // MARK: callbacks (loop thread, inside curl_multi_perform)
 
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         decodedBytes += length
+        // Streamed bodies without Content-Length pass MAXFILESIZE in this libcurl: check the wire count here
+        // (cheaper than a progress callback, which libcurl calls on every turn of the loop for every transfer).
+        var wire: curl_off_t = 0
+        _ = tidings_easy_getinfo_off_t(easy, CURLINFO_SIZE_DOWNLOAD_T, &wire)
+        if wire > maxWireBytes {
+            abortReason = .tooLarge(limit: maxWireBytes)
+            return 0
+        }
         if decodedBytes > maxDecodedBytes {
             // Without Content-Encoding the decoded size is the wire size: call it what it is.
             abortReason = contentEncoding == nil ? .tooLarge(limit: maxWireBytes) : .decodedTooLarge(limit: maxDecodedBytes)
@@ -160,30 +165,69 @@ final class Transfer {
         return length
     }
 
+    /// Header names the fetcher records, as lowercase bytes; other headers cost no String at all.
+    private enum Field: CaseIterable {
+        case etag, lastModified, contentType, contentEncoding, cacheControl, expires, retryAfter, date, contentLength
+        var name: [UInt8] {
+            switch self {
+            case .etag: return Array("etag".utf8)
+            case .lastModified: return Array("last-modified".utf8)
+            case .contentType: return Array("content-type".utf8)
+            case .contentEncoding: return Array("content-encoding".utf8)
+            case .cacheControl: return Array("cache-control".utf8)
+            case .expires: return Array("expires".utf8)
+            case .retryAfter: return Array("retry-after".utf8)
+            case .date: return Array("date".utf8)
+            case .contentLength: return Array("content-length".utf8)
+            }
+        }
+        static let names: [(Field, [UInt8])] = allCases.map { ($0, $0.name) }
+
+        static func match(_ bytes: UnsafeRawBufferPointer) -> Field? {
+            for (field, name) in names where name.count == bytes.count {
+                var equal = true
+                for index in 0..<name.count where name[index] != (bytes[index] | 0x20) {
+                    equal = false
+                    break
+                }
+                if equal { return field }
+            }
+            return nil
+        }
+    }
+
     private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let data, length > 0 else { return length }
-        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        let raw = UnsafeRawBufferPointer(start: data, count: length)
+        if length >= 5, raw[0] == 0x48, raw[1] == 0x54, raw[2] == 0x54, raw[3] == 0x50, raw[4] == 0x2F { // "HTTP/"
+            var end = length
+            while end > 0, raw[end - 1] == 0x0D || raw[end - 1] == 0x0A { end -= 1 }
+            let line = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<end]), as: UTF8.self)
             return startResponse(statusLine: line) ? length : 0
         }
-        guard let colon = line.firstIndex(of: ":") else { return length }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        switch name {
-        case "etag": etag = value
-        case "last-modified": lastModified = value
-        case "content-type": contentTypeHeader = value
-        case "content-encoding": contentEncoding = value.lowercased() == "identity" ? nil : value.lowercased()
-        case "cache-control": cacheControl = cacheControl.map { "\($0), \(value)" } ?? value
-        case "expires": expires = value
-        case "retry-after": retryAfterHeader = value
-        case "date": serverDate = value
-        case "content-length":
+        guard let colon = raw.firstIndex(of: 0x3A), let field = Field.match(UnsafeRawBufferPointer(rebasing: raw[..<colon])) else {
+            return length
+        }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var lower = colon + 1, upper = length
+        while lower < upper, isSpace(raw[lower]) { lower += 1 }
+        while upper > lower, isSpace(raw[upper - 1]) { upper -= 1 }
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: raw[lower..<upper]), as: UTF8.self)
+        switch field {
+        case .etag: etag = value
+        case .lastModified: lastModified = value
+        case .contentType: contentTypeHeader = value
+        case .contentEncoding:
+            let encoding = value.lowercased()
+            contentEncoding = encoding == "identity" ? nil : encoding
+        case .cacheControl: cacheControl = cacheControl.map { "\($0), \(value)" } ?? value
+        case .expires: expires = value
+        case .retryAfter: retryAfterHeader = value
+        case .date: serverDate = value
+        case .contentLength:
             if keepsBody, let announced = Int(value), announced > 0, body.isEmpty {
                 body.reserveCapacity(min(announced, maxDecodedBytes))
             }
-        default: break
         }
         return length
     }
@@ -210,11 +254,4 @@ final class Transfer {
         return true
     }
 
-    private func progress(downloadedOnWire: Int) -> Int32 {
-        if downloadedOnWire > maxWireBytes {
-            abortReason = .tooLarge(limit: maxWireBytes)
-            return 1
-        }
-        return 0
-    }
 }

@@ -19,7 +19,8 @@ extension Transfer {
             metadata.charset = parsed.charset
         }
         metadata.contentEncoding = contentEncoding
-        let reference = serverDate.flatMap(HTTPHeaderValues.parseHTTPDate) ?? Date()
+        // The server's Date only matters as the reference for Expires and Retry-After: parse it only then.
+        let reference = (expires != nil || retryAfterHeader != nil) ? serverDate.flatMap(HTTPHeaderValues.parseHTTPDate) ?? Date() : Date()
         metadata.cacheMaxAge = cacheControl.flatMap(HTTPHeaderValues.parseMaxAge)
         if let expires {
             // An invalid Expires ("0", "-1") means already expired (RFC 9111 5.3).
@@ -102,6 +103,8 @@ extension Transfer {
             return .badEncoding(message)
         case CURLE_FILE_COULDNT_READ_FILE, CURLE_READ_ERROR:
             return isFile ? .fileUnreadable(pending.url) : .other(code: Int(code.rawValue), message: message)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .badURL("\(pending.url): \(message)")
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR:
             return .connect(message)
         default:

@@ -122,7 +122,8 @@ import TestSupport
         }
         #expect(order.count == 21)
         #expect(order.last == "never")
-        #expect(lastHealthyAfter < 2)
+        // The healthy feeds finished before the dead one's own timeout; it took its timeout and no more.
+        #expect(lastHealthyAfter < 2.9)
         #expect(neverFinishedAfter >= 2.9 && neverFinishedAfter < 6)
     }
 
@@ -217,5 +218,27 @@ extension MisbehavingServerTests {
         let next = await fetcher.fetchOne(FetchRequest(key: "after", url: server.url("/feed")))
         #expect(next.body != nil)
         #expect(Date().timeIntervalSince(started) < 3)
+    }
+}
+
+extension MisbehavingServerTests {
+    @Test func unresolvableHostIsADNSFailure() async throws {
+        let fetcher = Fetcher(options: Self.options)
+        defer { fetcher.shutdown() }
+        // .invalid is reserved (RFC 6761): it never resolves, with or without a network.
+        let result = await fetcher.fetchOne(FetchRequest(key: "x", url: "http://feeds.tidings-test.invalid/rss"))
+        #expect(result.failure?.reason == "dns", "\(result.outcome)")
+    }
+}
+
+extension MisbehavingServerTests {
+    @Test func aSlowDripIsAbortedByTheLowSpeedLimitLongBeforeTheTotalTimeout() async throws {
+        let server = try MisbehavingServer.start()
+        defer { server.stop() }
+        let options = FetcherOptions(timeout: 30, lowSpeedLimit: 100, lowSpeedTime: 2)
+        let started = Date()
+        let result = await fetch("/slow-drip?seconds=40", on: server, options: options)
+        #expect(result.failure?.reason == "timeout")
+        #expect(Date().timeIntervalSince(started) < 8)
     }
 }
