@@ -37,3 +37,52 @@ struct CommandLineTests {
         #expect(result.stderr.contains("/nonexistent/tidings.toml"))
     }
 }
+
+/// `first_fetch = "baseline"`: a new feed's items teach their facts without alerting; what comes later alerts.
+@Suite(.enabled(if: Fixture.binaryIsBuilt, "needs the built tidings binary"))
+struct BaselineTests {
+    @Test func firstFetchBaselineLearnsWithoutAlerting() throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-baseline")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let feed = directory.appendingPathComponent("wire.xml")
+        try Fixture.rss(title: "Wire", stories: [DaemonEndToEndTests.original]).write(to: feed, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("tidings.toml")
+        try """
+            [store]
+            path = "state/tidings.db"
+
+            [poll]
+            interval = "1s"
+            min_interval = "1s"
+            first_fetch = "baseline"
+
+            [[feed]]
+            url = "file:wire.xml"
+
+            [[topic]]
+            name = "orrin-dam"
+            query = '"Lake Orrin" AND (dam OR spillway)'
+
+            [[alert]]
+            type = "log"
+            path = "state/alerts.jsonl"
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let alertLog = directory.appendingPathComponent("state/alerts.jsonl")
+
+        let first = try runProcess(TestPaths.tidingsBinary, ["poll", "--once", "--config", config.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("1 new items"))
+        #expect(Fixture.alerts(in: alertLog).isEmpty, "baseline alerted")
+
+        // The update adds facts to the learnt event: new_facts, not new_event. (A second later, so the file's
+        // Last-Modified, which has whole seconds, changes.)
+        Thread.sleep(forTimeInterval: 1.1)
+        try Fixture.rss(title: "Wire", stories: [DaemonEndToEndTests.update, DaemonEndToEndTests.original])
+            .write(to: feed, atomically: true, encoding: .utf8)
+        let second = try runProcess(TestPaths.tidingsBinary, ["poll", "--once", "--all", "--config", config.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("1 changed"), "\(second.stdout)")
+        #expect(Fixture.alerts(in: alertLog).map { $0["verdict"] as? String } == ["new_facts"])
+    }
+}
