@@ -143,7 +143,7 @@ final class SQLTransaction: StoreTransaction {
     private static let insertItemSQL = """
         INSERT INTO items (feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content,
             html, fingerprint, duplicate_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
         """
 
     func insertItems(feedID: Int64, _ items: [NewItem]) throws -> [ItemInsertion] {
@@ -155,11 +155,11 @@ final class SQLTransaction: StoreTransaction {
             let fingerprint = item.fingerprint
                 ?? ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
             func insert(duplicateOf: Int64?) throws -> Int64? {
-                try connection.queryOne(Self.insertItemSQL, [
+                try connection.insertReturningID(Self.insertItemSQL, [
                     .integer(feedID), .text(item.entryID), .text(item.title), SQLValue(item.link), SQLValue(canonical),
                     SQLValue(item.published), SQLValue(item.firstSeen), SQLValue(item.summary), SQLValue(item.content),
                     SQLValue(item.html), SQLValue(fingerprint), SQLValue(duplicateOf),
-                ])?.int64(0)
+                ])
             }
             if let id = try insert(duplicateOf: nil) {
                 insertions.append(ItemInsertion(itemID: id, outcome: .new))
