@@ -51,8 +51,11 @@ public final class PostgresServer: @unchecked Sendable {
     private static func runDetaching(_ tool: String, _ arguments: [String]) throws -> Int32 {
         guard let bin = binDirectory else { throw Failure(step: "find binaries", output: "/usr/lib/postgresql/*/bin missing") }
         let executable = bin.appendingPathComponent(tool).path
-        let argv = runningAsRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments
-                                 : [executable] + arguments
+        return try spawnAndWait(runningAsRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments
+                                              : [executable] + arguments)
+    }
+
+    private static func spawnAndWait(_ argv: [String]) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -158,7 +161,9 @@ public final class PostgresServer: @unchecked Sendable {
         }
         guard !alreadyStopped else { return }
         _ = try? Self.runDetaching("pg_ctl", ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"])
-        try? FileManager.default.removeItem(at: directory)
+        // rm rather than FileManager: this also runs from atexit, where FileManager.removeItem was seen leaving
+        // the directory behind.
+        _ = try? Self.spawnAndWait(["/bin/rm", "-rf", directory.path])
     }
 
     deinit { stop() }

@@ -5,34 +5,51 @@ public enum ContentFingerprint {
     /// Fewer words than this and the text is not distinctive enough to deduplicate on.
     public static let minimumWords = 12
 
-    public static func compute(title: String, text: String?) -> String? {
-        var hashA: UInt64 = 0xcbf2_9ce4_8422_2325
-        var hashB: UInt64 = 0x8422_2325_cbf2_9ce4
-        var count = 0
-        for source in [title, text ?? ""] {
-            var current: [UInt8] = []
-            func flush() {
-                guard !current.isEmpty else { return }
-                for byte in current {
-                    hashA = (hashA ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-                    hashB = (hashB ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
-                }
-                hashA = (hashA ^ 0x20) &* 0x0000_0100_0000_01b3
-                hashB = (hashB ^ 0x20) &* 0x0000_0100_0000_01b3
-                count += 1
-                current.removeAll(keepingCapacity: true)
-            }
-            for scalar in source.lowercased().unicodeScalars {
-                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                    UTF8.encode(scalar) { current.append($0) }
-                } else {
-                    flush()
-                }
-            }
-            flush()
+    /// Two 64-bit FNV-1a variants over the words (lower-cased letters and digits), one space between words.
+    private struct Hasher {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
+        var words = 0
+        var inWord = false
+
+        mutating func add(_ byte: UInt8) {
+            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
+            inWord = true
         }
-        guard count >= minimumWords else { return nil }
-        return hex(hashA) + hex(hashB)
+
+        mutating func endWord() {
+            guard inWord else { return }
+            a = (a ^ 0x20) &* 0x0000_0100_0000_01b3
+            b = (b ^ 0x20) &* 0x0000_0100_0000_01b3
+            words += 1
+            inWord = false
+        }
+    }
+
+    public static func compute(title: String, text: String?) -> String? {
+        var hasher = Hasher()
+        for source in [title, text ?? ""] {
+            // ASCII (most of most feeds) is classified byte by byte; other scalars go through Unicode properties.
+            for scalar in source.unicodeScalars {
+                let value = scalar.value
+                if value < 0x80 {
+                    let byte = UInt8(value)
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): hasher.add(byte)
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasher.add(byte + 32)
+                    default: hasher.endWord()
+                    }
+                } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    for lower in scalar.properties.lowercaseMapping.utf8 { hasher.add(lower) }
+                } else {
+                    hasher.endWord()
+                }
+            }
+            hasher.endWord()
+        }
+        guard hasher.words >= minimumWords else { return nil }
+        return hex(hasher.a) + hex(hasher.b)
     }
 
     private static func hex(_ value: UInt64) -> String {

@@ -128,6 +128,10 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         return Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
+    func insertReturningID(_ sql: String, _ parameters: [SQLValue]) throws -> Int64? {
+        try query(sql + " RETURNING id", parameters).first?.int64(0)
+    }
+
     func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] {
         let result = try run(sql, parameters)
         defer { PQclear(result) }

@@ -40,7 +40,10 @@ public final class PostgresStore: SQLBackedStore {
 
     /// `postgresql://host:port/db` without user or password, for status output and error messages.
     static func describe(_ url: String) -> String {
-        guard let components = URLComponents(string: url), let host = components.host else { return "postgresql://?" }
+        guard let components = URLComponents(string: url) else { return "postgresql://?" }
+        // libpq also takes the host (often a socket directory) as a query parameter; its default is localhost.
+        let queryHost = components.queryItems?.first { $0.name == "host" }?.value
+        let host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? queryHost ?? "localhost"
         let port = components.port ?? 5432
         let database = components.path.isEmpty ? "" : components.path
         return "postgresql://\(host):\(port)\(database)"

@@ -142,8 +142,8 @@ final class SQLTransaction: StoreTransaction {
 
     private static let insertItemSQL = """
         INSERT INTO items (feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content,
-            html, fingerprint, duplicate_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
+            html, fingerprint, url_key, content_key, duplicate_of)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
         """
 
     func insertItems(feedID: Int64, _ items: [NewItem]) throws -> [ItemInsertion] {
@@ -154,12 +154,14 @@ final class SQLTransaction: StoreTransaction {
             let canonical = item.canonicalURL ?? item.link.flatMap(CanonicalURL.canonicalize)
             let fingerprint = item.fingerprint
                 ?? ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+            let urlKey = canonical.map(DedupKey.ofURL), contentKey = fingerprint.map(DedupKey.of)
             func insert(duplicateOf: Int64?) throws -> Int64? {
-                try connection.queryOne(Self.insertItemSQL, [
+                try connection.insertReturningID(Self.insertItemSQL, [
                     .integer(feedID), .text(item.entryID), .text(item.title), SQLValue(item.link), SQLValue(canonical),
                     SQLValue(item.published), SQLValue(item.firstSeen), SQLValue(item.summary), SQLValue(item.content),
-                    SQLValue(item.html), SQLValue(fingerprint), SQLValue(duplicateOf),
-                ])?.int64(0)
+                    SQLValue(item.html), SQLValue(fingerprint), SQLValue(urlKey), SQLValue(contentKey),
+                    SQLValue(duplicateOf),
+                ])
             }
             if let id = try insert(duplicateOf: nil) {
                 insertions.append(ItemInsertion(itemID: id, outcome: .new))
@@ -173,11 +175,11 @@ final class SQLTransaction: StoreTransaction {
                 continue
             }
             var outcome: ItemInsertOutcome?
-            if let canonical, let primary = try connection.queryOne(
-                "SELECT id FROM items WHERE canonical_url = ? AND duplicate_of IS NULL", [.text(canonical)])?.int64(0) {
+            if let urlKey, let primary = try connection.queryOne(
+                "SELECT id FROM items WHERE url_key = ? AND duplicate_of IS NULL", [.integer(urlKey)])?.int64(0) {
                 outcome = .duplicateURL(of: primary)
-            } else if let fingerprint, let primary = try connection.queryOne(
-                "SELECT id FROM items WHERE fingerprint = ? AND duplicate_of IS NULL", [.text(fingerprint)])?.int64(0) {
+            } else if let contentKey, let primary = try connection.queryOne(
+                "SELECT id FROM items WHERE content_key = ? AND duplicate_of IS NULL", [.integer(contentKey)])?.int64(0) {
                 outcome = .duplicateContent(of: primary)
             }
             let primary: Int64

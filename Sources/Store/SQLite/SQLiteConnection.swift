@@ -95,6 +95,10 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         return Int(sqlite3_changes(handle))
     }
 
+    func insertReturningID(_ sql: String, _ parameters: [SQLValue]) throws -> Int64? {
+        try execute(sql, parameters) > 0 ? sqlite3_last_insert_rowid(handle) : nil
+    }
+
     func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] {
         let statement = try prepared(sql)
         defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }

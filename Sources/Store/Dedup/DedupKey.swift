@@ -1,0 +1,29 @@
+/// The 64-bit keys the unique dedup indexes hold for canonical URLs and content fingerprints (FNV-1a), instead of
+/// the texts: random-keyed indexes are the main ingest cost at a million items, and 8-byte keys keep them small.
+/// Two different stories share a key with probability about n²/2⁶⁵ (URL keys: per host, n²/2⁴⁹) — below one in a
+/// million for a million stored items — and would then be taken for one.
+enum DedupKey {
+    static func of(_ text: String) -> Int64 {
+        Int64(bitPattern: fnv1a(text.utf8))
+    }
+
+    /// The top 16 bits hash the host, the rest the whole URL: one feed's items (mostly one host) land next to each
+    /// other in the index, so a per-feed transaction dirties a few index pages instead of one per item.
+    static func ofURL(_ canonicalURL: String) -> Int64 {
+        let utf8 = canonicalURL.utf8
+        var host = utf8[...]
+        if let schemeEnd = utf8.firstIndex(of: UInt8(ascii: ":")) {
+            let afterScheme = utf8[schemeEnd...].dropFirst(3)
+            host = afterScheme.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
+        }
+        let hostBits = fnv1a(host) >> 48
+        let urlBits = fnv1a(utf8) & 0x0000_FFFF_FFFF_FFFF
+        return Int64(bitPattern: hostBits << 48 | urlBits)
+    }
+
+    private static func fnv1a<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
+    }
+}
