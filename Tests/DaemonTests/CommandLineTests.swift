@@ -86,3 +86,52 @@ struct BaselineTests {
         #expect(Fixture.alerts(in: alertLog).map { $0["verdict"] as? String } == ["new_facts"])
     }
 }
+
+/// Feeds listed in an OPML file are polled like `[[feed]]` entries; relative outline URLs resolve against the
+/// OPML file's folder.
+@Suite(.enabled(if: Fixture.binaryIsBuilt, "needs the built tidings binary"))
+struct OPMLFeedsTests {
+    @Test func opmlFeedsArePolled() throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-opml")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let feeds = directory.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        try Fixture.rss(title: "Wire", stories: [DaemonEndToEndTests.original])
+            .write(to: feeds.appendingPathComponent("wire.xml"), atomically: true, encoding: .utf8)
+        try Fixture.rss(title: "Daily", stories: [DaemonEndToEndTests.offTopic])
+            .write(to: feeds.appendingPathComponent("daily.xml"), atomically: true, encoding: .utf8)
+        try """
+            <?xml version="1.0"?>
+            <opml version="2.0"><head><title>subscriptions</title></head><body>
+              <outline text="News"><outline text="Wire" type="rss" xmlUrl="wire.xml"/></outline>
+              <outline text="Daily" type="rss" xmlUrl="file://\(feeds.path)/daily.xml"/>
+            </body></opml>
+            """.write(to: feeds.appendingPathComponent("list.opml"), atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("tidings.toml")
+        try """
+            opml = "feeds/list.opml"
+
+            [store]
+            path = "tidings.db"
+
+            [[topic]]
+            name = "orrin-dam"
+            query = '"Lake Orrin" AND (dam OR spillway)'
+
+            [[alert]]
+            type = "log"
+            path = "alerts.jsonl"
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try runProcess(TestPaths.tidingsBinary, ["poll", "--once", "--config", config.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("polled 2 feeds: 2 changed"), "\(result.stdout)")
+        #expect(Fixture.alerts(in: directory.appendingPathComponent("alerts.jsonl")).map { $0["verdict"] as? String } == ["new_event"])
+
+        // An OPML file that is not OPML rejects the configuration, naming the file.
+        try "<html>no</html>".write(to: feeds.appendingPathComponent("list.opml"), atomically: true, encoding: .utf8)
+        let broken = try runProcess(TestPaths.tidingsBinary, ["poll", "--once", "--config", config.path])
+        #expect(broken.status == 78)
+        #expect(broken.stderr.contains("list.opml"), "\(broken.stderr)")
+    }
+}
