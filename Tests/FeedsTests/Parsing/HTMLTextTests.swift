@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Feeds
 
 @Suite("HTML to plain text") struct HTMLTextTests {
@@ -96,6 +97,25 @@ import Testing
         }
         #expect(compared == 8_000)
         #expect(fastAccepted > 1_000, "fast path accepted only \(fastAccepted) of 4000 fragments")
+    }
+
+    /// Inputs the fuzzer once broke (fuzz/regressions): the parser survives them and both HTML paths agree.
+    @Test func fuzzRegressions() throws {
+        let directory = TestPaths.packageRoot.appendingPathComponent("fuzz/regressions")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(!names.isEmpty)
+        let fast = HTMLTextConverter()
+        let reference = HTMLTextConverter(forceLibXML2: true)
+        for name in names {
+            let bytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent(name)))
+            _ = try? FeedParser.parse(bytes)
+            let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+            for keep in [false, true] {
+                #expect(fast.plainText(fromHTML: text, keepParagraphBreaks: keep)
+                        == reference.plainText(fromHTML: text, keepParagraphBreaks: keep), "\(name)")
+            }
+        }
+        #expect(HTMLText.plainText(fromHTML: "<a title=\"x<y\">t</a>") == reference.plainText(fromHTML: "<a title=\"x<y\">t</a>", keepParagraphBreaks: false))
     }
 
     @Test func illFormedXMLIsRecoveredWithAWarning() throws {

@@ -34,14 +34,16 @@ enum SimpleHTMLText {
                 var quote: UInt8 = 0
                 while j < n {
                     let d = b[j]
+                    if d == 0x3C || d < 0x09 {
+                        // libxml2 ends an attribute value at '<': not simple.
+                        return nil
+                    }
                     if quote != 0 {
                         if d == quote { quote = 0 }
                     } else if d == 0x22 || d == 0x27 {
                         quote = d
                     } else if d == 0x3E {
                         break
-                    } else if d == 0x3C {
-                        return nil
                     }
                     j += 1
                 }
