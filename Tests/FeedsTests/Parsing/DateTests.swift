@@ -55,6 +55,9 @@ import Testing
         "", "   ", "yesterday", "Sun, 16 Dec 2012 1:2:3:4 GMT", "Sun, 16 zzz 2012 11:47:32 GMT",
         "Sun, Dec x 2012 11:47:32 GMT", "Sun, 16 Dec zz 11:47:32 GMT", "Sun, 16 Dec 2012 11:47:32 +zz:00",
         "Sun, 99 Jun 2009 12:00:00 GMT", "2003-02-29", "2026-13-01", "2026-11-21T25:00:00Z", "013",
+        // Found by the fuzzer: overlong numbers must not overflow.
+        "2026-019999999999999999999999999999999-01T00:00:00Z", "Sun, 16 Dec 99999999999999999999999 11:47:32 GMT",
+        "Sun, 16 Dec 2012 ١١:٤٧:٣٢ GMT", "123456789012-01-01",
     ])
     func rejects(input: String) {
         #expect(FeedDate.parse(input) == nil, "\(input)")

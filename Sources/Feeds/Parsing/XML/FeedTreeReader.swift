@@ -139,7 +139,8 @@ struct FeedTreeReader {
                     feed.updated = date
                 }
             case (_, "ttl") where namespace.isRSSCore:
-                if let value = text.read(child, rule: .plain).plain, let minutes = Int(value), minutes > 0 {
+                if let value = text.read(child, rule: .plain).plain, let minutes = Int(value), minutes > 0,
+                   minutes <= 525_600 * 10 {
                     feed.hints.ttlSeconds = minutes * 60
                 }
             case (.sy, "updatePeriod"):
