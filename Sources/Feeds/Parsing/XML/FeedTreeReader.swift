@@ -328,7 +328,6 @@ struct FeedTreeReader {
             entry.id = about
         }
         entry.link = linkFromAtom ?? linkFromRSS
-        if isAtomDocument { entry.link = linkFromAtom ?? linkFromRSS }
         if entry.link == nil, let guid, guidIsPermaLink, Self.looksLikeURL(guid) {
             entry.link = guid
         }
