@@ -18,7 +18,7 @@ enum SimpleHTMLText {
         while i < n {
             let c = b[i]
             switch c {
-            case 0x20, 0x0A, 0x09, 0x0D, 0x0C:
+            case 0x20, 0x0A, 0x09, 0x0D:  // not 0x0C: libxml2 drops a form feed rather than spacing it
                 out.pendingSpace = true
                 i += 1
             case 0x3C:  // <
@@ -168,7 +168,7 @@ enum SimpleHTMLText {
     @inline(__always) private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
     @inline(__always) private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     @inline(__always) private static func isSpaceByte(_ c: UInt8) -> Bool {
-        c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x0C
+        c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D
     }
 
     /// The lower-cased name packed into a UInt64 (as `HTMLElementKind` keys it); nil for names too long to
