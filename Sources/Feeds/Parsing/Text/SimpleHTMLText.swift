@@ -30,24 +30,9 @@ enum SimpleHTMLText {
                 let nameStart = j
                 while j < n, isLetter(b[j]) || isDigit(b[j]) { j += 1 }
                 let nameEnd = j
-                // Attributes: anything up to '>' outside quotes.
-                var quote: UInt8 = 0
-                while j < n {
-                    let d = b[j]
-                    if d == 0x3C || d < 0x09 {
-                        // libxml2 ends an attribute value at '<': not simple.
-                        return nil
-                    }
-                    if quote != 0 {
-                        if d == quote { quote = 0 }
-                    } else if d == 0x22 || d == 0x27 {
-                        quote = d
-                    } else if d == 0x3E {
-                        break
-                    }
-                    j += 1
-                }
-                guard j < n, quote == 0 else { return nil }
+                // Attributes, read the way libxml2 does; anything unusual is not simple.
+                guard let tagEnd = attributesEnd(b, from: j) else { return nil }
+                j = tagEnd
                 if nameEnd < n, b[nameEnd] != 0x3E, b[nameEnd] != 0x2F, !isSpaceByte(b[nameEnd]) { return nil }
                 guard let key = nameKey(b, nameStart, nameEnd) else { return nil }
                 let selfClosing = b[j - 1] == 0x2F
@@ -134,6 +119,56 @@ enum SimpleHTMLText {
         @inline(__always) mutating func boundary(_ strength: Int) {
             if keepParagraphs { pendingBreak = max(pendingBreak, strength) } else { pendingSpace = true }
         }
+    }
+
+    /// Index of the '>' closing a tag whose attributes start at `start`: `name`, `name=value`, `name="value"`,
+    /// `name='value'`, separated by whitespace, optionally ending in '/'. nil for anything else (quotes inside
+    /// names, '<' anywhere, control characters, a missing '>'), which libxml2 reads in its own way.
+    private static func attributesEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let n = b.count
+        var j = start
+        while true {
+            while j < n, isSpaceByte(b[j]) { j += 1 }
+            guard j < n else { return nil }
+            if b[j] == 0x3E { return j }
+            if b[j] == 0x2F {
+                return j + 1 < n && b[j + 1] == 0x3E ? j + 1 : nil
+            }
+            // Attribute name.
+            let nameStart = j
+            while j < n, isAttributeNameByte(b[j]) { j += 1 }
+            guard j > nameStart, j < n else { return nil }
+            while j < n, isSpaceByte(b[j]) { j += 1 }
+            guard j < n else { return nil }
+            guard b[j] == 0x3D else { continue }  // a name without a value
+            j += 1
+            while j < n, isSpaceByte(b[j]) { j += 1 }
+            guard j < n else { return nil }
+            let quote = b[j]
+            if quote == 0x22 || quote == 0x27 {
+                j += 1
+                while j < n, b[j] != quote {
+                    if b[j] == 0x3C || b[j] < 0x09 { return nil }
+                    j += 1
+                }
+                guard j < n else { return nil }
+                j += 1
+                // The next thing must be whitespace, '/' or '>'.
+                guard j < n, isSpaceByte(b[j]) || b[j] == 0x3E || b[j] == 0x2F else { return nil }
+            } else {
+                let valueStart = j
+                while j < n, !isSpaceByte(b[j]), b[j] != 0x3E {
+                    let c = b[j]
+                    if c == 0x22 || c == 0x27 || c == 0x3C || c == 0x3D || c == 0x60 || c < 0x20 { return nil }
+                    j += 1
+                }
+                guard j > valueStart else { return nil }
+            }
+        }
+    }
+
+    @inline(__always) private static func isAttributeNameByte(_ c: UInt8) -> Bool {
+        isLetter(c) || isDigit(c) || c == 0x2D || c == 0x5F || c == 0x3A || c == 0x2E
     }
 
     /// `&name;` or `&#…;` → its characters; a lone `&` before a non-name character stays `&`; nil otherwise.
