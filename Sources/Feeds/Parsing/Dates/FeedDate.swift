@@ -80,7 +80,7 @@ enum CivilTime {
     /// nil when a field is out of range (31 February, hour 25, …).
     static func date(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Double = 0,
                      offsetSeconds: Int = 0) -> Date? {
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+        guard (0...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
               (0...24).contains(hour), (0...59).contains(minute), second >= 0, second < 61 else { return nil }
         if hour == 24 && (minute != 0 || second != 0) { return nil }
         let whole = Double(days(year: year, month: month, day: day)) * 86400 + Double(hour * 3600 + minute * 60)
@@ -114,7 +114,7 @@ enum ISO8601Parser {
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
-        guard !digits.isEmpty, digits.allSatisfy(isDigit) else { return nil }
+        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(isDigit) else { return nil }
         return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
@@ -323,10 +323,13 @@ enum RFC822Parser {
                     clock = clock[..<zoneStart]
                 }
                 let fields = clock.split(separator: ":", omittingEmptySubsequences: false)
-                guard fields.count == 2 || fields.count == 3,
-                      fields.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) }) else { return nil }
-                hour = Int(fields[0])!; minute = Int(fields[1])!
-                second = fields.count == 3 ? Int(fields[2])! : 0
+                let numbers = fields.compactMap { field -> Int? in
+                    guard (1...2).contains(field.count), field.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+                    return Int(field)
+                }
+                guard fields.count == 2 || fields.count == 3, numbers.count == fields.count else { return nil }
+                hour = numbers[0]; minute = numbers[1]
+                second = numbers.count == 3 ? numbers[2] : 0
                 sawTime = true
                 continue
             }
@@ -339,7 +342,7 @@ enum RFC822Parser {
                 continue
             }
             if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                let value = Int(token)!
+                guard token.count <= 4, let value = Int(token) else { return nil }
                 if day == nil && token.count <= 2 {
                     day = value
                 } else if year == nil && (2...4).contains(token.count) {

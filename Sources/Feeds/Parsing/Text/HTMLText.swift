@@ -31,6 +31,8 @@ public enum HTMLText {
                 .text(UnsafeBufferPointer(start: characters, count: Int(length)))
         }
         handler.cdataBlock = handler.characters
+        // Whitespace libxml2 deems "ignorable" still separates words in running text.
+        handler.ignorableWhitespace = handler.characters
         // Errors go nowhere: broken HTML is the normal case here.
         handler.error = nil
         handler.warning = nil

@@ -10,13 +10,15 @@
 enum SimpleHTMLText {
     static func plainText(_ b: UnsafeBufferPointer<UInt8>, keepParagraphs: Bool) -> [UInt8]? {
         var out = Builder(keepParagraphs: keepParagraphs, capacity: b.count)
+        var stack: [UInt64] = []
+        stack.reserveCapacity(16)
         let n = b.count
         var i = 0
 
         while i < n {
             let c = b[i]
             switch c {
-            case 0x20, 0x0A, 0x09, 0x0D, 0x0C:
+            case 0x20, 0x0A, 0x09, 0x0D:  // not 0x0C: libxml2 drops a form feed rather than spacing it
                 out.pendingSpace = true
                 i += 1
             case 0x3C:  // <
@@ -28,30 +30,34 @@ enum SimpleHTMLText {
                 let nameStart = j
                 while j < n, isLetter(b[j]) || isDigit(b[j]) { j += 1 }
                 let nameEnd = j
-                // Attributes: anything up to '>' outside quotes.
-                var quote: UInt8 = 0
-                while j < n {
-                    let d = b[j]
-                    if quote != 0 {
-                        if d == quote { quote = 0 }
-                    } else if d == 0x22 || d == 0x27 {
-                        quote = d
-                    } else if d == 0x3E {
-                        break
-                    } else if d == 0x3C {
+                // Attributes, read the way libxml2 does; anything unusual is not simple.
+                guard let tagEnd = attributesEnd(b, from: j) else { return nil }
+                j = tagEnd
+                if nameEnd < n, b[nameEnd] != 0x3E, b[nameEnd] != 0x2F, !isSpaceByte(b[nameEnd]) { return nil }
+                guard let key = nameKey(b, nameStart, nameEnd) else { return nil }
+                let selfClosing = b[j - 1] == 0x2F
+                if closing {
+                    // libxml2 ignores or auto-closes around mismatched end tags: only exact nesting is simple.
+                    guard !Tags.isVoid(key), stack.last == key else { return nil }
+                    stack.removeLast()
+                } else if Tags.isVoid(key) {
+                    if !Tags.isPhrasing(key) && !Tags.opensSafely(key, inside: stack.last ?? Tags.div) { return nil }
+                } else {
+                    guard !selfClosing else { return nil }
+                    if Tags.isPhrasing(key) {
+                        if key == Tags.a && stack.last == Tags.a { return nil }
+                    } else if !Tags.opensSafely(key, inside: stack.last ?? Tags.div) {
                         return nil
                     }
-                    j += 1
+                    guard stack.count < 64 else { return nil }
+                    stack.append(key)
                 }
-                guard j < n, quote == 0 else { return nil }
-                if nameEnd < n, b[nameEnd] != 0x3E, b[nameEnd] != 0x2F, !isSpaceByte(b[nameEnd]) { return nil }
-                switch kind(b, nameStart, nameEnd) {
+                switch HTMLElementKind.kind(forKey: key) {
                 case .skipped: return nil
                 case .paragraph: out.boundary(2)
                 case .line: out.boundary(1)
                 case .inline: break
                 }
-                _ = closing
                 i = j + 1
             case 0x26:  // &
                 guard let (scalars, end) = reference(b, at: i) else { return nil }
@@ -60,6 +66,8 @@ enum SimpleHTMLText {
                 i = end
             default:
                 if c < 0x20 || c == 0x7F { return nil }
+                // Text where HTML allows none (directly in a table or list) is moved around by libxml2.
+                if let top = stack.last, Tags.holdsNoText(top) { return nil }
                 out.separator()
                 // Copy the run of ordinary bytes at once.
                 // Single spaces between words stay inside the run: whole sentences are copied in one go.
@@ -113,6 +121,56 @@ enum SimpleHTMLText {
         }
     }
 
+    /// Index of the '>' closing a tag whose attributes start at `start`: `name`, `name=value`, `name="value"`,
+    /// `name='value'`, separated by whitespace, optionally ending in '/'. nil for anything else (quotes inside
+    /// names, '<' anywhere, control characters, a missing '>'), which libxml2 reads in its own way.
+    private static func attributesEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let n = b.count
+        var j = start
+        while true {
+            while j < n, isSpaceByte(b[j]) { j += 1 }
+            guard j < n else { return nil }
+            if b[j] == 0x3E { return j }
+            if b[j] == 0x2F {
+                return j + 1 < n && b[j + 1] == 0x3E ? j + 1 : nil
+            }
+            // Attribute name.
+            let nameStart = j
+            while j < n, isAttributeNameByte(b[j]) { j += 1 }
+            guard j > nameStart, j < n else { return nil }
+            while j < n, isSpaceByte(b[j]) { j += 1 }
+            guard j < n else { return nil }
+            guard b[j] == 0x3D else { continue }  // a name without a value
+            j += 1
+            while j < n, isSpaceByte(b[j]) { j += 1 }
+            guard j < n else { return nil }
+            let quote = b[j]
+            if quote == 0x22 || quote == 0x27 {
+                j += 1
+                while j < n, b[j] != quote {
+                    if b[j] == 0x3C || b[j] < 0x09 { return nil }
+                    j += 1
+                }
+                guard j < n else { return nil }
+                j += 1
+                // The next thing must be whitespace, '/' or '>'.
+                guard j < n, isSpaceByte(b[j]) || b[j] == 0x3E || b[j] == 0x2F else { return nil }
+            } else {
+                let valueStart = j
+                while j < n, !isSpaceByte(b[j]), b[j] != 0x3E {
+                    let c = b[j]
+                    if c == 0x22 || c == 0x27 || c == 0x3C || c == 0x3D || c == 0x60 || c < 0x20 { return nil }
+                    j += 1
+                }
+                guard j > valueStart else { return nil }
+            }
+        }
+    }
+
+    @inline(__always) private static func isAttributeNameByte(_ c: UInt8) -> Bool {
+        isLetter(c) || isDigit(c) || c == 0x2D || c == 0x5F || c == 0x3A || c == 0x2E
+    }
+
     /// `&name;` or `&#…;` → its characters; a lone `&` before a non-name character stays `&`; nil otherwise.
     private static func reference(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> ([UInt32], Int)? {
         let n = b.count
@@ -145,14 +203,87 @@ enum SimpleHTMLText {
     @inline(__always) private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
     @inline(__always) private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     @inline(__always) private static func isSpaceByte(_ c: UInt8) -> Bool {
-        c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x0C
+        c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D
     }
 
-    private static func kind(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> HTMLElementKind {
+    /// The lower-cased name packed into a UInt64 (as `HTMLElementKind` keys it); nil for names too long to
+    /// pack, except the two long names feeds use.
+    private static func nameKey(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
         let length = end - start
-        guard length <= 10 else { return .inline }
         var key: UInt64 = 0
         for index in start..<end { key = key << 8 | UInt64(b[index] | 0x20) }
-        return HTMLElementKind.kind(forKey: key)
+        if length <= 8 { return key }
+        return length == 10 && (key == Tags.blockquote || key == Tags.figcaption) ? key : nil
+    }
+
+    /// Just enough of libxml2's HTML 4 content rules (htmlStartClose) to know when a start tag would make it
+    /// close an open element on its own; when unsure, the answer is "not safe" and libxml2 reads the fragment.
+    private enum Tags {
+        static let a: UInt64 = 0x61
+        static let div: UInt64 = 0x646976
+        static let li: UInt64 = 0x6C69, td: UInt64 = 0x7464, th: UInt64 = 0x7468, tr: UInt64 = 0x7472
+        static let dd: UInt64 = 0x6464, dt: UInt64 = 0x6474, dl: UInt64 = 0x646C, ul: UInt64 = 0x756C, ol: UInt64 = 0x6F6C
+        static let table: UInt64 = 0x7461626C65, tbody: UInt64 = 0x74626F6479, thead: UInt64 = 0x7468656164
+        static let tfoot: UInt64 = 0x74666F6F74, caption: UInt64 = 0x63617074696F6E
+        static let blockquote: UInt64 = 0x6F636B71756F7465, figcaption: UInt64 = 0x6763617074696F6E
+
+        /// Phrasing elements: in libxml2's table they close nothing but `head` (and `a` closes `a`).
+        static func isPhrasing(_ key: UInt64) -> Bool {
+            switch key {
+            case 0x61, 0x61626272, 0x62, 0x626469, 0x62646F, 0x626967, 0x63697465, 0x636F6465, 0x64656C, 0x64666E,
+                 0x656D, 0x666F6E74, 0x69, 0x696E73, 0x6B6264, 0x6C6162656C, 0x6D61726B, 0x71, 0x73, 0x73616D70,
+                 0x736D616C6C, 0x7370616E, 0x737472696B65, 0x7374726F6E67, 0x737562, 0x737570, 0x74696D65, 0x7474,
+                 0x75, 0x766172,
+                 0x6272, 0x696D67, 0x776272:  // br img wbr
+                return true
+            default:
+                return false
+            }
+        }
+
+        /// Elements with no end tag: br img wbr hr input meta link area base col embed param source track.
+        static func isVoid(_ key: UInt64) -> Bool {
+            switch key {
+            case 0x6272, 0x696D67, 0x776272, 0x6872, 0x696E707574, 0x6D657461, 0x6C696E6B, 0x61726561, 0x62617365,
+                 0x636F6C, 0x656D626564, 0x706172616D, 0x736F75726365, 0x747261636B:
+                return true
+            default:
+                return false
+            }
+        }
+
+        /// Containers no start tag closes: div section article blockquote figure header footer nav aside main
+        /// center figcaption.
+        static func isContainer(_ key: UInt64) -> Bool {
+            switch key {
+            case 0x646976, 0x73656374696F6E, 0x61727469636C65, 0x6F636B71756F7465, 0x666967757265, 0x686561646572,
+                 0x666F6F746572, 0x6E6176, 0x6173696465, 0x6D61696E, 0x63656E746572, 0x6763617074696F6E:
+                return true
+            default:
+                return false
+            }
+        }
+
+        static func holdsNoText(_ key: UInt64) -> Bool {
+            key == table || key == tbody || key == thead || key == tfoot || key == tr || key == ul || key == ol
+                || key == dl
+        }
+
+        /// Whether a non-phrasing element can start inside `top` without libxml2 auto-closing `top`.
+        static func opensSafely(_ key: UInt64, inside top: UInt64) -> Bool {
+            if key == 0x68746D6C || key == 0x626F6479 || key == 0x68656164 { return false }  // html body head
+            if isContainer(top) { return true }
+            switch top {
+            case li: return key != li
+            case td, th: return key != td && key != th && key != tr && key != tbody && key != thead && key != tfoot
+            case dd, dt: return key != dd && key != dt && key != dl
+            case ul, ol: return key == li
+            case dl: return key == dt || key == dd
+            case table: return key == tr || key == tbody || key == thead || key == tfoot || key == caption
+            case tbody, thead, tfoot: return key == tr
+            case tr: return key == td || key == th
+            default: return false
+            }
+        }
     }
 }

@@ -139,7 +139,8 @@ struct FeedTreeReader {
                     feed.updated = date
                 }
             case (_, "ttl") where namespace.isRSSCore:
-                if let value = text.read(child, rule: .plain).plain, let minutes = Int(value), minutes > 0 {
+                if let value = text.read(child, rule: .plain).plain, let minutes = Int(value), minutes > 0,
+                   minutes <= 525_600 * 10 {
                     feed.hints.ttlSeconds = minutes * 60
                 }
             case (.sy, "updatePeriod"):
@@ -327,7 +328,6 @@ struct FeedTreeReader {
             entry.id = about
         }
         entry.link = linkFromAtom ?? linkFromRSS
-        if isAtomDocument { entry.link = linkFromAtom ?? linkFromRSS }
         if entry.link == nil, let guid, guidIsPermaLink, Self.looksLikeURL(guid) {
             entry.link = guid
         }

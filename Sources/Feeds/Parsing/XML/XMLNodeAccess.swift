@@ -159,6 +159,15 @@ struct XMLTextCollector {
     init(budget: Int) { self.budget = budget }
 
     mutating func text(of node: xmlNodePtr) -> String {
+        // The common case, one text child: straight from libxml2's buffer into the String.
+        if let child = node.pointee.children, child.pointee.next == nil,
+           child.pointee.type == XML_TEXT_NODE || child.pointee.type == XML_CDATA_SECTION_NODE,
+           let content = child.pointee.content {
+            let length = Int(strlen(content))
+            budget -= length
+            if budget < 0 { exceeded = true; return "" }
+            return String(decoding: UnsafeBufferPointer(start: content, count: length), as: UTF8.self)
+        }
         var bytes: [UInt8] = []
         append(childrenOf: node, to: &bytes, depth: 0)
         return String(decoding: bytes, as: UTF8.self)

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Feeds
+
+@Suite("HTML to plain text") struct HTMLTextTests {
+    @Test(arguments: [
+        ("<p>One</p><p>Two</p>", "One Two"),
+        ("a<br>b<br/>c", "a b c"),
+        ("<b>bold</b> and <i>italic</i>", "bold and italic"),
+        ("x<script>var a = '<p>no</p>';</script>y", "xy"),
+        ("<style>p { color: red }</style>text", "text"),
+        ("caf&eacute; &amp; cr&egrave;me &#8364;5 &#x2014; &apos;q&apos; &hellip;", "café & crème €5 — 'q' …"),
+        ("  lots \n\n of\t space  ", "lots of space"),
+        ("<ul><li>a</li><li>b</li></ul>", "a b"),
+        ("1 < 2 and 3 > 2", "1 < 2 and 3 > 2"),
+        ("AT&T", "AT&T"),
+        ("<!-- comment -->visible", "visible"),
+        ("<div><p>nested <a href=\"x?a=1&amp;b=2\">link</a></p></div>", "nested link"),
+        ("non&nbsp;breaking", "non\u{00A0}breaking"),
+        ("&#150;dash", "–dash"),
+        ("<p>unclosed <b>tags", "unclosed tags"),
+        ("", ""),
+    ])
+    func converts(html: String, expected: String) {
+        #expect(HTMLText.plainText(fromHTML: html) == expected)
+    }
+
+    @Test func paragraphBreaksCanBeKept() {
+        let text = HTMLText.plainText(fromHTML: "<h1>Title</h1><p>First para.</p><p>Second<br>line.</p>",
+                                      keepParagraphBreaks: true)
+        #expect(text == "Title\n\nFirst para.\n\nSecond\nline.")
+        #expect(HTMLText.plainText(fromHTML: "no markup\n\nat all", keepParagraphBreaks: true) == "no markup\n\nat all")
+    }
+
+    /// The fast path and libxml2's HTML parser must agree on every fragment; the fast path must also take a
+    /// good share of realistic (well-nested) fragments, or it is not worth having.
+    @Test func fastPathAgreesWithLibxml2() {
+        let fast = HTMLTextConverter()
+        let reference = HTMLTextConverter(forceLibXML2: true)
+        var generator = SplitMix(seed: 42)
+        let pieces = ["<p>", "</p>", "<b>", "</b>", "<a href=\"x?a=1&amp;b=2\">", "</a>", "<br>", "<br/>", "<img src=\"i.png\" alt=\"a > b\">",
+                      "<li>", "</li>", "<ul>", "</ul>", "<h2>", "</h2>", "<span class='c'>", "</span>", "<blockquote>",
+                      "</blockquote>", "<table><tr><td>", "</td></tr></table>", "<em>", "</em>", "<figure>", "<figcaption>",
+                      "</figcaption>", "</figure>", "word", "another word", " ", "\n", "  \t ", "&amp;", "&lt;", "&gt;",
+                      "&quot;", "&#8217;", "&#x201C;", "&nbsp;", "&eacute;", "&mdash;", "&hellip;", "&#150;", "& ", "café",
+                      "€", "日本語", "<div>", "</div>", "<P>", "</P>", "<Strong>", "</Strong>", "<hr>", "<section>", "</section>",
+                      "<td>", "</td>", "<tr>", "</tr>", "<dl><dt>", "</dt><dd>", "</dd></dl>", "<i>", "</i>"]
+        let blocks = ["p", "div", "blockquote", "h3", "section", "figure", "ul", "ol", "table", "pre", "li", "td"]
+        let inlines = ["b", "i", "em", "strong", "a href=\"/x\"", "span", "code", "sub"]
+        let texts = ["word", "two words", " spaced  out ", "caf&eacute;", "&amp; co", "&#8220;q&#8221;", "x&nbsp;y", "\n"]
+
+        /// A well-nested fragment built the way publishers' editors write them.
+        func nested(_ depth: Int) -> String {
+            var html = ""
+            for _ in 0..<Int(generator.next() % 4) + 1 {
+                let roll = generator.next() % 10
+                if roll < 4 || depth > 3 {
+                    html += texts[Int(generator.next() % UInt64(texts.count))]
+                } else if roll < 7 {
+                    let tag = inlines[Int(generator.next() % UInt64(inlines.count))]
+                    let name = tag.split(separator: " ").first.map(String.init) ?? tag
+                    html += "<\(tag)>" + nested(depth + 1) + "</\(name)>"
+                } else if roll < 8 {
+                    html += ["<br>", "<br/>", "<img src=\"a.png\">", "<hr>"][Int(generator.next() % 4)]
+                } else {
+                    let tag = blocks[Int(generator.next() % UInt64(blocks.count))]
+                    let inner = tag == "ul" || tag == "ol" ? "<li>" + nested(depth + 1) + "</li>"
+                        : tag == "table" ? "<tr><td>" + nested(depth + 1) + "</td></tr>" : nested(depth + 1)
+                    html += "<\(tag)>" + inner + "</\(tag)>"
+                }
+            }
+            return html
+        }
+
+        var compared = 0
+        var fastAccepted = 0
+        for round in 0..<4_000 {
+            let html: String
+            if round % 2 == 0 {
+                let count = Int(generator.next() % 14) + 1
+                html = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            } else {
+                html = nested(0)
+            }
+            let bytes = EntityRepair.numericHTML5Entities(Array(html.utf8))
+            if bytes.withUnsafeBufferPointer({ SimpleHTMLText.plainText($0, keepParagraphs: false) }) != nil {
+                fastAccepted += 1
+            }
+            for keep in [false, true] {
+                let a = fast.plainText(fromHTML: html, keepParagraphBreaks: keep)
+                let b = reference.plainText(fromHTML: html, keepParagraphBreaks: keep)
+                #expect(a == b, "fragment: \(html.debugDescription) keep: \(keep)")
+                compared += 1
+                if a != b { return }
+            }
+        }
+        #expect(compared == 8_000)
+        #expect(fastAccepted > 1_000, "fast path accepted only \(fastAccepted) of 4000 fragments")
+    }
+
+    /// Inputs the fuzzer once broke (fuzz/regressions): the parser survives them and both HTML paths agree.
+    @Test func fuzzRegressions() throws {
+        let directory = TestPaths.packageRoot.appendingPathComponent("fuzz/regressions")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(!names.isEmpty)
+        let fast = HTMLTextConverter()
+        let reference = HTMLTextConverter(forceLibXML2: true)
+        for name in names {
+            let bytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent(name)))
+            _ = try? FeedParser.parse(bytes)
+            let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+            for keep in [false, true] {
+                #expect(fast.plainText(fromHTML: text, keepParagraphBreaks: keep)
+                        == reference.plainText(fromHTML: text, keepParagraphBreaks: keep), "\(name)")
+            }
+        }
+        #expect(HTMLText.plainText(fromHTML: "<a title=\"x<y\">t</a>") == reference.plainText(fromHTML: "<a title=\"x<y\">t</a>", keepParagraphBreaks: false))
+    }
+
+    @Test func illFormedXMLIsRecoveredWithAWarning() throws {
+        let feed = try Parse.xml("""
+            <rss version="2.0"><channel><title>Broken</title>
+            <item><title>One</title><description>unclosed <b>bold</description></item>
+            <item><title>Two</title>
+            </channel></rss>
+            """)
+        #expect(feed.title == "Broken")
+        #expect(feed.entries.first?.title == "One")
+        #expect(feed.warnings.contains { $0.contains("ill-formed XML recovered") && $0.contains("line") })
+    }
+
+    @Test func garbageIsReportedWithLineAndColumn() {
+        let error = Parse.failure(Array("\n\n   <<<>>> not xml".utf8))
+        #expect(error != nil)
+        #expect(error?.line != nil)
+        #expect(error?.description.contains("line") == true)
+    }
+}
