@@ -17,6 +17,21 @@ enum RemoteInput {
         return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
     }
 
+    /// Fetches every URL concurrently (the fetcher's own concurrency and per-host limits apply).
+    static func fetchAll(_ urls: [String], maxBytes: Int) async -> [String: Result<RemoteDocument, RemoteFetchError>] {
+        guard !urls.isEmpty else { return [:] }
+        var options = FetcherOptions()
+        options.maxBytes = maxBytes
+        options.maxDecodedBytes = maxBytes
+        let fetcher = Fetcher(options: options)
+        defer { fetcher.shutdown() }
+        var results: [String: Result<RemoteDocument, RemoteFetchError>] = [:]
+        for await result in fetcher.fetch(urls.map { FetchRequest(key: $0, url: $0) }) {
+            results[result.request.key] = document(from: result)
+        }
+        return results
+    }
+
     /// Fetches `url`; a failure is one clear line naming the URL and the reason (`http 404`, `timeout`, …).
     static func fetch(_ url: String, maxBytes: Int) async -> Result<RemoteDocument, RemoteFetchError> {
         var options = FetcherOptions()
@@ -25,7 +40,11 @@ enum RemoteInput {
         options.concurrency = 1
         let fetcher = Fetcher(options: options)
         defer { fetcher.shutdown() }
-        let result = await fetcher.fetchOne(FetchRequest(key: url, url: url))
+        return document(from: await fetcher.fetchOne(FetchRequest(key: url, url: url)))
+    }
+
+    private static func document(from result: FetchResult) -> Result<RemoteDocument, RemoteFetchError> {
+        let url = result.request.url
         switch result.outcome {
         case .fetched(let body):
             return .success(RemoteDocument(bytes: body.bytes, url: body.url, charset: body.charset))

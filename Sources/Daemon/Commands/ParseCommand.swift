@@ -3,15 +3,15 @@ import Feeds
 import Foundation
 
 /// `tidings parse`: parse feed files (or file:// URLs) and print what they hold.
-struct ParseCommand: ParsableCommand {
+struct ParseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
         abstract: "Parse feed files or URLs and print what they hold.",
         discussion: """
             A PATH is a feed file or a directory. A directory means its feed files, recursively, sorted by path:
             names ending in .xml .rss .atom .rdf .feed .json (but not .expected.json) or with no extension;
-            hidden files are skipped. file:// URLs are read like paths; http(s) URLs are fetched by `tidings poll`,
-            not here. Unreadable or non-feed inputs print one line on stderr (path: what is wrong, line:column)
+            hidden files are skipped. file:// URLs are read like paths; http(s) URLs are fetched with the daemon's
+            fetcher and limits, and their Content-Type charset is the out-of-band hint. Unreadable or non-feed inputs print one line on stderr (path: what is wrong, line:column)
             and make the exit status 1; the other inputs are still parsed.
             """)
 
@@ -27,7 +27,7 @@ struct ParseCommand: ParsableCommand {
     @Option(name: .long, help: "Charset from an out-of-band source (as an HTTP Content-Type charset would be).")
     var charset: String?
 
-    @Argument(help: "Feed files, directories or file:// URLs.")
+    @Argument(help: "Feed files, directories, file:// or http(s) URLs.")
     var inputs: [String]
 
     func validate() throws {
@@ -47,10 +47,17 @@ struct ParseCommand: ParsableCommand {
         var error: String?
     }
 
-    func run() throws {
+    func run() async throws {
         var failures = 0
         var files: [String] = []
+        // Remote feeds are fetched first, all at once, then parsed like files in input order.
+        let remoteInputs = inputs.filter(RemoteInput.isRemote)
+        let remote = await RemoteInput.fetchAll(remoteInputs, maxBytes: maxBytes)
         for input in inputs {
+            if RemoteInput.isRemote(input) {
+                files.append(input)
+                continue
+            }
             switch Self.expand(input) {
             case .success(let paths): files.append(contentsOf: paths)
             case .failure(let failure):
@@ -72,7 +79,7 @@ struct ParseCommand: ParsableCommand {
         var start = 0
         while start < files.count {
             let window = Array(files[start..<min(files.count, start + workers * 4)])
-            let results = Self.parseConcurrently(window, options: options, mode: mode, workers: workers)
+            let results = Self.parseConcurrently(window, options: options, mode: mode, workers: workers, remote: remote)
             for (path, result) in zip(window, results) {
                 totalBytes += result.bytes
                 totalEntries += result.entries
@@ -101,7 +108,7 @@ struct ParseCommand: ParsableCommand {
     }
 
     static func parseOne(_ path: String, options: FeedParseOptions, mode: OutputMode,
-                         releaseMemory: Bool = false) -> FileResult {
+                         releaseMemory: Bool = false, remote: [String: Result<RemoteDocument, RemoteFetchError>] = [:]) -> FileResult {
         // A parse frees a whole document tree at once. With several workers, hand that memory back to the kernel
         // so each worker's malloc arena does not keep its own pile of freed pages (measured: 46 MB instead of 51 MB
         // peak on the benchmark; one shared arena was no better). One worker reuses its arena, and trimming would
@@ -111,12 +118,26 @@ struct ParseCommand: ParsableCommand {
         let jsonPath: String?
         if case .json(let withPath) = mode { jsonPath = withPath ? path : nil } else { jsonPath = nil }
         let bytes: [UInt8]
-        do {
-            bytes = try FeedFileReader.read(path: path, maxBytes: options.maxBytes)
-        } catch {
-            result.error = "\(error.kind.rawValue): \(error.description)"
-            if case .json = mode { result.output = ParsedFeed.failureJSON(path: jsonPath, error: error.description) }
-            return result
+        var options = options
+        if let fetched = remote[path] {
+            switch fetched {
+            case .success(let document):
+                bytes = document.bytes
+                options.sourceURL = document.url
+                options.charsetHint = options.charsetHint ?? document.charset
+            case .failure(let error):
+                result.error = "fetch: \(error.reason)"
+                if case .json = mode { result.output = ParsedFeed.failureJSON(path: jsonPath, error: error.reason) }
+                return result
+            }
+        } else {
+            do {
+                bytes = try FeedFileReader.read(path: path, maxBytes: options.maxBytes)
+            } catch {
+                result.error = "\(error.kind.rawValue): \(error.description)"
+                if case .json = mode { result.output = ParsedFeed.failureJSON(path: jsonPath, error: error.description) }
+                return result
+            }
         }
         result.bytes = bytes.count
         do {
@@ -134,12 +155,12 @@ struct ParseCommand: ParsableCommand {
         return result
     }
 
-    static func parseConcurrently(_ paths: [String], options: FeedParseOptions, mode: OutputMode,
-                                  workers: Int) -> [FileResult] {
-        if workers == 1 || paths.count == 1 { return paths.map { parseOne($0, options: options, mode: mode) } }
+    static func parseConcurrently(_ paths: [String], options: FeedParseOptions, mode: OutputMode, workers: Int,
+                                  remote: [String: Result<RemoteDocument, RemoteFetchError>]) -> [FileResult] {
+        if workers == 1 || paths.count == 1 { return paths.map { parseOne($0, options: options, mode: mode, remote: remote) } }
         let slots = ResultSlots(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            slots.store(parseOne(paths[index], options: options, mode: mode, releaseMemory: true), at: index)
+            slots.store(parseOne(paths[index], options: options, mode: mode, releaseMemory: true, remote: remote), at: index)
         }
         return slots.collect()
     }
@@ -153,8 +174,6 @@ struct ParseCommand: ParsableCommand {
         if input.lowercased().hasPrefix("file://") {
             guard let url = URL(string: input), url.isFileURL else { return .failure(ExpandError("not a valid file:// URL")) }
             path = url.path
-        } else if input.lowercased().hasPrefix("http://") || input.lowercased().hasPrefix("https://") {
-            return .failure(ExpandError("http(s) URLs are fetched by `tidings poll`; save the feed and parse the file"))
         } else if input.contains("://") {
             return .failure(ExpandError("unsupported URL scheme"))
         }
