@@ -39,12 +39,19 @@ bench: release
 fuzz: deps
 	@bash fuzz/build.sh && bash fuzz/run.sh
 
+# Installs the binary, the unit (ExecStart pointing at PREFIX), the example feeds, and an example configuration
+# that points at them and keeps its state under /var/lib/tidings (the unit's StateDirectory).
 install: release
 	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/tidings
-	install -D -m 0644 systemd/tidings.service $(DESTDIR)/etc/systemd/system/tidings.service
-	install -D -m 0640 examples/tidings.toml $(DESTDIR)/etc/tidings/tidings.toml.example
-	install -d $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds
-	install -m 0644 examples/feeds/* $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds/
+	install -d $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/tidings $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds
+	sed 's|/usr/local/bin/tidings|$(PREFIX)/bin/tidings|' systemd/tidings.service > $(DESTDIR)/etc/systemd/system/tidings.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/tidings.service
+	install -m 0644 examples/feeds/*.xml $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds/
+	sed -e 's|file:feeds/|file://$(PREFIX)/share/tidings/examples/feeds/|' \
+	    -e 's|"state/|"/var/lib/tidings/|' -e 's|  *# → examples/.*||' examples/tidings.toml > $(DESTDIR)/etc/tidings/tidings.toml.example
+	chmod 0644 $(DESTDIR)/etc/tidings/tidings.toml.example
+	@# LoadCredential= needs the file to exist; empty means "no secret".
+	[ -e $(DESTDIR)/etc/tidings/webhook-secret ] || install -m 0600 /dev/null $(DESTDIR)/etc/tidings/webhook-secret
 
 clean:
 	rm -rf .build examples/state
