@@ -4,7 +4,7 @@ import TestSupport
 
 /// Summary-only feeds: the on-topic story's page is fetched (through nginx), its main text extracted and judged;
 /// a page that cannot be fetched falls back to the feed's own text, and the fallback is logged.
-@Suite(.serialized, .enabled(if: Fixture.binaryIsBuilt && Fixture.nginxIsInstalled, "needs the built tidings binary and nginx"))
+@Suite(.serialized, .enabled(if: (Fixture.binaryIsBuilt && Fixture.nginxIsInstalled) || TestEnvironment.strict, "needs the built tidings binary and nginx"))
 struct ArticlePagesTests {
     static func page(title: String, paragraphs: [String]) -> String {
         """

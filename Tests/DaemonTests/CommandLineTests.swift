@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Exit statuses and output formats of the daemon commands that need no servers.
-@Suite(.enabled(if: Fixture.binaryIsBuilt, "needs the built tidings binary"))
+@Suite(.enabled(if: Fixture.binaryIsBuilt || TestEnvironment.strict, "needs the built tidings binary"))
 struct CommandLineTests {
     @Test func badConfigurationExits78WithJournalPrioritiesUnderSystemd() throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-cli")
@@ -39,7 +39,7 @@ struct CommandLineTests {
 }
 
 /// `first_fetch = "baseline"`: a new feed's items teach their facts without alerting; what comes later alerts.
-@Suite(.enabled(if: Fixture.binaryIsBuilt, "needs the built tidings binary"))
+@Suite(.enabled(if: Fixture.binaryIsBuilt || TestEnvironment.strict, "needs the built tidings binary"))
 struct BaselineTests {
     @Test func firstFetchBaselineLearnsWithoutAlerting() throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-baseline")
@@ -89,7 +89,7 @@ struct BaselineTests {
 
 /// Feeds listed in an OPML file are polled like `[[feed]]` entries; relative outline URLs resolve against the
 /// OPML file's folder.
-@Suite(.enabled(if: Fixture.binaryIsBuilt, "needs the built tidings binary"))
+@Suite(.enabled(if: Fixture.binaryIsBuilt || TestEnvironment.strict, "needs the built tidings binary"))
 struct OPMLFeedsTests {
     @Test func opmlFeedsArePolled() throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-opml")

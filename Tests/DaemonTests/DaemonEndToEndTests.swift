@@ -4,7 +4,7 @@ import TestSupport
 
 /// The daemon as a user runs it: the built `tidings` binary as a real process, feeds served by a real nginx,
 /// alerts delivered to a JSON-lines log and to a real webhook receiver that checks signatures.
-@Suite(.serialized, .enabled(if: Fixture.binaryIsBuilt && Fixture.nginxIsInstalled, "needs the built tidings binary and nginx"))
+@Suite(.serialized, .enabled(if: (Fixture.binaryIsBuilt && Fixture.nginxIsInstalled) || TestEnvironment.strict, "needs the built tidings binary and nginx"))
 final class DaemonEndToEndTests {
     let directory: URL
     let feeds: URL

@@ -4,7 +4,7 @@ import TestSupport
 
 /// Two `tidings poll --once` processes sharing one PostgreSQL store split the work: every feed is fetched by
 /// exactly one of them (nginx's log says so) and every alert is claimed and delivered by exactly one.
-@Suite(.serialized, .enabled(if: Fixture.binaryIsBuilt && Fixture.nginxIsInstalled && PostgresServer.isAvailable,
+@Suite(.serialized, .enabled(if: (Fixture.binaryIsBuilt && Fixture.nginxIsInstalled && PostgresServer.isAvailable) || TestEnvironment.strict,
                              "needs the built tidings binary, nginx and PostgreSQL"))
 struct SharedStoreTests {
     static let feedCount = 1000

@@ -10,7 +10,7 @@ import TestSupport
 struct CrashSafetyTests {
     static var binaryPresent: Bool { FileManager.default.isExecutableFile(atPath: TestPaths.tidingsBinary.path) }
 
-    @Test(.enabled(if: binaryPresent, "tidings binary not built (swift build first)"))
+    @Test(.enabled(if: binaryPresent || TestEnvironment.strict, "tidings binary not built (swift build first)"))
     func killDashNineTwentyTimesLosesNothing() throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-crash")
         defer { try? FileManager.default.removeItem(at: directory) }

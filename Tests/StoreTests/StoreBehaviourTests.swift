@@ -377,7 +377,7 @@ struct StoreOpeningTests {
         }
     }
 
-    @Test(.enabled(if: PostgresServer.isAvailable, "PostgreSQL server binaries not installed"))
+    @Test(.enabled(if: PostgresServer.isAvailable || TestEnvironment.strict, "PostgreSQL server binaries not installed"))
     func unreachablePostgresNamesTheServer() throws {
         let port = try FreePort.allocate()
         do {

@@ -104,3 +104,10 @@ private final class DataBox: @unchecked Sendable {
 public enum FileManagerCheck {
     public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 }
+
+public enum TestEnvironment {
+    /// `make test` sets TIDINGS_TEST_STRICT=1 after installing nginx, PostgreSQL and systemd and building the
+    /// binary: tests that need them must then run (and fail if a part is missing) instead of skipping quietly.
+    /// Only the suites over `../shared` may still skip, since a user's clone has no `../shared`.
+    public static let strict = ProcessInfo.processInfo.environment["TIDINGS_TEST_STRICT"] == "1"
+}

@@ -20,7 +20,7 @@ import TestSupport
     static let rss = "<rss version=\"2.0\"><channel><title>R</title><item><title>one</title><link>http://r/1</link></item><item><title>two</title></item></channel></rss>"
     static let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><entry><title>x</title><id>urn:x</id></entry></feed>"
 
-    @Test(.enabled(if: binaryExists, "tidings binary not built")) func jsonForOneFileIsTheSchema() throws {
+    @Test(.enabled(if: binaryExists || TestEnvironment.strict, "tidings binary not built")) func jsonForOneFileIsTheSchema() throws {
         try Self.withFeeds(["a.xml": Self.rss]) { directory in
             let result = try runProcess(TestPaths.tidingsBinary, ["parse", directory.appendingPathComponent("a.xml").path, "--json"])
             #expect(result.status == 0)
@@ -35,7 +35,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: binaryExists, "tidings binary not built")) func directoriesAreSortedAndFailuresDoNotStopOthers() throws {
+    @Test(.enabled(if: binaryExists || TestEnvironment.strict, "tidings binary not built")) func directoriesAreSortedAndFailuresDoNotStopOthers() throws {
         try Self.withFeeds(["b.xml": Self.rss, "a.atom": Self.atom, "sub/c.rss": Self.rss, "bad.xml": "<html>nope</html>",
                             "notes.txt": "ignored", ".hidden.xml": "ignored", "x.xml.expected.json": "{}"]) { directory in
             let result = try runProcess(TestPaths.tidingsBinary, ["parse", "--json", directory.path])
@@ -53,7 +53,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: binaryExists, "tidings binary not built")) func statsPrintsOneSummaryLine() throws {
+    @Test(.enabled(if: binaryExists || TestEnvironment.strict, "tidings binary not built")) func statsPrintsOneSummaryLine() throws {
         try Self.withFeeds(["a.xml": Self.rss, "b.xml": Self.atom]) { directory in
             let result = try runProcess(TestPaths.tidingsBinary, ["parse", "--stats", directory.path])
             #expect(result.status == 0)
@@ -65,7 +65,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: binaryExists, "tidings binary not built")) func fileURLsAndMissingFiles() throws {
+    @Test(.enabled(if: binaryExists || TestEnvironment.strict, "tidings binary not built")) func fileURLsAndMissingFiles() throws {
         try Self.withFeeds(["a.xml": Self.rss]) { directory in
             let url = directory.appendingPathComponent("a.xml").absoluteString
             let result = try runProcess(TestPaths.tidingsBinary, ["parse", url, "/no/such/feed.xml"])
@@ -75,7 +75,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: binaryExists, "tidings binary not built")) func hostileFilesEndWithClearErrors() throws {
+    @Test(.enabled(if: binaryExists || TestEnvironment.strict, "tidings binary not built")) func hostileFilesEndWithClearErrors() throws {
         try Self.withFeeds(["laughs.xml": HostileInputTests.billionLaughs]) { directory in
             let huge = directory.appendingPathComponent("huge.xml")
             #expect(FileManager.default.createFile(atPath: huge.path, contents: Data("<rss>".utf8)))
