@@ -49,6 +49,9 @@ public struct Services: Sendable {
             // per-feed work touches only that feed's rows through indexes, so a larger cache buys little.
             var options = SQLiteOptions()
             options.cacheMiB = sqliteCacheMiB
+            // No memory-mapped reads: every mapped page the dedup lookups touch counts as this process's resident
+            // memory, which on a store of a few hundred MB broke the 64 MB budget of a 10,000-feed cycle.
+            options.mmapMiB = 0
             return try StoreFactory.open(sqlitePath: path, options: options)
         case .postgres(let url):
             return try StoreFactory.open(postgresURL: url)
