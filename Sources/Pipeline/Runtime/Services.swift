@@ -34,10 +34,13 @@ public struct Services: Sendable {
         options.maxBytes = poll.maxBytes
         options.maxDecodedBytes = poll.maxBytes
         if let userAgent = poll.userAgent { options.userAgent = userAgent }
+        // Bodies waiting for the cycle's few parse workers: 4 MB keeps them ahead of the parsers on loopback
+        // while leaving room in the 64 MB budget for SQLite's caches.
+        options.maxBufferedBodyBytes = 4 * 1024 * 1024
         return options
     }
 
-    public static let sqliteCacheMiB = 16
+    public static let sqliteCacheMiB = 4
 
     /// Opens (creating and migrating when needed) the configured store.
     public static func openStore(_ settings: StoreSettings) throws -> any Store {
