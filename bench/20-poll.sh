@@ -104,6 +104,38 @@ python3 "$here/gen_feeds.py" "$cache" --count "$count" --change 100 --round "$(d
 phase tidings_changed "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
   --concurrency "$concurrency" --per-host "$per_host"
 
+
+# The real thing: `tidings poll --once --all` over the same URLs (OPML), SQLite store in the temp dir, parsing,
+# dedup keys, topic matching (two topics whose words the generator never writes: matching costs, judging does not)
+# and the store's writes included. Cold = empty store; warm = every feed conditional; changed = 100 feeds rewritten.
+python3 - "$work/urls.txt" "$work/feeds.opml" <<'PY'
+import sys
+from xml.sax.saxutils import quoteattr
+with open(sys.argv[1]) as source, open(sys.argv[2], "w") as target:
+    target.write('<?xml version="1.0"?>\n<opml version="2.0"><head><title>bench</title></head><body>\n')
+    for line in source:
+        target.write('<outline type="rss" xmlUrl=%s/>\n' % quoteattr(line.strip()))
+    target.write("</body></opml>\n")
+PY
+cat > "$work/poll.toml" <<TOML
+opml = "$work/feeds.opml"
+[store]
+path = "$work/poll.db"
+[poll]
+concurrency = $concurrency
+per_host = $per_host
+[[topic]]
+name = "volcanoes"
+query = 'volcano OR eruption OR lava'
+[[topic]]
+name = "bank-volcano"
+query = '"central bank" AND (volcano OR tsunami)'
+TOML
+phase poll_cold "$binary" poll --once --all --config "$work/poll.toml"
+phase poll_warm "$binary" poll --once --all --config "$work/poll.toml"
+python3 "$here/gen_feeds.py" "$cache" --count "$count" --change 100 --round "$(date +%s)1"
+phase poll_changed "$binary" poll --once --all --config "$work/poll.toml"
+
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
 cold_ratio=$(ratio "${wall[tidings_cold]}" "${wall[curl_cold]}")
@@ -111,8 +143,19 @@ warm_ratio=$(ratio "${wall[tidings_warm]}" "${wall[curl_warm]}")
 peak=$(python3 -c "print(max(${rss[tidings_cold]}, ${rss[tidings_warm]}, ${rss[tidings_warm_ph4]}, ${rss[tidings_changed]}))")
 warm_all_304=$(awk -v n="$count" -F'[= ]' '{ for (i=1;i<NF;i++) { v[$i]=$(i+1) } } END { print (v["304"]==n && v["conditional"]==n) ? "yes" : "no" }' <<< "$counts_tidings_warm")
 echo
+echo "fetch-bench (Fetcher + parser, no store):"
 echo "cold:  tidings ${wall[tidings_cold]} s vs curl floor ${wall[curl_cold]} s = ${cold_ratio}x (bar <= 2x, bodies parsed) $(verdict "$cold_ratio <= 2")"
 echo "warm:  tidings ${wall[tidings_warm]} s vs curl floor ${wall[curl_warm]} s = ${warm_ratio}x (bar <= 1.5x) $(verdict "$warm_ratio <= 1.5"); all $count conditional and 304: $warm_all_304"
 echo "warm with per_host = 4: ${wall[tidings_warm_ph4]} s = $(ratio "${wall[tidings_warm_ph4]}" "${wall[curl_warm]}")x the curl floor (information; the bar is measured like curl, one host with 64 connections)"
 echo "peak RSS of tidings over the three cycles: ${peak} MB (bar <= 64 MB) $(verdict "$peak <= 64")"
 echo "cpu:   tidings cold ${cpu[tidings_cold]} s, warm ${cpu[tidings_warm]} s, changed ${cpu[tidings_changed]} s; curl cold ${cpu[curl_cold]} s, warm ${cpu[curl_warm]} s"
+
+echo
+echo "tidings poll --once --all (store, parsing, matching included):"
+poll_cold_ratio=$(ratio "${wall[poll_cold]}" "${wall[curl_cold]}")
+poll_warm_ratio=$(ratio "${wall[poll_warm]}" "${wall[curl_warm]}")
+poll_peak=$(python3 -c "print(max(${rss[poll_cold]}, ${rss[poll_warm]}, ${rss[poll_changed]}))")
+echo "poll cold:    ${wall[poll_cold]} s wall, ${cpu[poll_cold]} CPU-s = ${poll_cold_ratio}x the curl floor (bar <= 2x) $(verdict "$poll_cold_ratio <= 2")"
+echo "poll warm:    ${wall[poll_warm]} s wall, ${cpu[poll_warm]} CPU-s = ${poll_warm_ratio}x the curl floor (bar <= 1.5x) $(verdict "$poll_warm_ratio <= 1.5")  nginx: $counts_poll_warm"
+echo "poll changed: ${wall[poll_changed]} s wall, ${cpu[poll_changed]} CPU-s  nginx: $counts_poll_changed"
+echo "poll peak RSS over the three cycles: ${poll_peak} MB (bar <= 64 MB) $(verdict "$poll_peak <= 64")"

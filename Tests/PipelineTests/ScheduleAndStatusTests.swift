@@ -3,48 +3,6 @@ import Foundation
 import Testing
 @testable import Pipeline
 
-@Suite struct FeedScheduleTests {
-    let schedule = FeedSchedule(interval: 900, minInterval: 300, maxInterval: 21_600)
-    let now = Date(timeIntervalSince1970: 1_800_000_000)
-
-    @Test func successStaysWithinMinAndMaxAndHonoursHints() {
-        for _ in 0..<200 {
-            let plain = schedule.nextDueAfterSuccess(now: now, hints: []).timeIntervalSince(now)
-            #expect(plain >= 900 * 0.9 - 1e-6 && plain <= 900 * 1.1 + 1e-6)
-            // A ttl of two hours lengthens the interval; one of a week is capped at max_interval.
-            let hinted = schedule.nextDueAfterSuccess(now: now, hints: [7200, nil]).timeIntervalSince(now)
-            #expect(hinted >= 7200 * 0.9 - 1e-6 && hinted <= 7200 * 1.1 + 1e-6)
-            let capped = schedule.nextDueAfterSuccess(now: now, hints: [7 * 86_400]).timeIntervalSince(now)
-            #expect(capped <= 21_600 + 1e-6)
-        }
-    }
-
-    @Test func failuresBackOffExponentiallyUpToTheCap() {
-        var previous: TimeInterval = 0
-        for failures in 1...6 {
-            let delays = (0..<50).map { _ in
-                schedule.nextDueAfterFailure(now: now, consecutiveFailures: failures, retryAfter: nil).timeIntervalSince(now)
-            }
-            let base = min(900 * pow(2, Double(failures - 1)), 21_600)
-            #expect(delays.allSatisfy { $0 >= base * 0.9 - 1e-6 && $0 <= min(base * 1.1, 21_600) + 1e-6 })
-            #expect(delays.min()! >= previous * 0.9)
-            previous = delays.min()!
-        }
-        let cap = max(21_600, 6 * 3600.0)
-        #expect(schedule.nextDueAfterFailure(now: now, consecutiveFailures: 40, retryAfter: nil).timeIntervalSince(now) <= cap + 1e-6)
-        // Retry-After longer than the backoff wins, but never past the cap.
-        let asked = schedule.nextDueAfterFailure(now: now, consecutiveFailures: 1, retryAfter: 3600).timeIntervalSince(now)
-        #expect(asked >= 3600 * 0.9 - 1e-6)
-        #expect(schedule.nextDueAfterFailure(now: now, consecutiveFailures: 1, retryAfter: 30 * 86_400).timeIntervalSince(now) <= cap + 1e-6)
-    }
-
-    @Test func failureStates() {
-        #expect(FeedSchedule.failureState(consecutiveFailures: 1, retryAfter: nil) == .failing)
-        #expect(FeedSchedule.failureState(consecutiveFailures: 3, retryAfter: nil) == .backingOff)
-        #expect(FeedSchedule.failureState(consecutiveFailures: 1, retryAfter: 60) == .backingOff)
-    }
-}
-
 @Suite struct StatusReportTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 

@@ -4,7 +4,9 @@ import Synchronization
 /// loop how many body bytes wait unconsumed so it can stop starting transfers while the consumer lags.
 final class ResultChannel: Sendable {
     private struct State {
-        var buffer: [FetchResult] = []
+        // Taken slots are set to nil at once: a lagging consumer would otherwise keep every body it has already
+        // processed alive until the buffer drains completely.
+        var buffer: [FetchResult?] = []
         var head = 0
         var remaining: Int
         var waiter: CheckedContinuation<FetchResult?, Never>?
@@ -57,7 +59,8 @@ final class ResultChannel: Sendable {
     private func take(registering waiter: CheckedContinuation<FetchResult?, Never>?) -> FetchResult?? {
         state.withLock { state in
             if state.head < state.buffer.count {
-                let result = state.buffer[state.head]
+                let result = state.buffer[state.head]!
+                state.buffer[state.head] = nil
                 state.head += 1
                 if state.head == state.buffer.count {
                     state.buffer.removeAll(keepingCapacity: true)
@@ -80,7 +83,7 @@ final class ResultChannel: Sendable {
     func cancel() {
         let (waiter, dropped): (CheckedContinuation<FetchResult?, Never>?, Int) = state.withLock { state in
             state.cancelled = true
-            let dropped = state.buffer[state.head...].reduce(0) { $0 + ($1.body?.bytes.count ?? 0) }
+            let dropped = state.buffer[state.head...].reduce(0) { $0 + ($1?.body?.bytes.count ?? 0) }
             state.buffer = []
             state.head = 0
             let waiter = state.waiter

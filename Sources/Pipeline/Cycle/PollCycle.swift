@@ -141,7 +141,7 @@ public final class PollCycle: Sendable {
         guard let feedID = Int64(result.request.key), let feed = context.feedsByID[feedID] else { return }
         let store = self.store, owner = self.owner
         let now = Date()
-        let schedule = context.schedule(for: feed)
+        let scheduling = FeedScheduling(feed: feed, policy: context.policy(for: feed), now: now)
 
         switch result.outcome {
         case .failed(.aborted):
@@ -151,18 +151,9 @@ public final class PollCycle: Sendable {
         case .failed(let failure):
             var update = FeedFetchUpdate(from: feed)
             update.lastFetch = now
-            if case .gone = failure {
-                update.state = .retired
-                update.retired = true
-                update.lastError = failure.description
-                update.nextDue = nil
-            } else {
-                update.consecutiveFailures = feed.consecutiveFailures + 1
-                update.state = FeedSchedule.failureState(consecutiveFailures: update.consecutiveFailures, retryAfter: failure.retryAfter)
-                update.lastError = failure.description
-                update.nextDue = schedule.nextDueAfterFailure(now: now, consecutiveFailures: update.consecutiveFailures,
-                                                              retryAfter: failure.retryAfter)
-            }
+            update.lastError = failure.description
+            // 410 retires; 429/503 wait for Retry-After; the rest back off exponentially with jitter.
+            scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             logger.warning("fetch failed", metadata: ["feed": "\(feed.url)", "error": "\(failure)"])
             tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): \(failure)") }
             await write(feedID: feedID, update: update, items: [])
@@ -176,7 +167,7 @@ public final class PollCycle: Sendable {
             update.lastError = nil
             update.etag = metadata.etag ?? feed.etag
             update.lastModified = metadata.lastModified ?? feed.lastModified
-            update.nextDue = schedule.nextDueAfterSuccess(now: now, hints: [metadata.cacheMaxAge, metadata.expiresIn])
+            scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             tally.withLock { $0.notModified += 1 }
             await write(feedID: feedID, update: update, items: [])
 
@@ -189,10 +180,9 @@ public final class PollCycle: Sendable {
             } catch {
                 var update = FeedFetchUpdate(from: feed)
                 update.lastFetch = now
-                update.consecutiveFailures = feed.consecutiveFailures + 1
-                update.state = FeedSchedule.failureState(consecutiveFailures: update.consecutiveFailures, retryAfter: nil)
                 update.lastError = "parse error: \(error)"
-                update.nextDue = schedule.nextDueAfterFailure(now: now, consecutiveFailures: update.consecutiveFailures, retryAfter: nil)
+                scheduling.apply(FetchObservation(kind: .failed(reason: "parse error", retryAfter: nil, gone: false)),
+                                 to: &update)
                 logger.warning("feed cannot be parsed", metadata: ["feed": "\(feed.url)", "error": "\(error)"])
                 tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): parse error: \(error)") }
                 await write(feedID: feedID, update: update, items: [])
@@ -206,12 +196,12 @@ public final class PollCycle: Sendable {
             update.lastError = nil
             update.etag = result.metadata.etag
             update.lastModified = result.metadata.lastModified
-            update.permanentURL = result.metadata.permanentRedirect
-            let hints: [TimeInterval?] = [
-                result.metadata.cacheMaxAge, result.metadata.expiresIn,
-                parsed.hints.ttlSeconds.map(TimeInterval.init), parsed.hints.updateIntervalSeconds.map(TimeInterval.init),
-            ]
-            update.nextDue = schedule.nextDueAfterSuccess(now: now, hints: hints)
+            // Next due time, change rate and redirect confirmation are settled when the insert shows what is new.
+            let settle = FetchedSchedule(
+                scheduling: scheduling, permanentRedirect: result.metadata.permanentRedirect,
+                hints: PollHints(metadata: result.metadata).merging(
+                    ttl: parsed.hints.ttlSeconds.map(TimeInterval.init),
+                    updatePeriod: parsed.hints.updateIntervalSeconds.map(TimeInterval.init)))
             // Dedup keys are computed here, on this worker, rather than by the store under its single write lock.
             let items = parsed.entries.map { entry in
                 var item = NewItem(entry: entry, firstSeen: now)
@@ -221,14 +211,15 @@ public final class PollCycle: Sendable {
             }
             tally.withLock { $0.changed += 1 }
 
-            let onTopic = items.enumerated().filter { context.matchingTopics(of: $0.element).isEmpty == false }
-            if onTopic.isEmpty {
-                let added = await write(feedID: feedID, update: update, items: items)
+            // Matched once per item here; judging and page selection reuse these sets instead of tokenising again.
+            let topics = items.map { context.matchingTopics(of: $0) }
+            if topics.allSatisfy(\.isEmpty) {
+                let added = await write(feedID: feedID, update: update, items: items, settle: settle)
                 tally.withLock { $0.newItems += added }
             } else {
                 let summaryOnly = Self.carriesOnlySummaries(parsed)
                 deferred.withLock {
-                    $0.append(DeferredFeed(feed: feed, update: update, items: items,
+                    $0.append(DeferredFeed(feed: feed, update: update, settle: settle, items: items, topics: topics,
                                            fetchPages: (context.runtimeFeed(for: feed)?.fetchArticles ?? false) || summaryOnly))
                 }
             }
@@ -237,14 +228,17 @@ public final class PollCycle: Sendable {
 
     /// Writes a feed's fetch outcome (and items) in one transaction; returns how many items were new to the feed.
     @discardableResult
-    private func write(feedID: Int64, update: FeedFetchUpdate, items: [NewItem]) async -> Int {
+    private func write(feedID: Int64, update: FeedFetchUpdate, items: [NewItem], settle: FetchedSchedule? = nil) async -> Int {
         let store = self.store
         do {
             return try await Blocking.run {
                 try store.write { transaction in
                     let insertions = items.isEmpty ? [] : try transaction.insertItems(feedID: feedID, items)
+                    let added = insertions.filter { $0.outcome != .knownEntry }.count
+                    var update = update
+                    settle?.apply(newItems: added, to: &update)
                     try transaction.updateFeed(id: feedID, update)
-                    return insertions.filter { $0.outcome != .knownEntry }.count
+                    return added
                 }
             }
         } catch {
@@ -259,7 +253,8 @@ public final class PollCycle: Sendable {
         guard !feed.entries.isEmpty else { return false }
         return feed.entries.allSatisfy { entry in
             let text = entry.content ?? entry.summary ?? ""
-            return text.count < shortSummary
+            // Bounded: counting every Character of a long article only to compare it with 280 is wasted work.
+            return text.utf8.count < shortSummary || text.prefix(shortSummary).count < shortSummary
         }
     }
 
@@ -296,11 +291,15 @@ public final class PollCycle: Sendable {
                         }
                     }
                     let insertions = try transaction.insertItems(feedID: deferredFeed.feed.id, items)
-                    try transaction.updateFeed(id: deferredFeed.feed.id, deferredFeed.update)
-                    outcome.newItems += insertions.filter { $0.outcome != .knownEntry }.count
+                    let added = insertions.filter { $0.outcome != .knownEntry }.count
+                    var update = deferredFeed.update
+                    deferredFeed.settle.apply(newItems: added, to: &update)
+                    try transaction.updateFeed(id: deferredFeed.feed.id, update)
+                    outcome.newItems += added
                     let baseline = firstFetchBaseline && deferredFeed.feed.lastSuccess == nil
                     for (position, (item, insertion)) in zip(items, insertions).enumerated() where insertion.isNew {
-                        let topics = context.matchingTopics(of: item)
+                        // Matched on the feed's own text, as when the feed was deferred (cost follows interest).
+                        let topics = deferredFeed.topics[position]
                         guard !topics.isEmpty else { continue }
                         candidates.append(Candidate(item: item, itemID: insertion.itemID, feed: deferredFeed.feed,
                                                     feedOrder: context.feedOrder(deferredFeed.feed), position: position,
@@ -379,7 +378,7 @@ public final class PollCycle: Sendable {
                     Set(try reader.items(feedID: deferredFeed.feed.id, limit: deferredFeed.items.count + 100).map(\.entryID))
                 }
             }
-            for item in deferredFeed.items where !known.contains(item.entryID) && !context.matchingTopics(of: item).isEmpty {
+            for (item, topics) in zip(deferredFeed.items, deferredFeed.topics) where !known.contains(item.entryID) && !topics.isEmpty {
                 if let link = item.link, link.hasPrefix("http://") || link.hasPrefix("https://") || link.hasPrefix("file:") {
                     urls.append(link)
                 }
@@ -393,7 +392,10 @@ public final class PollCycle: Sendable {
 struct DeferredFeed: Sendable {
     var feed: FeedRecord
     var update: FeedFetchUpdate
+    var settle: FetchedSchedule
     var items: [NewItem]
+    /// The topics each item matched when it was fetched, position by position.
+    var topics: [Set<String>]
     var fetchPages: Bool
 }
 
@@ -424,10 +426,10 @@ struct CycleContext: Sendable {
     func runtimeFeed(for feed: FeedRecord) -> RuntimeFeed? { feedByURL[feed.configuredURL] }
     func feedOrder(_ feed: FeedRecord) -> Int { orderByURL[feed.configuredURL] ?? Int.max }
 
-    func schedule(for feed: FeedRecord) -> FeedSchedule {
+    func policy(for feed: FeedRecord) -> SchedulePolicy {
         let poll = config.config.poll
-        return FeedSchedule(interval: runtimeFeed(for: feed)?.interval ?? poll.interval, minInterval: poll.minInterval,
-                            maxInterval: poll.maxInterval)
+        return SchedulePolicy(interval: runtimeFeed(for: feed)?.interval ?? poll.interval, minInterval: poll.minInterval,
+                              maxInterval: poll.maxInterval)
     }
 
     /// Topics whose query matches the item's title and feed text (before any page is fetched: cost follows interest).
@@ -448,6 +450,7 @@ extension NewItem {
     /// The longest text the feed carries for the item (content, else summary).
     var judgeableText: String {
         let content = self.content ?? "", summary = self.summary ?? ""
-        return content.count >= summary.count ? content : summary
+        // UTF-8 length, not Characters: O(1) on native strings, and this runs for every item of every feed.
+        return content.utf8.count >= summary.utf8.count ? content : summary
     }
 }

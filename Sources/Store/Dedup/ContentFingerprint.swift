@@ -29,27 +29,49 @@ public enum ContentFingerprint {
 
     public static func compute(title: String, text: String?) -> String? {
         var hasher = Hasher()
-        for source in [title, text ?? ""] {
-            // ASCII (most of most feeds) is classified byte by byte; other scalars go through Unicode properties.
-            for scalar in source.unicodeScalars {
-                let value = scalar.value
-                if value < 0x80 {
-                    let byte = UInt8(value)
+        feed(title, into: &hasher)
+        if let text { feed(text, into: &hasher) }
+        guard hasher.words >= minimumWords else { return nil }
+        return hex(hasher.a) + hex(hasher.b)
+    }
+
+    /// Walks the UTF-8 bytes directly: ASCII (most of most feeds) is classified per byte without decoding a
+    /// scalar; only multi-byte sequences are decoded and go through Unicode properties. Same words, same bytes
+    /// hashed as a walk over `unicodeScalars` (a test keeps the two equal on mixed text).
+    private static func feed(_ source: String, into hasher: inout Hasher) {
+        var source = source
+        source.withUTF8 { bytes in
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
                     switch byte {
                     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): hasher.add(byte)
-                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasher.add(byte + 32)
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasher.add(byte &+ 32)
                     default: hasher.endWord()
                     }
-                } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    index += 1
+                    continue
+                }
+                // Swift strings hold valid UTF-8, so the lead byte gives the length and the bytes decode as-is.
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                var next = index + 1
+                while next < index + length && next < count {
+                    value = value << 6 | (UInt32(bytes[next]) & 0x3F)
+                    next += 1
+                }
+                index = next
+                guard let scalar = Unicode.Scalar(value) else { hasher.endWord(); continue }
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                     for lower in scalar.properties.lowercaseMapping.utf8 { hasher.add(lower) }
                 } else {
                     hasher.endWord()
                 }
             }
-            hasher.endWord()
         }
-        guard hasher.words >= minimumWords else { return nil }
-        return hex(hasher.a) + hex(hasher.b)
+        hasher.endWord()
     }
 
     private static func hex(_ value: UInt64) -> String {

@@ -45,6 +45,8 @@ public struct FeedRecord: Sendable, Equatable {
     public var itemCount: Int64
     public var leaseOwner: String?
     public var leaseUntil: Date?
+    /// The scheduler's state (JSON of `FeedScheduleState`), nil until the first fetch under schema v2.
+    public var scheduleState: String? = nil
 }
 
 /// What one fetch of a feed changes in its row. Every field is written as given (nil clears), so callers
@@ -61,10 +63,13 @@ public struct FeedFetchUpdate: Sendable, Equatable {
     public var retired: Bool
     /// A confirmed permanent redirect (301/308): the URL to fetch from now on.
     public var permanentURL: String?
+    /// The scheduler's state after this fetch (JSON); written as given, like every other field.
+    public var scheduleState: String?
 
     public init(state: FeedState, etag: String? = nil, lastModified: String? = nil, nextDue: Date? = nil,
                 consecutiveFailures: Int = 0, lastError: String? = nil, lastFetch: Date? = nil,
-                lastSuccess: Date? = nil, retired: Bool = false, permanentURL: String? = nil) {
+                lastSuccess: Date? = nil, retired: Bool = false, permanentURL: String? = nil,
+                scheduleState: String? = nil) {
         self.state = state
         self.etag = etag
         self.lastModified = lastModified
@@ -75,12 +80,14 @@ public struct FeedFetchUpdate: Sendable, Equatable {
         self.lastSuccess = lastSuccess
         self.retired = retired
         self.permanentURL = permanentURL
+        self.scheduleState = scheduleState
     }
 
     /// Starts from what the store knows, so a caller only sets what changed.
     public init(from feed: FeedRecord) {
         self.init(state: feed.state, etag: feed.etag, lastModified: feed.lastModified, nextDue: feed.nextDue,
                   consecutiveFailures: feed.consecutiveFailures, lastError: feed.lastError,
-                  lastFetch: feed.lastFetch, lastSuccess: feed.lastSuccess, retired: feed.retired)
+                  lastFetch: feed.lastFetch, lastSuccess: feed.lastSuccess, retired: feed.retired,
+                  scheduleState: feed.scheduleState)
     }
 }

@@ -25,7 +25,7 @@ final class SQLTransaction: StoreTransaction {
 
     static let feedColumns = """
         id, configured_url, url, name, active, state, etag, last_modified, next_due, failures, last_error, \
-        last_fetch, last_success, retired, item_count, lease_owner, lease_until
+        last_fetch, last_success, retired, item_count, lease_owner, lease_until, schedule_state
         """
     static let itemColumns = """
         id, feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content, html, \
@@ -43,7 +43,7 @@ final class SQLTransaction: StoreTransaction {
                    etag: row.string(6), lastModified: row.string(7), nextDue: row.date(8),
                    consecutiveFailures: row.int(9), lastError: row.string(10), lastFetch: row.date(11),
                    lastSuccess: row.date(12), retired: row.bool(13), itemCount: row.int64(14) ?? 0,
-                   leaseOwner: row.string(15), leaseUntil: row.date(16))
+                   leaseOwner: row.string(15), leaseUntil: row.date(16), scheduleState: row.string(17))
     }
 
     static func item(_ row: SQLRow) -> ItemRecord {
@@ -130,13 +130,14 @@ final class SQLTransaction: StoreTransaction {
     func updateFeed(id: Int64, _ update: FeedFetchUpdate) throws {
         let changed = try connection.execute("""
             UPDATE feeds SET state = ?, etag = ?, last_modified = ?, next_due = ?, failures = ?, last_error = ?,
-                last_fetch = ?, last_success = ?, retired = ?, url = COALESCE(?, url),
+                last_fetch = ?, last_success = ?, retired = ?, url = COALESCE(?, url), schedule_state = ?,
                 lease_owner = NULL, lease_until = NULL
             WHERE id = ?
             """, [.text(update.retired ? FeedState.retired.rawValue : update.state.rawValue), SQLValue(update.etag),
                   SQLValue(update.lastModified), SQLValue(update.nextDue), SQLValue(update.consecutiveFailures),
                   SQLValue(update.lastError), SQLValue(update.lastFetch), SQLValue(update.lastSuccess),
-                  SQLValue(update.retired), SQLValue(update.permanentURL), .integer(id)])
+                  SQLValue(update.retired), SQLValue(update.permanentURL),
+                  SQLValue(update.scheduleState), .integer(id)])
         guard changed > 0 else { throw StoreError.notFound(store: storeName, what: "feed \(id)") }
     }
 

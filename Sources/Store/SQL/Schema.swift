@@ -144,6 +144,11 @@ enum Schema {
             )
             """,
         ]),
+        // The fetch scheduler's memory (unchanged streak, change interval, pending redirect), as the JSON the
+        // Feeds target encodes: the store keeps it opaque so its fields can evolve without migrations.
+        Migration(version: 2, summary: "feeds.schedule_state", statements: [
+            "ALTER TABLE feeds ADD COLUMN schedule_state TEXT",
+        ]),
     ]
 
     static func render(_ statement: String, for dialect: SQLDialect) -> String {

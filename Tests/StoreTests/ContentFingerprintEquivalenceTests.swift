@@ -1,0 +1,64 @@
+import Testing
+@testable import Store
+
+/// The byte-level fingerprint must hash exactly what a walk over Unicode scalars hashes: fingerprints already in a
+/// store would otherwise stop matching new copies of the same story.
+@Suite struct ContentFingerprintEquivalenceTests {
+    /// The scalar-by-scalar definition (the implementation before the UTF-8 fast path), kept as the reference.
+    static func reference(title: String, text: String?) -> String? {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        var words = 0, inWord = false
+        func add(_ byte: UInt8) {
+            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
+            inWord = true
+        }
+        func endWord() {
+            guard inWord else { return }
+            a = (a ^ 0x20) &* 0x0000_0100_0000_01b3
+            b = (b ^ 0x20) &* 0x0000_0100_0000_01b3
+            words += 1
+            inWord = false
+        }
+        for source in [title, text ?? ""] {
+            for scalar in source.unicodeScalars {
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    for lower in scalar.properties.lowercaseMapping.utf8 { add(lower) }
+                } else {
+                    endWord()
+                }
+            }
+            endWord()
+        }
+        guard words >= ContentFingerprint.minimumWords else { return nil }
+        func hex(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return hex(a) + hex(b)
+    }
+
+    static let mixedTexts: [(String, String?)] = [
+        ("Ministerin kündigt Änderungen an", "Die Straße bleibt gesperrt; laut Behörde (Stand: 12. März) sind 3½ Fahrspuren betroffen – ÉTÉ, İstanbul, ΣΊΣΥΦΟΣ."),
+        ("東京で地震 マグニチュード6.1", "気象庁によると、午前3時ごろ震度５弱を観測しました。津波の心配はありません。 Tokyo quake, magnitude 6.1, no tsunami risk."),
+        ("Пожар в Москве", "По данным МЧС, 120 человек эвакуированы; ﬁre (ligature ﬁ) and emoji 🔥🚒 and Arabic ١٢٣ digits ٤٥ and Devanagari १२३ words."),
+        ("Plain ASCII title with enough words", "and plain ASCII text, numbers 2024-11-22, punctuation!? & <markup> spacing\tand\nnewlines here."),
+        ("", "ǅemal Ⅻ ½ ⅓ ² ³ combining e\u{301} marks, zero\u{200B}width, nbsp\u{00A0}space, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝟙𝟚𝟛 words to reach twelve"),
+        ("Short", nil),
+        ("Only a title but with a good many words in it to pass twelve easily", nil),
+    ]
+
+    @Test func byteLevelFingerprintEqualsScalarDefinitionOnMixedText() {
+        for (title, text) in Self.mixedTexts {
+            #expect(ContentFingerprint.compute(title: title, text: text) == Self.reference(title: title, text: text),
+                    "title: \(title)")
+        }
+        // Every text crossed with every title, so words spanning the title/text boundary are covered too.
+        for (title, _) in Self.mixedTexts {
+            for (_, text) in Self.mixedTexts {
+                #expect(ContentFingerprint.compute(title: title, text: text) == Self.reference(title: title, text: text))
+            }
+        }
+        #expect(Self.mixedTexts.compactMap { ContentFingerprint.compute(title: $0.0, text: $0.1) }.count >= 4)
+    }
+}
