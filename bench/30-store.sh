@@ -108,6 +108,8 @@ def report(name, raw, reference, rss, bar_rate):
     print(f"  on disk       {r['bytes_on_disk'] / 1e6:,.0f} MB = {r['bytes_per_item']:,.0f} bytes per item (texts, original HTML, indexes)")
     print(f"  status        first {r['status_ms_first']:.1f} ms, median {r['status_ms_median']:.1f} ms, max {r['status_ms_max']:.1f} ms"
           f" at {r['status_items']:,} items  ({r['status_ms_median'] / 200:.3f}x the 200 ms bar)")
+    if "first_write_ms_after_open" in r:
+        print(f"  first write   {r['first_write_ms_after_open']:.0f} ms after reopening (SQLite: loads the in-memory dedup keys once)")
     print(f"  peak RSS      {int(rss) / 1024:,.0f} MiB (driver process)")
     return rate
 s = report("SQLite", sys.argv[1], sys.argv[2], sys.argv[3], 50_000)

@@ -29,27 +29,47 @@ public enum ContentFingerprint {
 
     public static func compute(title: String, text: String?) -> String? {
         var hasher = Hasher()
-        for source in [title, text ?? ""] {
-            // ASCII (most of most feeds) is classified byte by byte; other scalars go through Unicode properties.
-            for scalar in source.unicodeScalars {
-                let value = scalar.value
-                if value < 0x80 {
-                    let byte = UInt8(value)
-                    switch byte {
-                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): hasher.add(byte)
-                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasher.add(byte + 32)
-                    default: hasher.endWord()
+        for var source in [title, text ?? ""] {
+            // Walk the UTF-8 bytes (ASCII, most of most feeds, needs no decoding; this runs for every stored item).
+            source.withUTF8 { bytes in
+                var index = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte < 0x80 {
+                        add(ascii: byte, to: &hasher)
+                        index += 1
+                        continue
                     }
-                } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                    for lower in scalar.properties.lowercaseMapping.utf8 { hasher.add(lower) }
-                } else {
-                    hasher.endWord()
+                    // Swift strings hold valid UTF-8, so the lead byte gives the length.
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                    for offset in 1..<length where index + offset < bytes.count {
+                        value = value << 6 | (UInt32(bytes[index + offset]) & 0x3F)
+                    }
+                    if let scalar = Unicode.Scalar(value) { add(nonASCII: scalar, to: &hasher) } else { hasher.endWord() }
+                    index += length
                 }
             }
             hasher.endWord()
         }
         guard hasher.words >= minimumWords else { return nil }
         return hex(hasher.a) + hex(hasher.b)
+    }
+
+    private static func add(ascii byte: UInt8, to hasher: inout Hasher) {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): hasher.add(byte)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasher.add(byte + 32)
+        default: hasher.endWord()
+        }
+    }
+
+    private static func add(nonASCII scalar: Unicode.Scalar, to hasher: inout Hasher) {
+        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            for lower in scalar.properties.lowercaseMapping.utf8 { hasher.add(lower) }
+        } else {
+            hasher.endWord()
+        }
     }
 
     private static func hex(_ value: UInt64) -> String {

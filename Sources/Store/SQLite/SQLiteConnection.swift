@@ -10,6 +10,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private var storeName: String { "sqlite:\(path)" }
+    /// The writer's in-memory cross-feed dedup keys (unused on the read connection).
+    let itemKeys = ItemKeyIndex()
 
     /// SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
