@@ -195,7 +195,11 @@ final class SQLTransaction: StoreTransaction {
     /// SQLite: cross-feed duplicates are decided by the writer's in-memory keys (refreshed under the write lock),
     /// so the item INSERT only meets the per-feed entry-id index; a new primary's keys go to `item_keys`.
     private func insertItems(feedID: Int64, _ items: [NewItem], keys itemKeys: ItemKeyIndex) throws -> [ItemInsertion] {
-        try itemKeys.refresh(connection)
+        guard let sqlite = connection as? SQLiteConnection else {
+            throw StoreError.statementFailed(store: storeName, code: "internal", message: "in-memory dedup keys need SQLite",
+                                             sql: Self.insertItemSQL)
+        }
+        try itemKeys.refresh(sqlite)
         var insertions: [ItemInsertion] = []
         insertions.reserveCapacity(items.count)
         var stored: Int64 = 0

@@ -23,7 +23,7 @@ final class ItemKeyIndex {
     private var claimedInTransaction: [(url: Int64?, content: Int64?)] = []
 
     /// Brings the map up to date with the committed table. Call inside the write transaction, before lookups.
-    func refresh(_ connection: SQLConnection) throws {
+    func refresh(_ connection: SQLiteConnection) throws {
         let version = try connection.queryOne("PRAGMA data_version", [])?.int64(0) ?? 0
         if loaded && version == dataVersion { return }
         let currentGeneration = try connection.queryOne(
@@ -32,15 +32,19 @@ final class ItemKeyIndex {
             byURL.removeAll(keepingCapacity: true)
             byContent.removeAll(keepingCapacity: true)
             loadedThrough = 0
+            let rows = try connection.queryOne("SELECT count(*) FROM item_keys", [])?.int(0) ?? 0
+            byURL.reserveCapacity(rows)
+            byContent.reserveCapacity(rows)
         }
-        for row in try connection.query(
+        var highest = loadedThrough
+        try connection.forEachIntegerTriple(
             "SELECT item_id, url_key, content_key FROM item_keys WHERE item_id > ? ORDER BY item_id",
-            [.integer(loadedThrough)]) {
-            let itemID = row.int64(0) ?? 0
-            if let urlKey = row.int64(1) { byURL[urlKey] = itemID }
-            if let contentKey = row.int64(2) { byContent[contentKey] = itemID }
-            loadedThrough = max(loadedThrough, itemID)
+            [.integer(loadedThrough)]) { itemID, urlKey, contentKey in
+            if let urlKey { byURL[urlKey] = itemID }
+            if let contentKey { byContent[contentKey] = itemID }
+            highest = max(highest, itemID)
         }
+        loadedThrough = highest
         generation = currentGeneration
         dataVersion = version
         loaded = true
