@@ -9,6 +9,7 @@ packages=(
   libxml2-dev            # feed and HTML parsing
   libxml2-utils          # xmllint: the benchmark's reference
   libsqlite3-dev         # the embedded store
+  sqlite3                # the sqlite3 shell: tests inspect and age store files with it
   libpq-dev              # the PostgreSQL store
   postgresql             # tests start a throwaway server from this package
   nginx-light            # tests and benchmarks serve feeds from a real nginx

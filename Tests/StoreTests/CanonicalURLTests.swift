@@ -31,4 +31,15 @@ struct CanonicalURLTests {
         #expect(a != c)
         #expect(ContentFingerprint.compute(title: "Daily briefing", text: nil) == nil)
     }
+
+    @Test func fingerprintHandlesNonASCIILettersByCaseAndWord() {
+        let text = "Die größte Übung der Marine vor Αθήνα und 東京 beginnt am Montag, sagen zwei Beamte, die über den Plan informiert wurden."
+        let lower = ContentFingerprint.compute(title: "Übung vor Αθήνα", text: text)
+        let upper = ContentFingerprint.compute(title: "ÜBUNG VOR ΑΘΉΝΑ", text: text.replacingOccurrences(of: "Übung", with: "ÜBUNG") + " — ")
+        let otherWord = ContentFingerprint.compute(title: "Übung vor Αθήνα", text: text.replacingOccurrences(of: "東京", with: "大阪"))
+        #expect(lower != nil && lower == upper)
+        #expect(lower != otherWord)
+        // Punctuation outside ASCII (dashes, quotes) separates words like ASCII punctuation does.
+        #expect(ContentFingerprint.compute(title: "a–b", text: text) == ContentFingerprint.compute(title: "a b", text: text))
+    }
 }

@@ -83,7 +83,7 @@ enum MigrationRunner {
             throw StoreError.storeNewerThanBinary(store: storeName, storeVersion: current, binaryVersion: Schema.latestVersion)
         }
         for migration in Schema.migrations where migration.version > current {
-            for statement in migration.statements {
+            for statement in migration.statements(for: connection.dialect) {
                 try connection.executeScript(Schema.render(statement, for: connection.dialect))
             }
             try connection.execute("INSERT INTO schema_migrations (version, summary, applied) VALUES (?, ?, ?)",

@@ -18,9 +18,13 @@ final class SQLTransaction: StoreTransaction {
         }
     }
 
-    init(connection: SQLConnection, storeName: String) {
+    /// SQLite's writer passes its in-memory dedup keys; PostgreSQL (several daemons) decides by unique indexes.
+    let itemKeys: ItemKeyIndex?
+
+    init(connection: SQLConnection, storeName: String, itemKeys: ItemKeyIndex? = nil) {
         self.connection = connection
         self.storeName = storeName
+        self.itemKeys = itemKeys
     }
 
     static let feedColumns = """
@@ -148,21 +152,14 @@ final class SQLTransaction: StoreTransaction {
         """
 
     func insertItems(feedID: Int64, _ items: [NewItem]) throws -> [ItemInsertion] {
+        if let itemKeys { return try insertItems(feedID: feedID, items, keys: itemKeys) }
         var insertions: [ItemInsertion] = []
         insertions.reserveCapacity(items.count)
         var stored: Int64 = 0
         for item in items {
-            let canonical = item.canonicalURL ?? item.link.flatMap(CanonicalURL.canonicalize)
-            let fingerprint = item.fingerprint
-                ?? ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
-            let urlKey = canonical.map(DedupKey.ofURL), contentKey = fingerprint.map(DedupKey.of)
+            let keys = DedupKeys(item)
             func insert(duplicateOf: Int64?) throws -> Int64? {
-                try connection.insertReturningID(Self.insertItemSQL, [
-                    .integer(feedID), .text(item.entryID), .text(item.title), SQLValue(item.link), SQLValue(canonical),
-                    SQLValue(item.published), SQLValue(item.firstSeen), SQLValue(item.summary), SQLValue(item.content),
-                    SQLValue(item.html), SQLValue(fingerprint), SQLValue(urlKey), SQLValue(contentKey),
-                    SQLValue(duplicateOf),
-                ])
+                try connection.insertReturningID(Self.insertItemSQL, Self.itemValues(feedID, item, keys, duplicateOf))
             }
             if let id = try insert(duplicateOf: nil) {
                 insertions.append(ItemInsertion(itemID: id, outcome: .new))
@@ -176,10 +173,10 @@ final class SQLTransaction: StoreTransaction {
                 continue
             }
             var outcome: ItemInsertOutcome?
-            if let urlKey, let primary = try connection.queryOne(
+            if let urlKey = keys.url, let primary = try connection.queryOne(
                 "SELECT id FROM items WHERE url_key = ? AND duplicate_of IS NULL", [.integer(urlKey)])?.int64(0) {
                 outcome = .duplicateURL(of: primary)
-            } else if let contentKey, let primary = try connection.queryOne(
+            } else if let contentKey = keys.content, let primary = try connection.queryOne(
                 "SELECT id FROM items WHERE content_key = ? AND duplicate_of IS NULL", [.integer(contentKey)])?.int64(0) {
                 outcome = .duplicateContent(of: primary)
             }
@@ -194,6 +191,71 @@ final class SQLTransaction: StoreTransaction {
         }
         if stored > 0 { itemCountDeltas[feedID, default: 0] += stored }
         return insertions
+    }
+
+    /// SQLite: cross-feed duplicates are decided by the writer's in-memory keys (refreshed under the write lock),
+    /// so the item INSERT only meets the per-feed entry-id index; a new primary's keys go to `item_keys`.
+    private func insertItems(feedID: Int64, _ items: [NewItem], keys itemKeys: ItemKeyIndex) throws -> [ItemInsertion] {
+        guard let sqlite = connection as? SQLiteConnection else {
+            throw StoreError.statementFailed(store: storeName, code: "internal", message: "in-memory dedup keys need SQLite",
+                                             sql: Self.insertItemSQL)
+        }
+        try itemKeys.refresh(sqlite)
+        var insertions: [ItemInsertion] = []
+        insertions.reserveCapacity(items.count)
+        var stored: Int64 = 0
+        for item in items {
+            let keys = DedupKeys(item)
+            var outcome = ItemInsertOutcome.new
+            var duplicateOf: Int64?
+            if let urlKey = keys.url, let primary = itemKeys.primary(urlKey: urlKey) {
+                outcome = .duplicateURL(of: primary)
+                duplicateOf = primary
+            } else if let contentKey = keys.content, let primary = itemKeys.primary(contentKey: contentKey) {
+                outcome = .duplicateContent(of: primary)
+                duplicateOf = primary
+            }
+            guard let id = try connection.insertReturningID(Self.insertItemSQL,
+                                                            Self.itemValues(feedID, item, keys, duplicateOf)) else {
+                // Only the entry-id index can refuse the row: this feed already has the entry.
+                guard let existing = try connection.queryOne("SELECT id FROM items WHERE feed_id = ? AND entry_id = ?",
+                                                             [.integer(feedID), .text(item.entryID)])?.int64(0)
+                else { throw conflictVanished() }
+                insertions.append(ItemInsertion(itemID: existing, outcome: .knownEntry))
+                continue
+            }
+            if duplicateOf == nil, keys.url != nil || keys.content != nil {
+                try connection.execute("INSERT INTO item_keys (item_id, url_key, content_key) VALUES (?, ?, ?)",
+                                       [.integer(id), SQLValue(keys.url), SQLValue(keys.content)])
+                itemKeys.claim(itemID: id, urlKey: keys.url, contentKey: keys.content)
+            }
+            insertions.append(ItemInsertion(itemID: id, outcome: outcome))
+            stored += 1
+        }
+        if stored > 0 { itemCountDeltas[feedID, default: 0] += stored }
+        return insertions
+    }
+
+    /// An item's canonical URL and fingerprint and their 64-bit index keys.
+    private struct DedupKeys {
+        let canonicalURL: String?
+        let fingerprint: String?
+        let url: Int64?
+        let content: Int64?
+
+        init(_ item: NewItem) {
+            canonicalURL = item.canonicalURL ?? item.link.flatMap(CanonicalURL.canonicalize)
+            fingerprint = item.fingerprint ?? ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+            url = canonicalURL.map(DedupKey.ofURL)
+            content = fingerprint.map(DedupKey.of)
+        }
+    }
+
+    private static func itemValues(_ feedID: Int64, _ item: NewItem, _ keys: DedupKeys, _ duplicateOf: Int64?) -> [SQLValue] {
+        [.integer(feedID), .text(item.entryID), .text(item.title), SQLValue(item.link), SQLValue(keys.canonicalURL),
+         SQLValue(item.published), SQLValue(item.firstSeen), SQLValue(item.summary), SQLValue(item.content),
+         SQLValue(item.html), SQLValue(keys.fingerprint), SQLValue(keys.url), SQLValue(keys.content),
+         SQLValue(duplicateOf)]
     }
 
     /// The row an insert conflicted with was gone by the time we looked (deleted or rolled back by another
@@ -436,6 +498,13 @@ final class SQLTransaction: StoreTransaction {
         }
         report.matchesDeleted = Int64(try connection.execute(
             "DELETE FROM matches WHERE item_id IN (SELECT id FROM items WHERE first_seen < ?)", [cut]))
+        if let itemKeys {
+            try connection.execute(
+                "DELETE FROM item_keys WHERE item_id IN (SELECT id FROM items WHERE first_seen < ?)", [cut])
+            // Other processes' maps (and ours) reload in full: pruned rowids may be handed out again.
+            try connection.execute("UPDATE counters SET value = value + 1 WHERE name = 'dedup_generation'", [])
+            itemKeys.invalidate()
+        }
         report.itemsDeleted = Int64(try connection.execute("DELETE FROM items WHERE first_seen < ?", [cut]))
         report.eventsClosed = Int64(try connection.execute(
             "UPDATE events SET closed = 1 WHERE closed = 0 AND last_seen < ?", [cut]))

@@ -10,6 +10,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private var storeName: String { "sqlite:\(path)" }
+    /// The writer's in-memory cross-feed dedup keys (unused on the read connection).
+    let itemKeys = ItemKeyIndex()
 
     /// SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -130,5 +132,22 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             rows.append(SQLRow(values: values))
         }
         return rows
+    }
+
+    /// Reads rows of three nullable integers straight from the statement, without building `SQLRow`s: loading a
+    /// million dedup keys through `query` took seconds.
+    func forEachIntegerTriple(_ sql: String, _ parameters: [SQLValue], _ body: (Int64, Int64?, Int64?) -> Void) throws {
+        let statement = try prepared(sql)
+        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
+        try bind(statement, parameters, sql)
+        func column(_ index: Int32) -> Int64? {
+            sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, index)
+        }
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw failure(code, sql) }
+            body(sqlite3_column_int64(statement, 0), column(1), column(2))
+        }
     }
 }

@@ -71,13 +71,16 @@ public final class SQLiteStore: SQLBackedStore {
             guard let connection else { throw closedError() }
             try connection.executeScript("BEGIN IMMEDIATE")
             do {
-                let transaction = SQLTransaction(connection: connection, storeName: description)
+                let transaction = SQLTransaction(connection: connection, storeName: description,
+                                                 itemKeys: connection.itemKeys)
                 let result = try body(transaction)
                 try transaction.flushCounters()
                 try connection.executeScript("COMMIT")
+                connection.itemKeys.transactionCommitted()
                 return result
             } catch {
                 try? connection.executeScript("ROLLBACK")
+                connection.itemKeys.transactionRolledBack()
                 throw error
             }
         }
