@@ -4,7 +4,7 @@ enum Boilerplate {
     /// "date 2025-07-02 …" prefixes become "X". Only a prefix made of capitalised words, numbers and
     /// brackets counts as a dateline, so "Trump said: …" stays whole.
     static func stripDateline(_ sentence: String) -> String {
-        let scalars = Array(sentence.unicodeScalars)
+        let scalars = ScalarText.scalars(of: sentence)
         let kept = stripDateline(scalars[...])
         return kept.count == scalars.count ? sentence : ScalarText.string(kept)
     }
