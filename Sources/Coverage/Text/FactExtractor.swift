@@ -37,7 +37,8 @@ public struct AnalyzedArticle: Sendable {
     func isHeadline(_ sentence: String) -> Bool {
         let length = sentence.utf8.count
         let titleLength = title.utf8.count
-        guard length <= titleLength * 2 + 8, length * 2 + 8 >= titleLength else { return false }
+        guard length <= titleLength * 2 + 8, length * 2 + 8 >= titleLength,
+              Boilerplate.mayNormalizeTo(sentence, normalizedTitle) else { return false }
         return Boilerplate.normalizedForComparison(sentence) == normalizedTitle
     }
 
@@ -89,7 +90,9 @@ public enum FactExtractor {
             let body = ScalarText.string(slice)
             let tokens = RawToken.scan(slice)
             let isFact = Boilerplate.statesFact(body, tokens: tokens)
-            for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.hash) }
+            for k in tokens.indices where tokens[k].kind == .alpha && tokens[k].startsUpper && !tokens[k].initial {
+                capitalizedMidSentence.insert(tokens[k].hash)
+            }
             prepared.append((body, sentence.line, tokens, isFact))
         }
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
@@ -151,9 +154,10 @@ public enum FactExtractor {
     static let accordingHash = StableHash.hash("according"), toHash = StableHash.hash("to")
     static let asHash = StableHash.hash("as"), perHash = StableHash.hash("per")
 
+    /// Reads single fields of `tokens[k]`: passing or binding a whole token copies it and its Strings.
     @inline(__always)
-    static func isReportingVerb(_ t: RawToken) -> Bool {
-        t.kind == .alpha && reportingVerbHashes.contains(t.hash) && reportingVerbs.contains(t.lowered)
+    static func isReportingVerb(_ tokens: [RawToken], _ k: Int) -> Bool {
+        tokens[k].kind == .alpha && reportingVerbHashes.contains(tokens[k].hash) && reportingVerbs.contains(tokens[k].lowered)
     }
 
     /// Tokens that only say who said something: a short clause built around a reporting verb ("…, the ministry
@@ -166,19 +170,23 @@ public enum FactExtractor {
             guard i == tokens.count || tokens[i].clauseBreakBefore else { continue }
             let clause = clauseStart..<i
             // Only a clause that does not open the sentence: an opening clause is usually the fact itself.
-            if clauseStart > 0, clause.count <= 9,
-               tokens[clause].contains(where: isReportingVerb),
-               !tokens[clause].contains(where: { $0.inQuote }) {
-                for k in clause { mask[k] = true }
+            // Index loops read single fields; `contains(where:)` copied whole tokens (and their Strings).
+            if clauseStart > 0, clause.count <= 9 {
+                var hasVerb = false, hasQuote = false
+                for k in clause {
+                    if tokens[k].inQuote { hasQuote = true; break }
+                    if !hasVerb && isReportingVerb(tokens, k) { hasVerb = true }
+                }
+                if hasVerb && !hasQuote { for k in clause { mask[k] = true } }
             }
             clauseStart = i
         }
         var i = 0
         while i + 1 < tokens.count {
             // Hashes first: comparing two Strings per token pair showed in the profile.
-            let a = tokens[i], b = tokens[i + 1]
-            if (a.hash == accordingHash && b.hash == toHash && a.lowered == "according" && b.lowered == "to")
-                || (a.hash == asHash && b.hash == perHash && a.lowered == "as" && b.lowered == "per") {
+            let a = tokens[i].hash, b = tokens[i + 1].hash
+            if (a == accordingHash && b == toHash && tokens[i].lowered == "according" && tokens[i + 1].lowered == "to")
+                || (a == asHash && b == perHash && tokens[i].lowered == "as" && tokens[i + 1].lowered == "per") {
                 var j = i
                 repeat { mask[j] = true; j += 1 } while j < tokens.count && !tokens[j].clauseBreakBefore
                 i = j
