@@ -30,8 +30,8 @@ public struct CoverageEngine {
     // MARK: judging
 
     public mutating func judge(_ article: Article) -> Decision {
-        let titleScalars = Array(article.title.unicodeScalars)
-        let textScalars = Array(article.text.unicodeScalars)
+        let titleScalars = ScalarText.scalars(of: article.title)
+        let textScalars = ScalarText.scalars(of: article.text)
         let doc = MatchableText(parts: [titleScalars, textScalars])
         let matched = topics.filter { $0.query.matches(doc) }
         if article.published > latestPublished { latestPublished = article.published }
@@ -48,8 +48,9 @@ public struct CoverageEngine {
             for s in analysis.sentences { for u in s.units where documentKeys.insert(u.key) { distinct.append(u.key) } }
             statistics.add(document: distinct)
             let vector = groupingVector(analysis)
+            let reportable = analysis.reportableSentences()
             for topic in matched {
-                verdicts.append(judge(article, analysis: analysis, vector: vector, topic: topic.name))
+                verdicts.append(judge(article, analysis: analysis, vector: vector, reportable: reportable, topic: topic.name))
             }
         }
         judgedSinceExpiry += 1
@@ -79,7 +80,8 @@ public struct CoverageEngine {
         return vector
     }
 
-    private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], topic: String) -> TopicVerdict {
+    private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)],
+                                reportable: [Int], topic: String) -> TopicVerdict {
         let options = self.options
         let explain = self.explain
         let labels = unitCache.labels
@@ -106,10 +108,8 @@ public struct CoverageEngine {
             }
             guard let index = bestIndex else { return nil }
             var reported: [String] = []
-            var seenSentences = Set<String>()
-            for s in analysis.sentences where s.isFact {
-                guard seenSentences.insert(s.text).inserted else { continue }
-                if analysis.isHeadline(s.text) { continue }
+            for i in reportable {
+                let s = analysis.sentences[i]
                 let (novel, why) = Novelty.judge(s, known: list[index].known, options: options, labels: explain == nil ? nil : labels)
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
@@ -127,13 +127,7 @@ public struct CoverageEngine {
         do {
             var event = EventMemory(id: EventMemory.makeID(topic: topic, firstArticleID: article.id), topic: topic,
                                     title: article.title, firstSeen: article.published)
-            var reported: [String] = []
-            var seenSentences = Set<String>()
-            for s in analysis.sentences where s.isFact {
-                guard seenSentences.insert(s.text).inserted else { continue }
-                if analysis.isHeadline(s.text) { continue }
-                reported.append(s.text)
-            }
+            let reported = reportable.map { analysis.sentences[$0].text }
             Self.learn(analysis, vector: vector, published: article.published, into: &event, options: options)
             explain?("  [\(topic)] new_event \(event.id)")
             events[topic, default: []].append(event)

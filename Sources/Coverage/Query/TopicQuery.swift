@@ -30,6 +30,8 @@ struct WordPattern: Sendable {
     let loweredHash: UInt64
     let caseSensitive: Bool
     let prefix: Bool
+    /// ASCII words compare with ASCII tokens byte by byte.
+    let isASCII: Bool
 
     @inline(__always)
     func present(in doc: MatchableText) -> Bool {
@@ -47,12 +49,17 @@ struct WordPattern: Sendable {
         text = caseSensitive ? word : word.lowercased()
         loweredHash = MatchableText.loweredHash(word)
         self.prefix = prefix
+        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
     }
 
+    /// Whether token `i` of `doc` is this word.
     @inline(__always)
-    func matches(token: String, hash: UInt64) -> Bool {
-        if prefix { return caseSensitive ? token.hasPrefix(text) : MatchableText.hasLoweredPrefix(token, text) }
-        return hash == loweredHash && (!caseSensitive || token == text)
+    func matches(_ doc: MatchableText, at i: Int) -> Bool {
+        if prefix {
+            return caseSensitive ? doc.tokenHasPrefix(i, text, prefixIsASCII: isASCII)
+                                 : doc.tokenHasLoweredPrefix(i, text, prefixIsASCII: isASCII)
+        }
+        return doc.hashes[i] == loweredHash && (!caseSensitive || doc.tokenEquals(i, text, wordIsASCII: isASCII))
     }
 }
 
@@ -74,13 +81,13 @@ indirect enum QueryNode: Sendable, CustomStringConvertible {
         for w in words where !w.prefix {
             if !doc.contains(loweredHash: w.loweredHash) { return false }
         }
-        let n = doc.tokens.count, m = words.count
+        let n = doc.count, m = words.count
         guard n >= m else { return false }
         var i = 0
         while i <= n - m {
-            if first.matches(token: doc.tokens[i], hash: doc.hashes[i]) {
+            if first.matches(doc, at: i) {
                 var j = 1
-                while j < m && words[base + j].matches(token: doc.tokens[i + j], hash: doc.hashes[i + j]) { j += 1 }
+                while j < m && words[base + j].matches(doc, at: i + j) { j += 1 }
                 if j == m { return true }
             }
             i += 1

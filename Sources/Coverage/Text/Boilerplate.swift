@@ -4,7 +4,7 @@ enum Boilerplate {
     /// "date 2025-07-02 …" prefixes become "X". Only a prefix made of capitalised words, numbers and
     /// brackets counts as a dateline, so "Trump said: …" stays whole.
     static func stripDateline(_ sentence: String) -> String {
-        let scalars = Array(sentence.unicodeScalars)
+        let scalars = ScalarText.scalars(of: sentence)
         let kept = stripDateline(scalars[...])
         return kept.count == scalars.count ? sentence : ScalarText.string(kept)
     }
@@ -100,8 +100,56 @@ enum Boilerplate {
         return true
     }
 
-    /// Lower-cased words only, as the scorer compares headlines.
+    /// False when `sentence` cannot normalise to `normalizedTitle`, judged from its first word alone; true when
+    /// they may match (or when ASCII rules do not settle it). Most sentences differ from the headline at their
+    /// first word, so this spares tokenizing them whole.
+    static func mayNormalizeTo(_ sentence: String, _ normalizedTitle: String) -> Bool {
+        let title = normalizedTitle.utf8
+        var titleEnd = title.startIndex
+        while titleEnd != title.endIndex && title[titleEnd] != 0x20 {
+            if title[titleEnd] >= 0x80 { return true }
+            titleEnd = title.index(after: titleEnd)
+        }
+        if titleEnd == title.startIndex { return true }
+        let bytes = sentence.utf8
+        var i = bytes.startIndex
+        func isWord(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        // Skip to the first word; a non-ASCII byte before it could be a letter, so let the full check decide.
+        while i != bytes.endIndex && !isWord(bytes[i]) {
+            if bytes[i] >= 0x80 { return true }
+            i = bytes.index(after: i)
+        }
+        var t = title.startIndex
+        var runLength = 0
+        while i != bytes.endIndex && isWord(bytes[i]) {
+            let b = bytes[i]
+            let lower = (b >= 0x41 && b <= 0x5A) ? b + 32 : b
+            if t == titleEnd || title[t] != lower { return false }
+            t = title.index(after: t)
+            runLength += 1
+            i = bytes.index(after: i)
+        }
+        // A one-letter run may open a dotted acronym ("U.S."), and a non-ASCII byte may continue the word.
+        if runLength == 1 || (i != bytes.endIndex && bytes[i] >= 0x80) { return true }
+        return t == titleEnd
+    }
+
+    /// Lower-cased words only, as the scorer compares headlines: the tokens, lower-cased, joined by spaces.
+    /// Built into one byte buffer (no String per token): it runs for most sentences of every on-topic article.
     static func normalizedForComparison(_ s: String) -> String {
-        WordTokenizer.tokens(in: s).map { $0.lowercased() }.joined(separator: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        WordTokenizer.forEachToken(ScalarText.scalars(of: s)) { token in
+            if !out.isEmpty { out.append(0x20) }
+            if ScalarText.isASCII(token) {
+                for c in token {
+                    let v = UInt8(truncatingIfNeeded: c.value)
+                    out.append((v >= 0x41 && v <= 0x5A) ? v + 32 : v)
+                }
+            } else {
+                out.append(contentsOf: ScalarText.string(token).lowercased().utf8)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -22,13 +22,37 @@ public struct AnalyzedArticle: Sendable {
     /// Units of the headline: they help group articles into events but are never reported as facts.
     public let titleUnits: [FactUnit]
     public let title: String
+    /// The title as `Boilerplate.normalizedForComparison` gives it, computed once per article rather than once
+    /// per sentence and topic (it showed in the profile).
+    let normalizedTitle: String
+
+    init(sentences: [AnalyzedSentence], titleUnits: [FactUnit], title: String) {
+        self.sentences = sentences
+        self.titleUnits = titleUnits
+        self.title = title
+        self.normalizedTitle = Boilerplate.normalizedForComparison(title)
+    }
 
     /// A sentence that only repeats the headline (reported neither as a fact nor as news).
     func isHeadline(_ sentence: String) -> Bool {
         let length = sentence.utf8.count
         let titleLength = title.utf8.count
-        guard length <= titleLength * 2 + 8, length * 2 + 8 >= titleLength else { return false }
-        return Boilerplate.normalizedForComparison(sentence) == Boilerplate.normalizedForComparison(title)
+        guard length <= titleLength * 2 + 8, length * 2 + 8 >= titleLength,
+              Boilerplate.mayNormalizeTo(sentence, normalizedTitle) else { return false }
+        return Boilerplate.normalizedForComparison(sentence) == normalizedTitle
+    }
+
+    /// The fact sentences worth reporting, in order: each text once, headline repeats left out. The same for
+    /// every topic the article matches, so the engine asks once per article.
+    func reportableSentences() -> [Int] {
+        var out: [Int] = []
+        var seen = Set<String>()
+        for (i, s) in sentences.enumerated() where s.isFact {
+            guard seen.insert(s.text).inserted else { continue }
+            if isHeadline(s.text) { continue }
+            out.append(i)
+        }
+        return out
     }
 }
 
@@ -52,7 +76,7 @@ public enum FactExtractor {
     }
 
     static func analyze(title: String, text: String, cache: inout UnitCache) -> AnalyzedArticle {
-        analyze(title: Array(title.unicodeScalars), text: Array(text.unicodeScalars), cache: &cache)
+        analyze(title: ScalarText.scalars(of: title), text: ScalarText.scalars(of: text), cache: &cache)
     }
 
     static func analyze(title: [Unicode.Scalar], text scalars: [Unicode.Scalar], cache: inout UnitCache) -> AnalyzedArticle {
@@ -66,7 +90,9 @@ public enum FactExtractor {
             let body = ScalarText.string(slice)
             let tokens = RawToken.scan(slice)
             let isFact = Boilerplate.statesFact(body, tokens: tokens)
-            for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { capitalizedMidSentence.insert(t.hash) }
+            for k in tokens.indices where tokens[k].kind == .alpha && tokens[k].startsUpper && !tokens[k].initial {
+                capitalizedMidSentence.insert(tokens[k].hash)
+            }
             prepared.append((body, sentence.line, tokens, isFact))
         }
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
@@ -99,8 +125,9 @@ public enum FactExtractor {
     static func embeddedPosts(_ sentences: [(text: String, line: Int)]) -> [Bool] {
         var marks = [Bool](repeating: false, count: sentences.count)
         for (i, s) in sentences.enumerated() {
-            if s.text.utf8.contains(64) {
-                let scalars = Array(s.text.unicodeScalars)
+            // Scanning the bytes directly: the generic `utf8.contains` was a visible share of the profile.
+            if s.text.utf8.withContiguousStorageIfAvailable({ $0.contains(64) }) ?? s.text.utf8.contains(64) {
+                let scalars = ScalarText.scalars(of: s.text)
                 for k in 0..<(scalars.count - 1) where scalars[k] == "@" && ScalarClass.isWord(scalars[k + 1]) { marks[i] = true; break }
             }
             guard let first = s.text.unicodeScalars.first, first == "—" || first == "–" || first == "-",
@@ -121,6 +148,18 @@ public enum FactExtractor {
         "announced", "confirmed", "claimed", "insisted", "argued", "warned", "informed", "disclosed", "showed", "shows",
     ]
 
+    /// Stable hashes of `reportingVerbs` (what `RawToken.hash` holds for words): most tokens are rejected by an
+    /// integer look-up instead of hashing their String.
+    static let reportingVerbHashes = UInt64Set(reportingVerbs.map { StableHash.hash($0) })
+    static let accordingHash = StableHash.hash("according"), toHash = StableHash.hash("to")
+    static let asHash = StableHash.hash("as"), perHash = StableHash.hash("per")
+
+    /// Reads single fields of `tokens[k]`: passing or binding a whole token copies it and its Strings.
+    @inline(__always)
+    static func isReportingVerb(_ tokens: [RawToken], _ k: Int) -> Bool {
+        tokens[k].kind == .alpha && reportingVerbHashes.contains(tokens[k].hash) && reportingVerbs.contains(tokens[k].lowered)
+    }
+
     /// Tokens that only say who said something: a short clause built around a reporting verb ("…, the ministry
     /// said in a release."), and "according to X" / "as per X" up to the next clause break.
     static func attributionMask(_ tokens: [RawToken]) -> [Bool] {
@@ -131,17 +170,23 @@ public enum FactExtractor {
             guard i == tokens.count || tokens[i].clauseBreakBefore else { continue }
             let clause = clauseStart..<i
             // Only a clause that does not open the sentence: an opening clause is usually the fact itself.
-            if clauseStart > 0, clause.count <= 9,
-               tokens[clause].contains(where: { reportingVerbs.contains($0.lowered) }),
-               !tokens[clause].contains(where: { $0.inQuote }) {
-                for k in clause { mask[k] = true }
+            // Index loops read single fields; `contains(where:)` copied whole tokens (and their Strings).
+            if clauseStart > 0, clause.count <= 9 {
+                var hasVerb = false, hasQuote = false
+                for k in clause {
+                    if tokens[k].inQuote { hasQuote = true; break }
+                    if !hasVerb && isReportingVerb(tokens, k) { hasVerb = true }
+                }
+                if hasVerb && !hasQuote { for k in clause { mask[k] = true } }
             }
             clauseStart = i
         }
         var i = 0
         while i + 1 < tokens.count {
-            let a = tokens[i].lowered, b = tokens[i + 1].lowered
-            if (a == "according" && b == "to") || (a == "as" && b == "per") {
+            // Hashes first: comparing two Strings per token pair showed in the profile.
+            let a = tokens[i].hash, b = tokens[i + 1].hash
+            if (a == accordingHash && b == toHash && tokens[i].lowered == "according" && tokens[i + 1].lowered == "to")
+                || (a == asHash && b == perHash && tokens[i].lowered == "as" && tokens[i + 1].lowered == "per") {
                 var j = i
                 repeat { mask[j] = true; j += 1 } while j < tokens.count && !tokens[j].clauseBreakBefore
                 i = j
@@ -298,7 +343,7 @@ struct RawToken {
     /// Stable hash of `value` for words, so caches skip hashing the String.
     var hash: UInt64 = 0
 
-    static func scan(_ text: String) -> [RawToken] { scan(Array(text.unicodeScalars)[...]) }
+    static func scan(_ text: String) -> [RawToken] { scan(ScalarText.scalars(of: text)[...]) }
 
     static func scan(_ slice: ArraySlice<Unicode.Scalar>) -> [RawToken] {
         let s = Array(slice)
@@ -407,8 +452,9 @@ struct RawToken {
                     if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
                     token = RawToken(kind: .code, value: code)
                 } else {
-                    token = RawToken(kind: .alpha, value: ScalarText.folded(wordScalars))
-                    token.hash = StableHash.hash(token.value.utf8)
+                    let (value, hash) = ScalarText.foldedAndHashed(wordScalars)
+                    token = RawToken(kind: .alpha, value: value)
+                    token.hash = hash
                     var letters = 0, uppers = 0, lowers = 0
                     for u in wordScalars {
                         if ScalarClass.isLetter(u) {

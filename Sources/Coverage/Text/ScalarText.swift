@@ -1,6 +1,28 @@
 /// Building Strings from runs of scalars without the generic, allocation-heavy `UnicodeScalarView.append`
 /// path: most news text is ASCII, which gets written as bytes straight into the new String.
 enum ScalarText {
+    /// `Array(text.unicodeScalars)` without its two generic passes (one to count, one to copy): news text is
+    /// mostly ASCII, whose bytes are the scalars; anything else is decoded from the UTF-8 as it comes.
+    static func scalars(of text: String) -> [Unicode.Scalar] {
+        var text = text
+        return text.withUTF8 { bytes -> [Unicode.Scalar] in
+            var ascii = true
+            for b in bytes where b >= 0x80 { ascii = false; break }
+            if ascii {
+                return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                    for i in 0..<bytes.count { buffer[i] = Unicode.Scalar(bytes[i]) }
+                    count = bytes.count
+                }
+            }
+            var out: [Unicode.Scalar] = []
+            out.reserveCapacity(bytes.count)
+            var decoder = UTF8()
+            var iterator = bytes.makeIterator()
+            while case .scalarValue(let scalar) = decoder.decode(&iterator) { out.append(scalar) }
+            return out
+        }
+    }
+
     @inline(__always)
     static func isASCII(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
         for c in s where c.value >= 0x80 { return false }
@@ -34,6 +56,27 @@ enum ScalarText {
             }
         }
         return string(s).lowercased()
+    }
+
+    /// `folded(s)` and the stable hash of its UTF-8, in one pass over ASCII (every word token needs both).
+    static func foldedAndHashed(_ s: ArraySlice<Unicode.Scalar>) -> (String, UInt64) {
+        if isASCII(s) {
+            var h = StableHash.offset
+            let text = String(unsafeUninitializedCapacity: s.count) { buffer in
+                var i = 0
+                for c in s {
+                    let v = UInt8(truncatingIfNeeded: c.value)
+                    let lower = (v >= 0x41 && v <= 0x5A) ? v + 32 : v
+                    buffer[i] = lower
+                    h = (h ^ UInt64(lower)) &* StableHash.prime
+                    i += 1
+                }
+                return i
+            }
+            return (text, h)
+        }
+        let text = string(s).foldedForMatching
+        return (text, StableHash.hash(text.utf8))
     }
 
     /// Lower case without diacritics (the fact index's folding).

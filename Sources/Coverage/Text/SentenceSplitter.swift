@@ -15,7 +15,7 @@ public enum SentenceSplitter {
     }
 
     public static func split(_ text: String) -> [Sentence] {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = ScalarText.scalars(of: text)
         return ranges(scalars).map { Sentence(text: ScalarText.string(scalars[$0.range]), line: $0.line, indexInLine: $0.indexInLine) }
     }
 

@@ -2,7 +2,7 @@
 /// dotted acronyms ("U.S." → "US", "E.U." → "EU"). "India-US" gives India, US; "India's" gives India, s.
 public enum WordTokenizer {
     public static func tokens(in text: String) -> [String] {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = ScalarText.scalars(of: text)
         var out: [String] = []
         out.reserveCapacity(scalars.count / 5)
         forEachToken(scalars) { out.append(ScalarText.string($0)) }

@@ -117,6 +117,8 @@ enum ReplayOutput {
 enum JSONText {
     /// A JSON string literal; escapes only what JSON requires, copying runs of plain UTF-8 at once.
     static func quote(_ s: String) -> String {
+        // Most strings (ids, verdicts, plain sentences) need no escape: one scan, one concatenation.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
         out.append(0x22)

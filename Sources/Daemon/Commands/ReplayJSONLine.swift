@@ -67,8 +67,10 @@ struct ReplayJSONLine {
                 guard i < bytes.count else { throw Failure(offset: i, reason: "unterminated string") }
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") {
+                    defer { i += 1 }
+                    // No escape met: decode straight from the line, without the intermediate copy.
+                    if out.isEmpty { return String(decoding: bytes[start..<i], as: UTF8.self) }
                     out.append(contentsOf: bytes[start..<i])
-                    i += 1
                     return String(decoding: out, as: UTF8.self)
                 }
                 if c < 0x20 { throw Failure(offset: i, reason: "control character in a string") }
