@@ -105,7 +105,7 @@ struct TextReader {
                 elementCount += 1
                 onlyDiv = XMLElement(node: current)
             } else if current.pointee.type == XML_TEXT_NODE, let content = current.pointee.content {
-                if String(cString: content).contains(where: { !$0.isWhitespace }) { hasText = true }
+                if Self.hasVisibleText(content) { hasText = true }
             }
             child = current.pointee.next
         }
@@ -123,7 +123,7 @@ struct TextReader {
                 if found != nil { return nil }
                 found = XMLElement(node: current)
             } else if current.pointee.type == XML_TEXT_NODE, let content = current.pointee.content,
-                      String(cString: content).contains(where: { !$0.isWhitespace }) {
+                      Self.hasVisibleText(content) {
                 return nil
             }
             child = current.pointee.next
@@ -157,6 +157,20 @@ struct TextReader {
     }
 
     private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+
+    /// Whether a text node holds anything but whitespace. The text is usually a whole escaped-HTML body whose
+    /// first bytes answer the question: decide on ASCII bytes, and build a String (Unicode whitespace) only
+    /// when a non-ASCII byte comes before any visible ASCII one.
+    static func hasVisibleText(_ content: UnsafePointer<xmlChar>) -> Bool {
+        var p = content
+        while p.pointee != 0 {
+            let byte = p.pointee
+            if byte >= 0x80 { return String(cString: content).contains(where: { !$0.isWhitespace }) }
+            if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { return true }
+            p += 1
+        }
+        return false
+    }
 
     /// feedparser's rule: a closing tag or an entity reference makes a "plain" value HTML.
     static func looksLikeHTML(_ text: String) -> Bool {

@@ -58,11 +58,11 @@ struct XMLElement {
 
     var localName: String {
         guard let name = node.pointee.name else { return "" }
-        let full = String(cString: name)
-        if node.pointee.ns == nil, let colon = full.firstIndex(of: ":") {
-            return String(full[full.index(after: colon)...])
+        // Called for every element: find the colon in the C string (xmlStrchr), not by walking Characters.
+        if node.pointee.ns == nil, let colon = xmlStrchr(name, 0x3A) {
+            return String(cString: colon + 1)
         }
-        return full
+        return String(cString: name)
     }
 
     /// The element's namespace; an undeclared `prefix:name` is classified by its conventional prefix.
@@ -74,12 +74,9 @@ struct XMLElement {
             cache[key] = kind
             return kind
         }
-        guard let name = node.pointee.name else { return .none }
-        let full = String(cString: name)
-        if let colon = full.firstIndex(of: ":") {
-            return FeedNamespace.classify(prefix: String(full[..<colon]))
-        }
-        return .none
+        guard let name = node.pointee.name, let colon = xmlStrchr(name, 0x3A) else { return .none }
+        let prefix = UnsafeRawBufferPointer(start: name, count: UnsafeRawPointer(colon) - UnsafeRawPointer(name))
+        return FeedNamespace.classify(prefix: String(decoding: prefix, as: UTF8.self))
     }
 
     var namespaceHref: String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
