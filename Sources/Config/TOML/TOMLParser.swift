@@ -304,6 +304,16 @@ struct TOMLParser {
         return finish(text)
     }
 
+    /// The closing delimiter of a multi-line string: up to two quotes right before it belong to the string
+    /// (`""""` ends with one quote of content), more than five in a row is an error.
+    private mutating func consumeMultilineClose(quote: Unicode.Scalar, into text: inout TOMLStringAccumulator)
+        throws(TOMLSyntaxError) {
+        var quotes = 0
+        while current == quote { quotes += 1; index += 1 }
+        if quotes > 5 { throw error("too many quotes at the end of a multi-line string", at: index - quotes + 5) }
+        for extra in 0..<(quotes - 3) { text.append(quote, from: index - quotes + extra) }
+    }
+
     private mutating func parseMultilineBasicString() throws(TOMLSyntaxError) -> DecodedString {
         let open = index
         index += 3
@@ -312,10 +322,7 @@ struct TOMLParser {
         while true {
             guard let scalar = current else { throw error("unterminated multi-line string (opened at \(position(of: open)))") }
             if scalar == "\"" && looksAt("\"\"\"") {
-                var quotes = 0
-                while current == "\"" { quotes += 1; index += 1 }
-                if quotes > 5 { throw error("too many quotes at the end of a multi-line string", at: index - quotes + 5) }
-                for extra in 0..<(quotes - 3) { text.append("\"", from: index - quotes + extra) }
+                try consumeMultilineClose(quote: "\"", into: &text)
                 break
             }
             if atNewline {
@@ -408,10 +415,7 @@ struct TOMLParser {
         while true {
             guard let scalar = current else { throw error("unterminated multi-line string (opened at \(position(of: open)))") }
             if scalar == "'" && looksAt("'''") {
-                var quotes = 0
-                while current == "'" { quotes += 1; index += 1 }
-                if quotes > 5 { throw error("too many quotes at the end of a multi-line string", at: index - quotes + 5) }
-                for extra in 0..<(quotes - 3) { text.append("'", from: index - quotes + extra) }
+                try consumeMultilineClose(quote: "'", into: &text)
                 break
             }
             if atNewline {
