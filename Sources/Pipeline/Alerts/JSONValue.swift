@@ -1,3 +1,4 @@
+import Feeds
 /// A JSON value that keeps object keys in the order they were written, so alert lines read like the contract's
 /// example (`id`, `created`, `topic`, …) rather than in hash or alphabetical order.
 public indirect enum JSONValue: Sendable, Equatable {
@@ -52,7 +53,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case let .int(value): output += String(value)
         case let .double(value):
             output += value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)) : "null"
-        case let .string(value): Self.writeString(value, to: &output)
+        case let .string(value): JSONString.append(value, to: &output)
         case let .raw(json): output += json
         case let .array(values):
             output += "["
@@ -65,37 +66,11 @@ public indirect enum JSONValue: Sendable, Equatable {
             output += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { output += "," }
-                Self.writeString(member.0, to: &output)
+                JSONString.append(member.0, to: &output)
                 output += ":"
                 member.1.write(to: &output)
             }
             output += "}"
         }
-    }
-
-    private static func writeString(_ string: String, to output: inout String) {
-        output += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            // U+2028/2029 are valid JSON but break JavaScript consumers that eval lines.
-            case "\u{2028}", "\u{2029}":
-                output += "\\u" + String(scalar.value, radix: 16)
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
     }
 }

@@ -76,14 +76,14 @@ struct JSONWriter {
 
     mutating func key(_ name: String) {
         separate()
-        appendQuoted(name)
+        JSONString.append(name, to: &output)
         output += ":"
         needsComma[needsComma.count - 1] = false
     }
 
     mutating func string(_ value: String?) {
         separate()
-        if let value { appendQuoted(value) } else { output += "null" }
+        if let value { JSONString.append(value, to: &output) } else { output += "null" }
         needsComma[needsComma.count - 1] = true
     }
 
@@ -97,26 +97,4 @@ struct JSONWriter {
         endArray()
     }
 
-    private mutating func appendQuoted(_ value: String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
-    }
 }
