@@ -17,21 +17,42 @@ public enum CanonicalURL {
     /// Parameter name prefixes of the same kind (utm_source, utm_medium, pk_campaign, …).
     static let trackingPrefixes = ["utm_", "pk_", "mtm_", "matomo_", "hmb_", "piwik_", "_bta_", "ga_"]
 
-    static func isTracking(_ rawName: ArraySlice<UInt8>) -> Bool {
-        var bytes = Array(rawName)
-        if bytes.contains(UInt8(ascii: "%")),
-           let decoded = String(decoding: bytes, as: UTF8.self).removingPercentEncoding {
-            bytes = Array(decoded.utf8)
+    static func isTracking(_ rawName: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
+        if rawName.contains(UInt8(ascii: "%")) {
+            // Rare: a percent-encoded name is decoded first (the slow, general path).
+            guard let decoded = String(decoding: rawName, as: UTF8.self).removingPercentEncoding else { return false }
+            return isTrackingLowered(String(decoding: decoded.utf8.map(asciiLowered), as: UTF8.self))
         }
-        for index in bytes.indices where bytes[index] >= 65 && bytes[index] <= 90 { bytes[index] += 32 }
-        let name = String(decoding: bytes, as: UTF8.self)
+        // Names up to 15 bytes (nearly all) become small strings: no heap allocation for the lookup.
+        let name = String(unsafeUninitializedCapacity: rawName.count) { buffer in
+            var written = 0
+            for byte in rawName {
+                buffer[written] = asciiLowered(byte)
+                written += 1
+            }
+            return written
+        }
+        return isTrackingLowered(name)
+    }
+
+    private static func isTrackingLowered(_ name: String) -> Bool {
         if trackingParameters.contains(name) { return true }
         return trackingPrefixes.contains { name.hasPrefix($0) }
     }
 
+    @inline(__always)
+    static func asciiLowered(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+
     /// Returns nil for strings that are not absolute http(s) URLs (those are not worth deduplicating on).
     public static func canonicalize(_ link: String) -> String? {
-        let bytes = Array(link.utf8)
+        var link = link
+        return link.withUTF8 { canonicalize(bytes: $0) }
+    }
+
+    /// Works on the link's own UTF-8 storage and writes the result into one byte buffer: it runs for every
+    /// stored item, and building it from many small strings (scheme, host, port, path, each parameter) was most
+    /// of its cost. Every split is at an ASCII delimiter, so each piece copied stays valid UTF-8.
+    private static func canonicalize(bytes: UnsafeBufferPointer<UInt8>) -> String? {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0d) }
         var start = 0, end = bytes.count
         while start < end, isSpace(bytes[start]) { start += 1 }
@@ -44,15 +65,16 @@ public enum CanonicalURL {
             }
             return nil
         }
-        func lowered(_ range: Range<Int>) -> String {
-            String(decoding: bytes[range].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
-        }
         // scheme "://"
         guard let colon = find(UInt8(ascii: ":"), from: start, to: end), colon + 2 < end,
               bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/")
         else { return nil }
-        let scheme = lowered(start..<colon)
-        guard scheme == "http" || scheme == "https" else { return nil }
+        func schemeByte(_ offset: Int) -> UInt8 { asciiLowered(bytes[start + offset]) }
+        let schemeLength = colon - start
+        guard schemeLength == 4 || (schemeLength == 5 && schemeByte(4) == UInt8(ascii: "s")),
+              schemeByte(0) == UInt8(ascii: "h"), schemeByte(1) == UInt8(ascii: "t"),
+              schemeByte(2) == UInt8(ascii: "t"), schemeByte(3) == UInt8(ascii: "p")
+        else { return nil }
         if let hash = find(UInt8(ascii: "#"), from: colon + 3, to: end) { end = hash }
         let authorityStart = colon + 3
         var authorityEnd = authorityStart
@@ -66,7 +88,7 @@ public enum CanonicalURL {
             index += 1
         }
         var hostEnd = authorityEnd
-        var port = ""
+        var port: Range<Int>?
         // A port follows the last colon, unless that colon is inside an IPv6 literal ([::1]).
         var lastColon: Int?
         index = hostStart
@@ -77,34 +99,50 @@ public enum CanonicalURL {
         }
         if let lastColon {
             hostEnd = lastColon
-            let digits = bytes[(lastColon + 1)..<authorityEnd]
-            guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-            port = String(decoding: digits, as: UTF8.self)
-            if port == "80" || port == "443" { port = "" }
+            let digits = (lastColon + 1)..<authorityEnd
+            guard bytes[digits].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            let isDefault = bytes[digits].elementsEqual("80".utf8) || bytes[digits].elementsEqual("443".utf8)
+            if !digits.isEmpty && !isDefault { port = digits }
         }
         if hostEnd > hostStart, bytes[hostEnd - 1] == UInt8(ascii: ".") { hostEnd -= 1 }
         guard hostEnd > hostStart, !bytes[hostStart..<hostEnd].contains(where: isSpace) else { return nil }
-        let host = lowered(hostStart..<hostEnd)
 
+        var result: [UInt8] = []
+        result.reserveCapacity(end - start + 2)
+        result.append(contentsOf: "https://".utf8)
+        for byte in bytes[hostStart..<hostEnd] { result.append(asciiLowered(byte)) }
+        if let port {
+            result.append(UInt8(ascii: ":"))
+            result.append(contentsOf: bytes[port])
+        }
         let queryStart = find(UInt8(ascii: "?"), from: authorityEnd, to: end)
         let pathEnd = queryStart ?? end
-        let path = pathEnd > authorityEnd ? String(decoding: bytes[authorityEnd..<pathEnd], as: UTF8.self) : "/"
-        var result = "https://" + host + (port.isEmpty ? "" : ":" + port) + path
+        if pathEnd > authorityEnd {
+            result.append(contentsOf: bytes[authorityEnd..<pathEnd])
+        } else {
+            result.append(UInt8(ascii: "/"))
+        }
         if let queryStart, queryStart + 1 < end {
-            var kept: [String] = []
+            var kept: [Range<Int>] = []
             var pairStart = queryStart + 1
             while pairStart < end {
                 let pairEnd = find(UInt8(ascii: "&"), from: pairStart, to: end) ?? end
                 if pairEnd > pairStart {
                     let nameEnd = find(UInt8(ascii: "="), from: pairStart, to: pairEnd) ?? pairEnd
-                    if !isTracking(bytes[pairStart..<nameEnd]) {
-                        kept.append(String(decoding: bytes[pairStart..<pairEnd], as: UTF8.self))
-                    }
+                    if !isTracking(bytes[pairStart..<nameEnd]) { kept.append(pairStart..<pairEnd) }
                 }
                 pairStart = pairEnd + 1
             }
-            if !kept.isEmpty { result += "?" + kept.sorted().joined(separator: "&") }
+            if kept.count == 1 {
+                result.append(UInt8(ascii: "?"))
+                result.append(contentsOf: bytes[kept[0]])
+            } else if kept.count > 1 {
+                // Sorted as Swift strings (Unicode order), as the canonical form has always been.
+                let sorted = kept.map { String(decoding: bytes[$0], as: UTF8.self) }.sorted()
+                result.append(UInt8(ascii: "?"))
+                result.append(contentsOf: sorted.joined(separator: "&").utf8)
+            }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }

@@ -27,12 +27,22 @@ public enum ContentFingerprint {
         }
     }
 
+    /// ASCII byte → the byte hashed for it inside a word (letters lower-cased, digits as-is), or 0 for a word
+    /// separator: one load instead of three range tests per byte.
+    private static let asciiWordByte: [UInt8] = (0..<128).map { byte -> UInt8 in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt8(byte)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return UInt8(byte) + 32
+        default: return 0
+        }
+    }
+
     public static func compute(title: String, text: String?) -> String? {
         var hasher = Hasher()
         feed(title, into: &hasher)
         if let text { feed(text, into: &hasher) }
         guard hasher.words >= minimumWords else { return nil }
-        return hex(hasher.a) + hex(hasher.b)
+        return hex(hasher.a, hasher.b)
     }
 
     /// Walks the UTF-8 bytes directly: ASCII (most of most feeds) is classified per byte without decoding a
@@ -40,17 +50,19 @@ public enum ContentFingerprint {
     /// hashed as a walk over `unicodeScalars` (a test keeps the two equal on mixed text).
     private static func feed(_ source: String, into hasher: inout Hasher) {
         var source = source
+        let asciiWordByte = Self.asciiWordByte
+        // A local copy for the loop: the compiler keeps it in registers, where the caller's inout would be
+        // loaded and stored for every byte.
+        var state = hasher
+        defer { hasher = state }
         source.withUTF8 { bytes in
             var index = 0
             let count = bytes.count
             while index < count {
                 let byte = bytes[index]
                 if byte < 0x80 {
-                    switch byte {
-                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): hasher.add(byte)
-                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasher.add(byte &+ 32)
-                    default: hasher.endWord()
-                    }
+                    let folded = asciiWordByte[Int(byte)]
+                    if folded != 0 { state.add(folded) } else { state.endWord() }
                     index += 1
                     continue
                 }
@@ -63,19 +75,26 @@ public enum ContentFingerprint {
                     next += 1
                 }
                 index = next
-                guard let scalar = Unicode.Scalar(value) else { hasher.endWord(); continue }
+                guard let scalar = Unicode.Scalar(value) else { state.endWord(); continue }
                 if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                    for lower in scalar.properties.lowercaseMapping.utf8 { hasher.add(lower) }
+                    for lower in scalar.properties.lowercaseMapping.utf8 { state.add(lower) }
                 } else {
-                    hasher.endWord()
+                    state.endWord()
                 }
             }
         }
-        hasher.endWord()
+        state.endWord()
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// Both halves as 32 lower-case hex digits, written into the string's own buffer (one allocation).
+    private static func hex(_ high: UInt64, _ low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            for position in 0..<32 {
+                let value = position < 16 ? high : low
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * (position % 16))) & 0x0f
+                buffer[position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 32
+        }
     }
 }

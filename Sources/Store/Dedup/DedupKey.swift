@@ -4,13 +4,18 @@
 /// million for a million stored items — and would then be taken for one.
 enum DedupKey {
     static func of(_ text: String) -> Int64 {
-        Int64(bitPattern: fnv1a(text.utf8))
+        var text = text
+        return text.withUTF8 { Int64(bitPattern: fnv1a($0)) }
     }
 
     /// The top 16 bits hash the host, the rest the whole URL: one feed's items (mostly one host) land next to each
     /// other in the index, so a per-feed transaction dirties a few index pages instead of one per item.
     static func ofURL(_ canonicalURL: String) -> Int64 {
-        let utf8 = canonicalURL.utf8
+        var canonicalURL = canonicalURL
+        return canonicalURL.withUTF8 { ofURL(utf8: $0) }
+    }
+
+    private static func ofURL(utf8: UnsafeBufferPointer<UInt8>) -> Int64 {
         var host = utf8[...]
         if let schemeEnd = utf8.firstIndex(of: UInt8(ascii: ":")) {
             let afterScheme = utf8[schemeEnd...].dropFirst(3)

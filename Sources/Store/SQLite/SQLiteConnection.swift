@@ -41,7 +41,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         handle = nil
     }
 
-    private func failure(_ code: Int32, _ sql: String) -> StoreError {
+    func failure(_ code: Int32, _ sql: String) -> StoreError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
         return .statementFailed(store: storeName, code: "SQLITE_\(code)", message: message, sql: sql)
     }
@@ -56,13 +56,21 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
-    private func prepared(_ sql: String) throws -> OpaquePointer {
+    /// The cached statement for `sql`. Hot paths fetch it once per batch and bind columns directly
+    /// (`SQLiteRowBinder`) instead of hashing the SQL text and building `SQLValue` arrays per row.
+    func prepared(_ sql: String) throws -> OpaquePointer {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard code == SQLITE_OK, let statement else { throw failure(code, sql) }
         statements[sql] = statement
         return statement
+    }
+
+    /// A binder for running `sql` once per row on a hot path (see `SQLiteRowBinder`).
+    func rowBinder(_ sql: String) throws -> SQLiteRowBinder {
+        guard let handle else { throw StoreError.cannotOpen(store: storeName, reason: "connection is closed") }
+        return SQLiteRowBinder(connection: self, handle: handle, statement: try prepared(sql), sql: sql)
     }
 
     private func bind(_ statement: OpaquePointer, _ parameters: [SQLValue], _ sql: String) throws {

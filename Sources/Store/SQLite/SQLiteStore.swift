@@ -8,13 +8,21 @@ public struct SQLiteOptions: Sendable {
     /// `synchronous=NORMAL` in WAL mode survives any process crash (kill -9); only a power loss can drop the last
     /// commits, and never corrupts. `FULL` also survives power loss, at one fsync per commit.
     public var synchronousFull = false
-    /// Page cache per connection, in MiB.
-    public var cacheMiB = 64
+    /// Page cache per connection, in MiB. Small on purpose: SQLite walks every page of the cache's hash table at
+    /// each commit (pcache1 truncation), which at 64 MiB was 12 % of ingest CPU; reads of a big store go through
+    /// the memory map, and one fetch's writes dirty a few dozen pages.
+    public var cacheMiB = 8
     /// Reads through a memory map of this size (fewer syscalls on big stores; writes still go through the WAL).
     public var mmapMiB = 256
     /// WAL pages between automatic checkpoints. Larger than SQLite's 1000 so index pages rewritten by many
-    /// consecutive transactions are copied back (and fsynced) once, not every few transactions.
-    public var walAutocheckpointPages = 8192
+    /// consecutive transactions are copied back (and fsynced) once, not every few transactions. 4096 pages of
+    /// 8 KiB: a WAL of up to 32 MiB, as before the page size grew (8192 pages of 4 KiB).
+    public var walAutocheckpointPages = 4096
+    /// Page size of a store created by this handle (an existing file keeps its own until VACUUMed). 8 KiB
+    /// rather than SQLite's 4 KiB: an item row is about 1 KB, so a 50-item commit writes half as many WAL frames
+    /// and splits half as many pages; a bulk-insert experiment at 200,000 rows cost 20-25 % less CPU and its
+    /// file was 7 % smaller (less slack per page).
+    public var pageSize = 8192
 
     public init() {}
 }
@@ -32,7 +40,9 @@ public final class SQLiteStore: SQLBackedStore {
         self.path = path
         let timeout = Int32(min(max(options.busyTimeout * 1000, 0), Double(Int32.max)))
         let writeConnection = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: timeout)
+        // page_size first: it only takes effect before the first table exists, and WAL mode fixes it too.
         let pragmas = """
+            PRAGMA page_size = \(options.pageSize);
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL");
             PRAGMA cache_size = -\(options.cacheMiB * 1024);
