@@ -79,6 +79,7 @@ struct StoreBenchCommand: ParsableCommand {
         let ingestSeconds = Date().timeIntervalSince(start)
         // The machine is shared: CPU time of this process says what ingest costs apart from waiting for a core.
         let ingestCPUSeconds = Self.cpuSeconds() - cpuStart - generationCPUSeconds
+        let grownIndex = try (store as? SQLiteStore)?.dedupIndexFootprint()
         if let sqliteStore = store as? SQLiteStore {
             try sqliteStore.checkpoint()
             try sqliteStore.optimize()
@@ -105,7 +106,10 @@ struct StoreBenchCommand: ParsableCommand {
                                                             link: nil, published: base, firstSeen: base)])
         }
         let firstWriteMilliseconds = Date().timeIntervalSince(firstWriteStart) * 1000
-        let result: [String: Any] = [
+        // SQLite's in-memory dedup keys: as loaded after reopening (sized for what is stored) and as grown by
+        // ingest (a dictionary doubles, so up to twice that).
+        let loadedIndex = try (reader as? SQLiteStore)?.dedupIndexFootprint()
+        var result: [String: Any] = [
             "store": reader.description,
             "items": produced, "new_items": newItems, "transactions": transactions, "alerts": alerts,
             "ingest_seconds": ingestSeconds, "items_per_second": Double(produced) / ingestSeconds,
@@ -115,6 +119,13 @@ struct StoreBenchCommand: ParsableCommand {
             "status_ms_max": sorted.last!, "status_items": lastStatus?.totals.items ?? 0,
             "first_write_ms_after_open": firstWriteMilliseconds,
         ]
+        if let loadedIndex, let grownIndex {
+            result["dedup_index_keys"] = loadedIndex.keys
+            result["dedup_index_bytes_loaded"] = loadedIndex.bytes
+            result["dedup_index_bytes_after_ingest"] = grownIndex.bytes
+            result["dedup_index_bytes_per_item_loaded"] = Double(loadedIndex.bytes) / Double(max(produced, 1))
+            result["dedup_index_bytes_per_item_after_ingest"] = Double(grownIndex.bytes) / Double(max(produced, 1))
+        }
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
     }

@@ -18,9 +18,10 @@ public enum CanonicalURL {
     static let trackingPrefixes = ["utm_", "pk_", "mtm_", "matomo_", "hmb_", "piwik_", "_bta_", "ga_"]
 
     static func isTracking(_ rawName: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
-        if rawName.contains(UInt8(ascii: "%")) {
-            // Rare: a percent-encoded name is decoded first (the slow, general path).
-            guard let decoded = String(decoding: rawName, as: UTF8.self).removingPercentEncoding else { return false }
+        if rawName.contains(UInt8(ascii: "%")),
+           let decoded = String(decoding: rawName, as: UTF8.self).removingPercentEncoding {
+            // Rare: a percent-encoded name is decoded first (the slow, general path); one that does not decode
+            // is taken as it is, below.
             return isTrackingLowered(String(decoding: decoded.utf8.map(asciiLowered), as: UTF8.self))
         }
         // Names up to 15 bytes (nearly all) become small strings: no heap allocation for the lookup.

@@ -130,6 +130,15 @@ public final class SQLiteStore: SQLBackedStore {
         }
     }
 
+    /// The writer's in-memory cross-feed dedup keys (`ItemKeyIndex`): keys held and bytes of their hash tables.
+    /// Loaded at the first write after opening; for benchmarks and memory budgets.
+    public func dedupIndexFootprint() throws -> (keys: Int, bytes: Int) {
+        try writer.withLock { connection in
+            guard let connection else { throw closedError() }
+            return connection.itemKeys.footprint
+        }
+    }
+
     /// Bytes the database occupies: main file plus WAL.
     public func databaseBytes() throws -> Int64 {
         var total: Int64 = 0
