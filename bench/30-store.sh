@@ -120,6 +120,10 @@ def report(name, raw, reference, rss, bar_rate):
           f" at {r['status_items']:,} items  ({r['status_ms_median'] / 200:.3f}x the 200 ms bar)")
     if name == "SQLite" and "first_write_ms_after_open" in r:
         print(f"  first write   {r['first_write_ms_after_open']:.0f} ms after reopening (SQLite: loads the in-memory dedup keys once)")
+    if "dedup_index_bytes_loaded" in r:
+        print(f"  dedup keys    {r['dedup_index_keys']:,} keys in memory: {r['dedup_index_bytes_loaded'] / 2**20:,.1f} MiB after reopening"
+              f" = {r['dedup_index_bytes_per_item_loaded']:.1f} bytes per item ({r['dedup_index_bytes_after_ingest'] / 2**20:,.1f} MiB"
+              f" = {r['dedup_index_bytes_per_item_after_ingest']:.1f} bytes per item as grown by ingest)")
     print(f"  peak RSS      {int(rss) / 1024:,.0f} MiB (driver process)")
     return rate
 s = report("SQLite", sys.argv[1], sys.argv[2], sys.argv[3], 50_000)

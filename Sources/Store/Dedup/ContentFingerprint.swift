@@ -50,40 +50,42 @@ public enum ContentFingerprint {
     /// hashed as a walk over `unicodeScalars` (a test keeps the two equal on mixed text).
     private static func feed(_ source: String, into hasher: inout Hasher) {
         var source = source
+        source.withUTF8 { bytes in hasher = hashWords(bytes, from: hasher) }
+        hasher.endWord()
+    }
+
+    /// The loop over one text's bytes. A function of its own with the hasher as a plain local: captured by a
+    /// closure, the state lived in memory and every byte paid loads and stores on the hash's dependency chain.
+    private static func hashWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Hasher) -> Hasher {
+        var state = start
         let asciiWordByte = Self.asciiWordByte
-        // A local copy for the loop: the compiler keeps it in registers, where the caller's inout would be
-        // loaded and stored for every byte.
-        var state = hasher
-        defer { hasher = state }
-        source.withUTF8 { bytes in
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    let folded = asciiWordByte[Int(byte)]
-                    if folded != 0 { state.add(folded) } else { state.endWord() }
-                    index += 1
-                    continue
-                }
-                // Swift strings hold valid UTF-8, so the lead byte gives the length and the bytes decode as-is.
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                var next = index + 1
-                while next < index + length && next < count {
-                    value = value << 6 | (UInt32(bytes[next]) & 0x3F)
-                    next += 1
-                }
-                index = next
-                guard let scalar = Unicode.Scalar(value) else { state.endWord(); continue }
-                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                    for lower in scalar.properties.lowercaseMapping.utf8 { state.add(lower) }
-                } else {
-                    state.endWord()
-                }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                let folded = asciiWordByte[Int(byte)]
+                if folded != 0 { state.add(folded) } else { state.endWord() }
+                index += 1
+                continue
+            }
+            // Swift strings hold valid UTF-8, so the lead byte gives the length and the bytes decode as-is.
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            var next = index + 1
+            while next < index + length && next < count {
+                value = value << 6 | (UInt32(bytes[next]) & 0x3F)
+                next += 1
+            }
+            index = next
+            guard let scalar = Unicode.Scalar(value) else { state.endWord(); continue }
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                for lower in scalar.properties.lowercaseMapping.utf8 { state.add(lower) }
+            } else {
+                state.endWord()
             }
         }
-        state.endWord()
+        return state
     }
 
     /// Both halves as 32 lower-case hex digits, written into the string's own buffer (one allocation).
