@@ -102,8 +102,9 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
             case .real(let number):
                 values.append(strdup(number.isFinite ? "\(number)" : "0")); lengths.append(0); formats.append(0)
             case .text(let text):
-                // PostgreSQL text cannot hold NUL; feeds occasionally carry one.
-                let clean = text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "") : text
+                // PostgreSQL text cannot hold NUL; feeds occasionally carry one. Looked for in the UTF-8 bytes:
+                // `String.contains(String)` went through Foundation's NSString search, a third of ingest CPU.
+                let clean = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "") : text
                 values.append(strdup(clean)); lengths.append(0); formats.append(0)
             case .blob(let data):
                 let buffer = malloc(max(data.count, 1))!.assumingMemoryBound(to: CChar.self)

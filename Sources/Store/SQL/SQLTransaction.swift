@@ -208,7 +208,7 @@ final class SQLTransaction: StoreTransaction {
     private func insertNewItemsInBulk(feedID: Int64, _ items: [NewItem], _ keys: [DedupKeys]) throws -> [ItemInsertion?] {
         var insertions: [ItemInsertion?] = Array(repeating: nil, count: items.count)
         // Entry ids as the server stores them (the connection drops NUL characters), to match returned rows.
-        let entryIDs = items.map { $0.entryID.contains("\0") ? $0.entryID.replacingOccurrences(of: "\0", with: "") : $0.entryID }
+        let entryIDs = items.map { $0.entryID.utf8.contains(0) ? $0.entryID.replacingOccurrences(of: "\0", with: "") : $0.entryID }
         var firstOccurrence: [String: Int] = [:]
         var candidates: [Int] = []
         for index in items.indices where firstOccurrence[entryIDs[index]] == nil {
