@@ -91,24 +91,35 @@ public final class PollCycle: Sendable {
         let deferred = Locked([DeferredFeed]())
         let done = Locked(0)
         let total = leased.count
-        // One more handler than cores: while one waits for the store's write lock the others parse.
+        let writes = FeedWriteQueue(store: store, logger: logger)
+        // One more parse worker than cores: while one waits for room in the write queue the others parse.
         let workers = ProcessInfo.processInfo.activeProcessorCount + 1
 
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for await result in fetcher.fetch(requests) {
+                // Only a body needs a worker (parsing); a 304 or a failure is settled here, without a task.
+                guard case .fetched(let body) = result.outcome else {
+                    await self.handleWithoutBody(result, context: context, tally: tally, writes: writes)
+                    let count = done.withLock { $0 += 1; return $0 }
+                    progress?(count, total)
+                    continue
+                }
                 if running >= workers {
                     await group.next()
                     running -= 1
                 }
                 running += 1
                 group.addTask {
-                    await self.handle(result, context: context, tally: tally, deferred: deferred)
+                    await self.handleBody(body, of: result, context: context, tally: tally, deferred: deferred,
+                                          writes: writes)
                     let count = done.withLock { $0 += 1; return $0 }
                     progress?(count, total)
                 }
             }
         }
+        let written = await writes.finish()
+        tally.withLock { $0.newItems += written.newItems }
 
         let pending = deferred.withLock { $0 }
         if !pending.isEmpty {
@@ -136,14 +147,18 @@ public final class PollCycle: Sendable {
 
     // MARK: - One fetch result
 
-    private func handle(_ result: FetchResult, context: CycleContext, tally: Locked<CycleSummary>,
-                        deferred: Locked<[DeferredFeed]>) async {
+    /// A 304, a failure or an aborted transfer: nothing to parse, only the feed's row to update.
+    private func handleWithoutBody(_ result: FetchResult, context: CycleContext, tally: Locked<CycleSummary>,
+                                   writes: FeedWriteQueue) async {
         guard let feedID = Int64(result.request.key), let feed = context.feedsByID[feedID] else { return }
         let store = self.store, owner = self.owner
         let now = Date()
         let scheduling = FeedScheduling(feed: feed, policy: context.policy(for: feed), now: now)
 
         switch result.outcome {
+        case .fetched:
+            preconditionFailure("bodies go to handleBody")
+
         case .failed(.aborted):
             tally.withLock { $0.aborted += 1; $0.feeds -= 1 }
             try? await Blocking.run { try store.releaseFeedLease(feedID: feedID, owner: owner) }
@@ -156,7 +171,7 @@ public final class PollCycle: Sendable {
             scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             logger.warning("fetch failed", metadata: ["feed": "\(feed.url)", "error": "\(failure)"])
             tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): \(failure)") }
-            await write(feedID: feedID, update: update, items: [])
+            await writes.submit(FeedWrite(feedID: feedID, update: update))
 
         case .notModified(let metadata):
             var update = FeedFetchUpdate(from: feed)
@@ -169,82 +184,66 @@ public final class PollCycle: Sendable {
             update.lastModified = metadata.lastModified ?? feed.lastModified
             scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             tally.withLock { $0.notModified += 1 }
-            await write(feedID: feedID, update: update, items: [])
-
-        case .fetched(let body):
-            let parsed: ParsedFeed
-            do {
-                parsed = try FeedParser.parse(body.bytes, options: FeedParseOptions(
-                    charsetHint: body.charset, sourceURL: result.metadata.effectiveURL,
-                    maxBytes: context.config.config.poll.maxBytes, keepParagraphBreaks: true))
-            } catch {
-                var update = FeedFetchUpdate(from: feed)
-                update.lastFetch = now
-                update.lastError = "parse error: \(error)"
-                scheduling.apply(FetchObservation(kind: .failed(reason: "parse error", retryAfter: nil, gone: false)),
-                                 to: &update)
-                logger.warning("feed cannot be parsed", metadata: ["feed": "\(feed.url)", "error": "\(error)"])
-                tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): parse error: \(error)") }
-                await write(feedID: feedID, update: update, items: [])
-                return
-            }
-            var update = FeedFetchUpdate(from: feed)
-            update.state = .ok
-            update.lastFetch = now
-            update.lastSuccess = now
-            update.consecutiveFailures = 0
-            update.lastError = nil
-            update.etag = result.metadata.etag
-            update.lastModified = result.metadata.lastModified
-            // Next due time, change rate and redirect confirmation are settled when the insert shows what is new.
-            let settle = FetchedSchedule(
-                scheduling: scheduling, permanentRedirect: result.metadata.permanentRedirect,
-                hints: PollHints(metadata: result.metadata).merging(
-                    ttl: parsed.hints.ttlSeconds.map(TimeInterval.init),
-                    updatePeriod: parsed.hints.updateIntervalSeconds.map(TimeInterval.init)))
-            // Dedup keys are computed here, on this worker, rather than by the store under its single write lock.
-            let items = parsed.entries.map { entry in
-                var item = NewItem(entry: entry, firstSeen: now)
-                item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
-                item.fingerprint = ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
-                return item
-            }
-            tally.withLock { $0.changed += 1 }
-
-            // Matched once per item here; judging and page selection reuse these sets instead of tokenising again.
-            let topics = items.map { context.matchingTopics(of: $0) }
-            if topics.allSatisfy(\.isEmpty) {
-                let added = await write(feedID: feedID, update: update, items: items, settle: settle)
-                tally.withLock { $0.newItems += added }
-            } else {
-                let summaryOnly = Self.carriesOnlySummaries(parsed)
-                deferred.withLock {
-                    $0.append(DeferredFeed(feed: feed, update: update, settle: settle, items: items, topics: topics,
-                                           fetchPages: (context.runtimeFeed(for: feed)?.fetchArticles ?? false) || summaryOnly))
-                }
-            }
+            await writes.submit(FeedWrite(feedID: feedID, update: update))
         }
     }
 
-    /// Writes a feed's fetch outcome (and items) in one transaction; returns how many items were new to the feed.
-    @discardableResult
-    private func write(feedID: Int64, update: FeedFetchUpdate, items: [NewItem], settle: FetchedSchedule? = nil) async -> Int {
-        let store = self.store
+    /// A fetched body: parse, compute dedup keys, match topics, then queue the write (or defer it to judging).
+    private func handleBody(_ body: FetchedBody, of result: FetchResult, context: CycleContext,
+                            tally: Locked<CycleSummary>, deferred: Locked<[DeferredFeed]>,
+                            writes: FeedWriteQueue) async {
+        guard let feedID = Int64(result.request.key), let feed = context.feedsByID[feedID] else { return }
+        let now = Date()
+        let scheduling = FeedScheduling(feed: feed, policy: context.policy(for: feed), now: now)
+        let parsed: ParsedFeed
         do {
-            return try await Blocking.run {
-                try store.write { transaction in
-                    let insertions = items.isEmpty ? [] : try transaction.insertItems(feedID: feedID, items)
-                    let added = insertions.filter { $0.outcome != .knownEntry }.count
-                    var update = update
-                    settle?.apply(newItems: added, to: &update)
-                    try transaction.updateFeed(id: feedID, update)
-                    return added
-                }
-            }
+            parsed = try FeedParser.parse(body.bytes, options: FeedParseOptions(
+                charsetHint: body.charset, sourceURL: result.metadata.effectiveURL,
+                maxBytes: context.config.config.poll.maxBytes, keepParagraphBreaks: true))
         } catch {
-            logger.error("storing a fetch failed; the feed is fetched again when its lease expires",
-                         metadata: ["feed_id": "\(feedID)", "error": "\(error)"])
-            return 0
+            var update = FeedFetchUpdate(from: feed)
+            update.lastFetch = now
+            update.lastError = "parse error: \(error)"
+            scheduling.apply(FetchObservation(kind: .failed(reason: "parse error", retryAfter: nil, gone: false)),
+                             to: &update)
+            logger.warning("feed cannot be parsed", metadata: ["feed": "\(feed.url)", "error": "\(error)"])
+            tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): parse error: \(error)") }
+            await writes.submit(FeedWrite(feedID: feedID, update: update))
+            return
+        }
+        var update = FeedFetchUpdate(from: feed)
+        update.state = .ok
+        update.lastFetch = now
+        update.lastSuccess = now
+        update.consecutiveFailures = 0
+        update.lastError = nil
+        update.etag = result.metadata.etag
+        update.lastModified = result.metadata.lastModified
+        // Next due time, change rate and redirect confirmation are settled when the insert shows what is new.
+        let settle = FetchedSchedule(
+            scheduling: scheduling, permanentRedirect: result.metadata.permanentRedirect,
+            hints: PollHints(metadata: result.metadata).merging(
+                ttl: parsed.hints.ttlSeconds.map(TimeInterval.init),
+                updatePeriod: parsed.hints.updateIntervalSeconds.map(TimeInterval.init)))
+        // Dedup keys are computed here, on this worker, rather than by the store under its single write lock.
+        let items = parsed.entries.map { entry in
+            var item = NewItem(entry: entry, firstSeen: now)
+            item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
+            item.fingerprint = ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+            return item
+        }
+        tally.withLock { $0.changed += 1 }
+
+        // Matched once per item here; judging and page selection reuse these sets instead of tokenising again.
+        let topics = items.map { context.matchingTopics(of: $0) }
+        if topics.allSatisfy(\.isEmpty) {
+            await writes.submit(FeedWrite(feedID: feedID, update: update, items: items, settle: settle))
+        } else {
+            let summaryOnly = Self.carriesOnlySummaries(parsed)
+            deferred.withLock {
+                $0.append(DeferredFeed(feed: feed, update: update, settle: settle, items: items, topics: topics,
+                                       fetchPages: (context.runtimeFeed(for: feed)?.fetchArticles ?? false) || summaryOnly))
+            }
         }
     }
 
