@@ -38,8 +38,10 @@ final class FeedWriteQueue: @unchecked Sendable {
         /// The writer waits up to `gatherSeconds` for this many feeds before committing a smaller batch.
         var preferredBatch = 64
         var gatherSeconds = 0.002
-        var maxQueuedBytes = 4 * 1024 * 1024
+        var maxQueuedBytes = 1024 * 1024
         var maxQueuedFeeds = 2048
+        /// How often the writer hands free heap pages back to the kernel (`MallocTuning.trim`).
+        var trimSeconds = 0.5
     }
 
     struct Totals: Sendable, Equatable {
@@ -128,8 +130,15 @@ final class FeedWriteQueue: @unchecked Sendable {
     // MARK: - Writer thread
 
     private func runWriter() {
+        var lastTrim = Monotonic.seconds()
         while let batch = nextBatch() {
             let outcome = write(batch)
+            // Parsed feeds are freed on other threads than the ones that made them; without a trim now and
+            // then their pages stay resident in glibc's arenas for the rest of the cycle.
+            if Monotonic.seconds() - lastTrim >= limits.trimSeconds {
+                MallocTuning.trim()
+                lastTrim = Monotonic.seconds()
+            }
             condition.lock()
             totals.newItems += outcome.newItems
             totals.failedFeeds += outcome.failedFeeds

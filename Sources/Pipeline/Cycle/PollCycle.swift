@@ -64,58 +64,110 @@ public final class PollCycle: Sendable {
         self.logger = logger
     }
 
-    /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, total) after each feed.
+    /// Feeds leased (and fetched) at a time. The next chunk is leased while the last transfers of the current
+    /// one run, so the fetcher never runs dry; a chunk bounds the cycle's per-feed memory (rows, requests,
+    /// queued transfers) whatever the number of feeds.
+    public static func chunkSize(for poll: PollSettings) -> Int { max(1024, poll.concurrency * 16) }
+
+    /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, leased so far)
+    /// after each feed.
     public func run(config: RuntimeConfig, all: Bool = false, limit: Int = 100_000,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> CycleSummary {
         let started = Monotonic.seconds()
+        // Every chunk is leased with the cycle's start as "now": a feed fetched in this cycle is due again only
+        // after its interval, so it is not leased twice (with `--all` too: `makeFeedsDue` made every feed due
+        // at this instant, not at some far future one).
         let now = Date()
         let leaseFor = Self.leaseDuration(for: config.config.poll)
+        let chunkSize = Self.chunkSize(for: config.config.poll)
         let store = self.store, owner = self.owner
-        // `--all`: ask for every feed by looking from far in the future, with the lease still ending leaseFor from now.
-        let shift: TimeInterval = all ? 10 * 365 * 86_400 : 0
-        let leased = try await Blocking.run {
-            try store.leaseDueFeeds(now: now.addingTimeInterval(shift), limit: limit, owner: owner, leaseFor: leaseFor - shift)
+        if all { _ = try await Blocking.run { try store.makeFeedsDue(now: now) } }
+        let remaining = Locked(limit)
+        @Sendable func lease() async throws -> [FeedRecord] {
+            let wanted = remaining.withLock { min($0, chunkSize) }
+            guard wanted > 0 else { return [] }
+            // The lease runs leaseFor from the moment of leasing, however late in the cycle that is.
+            let elapsed = max(0, Date().timeIntervalSince(now))
+            let leased = try await Blocking.run {
+                try store.leaseDueFeeds(now: now, limit: wanted, owner: owner, leaseFor: leaseFor + elapsed)
+            }
+            remaining.withLock { $0 -= leased.count }
+            return leased
         }
-        var summary = CycleSummary()
-        summary.feeds = leased.count
-        guard !leased.isEmpty else {
+
+        let first = try await lease()
+        guard !first.isEmpty else {
+            var summary = CycleSummary()
             summary.seconds = Monotonic.seconds() - started
             return summary
         }
+        let catalog = FeedCatalog(config: config)
+        // Syncing, leasing and the dead-lease check read many feed rows: their garbage goes back before the
+        // cycle's own working set grows.
+        MallocTuning.trim()
 
-        let context = CycleContext(config: config, leased: leased)
-        let requests = leased.map {
-            FetchRequest(key: String($0.id), url: $0.url, etag: $0.etag, lastModified: $0.lastModified)
-        }
-        let tally = Locked(summary)
+        let tally = Locked(CycleSummary())
         let deferred = Locked([DeferredFeed]())
         let done = Locked(0)
-        let total = leased.count
+        let leasedSoFar = Locked(0)
         let writes = FeedWriteQueue(store: store, logger: logger)
         // One more parse worker than cores: while one waits for room in the write queue the others parse.
         let workers = ProcessInfo.processInfo.activeProcessorCount + 1
+        // The next chunk is leased this many results before the current one ends: by then every transfer of
+        // the current chunk has started, and the fetcher's queue gets the next ones before a slot idles.
+        let lookahead = config.config.poll.concurrency * 2
+        let fetcher = self.fetcher
+        @Sendable func start(_ leased: [FeedRecord]) -> CycleChunk {
+            tally.withLock { $0.feeds += leased.count }
+            leasedSoFar.withLock { $0 += leased.count }
+            let requests = leased.map {
+                FetchRequest(key: String($0.id), url: $0.url, etag: $0.etag, lastModified: $0.lastModified)
+            }
+            return CycleChunk(context: CycleContext(config: config, catalog: catalog, leased: leased),
+                              results: fetcher.fetch(requests), full: leased.count == chunkSize)
+        }
 
         await withTaskGroup(of: Void.self) { group in
             var running = 0
-            for await result in fetcher.fetch(requests) {
-                // Only a body needs a worker (parsing); a 304 or a failure is settled here, without a task.
-                guard case .fetched(let body) = result.outcome else {
-                    await self.handleWithoutBody(result, context: context, tally: tally, writes: writes)
-                    let count = done.withLock { $0 += 1; return $0 }
-                    progress?(count, total)
-                    continue
+            var chunk: CycleChunk? = start(first)
+            while let current = chunk {
+                chunk = nil
+                var upcoming: CycleChunk?
+                var moreDue = current.full
+                var consumed = 0
+                let context = current.context
+                for await result in current.results {
+                    consumed += 1
+                    if moreDue, consumed >= context.feedsByID.count - lookahead {
+                        moreDue = false
+                        do {
+                            let next = try await lease()
+                            if !next.isEmpty { upcoming = start(next) }
+                        } catch {
+                            logger.error("leasing more due feeds failed; this cycle ends with the feeds it has",
+                                         metadata: ["error": "\(error)"])
+                        }
+                    }
+                    // Only a body needs a worker (parsing); a 304 or a failure is settled here, without a task.
+                    guard case .fetched(let body) = result.outcome else {
+                        await self.handleWithoutBody(result, context: context, tally: tally, writes: writes)
+                        let count = done.withLock { $0 += 1; return $0 }
+                        progress?(count, leasedSoFar.value)
+                        continue
+                    }
+                    if running >= workers {
+                        await group.next()
+                        running -= 1
+                    }
+                    running += 1
+                    group.addTask {
+                        await self.handleBody(body, of: result, context: context, tally: tally, deferred: deferred,
+                                              writes: writes)
+                        let count = done.withLock { $0 += 1; return $0 }
+                        progress?(count, leasedSoFar.value)
+                    }
                 }
-                if running >= workers {
-                    await group.next()
-                    running -= 1
-                }
-                running += 1
-                group.addTask {
-                    await self.handleBody(body, of: result, context: context, tally: tally, deferred: deferred,
-                                          writes: writes)
-                    let count = done.withLock { $0 += 1; return $0 }
-                    progress?(count, total)
-                }
+                chunk = upcoming
             }
         }
         let written = await writes.finish()
@@ -124,7 +176,7 @@ public final class PollCycle: Sendable {
         let pending = deferred.withLock { $0 }
         if !pending.isEmpty {
             do {
-                let outcome = try await judgeAndStore(pending, context: context)
+                let outcome = try await judgeAndStore(pending, context: CycleContext(config: config, catalog: catalog, leased: []))
                 tally.withLock {
                     $0.newItems += outcome.newItems
                     $0.judged += outcome.judged
@@ -140,7 +192,7 @@ public final class PollCycle: Sendable {
                 }
             }
         }
-        summary = tally.withLock { $0 }
+        var summary = tally.withLock { $0 }
         summary.seconds = Monotonic.seconds() - started
         return summary
     }
@@ -408,22 +460,42 @@ struct Candidate {
     var baseline: Bool
 }
 
-/// What every result handler of one cycle reads.
-struct CycleContext: Sendable {
-    let config: RuntimeConfig
-    let feedsByID: [Int64: FeedRecord]
-    private let orderByURL: [String: Int]
-    private let feedByURL: [String: RuntimeFeed]
+/// One chunk of leased feeds and the stream of their fetch results.
+struct CycleChunk: Sendable {
+    let context: CycleContext
+    let results: AsyncStream<FetchResult>
+    /// A full chunk: more feeds may be due after it.
+    let full: Bool
+}
 
-    init(config: RuntimeConfig, leased: [FeedRecord]) {
+/// The configured feeds by URL, built once per cycle (not per chunk): position in the configuration (the
+/// contract's feed order) and the feed's own settings.
+final class FeedCatalog: Sendable {
+    let config: RuntimeConfig
+    private let indexByURL: [String: Int]
+
+    init(config: RuntimeConfig) {
         self.config = config
-        feedsByID = Dictionary(leased.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        orderByURL = Dictionary(config.feeds.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
-        feedByURL = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+        indexByURL = Dictionary(config.feeds.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func runtimeFeed(for feed: FeedRecord) -> RuntimeFeed? { feedByURL[feed.configuredURL] }
-    func feedOrder(_ feed: FeedRecord) -> Int { orderByURL[feed.configuredURL] ?? Int.max }
+    func index(of configuredURL: String) -> Int? { indexByURL[configuredURL] }
+}
+
+/// What every result handler of one chunk reads.
+struct CycleContext: Sendable {
+    let config: RuntimeConfig
+    let catalog: FeedCatalog
+    let feedsByID: [Int64: FeedRecord]
+
+    init(config: RuntimeConfig, catalog: FeedCatalog, leased: [FeedRecord]) {
+        self.config = config
+        self.catalog = catalog
+        feedsByID = Dictionary(leased.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func runtimeFeed(for feed: FeedRecord) -> RuntimeFeed? { catalog.index(of: feed.configuredURL).map { config.feeds[$0] } }
+    func feedOrder(_ feed: FeedRecord) -> Int { catalog.index(of: feed.configuredURL) ?? Int.max }
 
     func policy(for feed: FeedRecord) -> SchedulePolicy {
         let poll = config.config.poll
