@@ -85,6 +85,10 @@ public protocol Store: AnyObject, Sendable {
     func makeFeedsDue(now: Date) throws -> Int
     /// The feeds currently leased (id, owner, until), without reading the rest of their rows.
     func feedLeases() throws -> [FeedLease]
+    /// Moves feeds' next due times (spreading one host's polls), each only if its row is unleased and still
+    /// due at `from`. Returns how many moved.
+    @discardableResult
+    func moveNextDue(_ moves: [NextDueMove]) throws -> Int
 }
 
 extension Store {

@@ -32,22 +32,29 @@ extension FeedScheduleState {
         var reader = FlatJSONReader(Array(text.utf8))
         guard let fields = reader.readObject() else { return nil }
         var state = FeedScheduleState()
+        // JSONDecoder requires the non-optional fields: one bit each.
+        var required = 0
         for (key, value) in fields {
             switch (key, value) {
             case ("consecutiveFailures", .number(let number)):
                 guard let integer = Int(exactly: number) else { return nil }
                 state.consecutiveFailures = integer
+                required |= 1
             case ("consecutiveUnchanged", .number(let number)):
                 guard let integer = Int(exactly: number) else { return nil }
                 state.consecutiveUnchanged = integer
+                required |= 2
             case ("pendingRedirectSeen", .number(let number)):
                 guard let integer = Int(exactly: number) else { return nil }
                 state.pendingRedirectSeen = integer
+                required |= 4
             case ("lastChange", .number(let seconds)): state.lastChange = Date(timeIntervalSinceReferenceDate: seconds)
             case ("changeInterval", .number(let seconds)): state.changeInterval = seconds
             case ("pendingRedirect", .string(let url)): state.pendingRedirect = url
             case ("lastError", .string(let reason)): state.lastError = reason
-            case ("retired", .bool(let retired)): state.retired = retired
+            case ("retired", .bool(let retired)):
+                state.retired = retired
+                required |= 8
             case ("lastChange", .null), ("changeInterval", .null), ("pendingRedirect", .null), ("lastError", .null):
                 break
             case ("consecutiveFailures", _), ("consecutiveUnchanged", _), ("pendingRedirectSeen", _), ("retired", _),
@@ -57,10 +64,7 @@ extension FeedScheduleState {
                 break        // unknown keys are ignored, as JSONDecoder does
             }
         }
-        // JSONDecoder requires the non-optional fields.
-        let keys = Set(fields.map(\.0))
-        guard keys.isSuperset(of: ["consecutiveFailures", "consecutiveUnchanged", "pendingRedirectSeen", "retired"])
-        else { return nil }
+        guard required == 15 else { return nil }
         self = state
     }
 }
@@ -103,7 +107,12 @@ struct FlatJSONReader {
     }
 
     private mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func take(_ byte: UInt8) -> Bool {
@@ -112,11 +121,14 @@ struct FlatJSONReader {
         return true
     }
 
-    private mutating func takeWord(_ word: String) -> Bool {
-        let utf8 = Array(word.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { return false }
-        index += utf8.count
-        return true
+    private mutating func takeWord(_ word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard index + length <= bytes.count else { return false }
+        let matches = word.withUTF8Buffer { expected in
+            (0..<length).allSatisfy { bytes[index + $0] == expected[$0] }
+        }
+        if matches { index += length }
+        return matches
     }
 
     private mutating func readValue() -> Value? {
@@ -145,6 +157,16 @@ struct FlatJSONReader {
 
     private mutating func readString() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
+        // Fast path: no escapes (the usual case) is one String straight from the bytes.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[index..<end], as: UTF8.self)
+            index = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var plainStart = index
         func flushPlain(_ bytes: ArraySlice<UInt8>, into scalars: inout String.UnicodeScalarView) {

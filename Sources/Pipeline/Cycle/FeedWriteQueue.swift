@@ -9,6 +9,9 @@ struct FeedWrite: Sendable {
     var items: [NewItem] = []
     /// Next-due time and change rate of a fetched body, settled once the insert shows how many items were new.
     var settle: FetchedSchedule?
+    /// `HTTPHeaderValues.hostKey` of the feed's URL, for spreading the next polls of one host
+    /// (`HostSpreading`); nil leaves the feed out of it.
+    var host: String? = nil
 
     /// Bytes of item text the write holds: what bounds the queue in a cold cycle.
     var weight: Int {
@@ -68,6 +71,22 @@ final class FeedWriteQueue: @unchecked Sendable {
     private var finishWaiter: CheckedContinuation<Totals, Never>?
     private var writerDone = false
     private var totals = Totals()
+    /// Next due times of the committed feeds, written by the writer thread only (read after `finish`).
+    private var scheduledFeeds: [ScheduledFeed] = []
+
+    /// A committed feed's next due time.
+    struct ScheduledFeed: Sendable {
+        var feedID: Int64
+        var host: String
+        var nextDue: Date
+    }
+
+    /// The next due times the cycle's writes set (feeds with a host), in commit order. Valid after `finish`.
+    var scheduled: [ScheduledFeed] {
+        condition.lock()
+        defer { condition.unlock() }
+        return scheduledFeeds
+    }
 
     init(store: any Store, logger: Logger, limits: Limits = Limits()) {
         self.store = store
@@ -194,15 +213,25 @@ final class FeedWriteQueue: @unchecked Sendable {
     private func write(_ batch: [FeedWrite]) -> Totals {
         var outcome = Totals()
         do {
-            outcome.newItems = try store.write { transaction in
-                try batch.reduce(0) { total, write in total + (try Self.apply(write, in: transaction)) }
+            let applied = try store.write { transaction in
+                try batch.map { try Self.apply($0, in: transaction) }
             }
+            outcome.newItems = applied.reduce(0) { $0 + $1.added }
             outcome.transactions = 1
+            var scheduled: [ScheduledFeed] = []
+            for (write, result) in zip(batch, applied) {
+                if let host = write.host, let nextDue = result.nextDue {
+                    scheduled.append(ScheduledFeed(feedID: write.feedID, host: host, nextDue: nextDue))
+                }
+            }
+            condition.lock()
+            scheduledFeeds += scheduled
+            condition.unlock()
             return outcome
         } catch where batch.count > 1 {
             // One feed's failure must not cost the others their fetch: each is written alone.
             for write in batch {
-                let alone = self.write([write])
+                let alone = self.write([write])   // records its own scheduled time
                 outcome.newItems += alone.newItems
                 outcome.failedFeeds += alone.failedFeeds
                 outcome.transactions += alone.transactions
@@ -216,13 +245,13 @@ final class FeedWriteQueue: @unchecked Sendable {
         }
     }
 
-    /// Writes one feed's fetch outcome; returns how many of its items were new to the feed.
-    static func apply(_ write: FeedWrite, in transaction: StoreTransaction) throws -> Int {
+    /// Writes one feed's fetch outcome; returns how many of its items were new to the feed and its next due time.
+    static func apply(_ write: FeedWrite, in transaction: StoreTransaction) throws -> (added: Int, nextDue: Date?) {
         let insertions = write.items.isEmpty ? [] : try transaction.insertItems(feedID: write.feedID, write.items)
         let added = insertions.reduce(0) { $0 + ($1.outcome == .knownEntry ? 0 : 1) }
         var update = write.update
         write.settle?.apply(newItems: added, to: &update)
         try transaction.updateFeed(id: write.feedID, update)
-        return added
+        return (added, update.nextDue)
     }
 }

@@ -70,8 +70,8 @@ public final class PollCycle: Sendable {
     public static func chunkSize(for poll: PollSettings) -> Int { max(1024, poll.concurrency * 16) }
 
     /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, leased so far)
-    /// after each feed.
-    public func run(config: RuntimeConfig, all: Bool = false, limit: Int = 100_000,
+    /// after each feed. `chunkSize` overrides `chunkSize(for:)` (tests).
+    public func run(config: RuntimeConfig, all: Bool = false, limit: Int = 100_000, chunkSize: Int? = nil,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> CycleSummary {
         let started = Monotonic.seconds()
         // Every chunk is leased with the cycle's start as "now": a feed fetched in this cycle is due again only
@@ -79,7 +79,7 @@ public final class PollCycle: Sendable {
         // at this instant, not at some far future one).
         let now = Date()
         let leaseFor = Self.leaseDuration(for: config.config.poll)
-        let chunkSize = Self.chunkSize(for: config.config.poll)
+        let chunkSize = max(1, chunkSize ?? Self.chunkSize(for: config.config.poll))
         let store = self.store, owner = self.owner
         if all { _ = try await Blocking.run { try store.makeFeedsDue(now: now) } }
         let remaining = Locked(limit)
@@ -172,6 +172,7 @@ public final class PollCycle: Sendable {
         }
         let written = await writes.finish()
         tally.withLock { $0.newItems += written.newItems }
+        await spreadHosts(writes.scheduled, poll: config.config.poll)
 
         let pending = deferred.withLock { $0 }
         if !pending.isEmpty {
@@ -236,7 +237,7 @@ public final class PollCycle: Sendable {
             update.lastModified = metadata.lastModified ?? feed.lastModified
             scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             tally.withLock { $0.notModified += 1 }
-            await writes.submit(FeedWrite(feedID: feedID, update: update))
+            await writes.submit(FeedWrite(feedID: feedID, update: update, host: HTTPHeaderValues.hostKey(of: feed.url)))
         }
     }
 
@@ -289,13 +290,51 @@ public final class PollCycle: Sendable {
         // Matched once per item here; judging and page selection reuse these sets instead of tokenising again.
         let topics = items.map { context.matchingTopics(of: $0) }
         if topics.allSatisfy(\.isEmpty) {
-            await writes.submit(FeedWrite(feedID: feedID, update: update, items: items, settle: settle))
+            await writes.submit(FeedWrite(feedID: feedID, update: update, items: items, settle: settle,
+                                          host: HTTPHeaderValues.hostKey(of: feed.url)))
         } else {
             let summaryOnly = Self.carriesOnlySummaries(parsed)
             deferred.withLock {
                 $0.append(DeferredFeed(feed: feed, update: update, settle: settle, items: items, topics: topics,
                                        fetchPages: (context.runtimeFeed(for: feed)?.fetchArticles ?? false) || summaryOnly))
             }
+        }
+    }
+
+    // MARK: - Spreading the next polls of one host
+
+    /// Least time between the next polls of two feeds of one host (shrunk when a host has more feeds than fit
+    /// in the window at this spacing).
+    public static let hostSpacing: TimeInterval = 2
+
+    /// Due feeds of one host are spread out, not burst: feeds fetched together would otherwise come due together
+    /// again, their jitter alone leaving clusters. `Scheduler.stagger` moves a feed's next poll later (never
+    /// earlier) until it is `hostSpacing` after the previous one of its host, within a window of the jitter's
+    /// share of the poll interval. Only feeds that move are written, in one transaction, and only while nothing
+    /// else changed them (not leased again, same due time); a crash before it leaves the unspread times, which
+    /// are as valid.
+    private func spreadHosts(_ scheduled: [FeedWriteQueue.ScheduledFeed], poll: PollSettings) async {
+        var perHost: [String: Int] = [:]
+        for feed in scheduled { perHost[feed.host, default: 0] += 1 }
+        let shared = scheduled.filter { perHost[$0.host, default: 0] > 1 }
+        guard !shared.isEmpty else { return }
+        var random = SystemRandomNumberGenerator()
+        let window = poll.interval * SchedulePolicy(interval: poll.interval).jitter
+        let spread = Scheduler.stagger(shared.map { DueFeed(key: String($0.feedID), host: $0.host, due: $0.nextDue) },
+                                       spacing: Self.hostSpacing, window: window, using: &random)
+        let before = Dictionary(shared.map { (String($0.feedID), $0.nextDue) }, uniquingKeysWith: { first, _ in first })
+        let moves = spread.compactMap { feed -> NextDueMove? in
+            // Sub-second moves are not worth a row write: they change nothing a host would notice.
+            guard let id = Int64(feed.key), let old = before[feed.key], feed.due.timeIntervalSince(old) >= 0.5 else { return nil }
+            return NextDueMove(feedID: id, from: old, to: feed.due)
+        }
+        guard !moves.isEmpty else { return }
+        let store = self.store
+        do {
+            _ = try await Blocking.run { try store.moveNextDue(moves) }
+        } catch {
+            logger.warning("spreading the next polls of shared hosts failed; they keep their own jittered times",
+                           metadata: ["feeds": "\(moves.count)", "error": "\(error)"])
         }
     }
 
