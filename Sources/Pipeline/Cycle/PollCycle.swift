@@ -127,26 +127,23 @@ public final class PollCycle: Sendable {
                               results: fetcher.fetch(requests), full: leased.count == chunkSize)
         }
 
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            var chunk: CycleChunk? = start(first)
-            while let current = chunk {
-                chunk = nil
-                var upcoming: CycleChunk?
-                var moreDue = current.full
-                var consumed = 0
-                let context = current.context
-                for await result in current.results {
+        // One consumer task per chunk. Consecutive chunks overlap (the next one is leased and fetched while the
+        // current one ends), and both are consumed as their results arrive: a chunk whose results waited for
+        // the previous one to finish could hold the fetcher's body buffer full while the previous chunk's last
+        // transfers wait for room in it (several hosts, per-host limits), and neither would move.
+        let (events, nearEnd) = AsyncStream<ChunkEvent>.makeStream()
+        @Sendable func consume(_ chunk: CycleChunk) async {
+            let context = chunk.context
+            if !chunk.full { nearEnd.yield(.last) }
+            var askedForMore = !chunk.full
+            var consumed = 0
+            await withTaskGroup(of: Void.self) { workersGroup in
+                var running = 0
+                for await result in chunk.results {
                     consumed += 1
-                    if moreDue, consumed >= context.feedsByID.count - lookahead {
-                        moreDue = false
-                        do {
-                            let next = try await lease()
-                            if !next.isEmpty { upcoming = start(next) }
-                        } catch {
-                            logger.error("leasing more due feeds failed; this cycle ends with the feeds it has",
-                                         metadata: ["error": "\(error)"])
-                        }
+                    if !askedForMore, consumed >= context.feedsByID.count - lookahead {
+                        askedForMore = true
+                        nearEnd.yield(.more)
                     }
                     // Only a body needs a worker (parsing); a 304 or a failure is settled here, without a task.
                     guard case .fetched(let body) = result.outcome else {
@@ -156,19 +153,39 @@ public final class PollCycle: Sendable {
                         continue
                     }
                     if running >= workers {
-                        await group.next()
+                        await workersGroup.next()
                         running -= 1
                     }
                     running += 1
-                    group.addTask {
+                    workersGroup.addTask {
                         await self.handleBody(body, of: result, context: context, tally: tally, deferred: deferred,
                                               writes: writes)
                         let count = done.withLock { $0 += 1; return $0 }
                         progress?(count, leasedSoFar.value)
                     }
                 }
-                chunk = upcoming
             }
+            // A chunk whose results ended early (shutdown) still lets the cycle finish.
+            if !askedForMore { nearEnd.yield(.last) }
+        }
+
+        await withTaskGroup(of: Void.self) { consumers in
+            let firstChunk = start(first)
+            consumers.addTask { await consume(firstChunk) }
+            for await event in events {
+                guard event == .more, !Task.isCancelled else { break }
+                do {
+                    let next = try await lease()
+                    guard !next.isEmpty else { break }
+                    let chunk = start(next)
+                    consumers.addTask { await consume(chunk) }
+                } catch {
+                    logger.error("leasing more due feeds failed; this cycle ends with the feeds it has",
+                                 metadata: ["error": "\(error)"])
+                    break
+                }
+            }
+            nearEnd.finish()
         }
         let written = await writes.finish()
         tally.withLock { $0.newItems += written.newItems }
@@ -498,6 +515,9 @@ struct Candidate {
     var topics: Set<String>
     var baseline: Bool
 }
+
+/// What a chunk's consumer tells the cycle: lease the next chunk now, or there is none after this one.
+enum ChunkEvent: Sendable, Equatable { case more, last }
 
 /// One chunk of leased feeds and the stream of their fetch results.
 struct CycleChunk: Sendable {
