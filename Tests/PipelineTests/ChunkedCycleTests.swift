@@ -80,6 +80,56 @@ struct ChunkedCycleTests {
         #expect(feeds.allSatisfy { ($0.nextDue ?? .distantPast) > Date() })
     }
 
+    /// Two hosts, one connection each: a slow one (0.3 s per answer) and a fast one with big bodies, their feeds
+    /// interleaved. While a chunk's last transfers wait for the slow host, the next chunk's bodies arrive from
+    /// the fast one and fill the fetcher's 1 MB body buffer; unless both chunks are drained as results
+    /// arrive, the slow host's queued transfers never get room to start and the cycle never ends.
+    @Test(.timeLimit(.minutes(1)))
+    func overlappingChunksOnASlowAndAFastHostFinish() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-chunks-hosts")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = directory.appendingPathComponent("www")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let padding = String(repeating: "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", count: 800)
+        let fastFeeds = 24, slowFeeds = 8
+        for feed in 0..<fastFeeds {
+            // ~140 KB decoded each: seven fill the buffer.
+            let body = Self.rss(feed, items: 3).replacingOccurrences(of: "</description></item>",
+                                                                      with: " \(padding)</description></item>")
+            try body.write(to: root.appendingPathComponent("\(feed).xml"), atomically: true, encoding: .utf8)
+        }
+        let fast = try NginxServer.start(root: root)
+        defer { fast.stop() }
+        let slow = try MisbehavingServer.start()
+        defer { slow.stop() }
+
+        var text = "[store]\npath = \"\(directory.appendingPathComponent("t.db").path)\"\n\n"
+        text += "[poll]\nconcurrency = 4\nper_host = 1\n\n"
+        var fastNext = 0
+        for slowFeed in 0..<slowFeeds {
+            text += "[[feed]]\nurl = \"\(slow.url("/delay?seconds=0.3&feed=\(slowFeed)"))\"\n"
+            for _ in 0..<3 where fastNext < fastFeeds {
+                text += "[[feed]]\nurl = \"\(fast.baseURL)/\(fastNext).xml\"\n"
+                fastNext += 1
+            }
+        }
+        let configPath = directory.appendingPathComponent("tidings.toml").path
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let config = try RuntimeConfig.load(path: configPath)
+        let services = try Services.open(config)
+        defer {
+            services.fetcher.shutdown()
+            services.store.close()
+        }
+        try await services.syncFeeds(config)
+        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: CoverageJudge(), articles: nil,
+                              owner: services.owner, logger: Logger(label: "test"))
+        let summary = try await cycle.run(config: config, all: true, chunkSize: 12)
+        #expect(summary.feeds == fastFeeds + slowFeeds)
+        #expect(summary.changed == fastFeeds + slowFeeds)
+        #expect(summary.failed == 0)
+    }
+
     @Test func aLimitSmallerThanTheDueFeedsStopsThereAcrossChunks() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-chunks-limit")
         defer { try? FileManager.default.removeItem(at: directory) }
