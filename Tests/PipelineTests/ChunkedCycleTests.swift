@@ -130,6 +130,31 @@ struct ChunkedCycleTests {
         #expect(summary.failed == 0)
     }
 
+    /// A fetcher that is shutting down answers every request "aborted" and the feeds stay due: the cycle must
+    /// stop leasing instead of leasing the same feeds again chunk after chunk.
+    @Test(.timeLimit(.minutes(1)))
+    func aShutDownFetcherEndsTheCycleAfterOneChunk() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-chunks-abort")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var text = "[store]\npath = \"\(directory.appendingPathComponent("t.db").path)\"\n\n"
+        for feed in 0..<12 { text += "[[feed]]\nurl = \"https://feeds.example.org/\(feed).xml\"\n" }
+        let configPath = directory.appendingPathComponent("tidings.toml").path
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let config = try RuntimeConfig.load(path: configPath)
+        let services = try Services.open(config)
+        defer { services.store.close() }
+        try await services.syncFeeds(config)
+        services.fetcher.shutdown()
+        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: CoverageJudge(), articles: nil,
+                              owner: services.owner, logger: Logger(label: "test"))
+        let summary = try await cycle.run(config: config, all: true, chunkSize: 3)
+        // At most the first chunk and the one leased before its first result came back.
+        #expect(summary.aborted >= 3 && summary.aborted <= 6)
+        #expect(summary.feeds == 0)
+        let feeds = try services.store.read { try $0.feeds() }
+        #expect(feeds.allSatisfy { $0.leaseOwner == nil && $0.lastFetch == nil })
+    }
+
     @Test func aLimitSmallerThanTheDueFeedsStopsThereAcrossChunks() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-chunks-limit")
         defer { try? FileManager.default.removeItem(at: directory) }

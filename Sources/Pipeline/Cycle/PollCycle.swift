@@ -141,6 +141,12 @@ public final class PollCycle: Sendable {
                 var running = 0
                 for await result in chunk.results {
                     consumed += 1
+                    // Aborted transfers mean the fetcher is shutting down: their feeds are due again at once, so
+                    // leasing on would only lease them again.
+                    if !askedForMore, case .failed(.aborted) = result.outcome {
+                        askedForMore = true
+                        nearEnd.yield(.last)
+                    }
                     if !askedForMore, consumed >= context.feedsByID.count - lookahead {
                         askedForMore = true
                         nearEnd.yield(.more)
