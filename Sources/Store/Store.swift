@@ -78,6 +78,17 @@ public protocol Store: AnyObject, Sendable {
     func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport
     /// Closes connections; the store must not be used afterwards.
     func close()
+    /// `poll --all`: makes every active, non-retired feed due at `now` (feeds due earlier keep their time), so
+    /// the cycle can lease them in chunks like any due feeds: a feed polled in the cycle is due again later and
+    /// is not leased twice. Returns how many feeds moved.
+    @discardableResult
+    func makeFeedsDue(now: Date) throws -> Int
+    /// The feeds currently leased (id, owner, until), without reading the rest of their rows.
+    func feedLeases() throws -> [FeedLease]
+    /// Moves feeds' next due times (spreading one host's polls), each only if its row is unleased and still
+    /// due at `from`. Returns how many moved.
+    @discardableResult
+    func moveNextDue(_ moves: [NextDueMove]) throws -> Int
 }
 
 extension Store {

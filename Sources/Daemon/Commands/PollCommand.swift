@@ -27,6 +27,8 @@ struct PollCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before the configuration (an OPML of thousands of feeds) is read on whatever thread runs this.
+        MallocTuning.limitArenas()
         // Failures are reported as lines of their own below; the log only carries what is worse.
         JournalLogHandler.bootstrap(defaultLevel: .error)
         let logger = Logger(label: "tidings")

@@ -19,9 +19,9 @@ struct FeedScheduling: Sendable {
     /// The stored state; a row written before schema v2 (or holding unreadable JSON) starts from what its
     /// columns know, so a failing feed keeps backing off across the upgrade.
     static func state(of feed: FeedRecord) -> FeedScheduleState {
-        if let json = feed.scheduleState,
-           let state = try? JSONDecoder().decode(FeedScheduleState.self, from: Data(json.utf8)) {
-            return state
+        if let json = feed.scheduleState {
+            if let state = FeedScheduleState(compactJSON: json) { return state }
+            if let state = try? JSONDecoder().decode(FeedScheduleState.self, from: Data(json.utf8)) { return state }
         }
         var state = FeedScheduleState()
         state.consecutiveFailures = feed.consecutiveFailures
@@ -52,9 +52,7 @@ struct FeedScheduling: Sendable {
         }
     }
 
-    static func encode(_ state: FeedScheduleState) -> String? {
-        (try? JSONEncoder().encode(state)).map { String(decoding: $0, as: UTF8.self) }
-    }
+    static func encode(_ state: FeedScheduleState) -> String? { state.compactJSON() }
 }
 
 /// A fetched body's schedule, settled inside the transaction that stores its items: only the insert knows

@@ -64,56 +64,143 @@ public final class PollCycle: Sendable {
         self.logger = logger
     }
 
-    /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, total) after each feed.
-    public func run(config: RuntimeConfig, all: Bool = false, limit: Int = 100_000,
+    /// Feeds leased (and fetched) at a time. The next chunk is leased while the last transfers of the current
+    /// one run, so the fetcher never runs dry; a chunk bounds the cycle's per-feed memory (rows, requests,
+    /// queued transfers) whatever the number of feeds.
+    public static func chunkSize(for poll: PollSettings) -> Int { max(1024, poll.concurrency * 16) }
+
+    /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, leased so far)
+    /// after each feed. `chunkSize` overrides `chunkSize(for:)` (tests).
+    public func run(config: RuntimeConfig, all: Bool = false, limit: Int = 100_000, chunkSize: Int? = nil,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> CycleSummary {
         let started = Monotonic.seconds()
+        // Every chunk is leased with the cycle's start as "now": a feed fetched in this cycle is due again only
+        // after its interval, so it is not leased twice (with `--all` too: `makeFeedsDue` made every feed due
+        // at this instant, not at some far future one).
         let now = Date()
         let leaseFor = Self.leaseDuration(for: config.config.poll)
+        let chunkSize = max(1, chunkSize ?? Self.chunkSize(for: config.config.poll))
         let store = self.store, owner = self.owner
-        // `--all`: ask for every feed by looking from far in the future, with the lease still ending leaseFor from now.
-        let shift: TimeInterval = all ? 10 * 365 * 86_400 : 0
-        let leased = try await Blocking.run {
-            try store.leaseDueFeeds(now: now.addingTimeInterval(shift), limit: limit, owner: owner, leaseFor: leaseFor - shift)
+        if all { _ = try await Blocking.run { try store.makeFeedsDue(now: now) } }
+        let remaining = Locked(limit)
+        @Sendable func lease() async throws -> [FeedRecord] {
+            let wanted = remaining.withLock { min($0, chunkSize) }
+            guard wanted > 0 else { return [] }
+            // The lease runs leaseFor from the moment of leasing, however late in the cycle that is.
+            let elapsed = max(0, Date().timeIntervalSince(now))
+            let leased = try await Blocking.run {
+                try store.leaseDueFeeds(now: now, limit: wanted, owner: owner, leaseFor: leaseFor + elapsed)
+            }
+            remaining.withLock { $0 -= leased.count }
+            return leased
         }
-        var summary = CycleSummary()
-        summary.feeds = leased.count
-        guard !leased.isEmpty else {
+
+        let first = try await lease()
+        guard !first.isEmpty else {
+            var summary = CycleSummary()
             summary.seconds = Monotonic.seconds() - started
             return summary
         }
+        let catalog = FeedCatalog(config: config)
+        // Syncing, leasing and the dead-lease check read many feed rows: their garbage goes back before the
+        // cycle's own working set grows.
+        MallocTuning.trim()
 
-        let context = CycleContext(config: config, leased: leased)
-        let requests = leased.map {
-            FetchRequest(key: String($0.id), url: $0.url, etag: $0.etag, lastModified: $0.lastModified)
-        }
-        let tally = Locked(summary)
+        let tally = Locked(CycleSummary())
         let deferred = Locked([DeferredFeed]())
         let done = Locked(0)
-        let total = leased.count
-        // One more handler than cores: while one waits for the store's write lock the others parse.
+        let leasedSoFar = Locked(0)
+        let writes = FeedWriteQueue(store: store, logger: logger)
+        // One more parse worker than cores: while one waits for room in the write queue the others parse.
         let workers = ProcessInfo.processInfo.activeProcessorCount + 1
+        // The next chunk is leased this many results before the current one ends: by then every transfer of
+        // the current chunk has started, and the fetcher's queue gets the next ones before a slot idles.
+        let lookahead = config.config.poll.concurrency * 2
+        let fetcher = self.fetcher
+        @Sendable func start(_ leased: [FeedRecord]) -> CycleChunk {
+            tally.withLock { $0.feeds += leased.count }
+            leasedSoFar.withLock { $0 += leased.count }
+            let requests = leased.map {
+                FetchRequest(key: String($0.id), url: $0.url, etag: $0.etag, lastModified: $0.lastModified)
+            }
+            return CycleChunk(context: CycleContext(config: config, catalog: catalog, leased: leased),
+                              results: fetcher.fetch(requests), full: leased.count == chunkSize)
+        }
 
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for await result in fetcher.fetch(requests) {
-                if running >= workers {
-                    await group.next()
-                    running -= 1
-                }
-                running += 1
-                group.addTask {
-                    await self.handle(result, context: context, tally: tally, deferred: deferred)
-                    let count = done.withLock { $0 += 1; return $0 }
-                    progress?(count, total)
+        // One consumer task per chunk. Consecutive chunks overlap (the next one is leased and fetched while the
+        // current one ends), and both are consumed as their results arrive: a chunk whose results waited for
+        // the previous one to finish could hold the fetcher's body buffer full while the previous chunk's last
+        // transfers wait for room in it (several hosts, per-host limits), and neither would move.
+        let (events, nearEnd) = AsyncStream<ChunkEvent>.makeStream()
+        @Sendable func consume(_ chunk: CycleChunk) async {
+            let context = chunk.context
+            if !chunk.full { nearEnd.yield(.last) }
+            var askedForMore = !chunk.full
+            var consumed = 0
+            await withTaskGroup(of: Void.self) { workersGroup in
+                var running = 0
+                for await result in chunk.results {
+                    consumed += 1
+                    // Aborted transfers mean the fetcher is shutting down: their feeds are due again at once, so
+                    // leasing on would only lease them again.
+                    if !askedForMore, case .failed(.aborted) = result.outcome {
+                        askedForMore = true
+                        nearEnd.yield(.last)
+                    }
+                    if !askedForMore, consumed >= context.feedsByID.count - lookahead {
+                        askedForMore = true
+                        nearEnd.yield(.more)
+                    }
+                    // Only a body needs a worker (parsing); a 304 or a failure is settled here, without a task.
+                    guard case .fetched(let body) = result.outcome else {
+                        await self.handleWithoutBody(result, context: context, tally: tally, writes: writes)
+                        let count = done.withLock { $0 += 1; return $0 }
+                        progress?(count, leasedSoFar.value)
+                        continue
+                    }
+                    if running >= workers {
+                        await workersGroup.next()
+                        running -= 1
+                    }
+                    running += 1
+                    workersGroup.addTask {
+                        await self.handleBody(body, of: result, context: context, tally: tally, deferred: deferred,
+                                              writes: writes)
+                        let count = done.withLock { $0 += 1; return $0 }
+                        progress?(count, leasedSoFar.value)
+                    }
                 }
             }
+            // A chunk whose results ended early (shutdown) still lets the cycle finish.
+            if !askedForMore { nearEnd.yield(.last) }
         }
+
+        await withTaskGroup(of: Void.self) { consumers in
+            let firstChunk = start(first)
+            consumers.addTask { await consume(firstChunk) }
+            for await event in events {
+                guard event == .more, !Task.isCancelled else { break }
+                do {
+                    let next = try await lease()
+                    guard !next.isEmpty else { break }
+                    let chunk = start(next)
+                    consumers.addTask { await consume(chunk) }
+                } catch {
+                    logger.error("leasing more due feeds failed; this cycle ends with the feeds it has",
+                                 metadata: ["error": "\(error)"])
+                    break
+                }
+            }
+            nearEnd.finish()
+        }
+        let written = await writes.finish()
+        tally.withLock { $0.newItems += written.newItems }
+        await spreadHosts(writes.scheduled, poll: config.config.poll)
 
         let pending = deferred.withLock { $0 }
         if !pending.isEmpty {
             do {
-                let outcome = try await judgeAndStore(pending, context: context)
+                let outcome = try await judgeAndStore(pending, context: CycleContext(config: config, catalog: catalog, leased: []))
                 tally.withLock {
                     $0.newItems += outcome.newItems
                     $0.judged += outcome.judged
@@ -129,21 +216,25 @@ public final class PollCycle: Sendable {
                 }
             }
         }
-        summary = tally.withLock { $0 }
+        var summary = tally.withLock { $0 }
         summary.seconds = Monotonic.seconds() - started
         return summary
     }
 
     // MARK: - One fetch result
 
-    private func handle(_ result: FetchResult, context: CycleContext, tally: Locked<CycleSummary>,
-                        deferred: Locked<[DeferredFeed]>) async {
+    /// A 304, a failure or an aborted transfer: nothing to parse, only the feed's row to update.
+    private func handleWithoutBody(_ result: FetchResult, context: CycleContext, tally: Locked<CycleSummary>,
+                                   writes: FeedWriteQueue) async {
         guard let feedID = Int64(result.request.key), let feed = context.feedsByID[feedID] else { return }
         let store = self.store, owner = self.owner
         let now = Date()
         let scheduling = FeedScheduling(feed: feed, policy: context.policy(for: feed), now: now)
 
         switch result.outcome {
+        case .fetched:
+            preconditionFailure("bodies go to handleBody")
+
         case .failed(.aborted):
             tally.withLock { $0.aborted += 1; $0.feeds -= 1 }
             try? await Blocking.run { try store.releaseFeedLease(feedID: feedID, owner: owner) }
@@ -156,7 +247,7 @@ public final class PollCycle: Sendable {
             scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             logger.warning("fetch failed", metadata: ["feed": "\(feed.url)", "error": "\(failure)"])
             tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): \(failure)") }
-            await write(feedID: feedID, update: update, items: [])
+            await writes.submit(FeedWrite(feedID: feedID, update: update))
 
         case .notModified(let metadata):
             var update = FeedFetchUpdate(from: feed)
@@ -169,82 +260,104 @@ public final class PollCycle: Sendable {
             update.lastModified = metadata.lastModified ?? feed.lastModified
             scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             tally.withLock { $0.notModified += 1 }
-            await write(feedID: feedID, update: update, items: [])
+            await writes.submit(FeedWrite(feedID: feedID, update: update, host: HTTPHeaderValues.hostKey(of: feed.url)))
+        }
+    }
 
-        case .fetched(let body):
-            let parsed: ParsedFeed
-            do {
-                parsed = try FeedParser.parse(body.bytes, options: FeedParseOptions(
-                    charsetHint: body.charset, sourceURL: result.metadata.effectiveURL,
-                    maxBytes: context.config.config.poll.maxBytes, keepParagraphBreaks: true))
-            } catch {
-                var update = FeedFetchUpdate(from: feed)
-                update.lastFetch = now
-                update.lastError = "parse error: \(error)"
-                scheduling.apply(FetchObservation(kind: .failed(reason: "parse error", retryAfter: nil, gone: false)),
-                                 to: &update)
-                logger.warning("feed cannot be parsed", metadata: ["feed": "\(feed.url)", "error": "\(error)"])
-                tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): parse error: \(error)") }
-                await write(feedID: feedID, update: update, items: [])
-                return
-            }
+    /// A fetched body: parse, compute dedup keys, match topics, then queue the write (or defer it to judging).
+    private func handleBody(_ body: FetchedBody, of result: FetchResult, context: CycleContext,
+                            tally: Locked<CycleSummary>, deferred: Locked<[DeferredFeed]>,
+                            writes: FeedWriteQueue) async {
+        guard let feedID = Int64(result.request.key), let feed = context.feedsByID[feedID] else { return }
+        let now = Date()
+        let scheduling = FeedScheduling(feed: feed, policy: context.policy(for: feed), now: now)
+        let parsed: ParsedFeed
+        do {
+            parsed = try FeedParser.parse(body.bytes, options: FeedParseOptions(
+                charsetHint: body.charset, sourceURL: result.metadata.effectiveURL,
+                maxBytes: context.config.config.poll.maxBytes, keepParagraphBreaks: true))
+        } catch {
             var update = FeedFetchUpdate(from: feed)
-            update.state = .ok
             update.lastFetch = now
-            update.lastSuccess = now
-            update.consecutiveFailures = 0
-            update.lastError = nil
-            update.etag = result.metadata.etag
-            update.lastModified = result.metadata.lastModified
-            // Next due time, change rate and redirect confirmation are settled when the insert shows what is new.
-            let settle = FetchedSchedule(
-                scheduling: scheduling, permanentRedirect: result.metadata.permanentRedirect,
-                hints: PollHints(metadata: result.metadata).merging(
-                    ttl: parsed.hints.ttlSeconds.map(TimeInterval.init),
-                    updatePeriod: parsed.hints.updateIntervalSeconds.map(TimeInterval.init)))
-            // Dedup keys are computed here, on this worker, rather than by the store under its single write lock.
-            let items = parsed.entries.map { entry in
-                var item = NewItem(entry: entry, firstSeen: now)
-                item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
-                item.fingerprint = ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
-                return item
-            }
-            tally.withLock { $0.changed += 1 }
+            update.lastError = "parse error: \(error)"
+            scheduling.apply(FetchObservation(kind: .failed(reason: "parse error", retryAfter: nil, gone: false)),
+                             to: &update)
+            logger.warning("feed cannot be parsed", metadata: ["feed": "\(feed.url)", "error": "\(error)"])
+            tally.withLock { $0.failed += 1; $0.failures.append("\(feed.url): parse error: \(error)") }
+            await writes.submit(FeedWrite(feedID: feedID, update: update))
+            return
+        }
+        var update = FeedFetchUpdate(from: feed)
+        update.state = .ok
+        update.lastFetch = now
+        update.lastSuccess = now
+        update.consecutiveFailures = 0
+        update.lastError = nil
+        update.etag = result.metadata.etag
+        update.lastModified = result.metadata.lastModified
+        // Next due time, change rate and redirect confirmation are settled when the insert shows what is new.
+        let settle = FetchedSchedule(
+            scheduling: scheduling, permanentRedirect: result.metadata.permanentRedirect,
+            hints: PollHints(metadata: result.metadata).merging(
+                ttl: parsed.hints.ttlSeconds.map(TimeInterval.init),
+                updatePeriod: parsed.hints.updateIntervalSeconds.map(TimeInterval.init)))
+        // Dedup keys are computed here, on this worker, rather than by the store under its single write lock.
+        let items = parsed.entries.map { entry in
+            var item = NewItem(entry: entry, firstSeen: now)
+            item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
+            item.fingerprint = ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+            return item
+        }
+        tally.withLock { $0.changed += 1 }
 
-            // Matched once per item here; judging and page selection reuse these sets instead of tokenising again.
-            let topics = items.map { context.matchingTopics(of: $0) }
-            if topics.allSatisfy(\.isEmpty) {
-                let added = await write(feedID: feedID, update: update, items: items, settle: settle)
-                tally.withLock { $0.newItems += added }
-            } else {
-                let summaryOnly = Self.carriesOnlySummaries(parsed)
-                deferred.withLock {
-                    $0.append(DeferredFeed(feed: feed, update: update, settle: settle, items: items, topics: topics,
-                                           fetchPages: (context.runtimeFeed(for: feed)?.fetchArticles ?? false) || summaryOnly))
-                }
+        // Matched once per item here; judging and page selection reuse these sets instead of tokenising again.
+        let topics = items.map { context.matchingTopics(of: $0) }
+        if topics.allSatisfy(\.isEmpty) {
+            await writes.submit(FeedWrite(feedID: feedID, update: update, items: items, settle: settle,
+                                          host: HTTPHeaderValues.hostKey(of: feed.url)))
+        } else {
+            let summaryOnly = Self.carriesOnlySummaries(parsed)
+            deferred.withLock {
+                $0.append(DeferredFeed(feed: feed, update: update, settle: settle, items: items, topics: topics,
+                                       fetchPages: (context.runtimeFeed(for: feed)?.fetchArticles ?? false) || summaryOnly))
             }
         }
     }
 
-    /// Writes a feed's fetch outcome (and items) in one transaction; returns how many items were new to the feed.
-    @discardableResult
-    private func write(feedID: Int64, update: FeedFetchUpdate, items: [NewItem], settle: FetchedSchedule? = nil) async -> Int {
+    // MARK: - Spreading the next polls of one host
+
+    /// Least time between the next polls of two feeds of one host (shrunk when a host has more feeds than fit
+    /// in the window at this spacing).
+    public static let hostSpacing: TimeInterval = 2
+
+    /// Due feeds of one host are spread out, not burst: feeds fetched together would otherwise come due together
+    /// again, their jitter alone leaving clusters. `Scheduler.stagger` moves a feed's next poll later (never
+    /// earlier) until it is `hostSpacing` after the previous one of its host, within a window of the jitter's
+    /// share of the poll interval. Only feeds that move are written, in one transaction, and only while nothing
+    /// else changed them (not leased again, same due time); a crash before it leaves the unspread times, which
+    /// are as valid.
+    private func spreadHosts(_ scheduled: [FeedWriteQueue.ScheduledFeed], poll: PollSettings) async {
+        var perHost: [String: Int] = [:]
+        for feed in scheduled { perHost[feed.host, default: 0] += 1 }
+        let shared = scheduled.filter { perHost[$0.host, default: 0] > 1 }
+        guard !shared.isEmpty else { return }
+        var random = SystemRandomNumberGenerator()
+        let window = poll.interval * SchedulePolicy(interval: poll.interval).jitter
+        let spread = Scheduler.stagger(shared.map { DueFeed(key: String($0.feedID), host: $0.host, due: $0.nextDue) },
+                                       spacing: Self.hostSpacing, window: window, using: &random)
+        let before = Dictionary(shared.map { (String($0.feedID), $0.nextDue) }, uniquingKeysWith: { first, _ in first })
+        let moves = spread.compactMap { feed -> NextDueMove? in
+            // Sub-second moves are not worth a row write: they change nothing a host would notice.
+            guard let id = Int64(feed.key), let old = before[feed.key], feed.due.timeIntervalSince(old) >= 0.5 else { return nil }
+            return NextDueMove(feedID: id, from: old, to: feed.due)
+        }
+        guard !moves.isEmpty else { return }
         let store = self.store
         do {
-            return try await Blocking.run {
-                try store.write { transaction in
-                    let insertions = items.isEmpty ? [] : try transaction.insertItems(feedID: feedID, items)
-                    let added = insertions.filter { $0.outcome != .knownEntry }.count
-                    var update = update
-                    settle?.apply(newItems: added, to: &update)
-                    try transaction.updateFeed(id: feedID, update)
-                    return added
-                }
-            }
+            _ = try await Blocking.run { try store.moveNextDue(moves) }
         } catch {
-            logger.error("storing a fetch failed; the feed is fetched again when its lease expires",
-                         metadata: ["feed_id": "\(feedID)", "error": "\(error)"])
-            return 0
+            logger.warning("spreading the next polls of shared hosts failed; they keep their own jittered times",
+                           metadata: ["feeds": "\(moves.count)", "error": "\(error)"])
         }
     }
 
@@ -409,22 +522,45 @@ struct Candidate {
     var baseline: Bool
 }
 
-/// What every result handler of one cycle reads.
-struct CycleContext: Sendable {
-    let config: RuntimeConfig
-    let feedsByID: [Int64: FeedRecord]
-    private let orderByURL: [String: Int]
-    private let feedByURL: [String: RuntimeFeed]
+/// What a chunk's consumer tells the cycle: lease the next chunk now, or there is none after this one.
+enum ChunkEvent: Sendable, Equatable { case more, last }
 
-    init(config: RuntimeConfig, leased: [FeedRecord]) {
+/// One chunk of leased feeds and the stream of their fetch results.
+struct CycleChunk: Sendable {
+    let context: CycleContext
+    let results: AsyncStream<FetchResult>
+    /// A full chunk: more feeds may be due after it.
+    let full: Bool
+}
+
+/// The configured feeds by URL, built once per cycle (not per chunk): position in the configuration (the
+/// contract's feed order) and the feed's own settings.
+final class FeedCatalog: Sendable {
+    let config: RuntimeConfig
+    private let indexByURL: [String: Int]
+
+    init(config: RuntimeConfig) {
         self.config = config
-        feedsByID = Dictionary(leased.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        orderByURL = Dictionary(config.feeds.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
-        feedByURL = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+        indexByURL = Dictionary(config.feeds.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func runtimeFeed(for feed: FeedRecord) -> RuntimeFeed? { feedByURL[feed.configuredURL] }
-    func feedOrder(_ feed: FeedRecord) -> Int { orderByURL[feed.configuredURL] ?? Int.max }
+    func index(of configuredURL: String) -> Int? { indexByURL[configuredURL] }
+}
+
+/// What every result handler of one chunk reads.
+struct CycleContext: Sendable {
+    let config: RuntimeConfig
+    let catalog: FeedCatalog
+    let feedsByID: [Int64: FeedRecord]
+
+    init(config: RuntimeConfig, catalog: FeedCatalog, leased: [FeedRecord]) {
+        self.config = config
+        self.catalog = catalog
+        feedsByID = Dictionary(leased.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func runtimeFeed(for feed: FeedRecord) -> RuntimeFeed? { catalog.index(of: feed.configuredURL).map { config.feeds[$0] } }
+    func feedOrder(_ feed: FeedRecord) -> Int { catalog.index(of: feed.configuredURL) ?? Int.max }
 
     func policy(for feed: FeedRecord) -> SchedulePolicy {
         let poll = config.config.poll

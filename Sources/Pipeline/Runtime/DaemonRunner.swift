@@ -41,6 +41,7 @@ public final class DaemonRunner: Sendable {
     }
 
     public func run() async -> Exit {
+        MallocTuning.limitArenas()
         let signals = SignalEvents()
         let config: RuntimeConfig
         do {
@@ -152,6 +153,8 @@ public final class DaemonRunner: Sendable {
             guard let config = current.withLock({ $0?.config }) else { return }
             do {
                 let summary = try await cycle.run(config: config, limit: max(64, config.config.poll.concurrency * 4))
+                // A cycle's bodies and items are gone now: give their pages back before the daemon idles.
+                MallocTuning.trim()
                 if summary.feeds > 0 {
                     logger.info("\(summary.line)", metadata: ["alerts": "\(summary.alerts)"])
                     lastSummary.withLock { $0 = summary.line }

@@ -10,6 +10,7 @@ public enum PollOnce {
 
     public static func run(config: RuntimeConfig, judge: any TopicJudge, all: Bool, logger: Logger,
                            progress: (@Sendable (Int, Int) -> Void)?) async throws -> Outcome {
+        MallocTuning.limitArenas()
         let services = try Services.open(config)
         defer {
             services.fetcher.shutdown()
