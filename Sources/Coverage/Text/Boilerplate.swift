@@ -62,40 +62,43 @@ enum Boilerplate {
 
 
     private static func isDatelinePrefix(_ prefix: String) -> Bool {
-        let tokens = RawToken.scan(prefix)
-        guard !tokens.isEmpty, tokens.count <= 12 else { return false }
-        var words = 0
-        for t in tokens {
-            switch t.kind {
-            case .number, .code: continue
-            case .alpha:
-                words += 1
-                if t.startsUpper || t.allUpper { continue }
-                if Lexicon.datelineWords.contains(t.lowered) { continue }
-                return false
+        let list = TokenList(scanning: prefix)
+        guard !list.tokens.isEmpty, list.tokens.count <= 12 else { return false }
+        return list.withTokens { tokens in
+            var words = 0
+            for i in tokens.indices {
+                let t = tokens[i]
+                switch t.kind {
+                case .number, .code: continue
+                case .alpha:
+                    words += 1
+                    if t.startsUpper || t.allUpper { continue }
+                    if Lexicon.datelineWords.contains(tokens.string(i)) { continue }
+                    return false
+                }
             }
+            return words > 0
         }
-        return words > 0
     }
 
     /// False for lines and sentences that carry no fact whatever their words.
-    static func statesFact(_ sentence: String, tokens: [RawToken]) -> Bool {
+    static func statesFact(_ sentence: String, tokens: Tokens) -> Bool {
         guard let first = sentence.unicodeScalars.first else { return false }
         // Post signatures ("— Name (@handle) July 1, 2025") and agency tags ("-- PTI").
         if first == "—" || first == "–" || first == "-" || first == "~" { return false }
         if tokens.count < 4 { return false }
-        let firstWord = tokens[0].lowered
+        let firstWord = tokens.string(0)
         // "Credit: PTI, Reuters", "Photo: …", "File photo of …", "Also read: …"
         if Lexicon.creditLabels.contains(firstWord) {
             let head = sentence.prefix(40)
             if head.contains(":") || head.contains("|") { return false }
-            if firstWord == "file" && tokens.count > 1 && (tokens[1].lowered == "photo" || tokens[1].lowered == "image") { return false }
+            if firstWord == "file" && tokens.count > 1 && (tokens.valueIs(1, "photo") || tokens.valueIs(1, "image")) { return false }
         }
         // "(Reporting by A; Editing by B)", "By Jane Doe"
         if Lexicon.bylineOpeners.contains(firstWord) {
-            if tokens.count > 1, tokens[1].lowered == "by" { return false }
-            if tokens.count > 2, tokens[2].lowered == "by", firstWord == "additional" { return false }
-            if firstWord == "by" && tokens.count <= 8 && tokens.dropFirst().allSatisfy({ $0.startsUpper || $0.allUpper || $0.lowered == "and" }) { return false }
+            if tokens.count > 1, tokens.valueIs(1, "by") { return false }
+            if tokens.count > 2, tokens.valueIs(2, "by"), firstWord == "additional" { return false }
+            if firstWord == "by" && tokens.count <= 8 && (1..<tokens.count).allSatisfy({ tokens[$0].startsUpper || tokens[$0].allUpper || tokens.valueIs($0, "and") }) { return false }
         }
         return true
     }

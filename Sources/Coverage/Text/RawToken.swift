@@ -1,0 +1,308 @@
+/// A token of running text, with what the fact extractor needs to know about its surroundings.
+///
+/// Plain data with no String inside: its value (folded lower-case text for words and codes, the normalised value
+/// for numbers) lives in the byte buffer of the `TokenList` that scanned it. Tokens with a String each cost a
+/// String per word to build, a reference-counted copy whenever a token was read and a destroy pass per array;
+/// that was about a fifth of the per-article profile.
+struct RawToken {
+    enum Kind: UInt8 { case alpha, number, code }
+    var kind: Kind
+    var startsUpper = false
+    var allUpper = false
+    /// First word of the sentence or of a quotation, where capitals say nothing about names.
+    var initial = false
+    /// A comma, colon, semicolon, dash, bracket or quote separates it from the previous token.
+    var clauseBreakBefore = false
+    /// Part of an @handle or #hashtag.
+    var afterSigil = false
+    /// Inside a quotation ("…" or “…”).
+    var inQuote = false
+    /// For a number written with a multiplier ("$5.5bn"): 1 + its index in `Lexicon.multiplierNames`; 0 for none.
+    var multiplier: UInt8 = 0
+    /// Where the value's UTF-8 lies in the list's byte buffer.
+    var valueStart: Int32 = 0
+    var valueCount: Int32 = 0
+    /// Stable hash of the value for words, so caches and word lists skip hashing a String.
+    var hash: UInt64 = 0
+
+    init(kind: Kind) { self.kind = kind }
+}
+
+/// Tokens of several sentences scanned one after another, with their values' UTF-8 in one byte buffer: two
+/// allocations per article instead of an array per sentence and a String per token.
+struct TokenList {
+    var tokens: [RawToken] = []
+    var bytes: [UInt8] = []
+
+    init() {}
+
+    init(scanning text: String) {
+        _ = scan(ScalarText.scalars(of: text)[...])
+    }
+
+    /// Appends the tokens of `slice` and returns their positions in `tokens`.
+    @discardableResult
+    mutating func scan(_ slice: ArraySlice<Unicode.Scalar>) -> Range<Int> {
+        let first = tokens.count
+        slice.withUnsafeBufferPointer { scan($0) }
+        return first..<tokens.count
+    }
+
+    /// Runs `body` with a read-only view of the tokens in `range`.
+    func withTokens<R>(_ range: Range<Int>, _ body: (Tokens) -> R) -> R {
+        tokens.withUnsafeBufferPointer { t in
+            bytes.withUnsafeBufferPointer { b in
+                body(Tokens(tokens: UnsafeBufferPointer(rebasing: t[range]), bytes: b))
+            }
+        }
+    }
+
+    /// All tokens, for one-sentence callers.
+    func withTokens<R>(_ body: (Tokens) -> R) -> R { withTokens(0..<tokens.count, body) }
+
+    private mutating func scan(_ s: UnsafeBufferPointer<Unicode.Scalar>) {
+        let n = s.count
+        tokens.reserveCapacity(tokens.count + n / 5)
+        bytes.reserveCapacity(bytes.count + n)
+        var i = 0
+        var breakPending = false
+        var initialPending = true
+        var quoted = false
+        var scratch: [Unicode.Scalar] = []
+        while i < n {
+            let c = s[i]
+            if ScalarClass.isSpace(c) { i += 1; continue }
+            // URLs state no fact; skip the whole whitespace-delimited chunk.
+            if c == "h" || c == "w", Self.startsURL(s, i) {
+                while i < n && !ScalarClass.isSpace(s[i]) { i += 1 }
+                continue
+            }
+            if !ScalarClass.isWord(c) {
+                switch c {
+                case ",", ";", ":", "(", ")", "[", "]", "—", "–":
+                    breakPending = true
+                    if c == ":" { initialPending = true }
+                case "\"", "“", "”", "«", "»":
+                    breakPending = true
+                    if c == "“" || c == "«" { quoted = true } else if c == "”" || c == "»" { quoted = false } else { quoted.toggle() }
+                    if quoted && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
+                case "‘", "’", "'":
+                    if c != "'" && c != "’" || (i + 1 < n && !ScalarClass.isWord(s[i + 1])) || i == 0 || !ScalarClass.isWord(s[i - 1]) {
+                        breakPending = true
+                        if c == "‘" && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
+                    }
+                case "-":
+                    if i + 1 < n && s[i + 1] == "-" { breakPending = true }
+                    if i > 0 && ScalarClass.isSpace(s[i - 1]) { breakPending = true }
+                case ".", "!", "?":
+                    // The splitter already decided where sentences end: a point inside one closes an
+                    // abbreviation or an initial ("Mr. Singh"), so the next word is not sentence-initial.
+                    breakPending = true
+                default: break
+                }
+                i += 1
+                continue
+            }
+            let sigil = i > 0 && (s[i - 1] == "@" || s[i - 1] == "#")
+            let valueStart = bytes.count
+            var token: RawToken
+            if ScalarClass.isDigit(c) {
+                // The digits (and decimal points) go straight into the buffer; thousands separators are dropped.
+                while i < n {
+                    if ScalarClass.isDigit(s[i]) { bytes.append(UInt8(truncatingIfNeeded: s[i].value)); i += 1; continue }
+                    if (s[i] == "," || s[i] == "."), i + 1 < n, ScalarClass.isDigit(s[i + 1]) {
+                        if s[i] == "." { bytes.append(46) }
+                        i += 1
+                        continue
+                    }
+                    break
+                }
+                let suffixStart = i
+                while i < n && ScalarClass.isWord(s[i]) { i += 1 }
+                if suffixStart == i {
+                    normalizeNumber(from: valueStart)
+                    token = RawToken(kind: .number)
+                } else {
+                    let suffixText = ScalarText.folded(s[suffixStart..<i])
+                    if Lexicon.ordinalSuffixes.contains(suffixText) {
+                        normalizeNumber(from: valueStart)
+                        token = RawToken(kind: .number)
+                    } else if let m = Lexicon.multipliers[suffixText], let index = Lexicon.multiplierNames.firstIndex(of: m) {
+                        normalizeNumber(from: valueStart)
+                        token = RawToken(kind: .number)
+                        token.multiplier = UInt8(index + 1)
+                    } else {
+                        // A code keeps its digits as written ("737MAX" → "737max").
+                        bytes.append(contentsOf: suffixText.utf8)
+                        dropPluralS(from: valueStart)
+                        token = RawToken(kind: .code)
+                    }
+                }
+            } else {
+                // Dotted acronyms fold as in the query language: "U.S." → "US".
+                var acronym = false
+                if ScalarClass.isLetter(c) && (i == 0 || !ScalarClass.isRegexWord(s[i - 1])) {
+                    var j = i, pairs = 0
+                    while j + 1 < n && ScalarClass.isLetter(s[j]) && s[j + 1] == "." { pairs += 1; j += 2 }
+                    if pairs >= 2 {
+                        scratch.removeAll(keepingCapacity: true)
+                        var k = i
+                        while k < j { scratch.append(s[k]); k += 2 }
+                        i = j
+                        acronym = true
+                    }
+                }
+                let start = i
+                var hasDigit = false
+                while i < n && ScalarClass.isWord(s[i]) {
+                    if ScalarClass.isNumber(s[i]) { hasDigit = true }
+                    i += 1
+                }
+                if acronym {
+                    scratch.append(contentsOf: s[start..<i])
+                    token = scratch.withUnsafeBufferPointer { word(valueStart: valueStart, $0[...], hasDigit: hasDigit) }
+                } else {
+                    token = word(valueStart: valueStart, s[start..<i], hasDigit: hasDigit)
+                }
+            }
+            token.valueStart = Int32(valueStart)
+            token.valueCount = Int32(bytes.count - valueStart)
+            token.afterSigil = sigil
+            token.inQuote = quoted
+            token.clauseBreakBefore = breakPending
+            token.initial = initialPending
+            breakPending = false
+            initialPending = false
+            tokens.append(token)
+        }
+    }
+
+    /// A run of letters (and digits: a code such as "H20") written into the buffer folded.
+    private mutating func word(valueStart: Int, _ w: Slice<UnsafeBufferPointer<Unicode.Scalar>>, hasDigit: Bool) -> RawToken {
+        if hasDigit {
+            appendFolded(w)
+            dropPluralS(from: valueStart)
+            return RawToken(kind: .code)
+        }
+        var token = RawToken(kind: .alpha)
+        var letters = 0, uppers = 0, lowers = 0
+        if ScalarText.isASCII(w) {
+            var h = StableHash.offset
+            for c in w {
+                let v = UInt8(truncatingIfNeeded: c.value)
+                let lower = (v >= 0x41 && v <= 0x5A) ? v + 32 : v
+                bytes.append(lower)
+                h = (h ^ UInt64(lower)) &* StableHash.prime
+                if v >= 0x41 && v <= 0x5A { uppers += 1; letters += 1 } else if v >= 0x61 { lowers += 1; letters += 1 }
+            }
+            token.hash = h
+        } else {
+            let folded = ScalarText.string(w).foldedForMatching
+            bytes.append(contentsOf: folded.utf8)
+            token.hash = StableHash.hash(folded.utf8)
+            for u in w where ScalarClass.isLetter(u) {
+                letters += 1
+                if ScalarClass.isUpper(u) { uppers += 1 } else if ScalarClass.isLower(u) { lowers += 1 }
+            }
+        }
+        token.startsUpper = w.first.map(ScalarClass.isUpper) ?? false
+        token.allUpper = letters >= 2 && lowers == 0 && uppers > 0
+        return token
+    }
+
+    private mutating func appendFolded(_ w: Slice<UnsafeBufferPointer<Unicode.Scalar>>) {
+        if ScalarText.isASCII(w) {
+            for c in w {
+                let v = UInt8(truncatingIfNeeded: c.value)
+                bytes.append((v >= 0x41 && v <= 0x5A) ? v + 32 : v)
+            }
+        } else {
+            bytes.append(contentsOf: ScalarText.string(w).foldedForMatching.utf8)
+        }
+    }
+
+    /// "737s" → "737": a plural of a code is the code. The rule reads characters, so anything beyond ASCII goes
+    /// through String.
+    private mutating func dropPluralS(from start: Int) {
+        let count = bytes.count - start
+        guard count > 0, bytes[bytes.count - 1] == 115 else { return }
+        var ascii = true
+        for k in start..<bytes.count where bytes[k] >= 0x80 { ascii = false; break }
+        if ascii {
+            if count > 2, bytes[bytes.count - 2] >= 48, bytes[bytes.count - 2] <= 57 { bytes.removeLast() }
+            return
+        }
+        var code = String(decoding: bytes[start...], as: UTF8.self)
+        if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true {
+            code.removeLast()
+            bytes.removeSubrange(start...)
+            bytes.append(contentsOf: code.utf8)
+        }
+    }
+
+    /// "07" → "7", "4.50" → "4.5", "4.00" → "4": one number, one key. Rewrites the digits from `start` in place.
+    private mutating func normalizeNumber(from start: Int) {
+        let end = bytes.count
+        var dot = end
+        for k in start..<end where bytes[k] == 46 { dot = k; break }
+        var integerStart = start
+        while dot - integerStart > 1 && bytes[integerStart] == 48 { integerStart += 1 }
+        var fractionEnd = end
+        let fractionStart = min(dot + 1, end)
+        while fractionEnd > fractionStart && bytes[fractionEnd - 1] == 48 { fractionEnd -= 1 }
+        var w = start
+        for k in integerStart..<dot { bytes[w] = bytes[k]; w += 1 }
+        if fractionEnd > fractionStart {
+            bytes[w] = 46
+            w += 1
+            for k in fractionStart..<fractionEnd { bytes[w] = bytes[k]; w += 1 }
+        }
+        bytes.removeLast(end - w)
+    }
+
+    private static func startsURL(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ i: Int) -> Bool {
+        func has(_ p: StaticString) -> Bool {
+            var k = i
+            for b in UnsafeBufferPointer(start: p.utf8Start, count: p.utf8CodeUnitCount) {
+                guard k < s.count, s[k].value == UInt32(b) else { return false }
+                k += 1
+            }
+            return true
+        }
+        guard i == 0 || ScalarClass.isSpace(s[i - 1]) || s[i - 1] == "(" else { return false }
+        return has("http://") || has("https://") || has("www.")
+    }
+}
+
+/// A read-only view of some tokens of a `TokenList` and their values, valid inside `TokenList.withTokens`.
+struct Tokens {
+    let tokens: UnsafeBufferPointer<RawToken>
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    var count: Int { tokens.count }
+    var isEmpty: Bool { tokens.isEmpty }
+    var indices: Range<Int> { 0..<tokens.count }
+
+    @inline(__always)
+    subscript(i: Int) -> RawToken { tokens[i] }
+
+    /// The value's UTF-8.
+    @inline(__always)
+    func value(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let t = tokens[i]
+        return UnsafeBufferPointer(rebasing: bytes[Int(t.valueStart)..<Int(t.valueStart + t.valueCount)])
+    }
+
+    /// The value as a String (for words: folded lower case).
+    func string(_ i: Int) -> String { String(decoding: value(i), as: UTF8.self) }
+
+    /// Whether token `i`'s value is exactly `word` (ASCII).
+    @inline(__always)
+    func valueIs(_ i: Int, _ word: StaticString) -> Bool {
+        let v = value(i)
+        guard v.count == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for k in 0..<v.count where v[k] != w[k] { return false }
+        return true
+    }
+}
