@@ -64,6 +64,17 @@ struct ReplayJSONLine {
             var out: [UInt8] = []
             var start = i
             while true {
+                // Skip the run of bytes that need no attention without bounds checks: the text field is most of
+                // every line.
+                i = bytes.withUnsafeBufferPointer { b in
+                    var k = i
+                    while k < b.count {
+                        let c = b[k]
+                        if c == 0x22 || c == 0x5C || c < 0x20 { break }
+                        k += 1
+                    }
+                    return k
+                }
                 guard i < bytes.count else { throw Failure(offset: i, reason: "unterminated string") }
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") {
