@@ -11,7 +11,7 @@ public struct AnalyzedSentence: Sendable {
     /// Each quotation in the sentence with at least two word triples: its triples and its unit keys.
     let quotes: [Quotation]
     /// Unit keys of each clause (split at commas, dashes, brackets, quotes), for facts tucked into long sentences.
-    let clauses: [[UInt64]]
+    let clauses: Clauses
     /// Text of an embedded social-media post, which mostly restates what the article reports around it.
     public let isEmbeddedPost: Bool
     public let line: Int
@@ -46,9 +46,14 @@ public struct AnalyzedArticle: Sendable {
     /// every topic the article matches, so the engine asks once per article.
     func reportableSentences() -> [Int] {
         var out: [Int] = []
-        var seen = Set<String>()
+        // Texts are told apart by a stable hash, and compared only when two hashes agree: hashing every sentence
+        // into a Set<String> showed in the profile.
+        var seen = UInt64Set(minimumCapacity: sentences.count)
         for (i, s) in sentences.enumerated() where s.isFact {
-            guard seen.insert(s.text).inserted else { continue }
+            if !seen.insert(StableHash.hash(s.text.utf8)) {
+                let text = s.text
+                if sentences[..<i].contains(where: { $0.isFact && $0.text == text }) { continue }
+            }
             if isHeadline(s.text) { continue }
             out.append(i)
         }
@@ -60,7 +65,93 @@ struct SentenceUnits {
     var units: [FactUnit] = []
     var grams: [UInt64] = []
     var quotes: [Quotation] = []
-    var clauses: [[UInt64]] = []
+    var clauses = Clauses()
+}
+
+/// The clauses of a sentence as one flat list of keys and where each clause ends: two arrays per sentence rather
+/// than one per clause.
+struct Clauses: Sendable, Sequence {
+    var keys: [UInt64] = []
+    var ends: [Int32] = []
+
+    mutating func append(_ clause: [UInt64]) {
+        keys.append(contentsOf: clause)
+        ends.append(Int32(keys.count))
+    }
+
+    var count: Int { ends.count }
+
+    struct Iterator: IteratorProtocol {
+        let clauses: Clauses
+        var index = 0
+        var start = 0
+
+        mutating func next() -> ArraySlice<UInt64>? {
+            guard index < clauses.ends.count else { return nil }
+            let end = Int(clauses.ends[index])
+            defer { start = end; index += 1 }
+            return clauses.keys[start..<end]
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(clauses: self) }
+}
+
+/// Working arrays of `FactExtractor.units`, reused from one sentence to the next: allocating them afresh for
+/// every sentence was a visible share of the per-article cost.
+struct ExtractionScratch {
+    var mask: [Bool] = []
+    var consumed: [Bool] = []
+    var seen = ScratchSet()
+    var sequence: [(key: UInt64, quoted: Bool)] = []
+    var clause: [UInt64] = []
+}
+
+/// A set of UInt64 keys emptied in constant time (entries carry the generation that wrote them).
+struct ScratchSet {
+    /// Empty until the first insert, so an empty set costs no allocation.
+    private var keys: [UInt64] = []
+    private var stamps: [UInt32] = []
+    private var generation: UInt32 = 1
+    private var count = 0
+    private var mask = 0
+
+    mutating func removeAll() {
+        generation &+= 1
+        if generation == 0 {
+            for i in stamps.indices { stamps[i] = 0 }
+            generation = 1
+        }
+        count = 0
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 32) & UInt64(mask)) }
+
+    /// True when `key` was not in the set.
+    mutating func insert(_ key: UInt64) -> Bool {
+        if (count + 1) * 2 > keys.count { grow() }
+        var i = slot(key)
+        while stamps[i] == generation {
+            if keys[i] == key { return false }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        stamps[i] = generation
+        count += 1
+        return true
+    }
+
+    private mutating func grow() {
+        var live: [UInt64] = []
+        for i in keys.indices where stamps[i] == generation { live.append(keys[i]) }
+        keys = [UInt64](repeating: 0, count: max(64, keys.count * 2))
+        stamps = [UInt32](repeating: 0, count: keys.count)
+        mask = keys.count - 1
+        generation = 1
+        count = 0
+        for k in live { _ = insert(k) }
+    }
 }
 
 struct Quotation: Sendable {
@@ -97,16 +188,19 @@ public enum FactExtractor {
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
         var sentences: [AnalyzedSentence] = []
         sentences.reserveCapacity(prepared.count)
+        var scratch = ExtractionScratch()
         for (i, p) in prepared.enumerated() {
             let (isFact, found) = list.withTokens(p.tokens) { tokens -> (Bool, SentenceUnits) in
                 let isFact = Boilerplate.statesFact(p.text, tokens: tokens)
-                return (isFact, isFact ? Self.units(tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true, cache: &cache) : SentenceUnits())
+                return (isFact, isFact ? Self.units(tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true,
+                                                    cache: &cache, scratch: &scratch) : SentenceUnits())
             }
             sentences.append(AnalyzedSentence(text: p.text, isFact: isFact && !found.units.isEmpty, units: found.units,
                                               grams: found.grams, quotes: found.quotes, clauses: found.clauses, isEmbeddedPost: posts[i], line: p.line))
         }
         let titleUnits = list.withTokens(titleRange) {
-            Self.units($0, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true, cache: &cache).units
+            Self.units($0, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true, cache: &cache,
+                       scratch: &scratch).units
         }
         return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, title: ScalarText.string(title[...]))
     }
@@ -118,7 +212,10 @@ public enum FactExtractor {
         for t in list.tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.hash) }
         var cache = UnitCache()
         cache.labels = [:]
-        let found = list.withTokens { Self.units($0, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache).units }
+        var scratch = ExtractionScratch()
+        let found = list.withTokens {
+            Self.units($0, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache, scratch: &scratch).units
+        }
         return found.map { LabeledFactUnit(key: $0.key, kind: $0.kind, label: cache.labels?[$0.key] ?? "?") }
     }
 
@@ -165,8 +262,15 @@ public enum FactExtractor {
     /// Tokens that only say who said something: a short clause built around a reporting verb ("…, the ministry
     /// said in a release."), and "according to X" / "as per X" up to the next clause break.
     static func attributionMask(_ tokens: Tokens) -> [Bool] {
-        var mask = [Bool](repeating: false, count: tokens.count)
-        guard tokens.count >= 4 else { return mask }
+        var mask: [Bool] = []
+        attributionMask(tokens, into: &mask)
+        return mask
+    }
+
+    static func attributionMask(_ tokens: Tokens, into mask: inout [Bool]) {
+        mask.removeAll(keepingCapacity: true)
+        mask.append(contentsOf: repeatElement(false, count: tokens.count))
+        guard tokens.count >= 4 else { return }
         var clauseStart = 0
         for i in 1...tokens.count {
             guard i == tokens.count || tokens[i].clauseBreakBefore else { continue }
@@ -196,7 +300,6 @@ public enum FactExtractor {
                 i += 1
             }
         }
-        return mask
     }
 
     /// "American", "Indian", "Chinese", "British": adjectives of nationality name no new party.
@@ -205,20 +308,39 @@ public enum FactExtractor {
     }
 
     static func units(_ tokens: Tokens, capitalizedMidSentence: UInt64Set, dropAttribution: Bool, headline: Bool = false,
-                      cache: inout UnitCache) -> SentenceUnits {
-        let mask = dropAttribution ? attributionMask(tokens) : [Bool](repeating: false, count: tokens.count)
+                      cache: inout UnitCache, scratch: inout ExtractionScratch) -> SentenceUnits {
+        var mask = scratch.mask
+        var consumed = scratch.consumed
+        var seen = scratch.seen
+        var sequence = scratch.sequence
+        var clause = scratch.clause
+        scratch = ExtractionScratch()  // empty: allocates nothing
+        // Handed back when done, so the next sentence reuses the storage (the swap keeps each array unique).
+        defer {
+            scratch.mask = mask
+            scratch.consumed = consumed
+            scratch.seen = seen
+            scratch.sequence = sequence
+            scratch.clause = clause
+        }
+        if dropAttribution {
+            attributionMask(tokens, into: &mask)
+        } else {
+            mask.removeAll(keepingCapacity: true)
+            mask.append(contentsOf: repeatElement(false, count: tokens.count))
+        }
+        consumed.removeAll(keepingCapacity: true)
+        consumed.append(contentsOf: repeatElement(false, count: tokens.count))
+        seen.removeAll()
+        sequence.removeAll(keepingCapacity: true)
+        clause.removeAll(keepingCapacity: true)
         var result = SentenceUnits()
         result.units.reserveCapacity(tokens.count)
-        var seen = UInt64Set(minimumCapacity: tokens.count)
-        var sequence: [(key: UInt64, quoted: Bool)] = []
-        sequence.reserveCapacity(tokens.count)
-        var clause: [UInt64] = []
         func add(_ unit: FactUnit, _ token: RawToken) {
             sequence.append((unit.key, token.inQuote))
             if !clause.contains(unit.key) { clause.append(unit.key) }
             if seen.insert(unit.key) { result.units.append(unit) }
         }
-        var consumed = [Bool](repeating: false, count: tokens.count)
         var lastMonth: (month: String, index: Int)?
         func monthAt(_ i: Int) -> String? {
             guard i >= 0, i < tokens.count, !consumed[i], tokens[i].kind == .alpha, tokens[i].startsUpper else { return nil }
