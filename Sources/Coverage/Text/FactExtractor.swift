@@ -50,8 +50,8 @@ public struct AnalyzedArticle: Sendable {
         // into a Set<String> showed in the profile.
         var seen = UInt64Set(minimumCapacity: sentences.count)
         for (i, s) in sentences.enumerated() where s.isFact {
-            if !seen.insert(StableHash.hash(s.text.utf8)) {
-                let text = s.text
+            var text = s.text
+            if !seen.insert(text.withUTF8 { StableHash.hash($0) }) {
                 if sentences[..<i].contains(where: { $0.isFact && $0.text == text }) { continue }
             }
             if isHeadline(s.text) { continue }
