@@ -21,8 +21,12 @@ public struct CoverageEngine {
         didSet { unitCache.labels = explain == nil ? nil : (unitCache.labels ?? [:]) }
     }
 
+    /// The topics' compiled queries, in topic order.
+    private let queries: [CompiledQuery]
+
     public init(topics: [Topic], options: CoverageOptions = .init()) {
         self.topics = topics
+        self.queries = topics.map(\.query.compiled)
         self.options = options
         for t in topics { events[t.name] = [] }
     }
@@ -33,7 +37,11 @@ public struct CoverageEngine {
         let titleScalars = ScalarText.scalars(of: article.title)
         let textScalars = ScalarText.scalars(of: article.text)
         let doc = MatchableText(parts: [titleScalars, textScalars])
-        let matched = topics.filter { $0.query.matches(doc) }
+        // Queries are read in place: filtering `topics` copied every Topic (and retained its fields) per article.
+        var matched: [Topic] = []
+        queries.withUnsafeBufferPointer { queries in
+            for i in queries.indices where queries[i].matches(doc) { matched.append(topics[i]) }
+        }
         if article.published > latestPublished { latestPublished = article.published }
 
         // Off-topic articles (most of a general feed) cost only tokenizing and query matching: IDF weights are
@@ -68,12 +76,14 @@ public struct CoverageEngine {
     /// more than the body, rare terms (online IDF) more than common ones. Unit length.
     private func groupingVector(_ analysis: AnalyzedArticle) -> [(key: UInt64, weight: Float)] {
         var raw = UInt64Map<Float>(minimumCapacity: 256)
-        for u in analysis.titleUnits { raw[u.key] = (raw[u.key] ?? 0) + u.kind.clusterWeight * 2 }
+        for u in analysis.titleUnits { raw.update(u.key, initial: 0) { $0 + u.kind.clusterWeight * 2 } }
         for s in analysis.sentences where s.isFact {
             let lead: Float = s.line == 0 ? 1.5 : 1
-            for u in s.units { raw[u.key] = (raw[u.key] ?? 0) + u.kind.clusterWeight * lead }
+            for u in s.units { raw.update(u.key, initial: 0) { $0 + u.kind.clusterWeight * lead } }
         }
-        var vector = raw.pairs.map { (key: $0.key, weight: $0.value.squareRoot() * statistics.idf($0.key)) }
+        var vector: [(key: UInt64, weight: Float)] = []
+        vector.reserveCapacity(raw.count)
+        raw.forEach { key, value in vector.append((key: key, weight: value.squareRoot() * statistics.idf(key))) }
         let norm = vector.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
         if norm > 0 { for i in vector.indices { vector[i].weight /= norm } }
         vector.sort { $0.weight > $1.weight }

@@ -15,7 +15,7 @@ public struct TermStatistics: Sendable, Codable {
 
     mutating func add(document keys: [UInt64]) {
         documents += 1
-        for k in keys { frequencies[k] = (frequencies[k] ?? 0) &+ 1 }
+        for k in keys { frequencies.update(k, initial: 0) { $0 &+ 1 } }
         if frequencies.count > capacity { halve() }
     }
 

@@ -61,9 +61,19 @@ struct TokenList {
     func withTokens<R>(_ body: (Tokens) -> R) -> R { withTokens(0..<tokens.count, body) }
 
     private mutating func scan(_ s: UnsafeBufferPointer<Unicode.Scalar>) {
+        // Both arrays are worked on as locals (moved out and back, so they stay uniquely referenced): appends to
+        // locals compile to plain stores, appends through `self` re-checked the buffer every time.
+        var out = bytes
+        var tokens = self.tokens
+        bytes = []
+        self.tokens = []
+        defer {
+            bytes = out
+            self.tokens = tokens
+        }
         let n = s.count
         tokens.reserveCapacity(tokens.count + n / 5)
-        bytes.reserveCapacity(bytes.count + n)
+        out.reserveCapacity(out.count + n)
         var i = 0
         var breakPending = false
         var initialPending = true
@@ -104,14 +114,14 @@ struct TokenList {
                 continue
             }
             let sigil = i > 0 && (s[i - 1] == "@" || s[i - 1] == "#")
-            let valueStart = bytes.count
-            var token: RawToken
+            let valueStart = out.count
+            var token = RawToken(kind: .alpha)  // every path below sets it
             if ScalarClass.isDigit(c) {
                 // The digits (and decimal points) go straight into the buffer; thousands separators are dropped.
                 while i < n {
-                    if ScalarClass.isDigit(s[i]) { bytes.append(UInt8(truncatingIfNeeded: s[i].value)); i += 1; continue }
+                    if ScalarClass.isDigit(s[i]) { out.append(UInt8(truncatingIfNeeded: s[i].value)); i += 1; continue }
                     if (s[i] == "," || s[i] == "."), i + 1 < n, ScalarClass.isDigit(s[i + 1]) {
-                        if s[i] == "." { bytes.append(46) }
+                        if s[i] == "." { out.append(46) }
                         i += 1
                         continue
                     }
@@ -120,21 +130,21 @@ struct TokenList {
                 let suffixStart = i
                 while i < n && ScalarClass.isWord(s[i]) { i += 1 }
                 if suffixStart == i {
-                    normalizeNumber(from: valueStart)
+                    Self.normalizeNumber(&out, from: valueStart)
                     token = RawToken(kind: .number)
                 } else {
                     let suffixText = ScalarText.folded(s[suffixStart..<i])
                     if Lexicon.ordinalSuffixes.contains(suffixText) {
-                        normalizeNumber(from: valueStart)
+                        Self.normalizeNumber(&out, from: valueStart)
                         token = RawToken(kind: .number)
                     } else if let m = Lexicon.multipliers[suffixText], let index = Lexicon.multiplierNames.firstIndex(of: m) {
-                        normalizeNumber(from: valueStart)
+                        Self.normalizeNumber(&out, from: valueStart)
                         token = RawToken(kind: .number)
                         token.multiplier = UInt8(index + 1)
                     } else {
                         // A code keeps its digits as written ("737MAX" → "737max").
-                        bytes.append(contentsOf: suffixText.utf8)
-                        dropPluralS(from: valueStart)
+                        out.append(contentsOf: suffixText.utf8)
+                        Self.dropPluralS(&out, from: valueStart)
                         token = RawToken(kind: .code)
                     }
                 }
@@ -152,21 +162,54 @@ struct TokenList {
                         acronym = true
                     }
                 }
-                let start = i
-                var hasDigit = false
-                while i < n && ScalarClass.isWord(s[i]) {
-                    if ScalarClass.isNumber(s[i]) { hasDigit = true }
-                    i += 1
+                // Fast path, most words: ASCII letters only, lowered, hashed and classified in one pass.
+                var plain = !acronym
+                if plain {
+                    var k = i, uppers = 0, lowers = 0
+                    var h = StableHash.offset
+                    while k < n {
+                        let v = s[k].value
+                        if v >= 0x61 && v <= 0x7A {
+                            lowers += 1
+                        } else if v >= 0x41 && v <= 0x5A {
+                            uppers += 1
+                        } else {
+                            // A digit or a letter beyond ASCII continues the word: the general path takes it.
+                            if v >= 0x80 ? ScalarClass.isWord(s[k]) : (v >= 0x30 && v <= 0x39) { plain = false }
+                            break
+                        }
+                        let lower = UInt8(truncatingIfNeeded: v) | 0x20
+                        out.append(lower)
+                        h = (h ^ UInt64(lower)) &* StableHash.prime
+                        k += 1
+                    }
+                    if plain {
+                        token = RawToken(kind: .alpha)
+                        token.hash = h
+                        token.startsUpper = s[i].value >= 0x41 && s[i].value <= 0x5A
+                        token.allUpper = uppers + lowers >= 2 && lowers == 0 && uppers > 0
+                        i = k
+                    } else {
+                        out.removeLast(out.count - valueStart)
+                    }
                 }
-                if acronym {
-                    scratch.append(contentsOf: s[start..<i])
-                    token = scratch.withUnsafeBufferPointer { word(valueStart: valueStart, $0[...], hasDigit: hasDigit) }
-                } else {
-                    token = word(valueStart: valueStart, s[start..<i], hasDigit: hasDigit)
+                if !plain {
+                    let start = i
+                    var hasDigit = false
+                    while i < n && ScalarClass.isWord(s[i]) {
+                        if ScalarClass.isNumber(s[i]) { hasDigit = true }
+                        i += 1
+                    }
+                    if acronym {
+                        scratch.append(contentsOf: s[start..<i])
+                        token = scratch.withUnsafeBufferPointer { Self.word(&out, valueStart: valueStart, $0[...], hasDigit: hasDigit) }
+                    } else {
+                        token = Self.word(&out, valueStart: valueStart, s[start..<i], hasDigit: hasDigit)
+                    }
                 }
             }
             token.valueStart = Int32(valueStart)
-            token.valueCount = Int32(bytes.count - valueStart)
+            token.valueCount = Int32(out.count - valueStart)
             token.afterSigil = sigil
             token.inQuote = quoted
             token.clauseBreakBefore = breakPending
@@ -178,10 +221,10 @@ struct TokenList {
     }
 
     /// A run of letters (and digits: a code such as "H20") written into the buffer folded.
-    private mutating func word(valueStart: Int, _ w: Slice<UnsafeBufferPointer<Unicode.Scalar>>, hasDigit: Bool) -> RawToken {
+    private static func word(_ out: inout [UInt8], valueStart: Int, _ w: Slice<UnsafeBufferPointer<Unicode.Scalar>>, hasDigit: Bool) -> RawToken {
         if hasDigit {
-            appendFolded(w)
-            dropPluralS(from: valueStart)
+            appendFolded(&out, w)
+            Self.dropPluralS(&out, from: valueStart)
             return RawToken(kind: .code)
         }
         var token = RawToken(kind: .alpha)
@@ -191,14 +234,14 @@ struct TokenList {
             for c in w {
                 let v = UInt8(truncatingIfNeeded: c.value)
                 let lower = (v >= 0x41 && v <= 0x5A) ? v + 32 : v
-                bytes.append(lower)
+                out.append(lower)
                 h = (h ^ UInt64(lower)) &* StableHash.prime
                 if v >= 0x41 && v <= 0x5A { uppers += 1; letters += 1 } else if v >= 0x61 { lowers += 1; letters += 1 }
             }
             token.hash = h
         } else {
             let folded = ScalarText.string(w).foldedForMatching
-            bytes.append(contentsOf: folded.utf8)
+            out.append(contentsOf: folded.utf8)
             token.hash = StableHash.hash(folded.utf8)
             for u in w where ScalarClass.isLetter(u) {
                 letters += 1
@@ -210,54 +253,54 @@ struct TokenList {
         return token
     }
 
-    private mutating func appendFolded(_ w: Slice<UnsafeBufferPointer<Unicode.Scalar>>) {
+    private static func appendFolded(_ out: inout [UInt8], _ w: Slice<UnsafeBufferPointer<Unicode.Scalar>>) {
         if ScalarText.isASCII(w) {
             for c in w {
                 let v = UInt8(truncatingIfNeeded: c.value)
-                bytes.append((v >= 0x41 && v <= 0x5A) ? v + 32 : v)
+                out.append((v >= 0x41 && v <= 0x5A) ? v + 32 : v)
             }
         } else {
-            bytes.append(contentsOf: ScalarText.string(w).foldedForMatching.utf8)
+            out.append(contentsOf: ScalarText.string(w).foldedForMatching.utf8)
         }
     }
 
     /// "737s" → "737": a plural of a code is the code. The rule reads characters, so anything beyond ASCII goes
     /// through String.
-    private mutating func dropPluralS(from start: Int) {
-        let count = bytes.count - start
-        guard count > 0, bytes[bytes.count - 1] == 115 else { return }
+    private static func dropPluralS(_ out: inout [UInt8], from start: Int) {
+        let count = out.count - start
+        guard count > 0, out[out.count - 1] == 115 else { return }
         var ascii = true
-        for k in start..<bytes.count where bytes[k] >= 0x80 { ascii = false; break }
+        for k in start..<out.count where out[k] >= 0x80 { ascii = false; break }
         if ascii {
-            if count > 2, bytes[bytes.count - 2] >= 48, bytes[bytes.count - 2] <= 57 { bytes.removeLast() }
+            if count > 2, out[out.count - 2] >= 48, out[out.count - 2] <= 57 { out.removeLast() }
             return
         }
-        var code = String(decoding: bytes[start...], as: UTF8.self)
+        var code = String(decoding: out[start...], as: UTF8.self)
         if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true {
             code.removeLast()
-            bytes.removeSubrange(start...)
-            bytes.append(contentsOf: code.utf8)
+            out.removeSubrange(start...)
+            out.append(contentsOf: code.utf8)
         }
     }
 
     /// "07" → "7", "4.50" → "4.5", "4.00" → "4": one number, one key. Rewrites the digits from `start` in place.
-    private mutating func normalizeNumber(from start: Int) {
-        let end = bytes.count
+    private static func normalizeNumber(_ out: inout [UInt8], from start: Int) {
+        let end = out.count
         var dot = end
-        for k in start..<end where bytes[k] == 46 { dot = k; break }
+        for k in start..<end where out[k] == 46 { dot = k; break }
         var integerStart = start
-        while dot - integerStart > 1 && bytes[integerStart] == 48 { integerStart += 1 }
+        while dot - integerStart > 1 && out[integerStart] == 48 { integerStart += 1 }
         var fractionEnd = end
         let fractionStart = min(dot + 1, end)
-        while fractionEnd > fractionStart && bytes[fractionEnd - 1] == 48 { fractionEnd -= 1 }
+        while fractionEnd > fractionStart && out[fractionEnd - 1] == 48 { fractionEnd -= 1 }
         var w = start
-        for k in integerStart..<dot { bytes[w] = bytes[k]; w += 1 }
+        for k in integerStart..<dot { out[w] = out[k]; w += 1 }
         if fractionEnd > fractionStart {
-            bytes[w] = 46
+            out[w] = 46
             w += 1
-            for k in fractionStart..<fractionEnd { bytes[w] = bytes[k]; w += 1 }
+            for k in fractionStart..<fractionEnd { out[w] = out[k]; w += 1 }
         }
-        bytes.removeLast(end - w)
+        out.removeLast(end - w)
     }
 
     private static func startsURL(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ i: Int) -> Bool {
