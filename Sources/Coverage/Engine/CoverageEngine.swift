@@ -86,8 +86,25 @@ public struct CoverageEngine {
         raw.forEach { key, value in vector.append((key: key, weight: value.squareRoot() * statistics.idf(key))) }
         let norm = vector.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
         if norm > 0 { for i in vector.indices { vector[i].weight /= norm } }
-        vector.sort { $0.weight > $1.weight }
-        return vector
+        return Self.sortedByWeight(vector)
+    }
+
+    /// `vector` stably sorted by descending weight. Positive finite Floats order as their bit patterns do, so each
+    /// term becomes one integer (inverted weight bits, then position) and plain integers are sorted: the same
+    /// order as the stable sort with a comparison closure, at a fraction of its cost.
+    static func sortedByWeight(_ vector: [(key: UInt64, weight: Float)]) -> [(key: UInt64, weight: Float)] {
+        var packed: [UInt64] = []
+        packed.reserveCapacity(vector.count)
+        for (i, term) in vector.enumerated() {
+            guard term.weight > 0, term.weight.isFinite else {
+                return vector.enumerated().sorted { a, b in
+                    a.element.weight > b.element.weight || (a.element.weight == b.element.weight && a.offset < b.offset)
+                }.map(\.element)
+            }
+            packed.append(UInt64(~term.weight.bitPattern) << 32 | UInt64(i))
+        }
+        packed.sort()
+        return packed.map { vector[Int($0 & 0xFFFF_FFFF)] }
     }
 
     private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)],

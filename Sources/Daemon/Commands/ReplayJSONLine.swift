@@ -68,6 +68,18 @@ struct ReplayJSONLine {
                 // every line.
                 i = bytes.withUnsafeBufferPointer { b in
                     var k = i
+                    // Eight bytes at a time while none of them is a quote, a backslash or a control byte (the
+                    // test may fire falsely on bytes ≥ 0x80, never miss; the byte loop then settles it).
+                    if let base = b.baseAddress {
+                        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                        while k + 8 <= b.count {
+                            let x = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                            let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+                            let hits = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((x &- ones &* 0x20) & ~x)
+                            if hits & highs != 0 { break }
+                            k += 8
+                        }
+                    }
                     while k < b.count {
                         let c = b[k]
                         if c == 0x22 || c == 0x5C || c < 0x20 { break }
