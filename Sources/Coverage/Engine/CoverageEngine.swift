@@ -103,7 +103,7 @@ public struct CoverageEngine {
             }
             packed.append(UInt64(~term.weight.bitPattern) << 32 | UInt64(i))
         }
-        packed.sort()
+        packed.withUnsafeMutableBufferPointer { IntegerSort.sort($0, depthLimit: 2 * Int.bitWidth) }
         return packed.map { vector[Int($0 & 0xFFFF_FFFF)] }
     }
 
@@ -259,5 +259,59 @@ enum Novelty {
         guard explaining else { return (novel, "") }
         let why = "strong \(newStrong) words \(newWords)/\(total) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
+    }
+}
+
+/// Sorting distinct UInt64s in place: quicksort with a median of three, insertion sort for short runs, and the
+/// standard library's sort past a depth limit (so no input makes it quadratic). The generic standard sort cost
+/// several times as much per comparison on these short arrays. Keys are distinct, so any correct sort gives the
+/// same order.
+enum IntegerSort {
+    static func sort(_ a: UnsafeMutableBufferPointer<UInt64>, depthLimit: Int) {
+        var a = a
+        var depth = depthLimit
+        while a.count > 16 {
+            if depth == 0 {
+                a.sort()
+                return
+            }
+            depth -= 1
+            let n = a.count
+            let mid = n / 2
+            if a[mid] < a[0] { a.swapAt(mid, 0) }
+            if a[n - 1] < a[0] { a.swapAt(n - 1, 0) }
+            if a[n - 1] < a[mid] { a.swapAt(n - 1, mid) }
+            let pivot = a[mid]
+            var i = 0, j = n - 1
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // Recurse on the smaller side, loop on the larger: the stack stays logarithmic.
+            let left = UnsafeMutableBufferPointer(rebasing: a[0..<(j + 1)])
+            let right = UnsafeMutableBufferPointer(rebasing: a[i..<n])
+            if left.count < right.count {
+                sort(left, depthLimit: depth)
+                a = right
+            } else {
+                sort(right, depthLimit: depth)
+                a = left
+            }
+        }
+        if a.count < 2 { return }
+        for k in 1..<a.count {
+            let x = a[k]
+            var m = k
+            while m > 0 && a[m - 1] > x {
+                a[m] = a[m - 1]
+                m -= 1
+            }
+            a[m] = x
+        }
     }
 }
