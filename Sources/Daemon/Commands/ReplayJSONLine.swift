@@ -10,8 +10,31 @@ struct ReplayJSONLine {
     }
 
     /// Top-level string fields, and the names of fields holding something else (numbers, null, objects…).
-    var strings: [String: String] = [:]
-    var otherFields: [String: String] = [:]
+    var strings = Fields()
+    var otherFields = Fields()
+
+    /// A handful of named values, the last one of a name winning as in a dictionary. Lines have six fields or so:
+    /// a scan of a small array beats hashing every key into a dictionary built per line.
+    struct Fields {
+        private var names: [String] = []
+        private var values: [String] = []
+
+        subscript(name: String) -> String? {
+            get {
+                var i = names.count - 1
+                while i >= 0 {
+                    if names[i] == name { return values[i] }
+                    i -= 1
+                }
+                return nil
+            }
+            set {
+                guard let newValue else { return }
+                names.append(name)
+                values.append(newValue)
+            }
+        }
+    }
 
     init(_ bytes: [UInt8]) throws(Failure) {
         var p = Parser(bytes: bytes)
