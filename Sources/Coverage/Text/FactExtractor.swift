@@ -174,7 +174,7 @@ public enum FactExtractor {
         let split = SentenceSplitter.ranges(scalars)
         var prepared: [(text: String, line: Int, tokens: Range<Int>)] = []
         prepared.reserveCapacity(split.count)
-        var list = TokenList()
+        var list = TokenList(expectedScalars: scalars.count + title.count)
         for sentence in split {
             var slice = scalars[sentence.range]
             if sentence.indexInLine == 0 { slice = Boilerplate.stripDateline(slice) }

@@ -36,6 +36,12 @@ struct TokenList {
 
     init() {}
 
+    /// Room for the tokens of about `scalars` scalars of text, so scanning sentence by sentence does not regrow.
+    init(expectedScalars scalars: Int) {
+        tokens.reserveCapacity(scalars / 5 + 16)
+        bytes.reserveCapacity(scalars + 16)
+    }
+
     init(scanning text: String) {
         _ = scan(ScalarText.scalars(of: text)[...])
     }
@@ -72,8 +78,10 @@ struct TokenList {
             self.tokens = tokens
         }
         let n = s.count
-        tokens.reserveCapacity(tokens.count + n / 5)
-        out.reserveCapacity(out.count + n)
+        // Grow geometrically: reserving exactly "count + n" for every sentence reallocated (and copied) the whole
+        // list each time.
+        if tokens.capacity < tokens.count + n / 5 { tokens.reserveCapacity(max(tokens.capacity * 2, tokens.count + n / 5)) }
+        if out.capacity < out.count + n { out.reserveCapacity(max(out.capacity * 2, out.count + n)) }
         var i = 0
         var breakPending = false
         var initialPending = true
