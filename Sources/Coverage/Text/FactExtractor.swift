@@ -336,21 +336,9 @@ public enum FactExtractor {
         clause.removeAll(keepingCapacity: true)
         var result = SentenceUnits()
         result.units.reserveCapacity(tokens.count)
-        // Units are kept once each, in order of first mention. Most sentences state a few dozen: a scan of those
-        // already kept is cheaper than hashing, and the set takes over for long ones.
-        var seenInSet = false
         func add(_ unit: FactUnit, _ token: RawToken) {
             sequence.append((unit.key, token.inQuote))
             if !clause.contains(unit.key) { clause.append(unit.key) }
-            if !seenInSet && result.units.count < 24 {
-                for u in result.units where u.key == unit.key { return }
-                result.units.append(unit)
-                return
-            }
-            if !seenInSet {
-                for u in result.units { _ = seen.insert(u.key) }
-                seenInSet = true
-            }
             if seen.insert(unit.key) { result.units.append(unit) }
         }
         var lastMonth: (month: String, index: Int)?
