@@ -54,8 +54,13 @@ public struct CoverageEngine {
             distinct.reserveCapacity(256)
             for u in analysis.titleUnits where documentKeys.insert(u.key) { distinct.append(u.key) }
             for s in analysis.sentences { for u in s.units where documentKeys.insert(u.key) { distinct.append(u.key) } }
-            statistics.add(document: distinct)
-            let vector = groupingVector(analysis)
+            var frequencies: UInt64Map<UInt32>?
+            if let counts = statistics.add(document: distinct) {
+                var local = UInt64Map<UInt32>(minimumCapacity: distinct.count)
+                for (k, c) in zip(distinct, counts) { local[k] = c }
+                frequencies = local
+            }
+            let vector = groupingVector(analysis, frequencies: frequencies)
             let reportable = analysis.reportableSentences()
             for topic in matched {
                 verdicts.append(judge(article, analysis: analysis, vector: vector, reportable: reportable, topic: topic.name))
@@ -74,7 +79,9 @@ public struct CoverageEngine {
 
     /// Weighted terms of an article for grouping: names and numbers weigh more than words, the headline and lead
     /// more than the body, rare terms (online IDF) more than common ones. Unit length.
-    private func groupingVector(_ analysis: AnalyzedArticle) -> [(key: UInt64, weight: Float)] {
+    /// `frequencies`: this article's terms with their document frequencies, as `TermStatistics.add` just counted
+    /// them (read here rather than from the big table).
+    private func groupingVector(_ analysis: AnalyzedArticle, frequencies: UInt64Map<UInt32>?) -> [(key: UInt64, weight: Float)] {
         var raw = UInt64Map<Float>(minimumCapacity: 256)
         for u in analysis.titleUnits { raw.update(u.key, initial: 0) { $0 + u.kind.clusterWeight * 2 } }
         for s in analysis.sentences where s.isFact {
@@ -83,7 +90,10 @@ public struct CoverageEngine {
         }
         var vector: [(key: UInt64, weight: Float)] = []
         vector.reserveCapacity(raw.count)
-        raw.forEach { key, value in vector.append((key: key, weight: value.squareRoot() * statistics.idf(key))) }
+        raw.forEach { key, value in
+            let idf = frequencies?[key].map { statistics.idf(frequency: $0) } ?? statistics.idf(key)
+            vector.append((key: key, weight: value.squareRoot() * idf))
+        }
         let norm = vector.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
         if norm > 0 { for i in vector.indices { vector[i].weight /= norm } }
         return Self.sortedByWeight(vector)
