@@ -161,3 +161,24 @@ import Testing
         }
     }
 }
+
+@Suite struct HashTableTests {
+    @Test func insertIfAbsentAndUpdateAgreeWithADictionary() {
+        var map = UInt64Map<UInt32>(minimumCapacity: 4)
+        var reference: [UInt64: UInt32] = [:]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let key = UInt64.random(in: 0...400, using: &generator)  // 0 included: kept aside by the table
+            if Bool.random(using: &generator) {
+                let added = map.insertIfAbsent(key, 7)
+                #expect(added == (reference[key] == nil))
+                if reference[key] == nil { reference[key] = 7 }
+            } else {
+                map.update(key, initial: 0) { $0 &+ 1 }
+                reference[key, default: 0] &+= 1
+            }
+        }
+        #expect(map.count == reference.count)
+        for (k, v) in reference { #expect(map[k] == v) }
+    }
+}

@@ -49,16 +49,16 @@ public struct CoverageEngine {
         var verdicts: [TopicVerdict] = []
         if !matched.isEmpty {
             let analysis = FactExtractor.analyze(title: titleScalars, text: textScalars, cache: &unitCache)
-            var documentKeys = UInt64Set(minimumCapacity: 256)
+            // The article's distinct terms, each later mapped to its document frequency (one small table for both).
+            var documentKeys = UInt64Map<UInt32>(minimumCapacity: 256)
             var distinct: [UInt64] = []
             distinct.reserveCapacity(256)
-            for u in analysis.titleUnits where documentKeys.insert(u.key) { distinct.append(u.key) }
-            for s in analysis.sentences { for u in s.units where documentKeys.insert(u.key) { distinct.append(u.key) } }
+            for u in analysis.titleUnits where documentKeys.insertIfAbsent(u.key, 0) { distinct.append(u.key) }
+            for s in analysis.sentences { for u in s.units where documentKeys.insertIfAbsent(u.key, 0) { distinct.append(u.key) } }
             var frequencies: UInt64Map<UInt32>?
             if let counts = statistics.add(document: distinct) {
-                var local = UInt64Map<UInt32>(minimumCapacity: distinct.count)
-                for (k, c) in zip(distinct, counts) { local[k] = c }
-                frequencies = local
+                for (k, c) in zip(distinct, counts) { documentKeys[k] = c }
+                frequencies = documentKeys
             }
             let vector = groupingVector(analysis, frequencies: frequencies)
             let reportable = analysis.reportableSentences()

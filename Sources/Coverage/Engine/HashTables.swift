@@ -82,6 +82,29 @@ struct UInt64Map<Value> {
         }
     }
 
+    /// Adds `key` with `value` unless present; true when added.
+    @inline(__always)
+    mutating func insertIfAbsent(_ key: UInt64, _ value: Value) -> Bool {
+        if key == 0 {
+            if zeroValue != nil { return false }
+            zeroValue = value
+            count += 1
+            return true
+        }
+        if (count + 1) * 2 > entries.count { grow() }
+        var i = slot(key)
+        while true {
+            let k = entries[i].key
+            if k == key { return false }
+            if k == 0 {
+                entries[i] = Entry(key: key, value: value)
+                count += 1
+                return true
+            }
+            i = (i + 1) & mask
+        }
+    }
+
     private mutating func grow() {
         let old = entries
         entries = [Entry](repeating: Entry(key: 0, value: nil), count: old.count * 2)
