@@ -62,6 +62,29 @@ import TestSupport
         #expect(second["event"] is NSNull)
     }
 
+    /// Escapes at many offsets (the reader skips plain runs eight bytes at a time) and characters that must be
+    /// escaped on output (quotes, backslashes, control bytes), beyond ASCII too: what goes in comes back out.
+    @Test func escapedTextSurvivesTheRoundTrip() throws {
+        let dir = try TestPaths.makeTemporaryDirectory("coverage-replay")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("topics.toml")
+        try "[[topic]]\nname = \"drones\"\nquery = 'Kestrel AND drone*'\n".write(to: config, atomically: true, encoding: .utf8)
+        let pieces = ["\"battery fires\"", "C:\\fleet\\x", "😀", "\u{01}", "Zürich", "tab\there"]
+        let text = "Kestrel Dynamics grounded 300 drones in Zürich on Monday, citing \"battery fires\" at C:\\fleet\\x and more.\n\n"
+            + "Officials found 😀 faults\u{01} in 12 units, a tab\there, and a quote \"ends here\" today."
+        let object: [String: Any] = ["id": "e1", "published": "2025-07-01T12:00:00Z", "title": "Kestrel drone recall", "text": text]
+        let line = try JSONSerialization.data(withJSONObject: object)
+        let articles = dir.appendingPathComponent("articles.jsonl")
+        try (line + Data("\n".utf8)).write(to: articles)
+        let result = try runProcess(TestPaths.tidingsBinary, ["replay", "--config", config.path, articles.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let output = try #require(result.stdout.split(separator: "\n").first.map(String.init))
+        let decision = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        #expect(decision["verdict"] as? String == "new_event")
+        let facts = try #require(decision["new_facts"] as? [String]).joined(separator: " ")
+        for piece in pieces { #expect(facts.contains(piece), "\(piece) lost: \(facts)") }
+    }
+
     @Test func anInvalidTopicQueryIsAConfigurationError() throws {
         let dir = try TestPaths.makeTemporaryDirectory("coverage-replay")
         defer { try? FileManager.default.removeItem(at: dir) }

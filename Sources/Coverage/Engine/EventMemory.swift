@@ -41,7 +41,7 @@ struct EventMemory {
     }
 
     mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
-        for (k, w) in vector { centroid[k] = (centroid[k] ?? 0) + w }
+        for (k, w) in vector { centroid.update(k, initial: 0) { $0 + w } }
         // Trim back to the heaviest terms only when well over the limit, so the sort is amortised.
         if centroid.count > maximumTerms * 2 {
             let kept = centroid.pairs.sorted { $0.value > $1.value }.prefix(maximumTerms)

@@ -56,6 +56,55 @@ struct UInt64Map<Value> {
         }
     }
 
+    /// `self[key] = combine(self[key] ?? initial)` with one probe instead of two. Grows under the same condition
+    /// as the setter, so the table's layout (and the order `pairs` lists) is the same either way.
+    @inline(__always)
+    mutating func update(_ key: UInt64, initial: Value, _ combine: (Value) -> Value) {
+        if key == 0 {
+            if zeroValue == nil { count += 1 }
+            zeroValue = combine(zeroValue ?? initial)
+            return
+        }
+        if (count + 1) * 2 > entries.count { grow() }
+        var i = slot(key)
+        while true {
+            let k = entries[i].key
+            if k == key {
+                entries[i].value = combine(entries[i].value!)
+                return
+            }
+            if k == 0 {
+                entries[i] = Entry(key: key, value: combine(initial))
+                count += 1
+                return
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Adds `key` with `value` unless present; true when added.
+    @inline(__always)
+    mutating func insertIfAbsent(_ key: UInt64, _ value: Value) -> Bool {
+        if key == 0 {
+            if zeroValue != nil { return false }
+            zeroValue = value
+            count += 1
+            return true
+        }
+        if (count + 1) * 2 > entries.count { grow() }
+        var i = slot(key)
+        while true {
+            let k = entries[i].key
+            if k == key { return false }
+            if k == 0 {
+                entries[i] = Entry(key: key, value: value)
+                count += 1
+                return true
+            }
+            i = (i + 1) & mask
+        }
+    }
+
     private mutating func grow() {
         let old = entries
         entries = [Entry](repeating: Entry(key: 0, value: nil), count: old.count * 2)

@@ -13,10 +13,24 @@ public struct TermStatistics: Sendable, Codable {
 
     public var termCount: Int { frequencies.count }
 
-    mutating func add(document keys: [UInt64]) {
+    /// Counts a document's distinct terms and returns their new document frequencies, in order (nil when the
+    /// table was just halved, so they are stale). The caller reads weights from these instead of probing the
+    /// table again: it grows to hundreds of thousands of terms, and each probe is a likely cache miss.
+    @discardableResult
+    mutating func add(document keys: [UInt64]) -> [UInt32]? {
         documents += 1
-        for k in keys { frequencies[k] = (frequencies[k] ?? 0) &+ 1 }
-        if frequencies.count > capacity { halve() }
+        var counts: [UInt32] = []
+        counts.reserveCapacity(keys.count)
+        for k in keys {
+            var count: UInt32 = 0
+            frequencies.update(k, initial: 0) { count = $0 &+ 1; return count }
+            counts.append(count)
+        }
+        if frequencies.count > capacity {
+            halve()
+            return nil
+        }
+        return counts
     }
 
     private mutating func halve() {
@@ -50,8 +64,11 @@ public struct TermStatistics: Sendable, Codable {
     }
 
     @inline(__always)
-    func idf(_ key: UInt64) -> Float {
-        let df = Double(frequencies[key] ?? 0)
+    func idf(_ key: UInt64) -> Float { idf(frequency: frequencies[key] ?? 0) }
+
+    @inline(__always)
+    func idf(frequency: UInt32) -> Float {
+        let df = Double(frequency)
         // The prior of `priorDocuments` unseen documents keeps early-stream weights sane: with three articles
         // seen, a name in all three is still far more telling than a word in none.
         return Float(max(0.1, log((documents + priorDocuments) / (df + 1))))

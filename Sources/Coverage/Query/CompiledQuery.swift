@@ -2,7 +2,9 @@
 /// (the recursive enum retained its child arrays on every visit, a visible share of per-article cost with
 /// dozens of topics).
 struct CompiledQuery: Sendable {
-    enum Kind: UInt8, Sendable { case and, or, not, sequence }
+    /// `word` is a sequence of one case-insensitive whole word, the commonest leaf: it is answered by one look-up
+    /// in the article's hash set, inline in its parent, without a call (the recursion cost more than the look-ups).
+    enum Kind: UInt8, Sendable { case and, or, not, sequence, word }
 
     struct Op: Sendable {
         var kind: Kind
@@ -12,6 +14,8 @@ struct CompiledQuery: Sendable {
         var first: Int32
         /// Index just past this node's subtree.
         var end: Int32
+        /// For a word, the stable hash of its lower-cased form.
+        var hash: UInt64 = 0
     }
 
     private(set) var ops: [Op] = []
@@ -31,7 +35,11 @@ struct CompiledQuery: Sendable {
             ops.append(Op(kind: .not, count: 1, first: 0, end: 0))
             append(kid)
         case .sequence(let words):
-            ops.append(Op(kind: .sequence, count: Int32(words.count), first: Int32(patterns.count), end: 0))
+            if words.count == 1 && !words[0].prefix && !words[0].caseSensitive {
+                ops.append(Op(kind: .word, count: 1, first: Int32(patterns.count), end: 0, hash: words[0].loweredHash))
+            } else {
+                ops.append(Op(kind: .sequence, count: Int32(words.count), first: Int32(patterns.count), end: 0))
+            }
             patterns.append(contentsOf: words)
         }
         ops[at].end = Int32(ops.count)
@@ -49,23 +57,28 @@ struct CompiledQuery: Sendable {
                                  _ doc: MatchableText) -> Bool {
         let op = ops[i]
         switch op.kind {
+        case .word:
+            return doc.contains(loweredHash: op.hash)
         case .sequence:
             let words = patterns[Int(op.first)..<Int(op.first + op.count)]
             return QueryNode.sequenceMatches(words, doc)
         case .not:
-            return !evaluate(i + 1, ops, patterns, doc)
+            let kid = ops[i + 1]
+            return kid.kind == .word ? !doc.contains(loweredHash: kid.hash) : !evaluate(i + 1, ops, patterns, doc)
         case .and:
             var child = i + 1
             for _ in 0..<op.count {
-                if !evaluate(child, ops, patterns, doc) { return false }
-                child = Int(ops[child].end)
+                let kid = ops[child]
+                if !(kid.kind == .word ? doc.contains(loweredHash: kid.hash) : evaluate(child, ops, patterns, doc)) { return false }
+                child = Int(kid.end)
             }
             return true
         case .or:
             var child = i + 1
             for _ in 0..<op.count {
-                if evaluate(child, ops, patterns, doc) { return true }
-                child = Int(ops[child].end)
+                let kid = ops[child]
+                if kid.kind == .word ? doc.contains(loweredHash: kid.hash) : evaluate(child, ops, patterns, doc) { return true }
+                child = Int(kid.end)
             }
             return false
         }

@@ -10,32 +10,38 @@ enum Boilerplate {
     }
 
     static func stripDateline(_ original: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
-        let s = Array(stripLeadingISODate(original))
-        let limit = min(s.count, 90)
-        var i = 0
-        while i < limit {
-            let c = s[i]
-            var sepEnd = -1
-            if c == ":" && i + 1 < s.count && ScalarClass.isSpace(s[i + 1]) && !(i > 0 && ScalarClass.isDigit(s[i - 1]) && i + 2 < s.count && ScalarClass.isDigit(s[i + 2])) {
-                sepEnd = i + 1
-            } else if (c == "—" || c == "–" || c == "-") && i > 0 && ScalarClass.isSpace(s[i - 1]) {
-                var j = i
-                while j < s.count && (s[j] == "-" || s[j] == "—" || s[j] == "–") { j += 1 }
-                if j < s.count && ScalarClass.isSpace(s[j]) { sepEnd = j }
-            }
-            if sepEnd > 0 {
-                let prefix = ScalarText.string(s[0..<i])
-                if isDatelinePrefix(prefix) {
-                    let rest = SentenceSplitter.trim(s[sepEnd...])
-                    var words = 0
-                    WordTokenizer.forEachToken(Array(rest)) { _ in words += 1 }
-                    if words >= 3 { return original[(original.endIndex - rest.count)...] }
+        let stripped = stripLeadingISODate(original)
+        let n = stripped.count
+        // Read in place (no copy of the sentence): this runs for the first sentence of every line.
+        let restCount = stripped.withUnsafeBufferPointer { s -> Int? in
+            let limit = min(n, 90)
+            var i = 0
+            while i < limit {
+                let c = s[i]
+                var sepEnd = -1
+                if c == ":" && i + 1 < n && ScalarClass.isSpace(s[i + 1]) && !(i > 0 && ScalarClass.isDigit(s[i - 1]) && i + 2 < n && ScalarClass.isDigit(s[i + 2])) {
+                    sepEnd = i + 1
+                } else if (c == "—" || c == "–" || c == "-") && i > 0 && ScalarClass.isSpace(s[i - 1]) {
+                    var j = i
+                    while j < n && (s[j] == "-" || s[j] == "—" || s[j] == "–") { j += 1 }
+                    if j < n && ScalarClass.isSpace(s[j]) { sepEnd = j }
                 }
-                break
+                if sepEnd > 0 {
+                    let prefix = ScalarText.string(s[0..<i])
+                    if isDatelinePrefix(prefix) {
+                        let rest = SentenceSplitter.trim(Array(s[sepEnd...])[...])
+                        var words = 0
+                        WordTokenizer.forEachToken(Array(rest)) { _ in words += 1 }
+                        if words >= 3 { return rest.count }
+                    }
+                    break
+                }
+                i += 1
             }
-            i += 1
+            return nil
         }
-        return SentenceSplitter.trim(original[(original.endIndex - s.count)...])
+        if let restCount { return original[(original.endIndex - restCount)...] }
+        return SentenceSplitter.trim(original[(original.endIndex - n)...])
     }
 
     private static func stripLeadingISODate(_ s: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
@@ -44,58 +50,61 @@ enum Boilerplate {
         while i < end && ScalarClass.isSpace(s[i]) { i += 1 }
         let wordStart = i
         while i < end && ScalarClass.isLetter(s[i]) { i += 1 }
-        if i > wordStart {
-            if i - wordStart > 10 || !Lexicon.datelineWords.contains(ScalarText.lowercased(s[wordStart..<i])) { return s }
-        }
+        let wordEnd = i
+        if wordEnd - wordStart > 10 { return s }
         while i < end && ScalarClass.isSpace(s[i]) { i += 1 }
         // yyyy-mm-dd
-        let pattern: [Bool] = [true, true, true, true, false, true, true, false, true, true]
-        guard i + pattern.count <= end else { return s }
-        for (k, digit) in pattern.enumerated() {
+        guard i + 10 <= end else { return s }
+        for k in 0..<10 {
             let c = s[i + k]
-            if digit ? !ScalarClass.isDigit(c) : (c != "-") { return s }
+            if k == 4 || k == 7 ? (c != "-") : !ScalarClass.isDigit(c) { return s }
         }
-        let after = i + pattern.count
+        let after = i + 10
         guard after == end || ScalarClass.isSpace(s[after]) else { return s }
+        // The word before the date is checked last: most lines hold no date there, and a look-up per line showed.
+        if wordEnd > wordStart && !Lexicon.datelineWords.contains(ScalarText.lowercased(s[wordStart..<wordEnd])) { return s }
         return s[after...]
     }
 
 
     private static func isDatelinePrefix(_ prefix: String) -> Bool {
-        let tokens = RawToken.scan(prefix)
-        guard !tokens.isEmpty, tokens.count <= 12 else { return false }
-        var words = 0
-        for t in tokens {
-            switch t.kind {
-            case .number, .code: continue
-            case .alpha:
-                words += 1
-                if t.startsUpper || t.allUpper { continue }
-                if Lexicon.datelineWords.contains(t.lowered) { continue }
-                return false
+        let list = TokenList(scanning: prefix)
+        guard !list.tokens.isEmpty, list.tokens.count <= 12 else { return false }
+        return list.withTokens { tokens in
+            var words = 0
+            for i in tokens.indices {
+                let t = tokens[i]
+                switch t.kind {
+                case .number, .code: continue
+                case .alpha:
+                    words += 1
+                    if t.startsUpper || t.allUpper { continue }
+                    if Lexicon.datelineWords.contains(tokens.string(i)) { continue }
+                    return false
+                }
             }
+            return words > 0
         }
-        return words > 0
     }
 
     /// False for lines and sentences that carry no fact whatever their words.
-    static func statesFact(_ sentence: String, tokens: [RawToken]) -> Bool {
+    static func statesFact(_ sentence: String, tokens: Tokens) -> Bool {
         guard let first = sentence.unicodeScalars.first else { return false }
         // Post signatures ("— Name (@handle) July 1, 2025") and agency tags ("-- PTI").
         if first == "—" || first == "–" || first == "-" || first == "~" { return false }
         if tokens.count < 4 { return false }
-        let firstWord = tokens[0].lowered
+        let firstWord = tokens.string(0)
         // "Credit: PTI, Reuters", "Photo: …", "File photo of …", "Also read: …"
         if Lexicon.creditLabels.contains(firstWord) {
             let head = sentence.prefix(40)
             if head.contains(":") || head.contains("|") { return false }
-            if firstWord == "file" && tokens.count > 1 && (tokens[1].lowered == "photo" || tokens[1].lowered == "image") { return false }
+            if firstWord == "file" && tokens.count > 1 && (tokens.valueIs(1, "photo") || tokens.valueIs(1, "image")) { return false }
         }
         // "(Reporting by A; Editing by B)", "By Jane Doe"
         if Lexicon.bylineOpeners.contains(firstWord) {
-            if tokens.count > 1, tokens[1].lowered == "by" { return false }
-            if tokens.count > 2, tokens[2].lowered == "by", firstWord == "additional" { return false }
-            if firstWord == "by" && tokens.count <= 8 && tokens.dropFirst().allSatisfy({ $0.startsUpper || $0.allUpper || $0.lowered == "and" }) { return false }
+            if tokens.count > 1, tokens.valueIs(1, "by") { return false }
+            if tokens.count > 2, tokens.valueIs(2, "by"), firstWord == "additional" { return false }
+            if firstWord == "by" && tokens.count <= 8 && (1..<tokens.count).allSatisfy({ tokens[$0].startsUpper || tokens[$0].allUpper || tokens.valueIs($0, "and") }) { return false }
         }
         return true
     }

@@ -11,7 +11,7 @@ public struct AnalyzedSentence: Sendable {
     /// Each quotation in the sentence with at least two word triples: its triples and its unit keys.
     let quotes: [Quotation]
     /// Unit keys of each clause (split at commas, dashes, brackets, quotes), for facts tucked into long sentences.
-    let clauses: [[UInt64]]
+    let clauses: Clauses
     /// Text of an embedded social-media post, which mostly restates what the article reports around it.
     public let isEmbeddedPost: Bool
     public let line: Int
@@ -46,9 +46,14 @@ public struct AnalyzedArticle: Sendable {
     /// every topic the article matches, so the engine asks once per article.
     func reportableSentences() -> [Int] {
         var out: [Int] = []
-        var seen = Set<String>()
+        // Texts are told apart by a stable hash, and compared only when two hashes agree: hashing every sentence
+        // into a Set<String> showed in the profile.
+        var seen = UInt64Set(minimumCapacity: sentences.count)
         for (i, s) in sentences.enumerated() where s.isFact {
-            guard seen.insert(s.text).inserted else { continue }
+            var text = s.text
+            if !seen.insert(text.withUTF8 { StableHash.hash($0) }) {
+                if sentences[..<i].contains(where: { $0.isFact && $0.text == text }) { continue }
+            }
             if isHeadline(s.text) { continue }
             out.append(i)
         }
@@ -60,7 +65,93 @@ struct SentenceUnits {
     var units: [FactUnit] = []
     var grams: [UInt64] = []
     var quotes: [Quotation] = []
-    var clauses: [[UInt64]] = []
+    var clauses = Clauses()
+}
+
+/// The clauses of a sentence as one flat list of keys and where each clause ends: two arrays per sentence rather
+/// than one per clause.
+struct Clauses: Sendable, Sequence {
+    var keys: [UInt64] = []
+    var ends: [Int32] = []
+
+    mutating func append(_ clause: [UInt64]) {
+        keys.append(contentsOf: clause)
+        ends.append(Int32(keys.count))
+    }
+
+    var count: Int { ends.count }
+
+    struct Iterator: IteratorProtocol {
+        let clauses: Clauses
+        var index = 0
+        var start = 0
+
+        mutating func next() -> ArraySlice<UInt64>? {
+            guard index < clauses.ends.count else { return nil }
+            let end = Int(clauses.ends[index])
+            defer { start = end; index += 1 }
+            return clauses.keys[start..<end]
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(clauses: self) }
+}
+
+/// Working arrays of `FactExtractor.units`, reused from one sentence to the next: allocating them afresh for
+/// every sentence was a visible share of the per-article cost.
+struct ExtractionScratch {
+    var mask: [Bool] = []
+    var consumed: [Bool] = []
+    var seen = ScratchSet()
+    var sequence: [(key: UInt64, quoted: Bool)] = []
+    var clause: [UInt64] = []
+}
+
+/// A set of UInt64 keys emptied in constant time (entries carry the generation that wrote them).
+struct ScratchSet {
+    /// Empty until the first insert, so an empty set costs no allocation.
+    private var keys: [UInt64] = []
+    private var stamps: [UInt32] = []
+    private var generation: UInt32 = 1
+    private var count = 0
+    private var mask = 0
+
+    mutating func removeAll() {
+        generation &+= 1
+        if generation == 0 {
+            for i in stamps.indices { stamps[i] = 0 }
+            generation = 1
+        }
+        count = 0
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 32) & UInt64(mask)) }
+
+    /// True when `key` was not in the set.
+    mutating func insert(_ key: UInt64) -> Bool {
+        if (count + 1) * 2 > keys.count { grow() }
+        var i = slot(key)
+        while stamps[i] == generation {
+            if keys[i] == key { return false }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        stamps[i] = generation
+        count += 1
+        return true
+    }
+
+    private mutating func grow() {
+        var live: [UInt64] = []
+        for i in keys.indices where stamps[i] == generation { live.append(keys[i]) }
+        keys = [UInt64](repeating: 0, count: max(64, keys.count * 2))
+        stamps = [UInt32](repeating: 0, count: keys.count)
+        mask = keys.count - 1
+        generation = 1
+        count = 0
+        for k in live { _ = insert(k) }
+    }
 }
 
 struct Quotation: Sendable {
@@ -81,43 +172,51 @@ public enum FactExtractor {
 
     static func analyze(title: [Unicode.Scalar], text scalars: [Unicode.Scalar], cache: inout UnitCache) -> AnalyzedArticle {
         let split = SentenceSplitter.ranges(scalars)
-        var prepared: [(text: String, line: Int, tokens: [RawToken], isFact: Bool)] = []
+        var prepared: [(text: String, line: Int, tokens: Range<Int>)] = []
         prepared.reserveCapacity(split.count)
-        var capitalizedMidSentence = UInt64Set(minimumCapacity: 64)
+        var list = TokenList(expectedScalars: scalars.count + title.count)
         for sentence in split {
             var slice = scalars[sentence.range]
             if sentence.indexInLine == 0 { slice = Boilerplate.stripDateline(slice) }
-            let body = ScalarText.string(slice)
-            let tokens = RawToken.scan(slice)
-            let isFact = Boilerplate.statesFact(body, tokens: tokens)
-            for k in tokens.indices where tokens[k].kind == .alpha && tokens[k].startsUpper && !tokens[k].initial {
-                capitalizedMidSentence.insert(tokens[k].hash)
-            }
-            prepared.append((body, sentence.line, tokens, isFact))
+            prepared.append((ScalarText.string(slice), sentence.line, list.scan(slice)))
+        }
+        let titleRange = list.scan(title[...])
+        var capitalizedMidSentence = UInt64Set(minimumCapacity: 64)
+        for k in 0..<titleRange.lowerBound where list.tokens[k].kind == .alpha && list.tokens[k].startsUpper && !list.tokens[k].initial {
+            capitalizedMidSentence.insert(list.tokens[k].hash)
         }
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
         var sentences: [AnalyzedSentence] = []
         sentences.reserveCapacity(prepared.count)
+        var scratch = ExtractionScratch()
         for (i, p) in prepared.enumerated() {
-            let found = p.isFact ? Self.units(p.tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true, cache: &cache) : SentenceUnits()
-            sentences.append(AnalyzedSentence(text: p.text, isFact: p.isFact && !found.units.isEmpty, units: found.units,
+            let (isFact, found) = list.withTokens(p.tokens) { tokens -> (Bool, SentenceUnits) in
+                let isFact = Boilerplate.statesFact(p.text, tokens: tokens)
+                return (isFact, isFact ? Self.units(tokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: true,
+                                                    cache: &cache, scratch: &scratch) : SentenceUnits())
+            }
+            sentences.append(AnalyzedSentence(text: p.text, isFact: isFact && !found.units.isEmpty, units: found.units,
                                               grams: found.grams, quotes: found.quotes, clauses: found.clauses, isEmbeddedPost: posts[i], line: p.line))
         }
-        let titleTokens = RawToken.scan(title[...])
-        let titleUnits = Self.units(titleTokens, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true, cache: &cache).units
+        let titleUnits = list.withTokens(titleRange) {
+            Self.units($0, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true, cache: &cache,
+                       scratch: &scratch).units
+        }
         return AnalyzedArticle(sentences: sentences, titleUnits: titleUnits, title: ScalarText.string(title[...]))
     }
 
     /// Units of a single sentence, as `analyze` would find them (names recognised from mid-sentence capitals).
     public static func units(of sentence: String) -> [LabeledFactUnit] {
-        let tokens = RawToken.scan(sentence)
+        let list = TokenList(scanning: sentence)
         var caps = UInt64Set()
-        for t in tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.hash) }
+        for t in list.tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.hash) }
         var cache = UnitCache()
         cache.labels = [:]
-        return units(tokens, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache).units.map {
-            LabeledFactUnit(key: $0.key, kind: $0.kind, label: cache.labels?[$0.key] ?? "?")
+        var scratch = ExtractionScratch()
+        let found = list.withTokens {
+            Self.units($0, capitalizedMidSentence: caps, dropAttribution: true, cache: &cache, scratch: &scratch).units
         }
+        return found.map { LabeledFactUnit(key: $0.key, kind: $0.kind, label: cache.labels?[$0.key] ?? "?") }
     }
 
     /// Embedded posts: the text before a signature line ("— Name (@handle) July 1, 2025"), a truncated
@@ -156,15 +255,22 @@ public enum FactExtractor {
 
     /// Reads single fields of `tokens[k]`: passing or binding a whole token copies it and its Strings.
     @inline(__always)
-    static func isReportingVerb(_ tokens: [RawToken], _ k: Int) -> Bool {
-        tokens[k].kind == .alpha && reportingVerbHashes.contains(tokens[k].hash) && reportingVerbs.contains(tokens[k].lowered)
+    static func isReportingVerb(_ tokens: Tokens, _ k: Int) -> Bool {
+        tokens[k].kind == .alpha && reportingVerbHashes.contains(tokens[k].hash) && reportingVerbs.contains(tokens.string(k))
     }
 
     /// Tokens that only say who said something: a short clause built around a reporting verb ("…, the ministry
     /// said in a release."), and "according to X" / "as per X" up to the next clause break.
-    static func attributionMask(_ tokens: [RawToken]) -> [Bool] {
-        var mask = [Bool](repeating: false, count: tokens.count)
-        guard tokens.count >= 4 else { return mask }
+    static func attributionMask(_ tokens: Tokens) -> [Bool] {
+        var mask: [Bool] = []
+        attributionMask(tokens, into: &mask)
+        return mask
+    }
+
+    static func attributionMask(_ tokens: Tokens, into mask: inout [Bool]) {
+        mask.removeAll(keepingCapacity: true)
+        mask.append(contentsOf: repeatElement(false, count: tokens.count))
+        guard tokens.count >= 4 else { return }
         var clauseStart = 0
         for i in 1...tokens.count {
             guard i == tokens.count || tokens[i].clauseBreakBefore else { continue }
@@ -185,8 +291,8 @@ public enum FactExtractor {
         while i + 1 < tokens.count {
             // Hashes first: comparing two Strings per token pair showed in the profile.
             let a = tokens[i].hash, b = tokens[i + 1].hash
-            if (a == accordingHash && b == toHash && tokens[i].lowered == "according" && tokens[i + 1].lowered == "to")
-                || (a == asHash && b == perHash && tokens[i].lowered == "as" && tokens[i + 1].lowered == "per") {
+            if (a == accordingHash && b == toHash && tokens.valueIs(i, "according") && tokens.valueIs(i + 1, "to"))
+                || (a == asHash && b == perHash && tokens.valueIs(i, "as") && tokens.valueIs(i + 1, "per")) {
                 var j = i
                 repeat { mask[j] = true; j += 1 } while j < tokens.count && !tokens[j].clauseBreakBefore
                 i = j
@@ -194,7 +300,6 @@ public enum FactExtractor {
                 i += 1
             }
         }
-        return mask
     }
 
     /// "American", "Indian", "Chinese", "British": adjectives of nationality name no new party.
@@ -202,34 +307,54 @@ public enum FactExtractor {
         w.count > 4 && (w.hasSuffix("ian") || w.hasSuffix("ean") || w.hasSuffix("ese") || w.hasSuffix("ican") || w.hasSuffix("ish"))
     }
 
-    static func units(_ tokens: [RawToken], capitalizedMidSentence: UInt64Set, dropAttribution: Bool, headline: Bool = false,
-                      cache: inout UnitCache) -> SentenceUnits {
-        let mask = dropAttribution ? attributionMask(tokens) : [Bool](repeating: false, count: tokens.count)
+    static func units(_ tokens: Tokens, capitalizedMidSentence: UInt64Set, dropAttribution: Bool, headline: Bool = false,
+                      cache: inout UnitCache, scratch: inout ExtractionScratch) -> SentenceUnits {
+        var mask = scratch.mask
+        var consumed = scratch.consumed
+        var seen = scratch.seen
+        var sequence = scratch.sequence
+        var clause = scratch.clause
+        scratch = ExtractionScratch()  // empty: allocates nothing
+        // Handed back when done, so the next sentence reuses the storage (the swap keeps each array unique).
+        defer {
+            scratch.mask = mask
+            scratch.consumed = consumed
+            scratch.seen = seen
+            scratch.sequence = sequence
+            scratch.clause = clause
+        }
+        if dropAttribution {
+            attributionMask(tokens, into: &mask)
+        } else {
+            mask.removeAll(keepingCapacity: true)
+            mask.append(contentsOf: repeatElement(false, count: tokens.count))
+        }
+        consumed.removeAll(keepingCapacity: true)
+        consumed.append(contentsOf: repeatElement(false, count: tokens.count))
+        seen.removeAll()
+        sequence.removeAll(keepingCapacity: true)
+        clause.removeAll(keepingCapacity: true)
         var result = SentenceUnits()
         result.units.reserveCapacity(tokens.count)
-        var seen = UInt64Set(minimumCapacity: tokens.count)
-        var sequence: [(key: UInt64, quoted: Bool)] = []
-        sequence.reserveCapacity(tokens.count)
-        var clause: [UInt64] = []
         func add(_ unit: FactUnit, _ token: RawToken) {
             sequence.append((unit.key, token.inQuote))
             if !clause.contains(unit.key) { clause.append(unit.key) }
             if seen.insert(unit.key) { result.units.append(unit) }
         }
-        var consumed = [Bool](repeating: false, count: tokens.count)
         var lastMonth: (month: String, index: Int)?
         func monthAt(_ i: Int) -> String? {
             guard i >= 0, i < tokens.count, !consumed[i], tokens[i].kind == .alpha, tokens[i].startsUpper else { return nil }
-            return Lexicon.months[tokens[i].lowered]
+            return Lexicon.months[tokens.string(i)]
         }
-        for (i, t) in tokens.enumerated() where !mask[i] && !consumed[i] && !t.afterSigil {
+        for i in tokens.indices where !mask[i] && !consumed[i] && !tokens[i].afterSigil {
+            let t = tokens[i]
             if t.clauseBreakBefore && !clause.isEmpty {
                 result.clauses.append(clause)
                 clause.removeAll(keepingCapacity: true)
             }
             switch t.kind {
             case .number:
-                if let day = Int(t.value), day >= 1, day <= 31, t.value.count <= 2 {
+                if let day = Self.dayNumber(tokens.value(i)) {
                     if let m = monthAt(i - 1), !mask[i - 1] {
                         consumed[i - 1] = true
                         lastMonth = (m, i)
@@ -249,16 +374,15 @@ public enum FactExtractor {
                         continue
                     }
                 }
-                add(cache.make(.number, t.value), t)
-                if let multiplier = t.multiplier, let value = Lexicon.numberWords[multiplier] {
+                add(cache.make(.number, tokens.value(i)), t)
+                if t.multiplier > 0, let value = Lexicon.numberWords[Lexicon.multiplierNames[Int(t.multiplier) - 1]] {
                     add(cache.make(.numberWord, value), t)
                 }
             case .code:
-                add(cache.make(.code, t.value), t)
+                add(cache.make(.code, tokens.value(i)), t)
             case .alpha:
-                let w = t.lowered
-                if w.utf8.count < 2 { continue }
-                let info = cache.info(w, hash: t.hash)
+                if t.valueCount < 2 { continue }
+                let info = cache.info(tokens.value(i), hash: t.hash)
                 if info.isStopword { continue }
                 if let special = info.special {
                     // "May" opening a sentence is more likely the month than the verb; either way a date word.
@@ -277,8 +401,8 @@ public enum FactExtractor {
                         nameLike = capitalizedMidSentence.contains(t.hash)
                         if !nameLike && !headline && i + 1 < tokens.count {
                             let next = tokens[i + 1]
-                            if next.kind == .alpha && next.startsUpper && !next.clauseBreakBefore && next.lowered.utf8.count > 1 {
-                                let nextInfo = cache.info(next.lowered, hash: next.hash)
+                            if next.kind == .alpha && next.startsUpper && !next.clauseBreakBefore && next.valueCount > 1 {
+                                let nextInfo = cache.info(tokens.value(i + 1), hash: next.hash)
                                 nameLike = !nextInfo.isTitleWord && !nextInfo.isStopword
                             }
                         }
@@ -313,6 +437,18 @@ public enum FactExtractor {
         return result
     }
 
+    /// A day of the month as a date would write it: one or two digits, 1 to 31 (the value is normalised, so
+    /// "07" arrived as "7").
+    static func dayNumber(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard value.count >= 1, value.count <= 2 else { return nil }
+        var day = 0
+        for b in value {
+            guard b >= 48 && b <= 57 else { return nil }
+            day = day * 10 + Int(b - 48)
+        }
+        return day >= 1 && day <= 31 ? day : nil
+    }
+
     @inline(__always)
     static func trigram(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
         var h = a &* 0x9E37_79B9_7F4A_7C15
@@ -322,181 +458,3 @@ public enum FactExtractor {
     }
 }
 
-/// A token of running text, with what the fact extractor needs to know about its surroundings.
-struct RawToken {
-    enum Kind { case alpha, number, code }
-    var kind: Kind
-    /// Folded lower-case text for words and codes; the normalised value for numbers.
-    var value: String
-    var lowered: String { value }
-    var multiplier: String? = nil
-    var startsUpper = false
-    var allUpper = false
-    /// First word of the sentence or of a quotation, where capitals say nothing about names.
-    var initial = false
-    /// A comma, colon, semicolon, dash, bracket or quote separates it from the previous token.
-    var clauseBreakBefore = false
-    /// Part of an @handle or #hashtag.
-    var afterSigil = false
-    /// Inside a quotation ("…" or “…”).
-    var inQuote = false
-    /// Stable hash of `value` for words, so caches skip hashing the String.
-    var hash: UInt64 = 0
-
-    static func scan(_ text: String) -> [RawToken] { scan(ScalarText.scalars(of: text)[...]) }
-
-    static func scan(_ slice: ArraySlice<Unicode.Scalar>) -> [RawToken] {
-        let s = Array(slice)
-        let n = s.count
-        var out: [RawToken] = []
-        out.reserveCapacity(n / 5)
-        var i = 0
-        var breakPending = false
-        var initialPending = true
-        var quoted = false
-        var digits: [UInt8] = []
-        var scratch: [Unicode.Scalar] = []
-        while i < n {
-            let c = s[i]
-            if ScalarClass.isSpace(c) { i += 1; continue }
-            // URLs state no fact; skip the whole whitespace-delimited chunk.
-            if c == "h" || c == "w", startsURL(s, i) {
-                while i < n && !ScalarClass.isSpace(s[i]) { i += 1 }
-                continue
-            }
-            if !ScalarClass.isWord(c) {
-                switch c {
-                case ",", ";", ":", "(", ")", "[", "]", "—", "–":
-                    breakPending = true
-                    if c == ":" { initialPending = true }
-                case "\"", "“", "”", "«", "»":
-                    breakPending = true
-                    if c == "“" || c == "«" { quoted = true } else if c == "”" || c == "»" { quoted = false } else { quoted.toggle() }
-                    if quoted && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
-                case "‘", "’", "'":
-                    if c != "'" && c != "’" || (i + 1 < n && !ScalarClass.isWord(s[i + 1])) || i == 0 || !ScalarClass.isWord(s[i - 1]) {
-                        breakPending = true
-                        if c == "‘" && i + 1 < n && ScalarClass.isWord(s[i + 1]) { initialPending = true }
-                    }
-                case "-":
-                    if i + 1 < n && s[i + 1] == "-" { breakPending = true }
-                    if i > 0 && ScalarClass.isSpace(s[i - 1]) { breakPending = true }
-                case ".", "!", "?":
-                    // The splitter already decided where sentences end: a point inside one closes an
-                    // abbreviation or an initial ("Mr. Singh"), so the next word is not sentence-initial.
-                    breakPending = true
-                default: break
-                }
-                i += 1
-                continue
-            }
-            let sigil = i > 0 && (s[i - 1] == "@" || s[i - 1] == "#")
-            var token: RawToken
-            if ScalarClass.isDigit(c) {
-                digits.removeAll(keepingCapacity: true)
-                while i < n {
-                    if ScalarClass.isDigit(s[i]) { digits.append(UInt8(truncatingIfNeeded: s[i].value)); i += 1; continue }
-                    if (s[i] == "," || s[i] == "."), i + 1 < n, ScalarClass.isDigit(s[i + 1]) {
-                        if s[i] == "." { digits.append(46) }
-                        i += 1
-                        continue
-                    }
-                    break
-                }
-                let number = normalizeNumber(digits)
-                let suffixStart = i
-                while i < n && ScalarClass.isWord(s[i]) { i += 1 }
-                if suffixStart == i {
-                    token = RawToken(kind: .number, value: number)
-                } else {
-                    let suffixText = ScalarText.folded(s[suffixStart..<i])
-                    if Lexicon.ordinalSuffixes.contains(suffixText) {
-                        token = RawToken(kind: .number, value: number)
-                    } else if let m = Lexicon.multipliers[suffixText] {
-                        token = RawToken(kind: .number, value: number, multiplier: m)
-                    } else {
-                        var code = String(decoding: digits, as: UTF8.self) + suffixText
-                        if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
-                        token = RawToken(kind: .code, value: code)
-                    }
-                }
-            } else {
-                // Dotted acronyms fold as in the query language: "U.S." → "US".
-                var wordScalars: ArraySlice<Unicode.Scalar>
-                var acronym = false
-                if ScalarClass.isLetter(c) && (i == 0 || !ScalarClass.isRegexWord(s[i - 1])) {
-                    var j = i, pairs = 0
-                    while j + 1 < n && ScalarClass.isLetter(s[j]) && s[j + 1] == "." { pairs += 1; j += 2 }
-                    if pairs >= 2 {
-                        scratch.removeAll(keepingCapacity: true)
-                        var k = i
-                        while k < j { scratch.append(s[k]); k += 2 }
-                        i = j
-                        acronym = true
-                    }
-                }
-                let start = i
-                var hasDigit = false
-                while i < n && ScalarClass.isWord(s[i]) {
-                    if ScalarClass.isNumber(s[i]) { hasDigit = true }
-                    i += 1
-                }
-                if acronym {
-                    scratch.append(contentsOf: s[start..<i])
-                    wordScalars = scratch[...]
-                } else {
-                    wordScalars = s[start..<i]
-                }
-                if hasDigit {
-                    var code = ScalarText.folded(wordScalars)
-                    if code.hasSuffix("s"), code.count > 2, code.dropLast().last.map({ $0.isNumber }) == true { code.removeLast() }
-                    token = RawToken(kind: .code, value: code)
-                } else {
-                    let (value, hash) = ScalarText.foldedAndHashed(wordScalars)
-                    token = RawToken(kind: .alpha, value: value)
-                    token.hash = hash
-                    var letters = 0, uppers = 0, lowers = 0
-                    for u in wordScalars {
-                        if ScalarClass.isLetter(u) {
-                            letters += 1
-                            if ScalarClass.isUpper(u) { uppers += 1 } else if ScalarClass.isLower(u) { lowers += 1 }
-                        }
-                    }
-                    token.startsUpper = wordScalars.first.map(ScalarClass.isUpper) ?? false
-                    token.allUpper = letters >= 2 && lowers == 0 && uppers > 0
-                }
-            }
-            token.afterSigil = sigil
-            token.inQuote = quoted
-            token.clauseBreakBefore = breakPending
-            token.initial = initialPending
-            breakPending = false
-            initialPending = false
-            out.append(token)
-        }
-        return out
-    }
-
-    private static func startsURL(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
-        func has(_ p: String) -> Bool {
-            var k = i
-            for u in p.unicodeScalars { guard k < s.count, s[k] == u else { return false }; k += 1 }
-            return true
-        }
-        guard i == 0 || ScalarClass.isSpace(s[i - 1]) || s[i - 1] == "(" else { return false }
-        return has("http://") || has("https://") || has("www.")
-    }
-
-    /// "07" → "7", "4.50" → "4.5", "4.00" → "4": one number, one key.
-    static func normalizeNumber(_ raw: [UInt8]) -> String {
-        var integer = raw[...], fraction = ArraySlice<UInt8>()
-        if let dot = raw.firstIndex(of: 46) {
-            integer = raw[..<dot]
-            fraction = raw[(dot + 1)...]
-        }
-        while integer.count > 1 && integer.first == 48 { integer = integer.dropFirst() }
-        while fraction.last == 48 { fraction = fraction.dropLast() }
-        if fraction.isEmpty { return String(decoding: integer, as: UTF8.self) }
-        return String(decoding: integer, as: UTF8.self) + "." + String(decoding: fraction, as: UTF8.self)
-    }
-}

@@ -71,6 +71,11 @@ public struct FactUnit: Sendable, Hashable {
         self.kind = kind
     }
 
+    init(key: UInt64, kind: FactUnitKind) {
+        self.key = key
+        self.kind = kind
+    }
+
     static func label(kind: FactUnitKind, value: String) -> String { kind.tag + ":" + value }
 
     public static func == (a: FactUnit, b: FactUnit) -> Bool { a.key == b.key }
@@ -111,7 +116,20 @@ struct UnitCache {
         return unit
     }
 
-    /// `hash` is the stable hash of `lowered` (computed while scanning, so look-ups skip String hashing).
+    /// A unit whose value is UTF-8 in a token buffer: hashed from the bytes, a String only for labels.
+    mutating func make(_ kind: FactUnitKind, _ value: UnsafeBufferPointer<UInt8>) -> FactUnit {
+        let unit = FactUnit(key: StableHash.hash(value, seed: kind.seed), kind: kind)
+        if labels != nil { labels![unit.key] = FactUnit.label(kind: kind, value: String(decoding: value, as: UTF8.self)) }
+        return unit
+    }
+
+    /// `hash` is the stable hash of `lowered` (computed while scanning, so look-ups skip String hashing); the
+    /// String is built only for a word not seen yet.
+    mutating func info(_ lowered: UnsafeBufferPointer<UInt8>, hash: UInt64) -> WordInfo {
+        if let known = infos[hash] { return known }
+        return info(String(decoding: lowered, as: UTF8.self), hash: hash)
+    }
+
     mutating func info(_ lowered: String, hash: UInt64) -> WordInfo {
         if let known = infos[hash] { return known }
         var info = WordInfo(word: make(.word, WordForms.key(lowered)), name: make(.name, lowered))

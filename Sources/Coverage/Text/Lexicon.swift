@@ -75,6 +75,9 @@ enum Lexicon {
         "cr": "crore", "lakh": "lakh",
     ]
 
+    /// The values of `multipliers`, so a token can name its multiplier by index.
+    static let multiplierNames = ["billion", "million", "thousand", "trillion", "crore", "lakh"]
+
     static let ordinalSuffixes: Set<String> = ["st", "nd", "rd", "th"]
 
     /// Words that open a line of boilerplate: photo credits, captions, bylines.

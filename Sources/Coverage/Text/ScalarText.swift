@@ -24,12 +24,12 @@ enum ScalarText {
     }
 
     @inline(__always)
-    static func isASCII(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
+    static func isASCII<C: Collection>(_ s: C) -> Bool where C.Element == Unicode.Scalar {
         for c in s where c.value >= 0x80 { return false }
         return true
     }
 
-    static func string(_ s: ArraySlice<Unicode.Scalar>) -> String {
+    static func string<C: Collection>(_ s: C) -> String where C.Element == Unicode.Scalar {
         if isASCII(s) {
             return String(unsafeUninitializedCapacity: s.count) { buffer in
                 var i = 0
@@ -43,7 +43,7 @@ enum ScalarText {
     }
 
     /// Lower case only (the query language's case folding).
-    static func lowercased(_ s: ArraySlice<Unicode.Scalar>) -> String {
+    static func lowercased<C: Collection>(_ s: C) -> String where C.Element == Unicode.Scalar {
         if isASCII(s) {
             return String(unsafeUninitializedCapacity: s.count) { buffer in
                 var i = 0
@@ -80,7 +80,7 @@ enum ScalarText {
     }
 
     /// Lower case without diacritics (the fact index's folding).
-    static func folded(_ s: ArraySlice<Unicode.Scalar>) -> String {
+    static func folded<C: Collection>(_ s: C) -> String where C.Element == Unicode.Scalar {
         if isASCII(s) { return lowercased(s) }
         return string(s).foldedForMatching
     }

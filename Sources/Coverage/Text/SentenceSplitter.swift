@@ -30,24 +30,27 @@ public enum SentenceSplitter {
         var out: [Span] = []
         var lineNumber = 0
         var lineStart = 0
-        var i = 0
-        while i <= scalars.count {
-            let atEnd = i == scalars.count
-            if atEnd || scalars[i] == "\n" || scalars[i] == "\r" || scalars[i] == "\u{2028}" || scalars[i] == "\u{2029}" {
-                if i > lineStart {
-                    let line = stripBullet(scalars[lineStart..<i])
-                    if !line.isEmpty {
-                        var index = 0
-                        for piece in splitLine(line) {
-                            out.append(Span(range: piece, line: lineNumber, indexInLine: index))
-                            index += 1
+        let n = scalars.count
+        // Line ends are looked for in place, without a bounds check per scalar.
+        scalars.withUnsafeBufferPointer { s in
+            var i = 0
+            while i <= n {
+                if i == n || s[i] == "\n" || s[i] == "\r" || s[i] == "\u{2028}" || s[i] == "\u{2029}" {
+                    if i > lineStart {
+                        let line = stripBullet(scalars[lineStart..<i])
+                        if !line.isEmpty {
+                            var index = 0
+                            for piece in splitLine(line) {
+                                out.append(Span(range: piece, line: lineNumber, indexInLine: index))
+                                index += 1
+                            }
+                            lineNumber += 1
                         }
-                        lineNumber += 1
                     }
+                    lineStart = i + 1
                 }
-                lineStart = i + 1
+                i += 1
             }
-            i += 1
         }
         return out
     }
@@ -97,8 +100,15 @@ public enum SentenceSplitter {
         let n = line.endIndex
         var start = line.startIndex
         var i = line.startIndex
+        let base = line.startIndex
         while i < n {
-            guard isTerminal(line[i]) else { i += 1; continue }
+            // Skip to the next sentence-ending mark in place.
+            i = line.withUnsafeBufferPointer { b -> Int in
+                var k = i - base
+                while k < b.count && !isTerminal(b[k]) { k += 1 }
+                return k + base
+            }
+            guard i < n else { break }
             let punctStart = i
             while i < n && isTerminal(line[i]) { i += 1 }
             let punctEnd = i

@@ -38,38 +38,51 @@ enum WordForms {
     private static func spellingVariant(_ w: [UInt8]) -> [UInt8] {
         let s = String(decoding: w, as: UTF8.self)
         if let v = wholeWordVariants[s] { return Array(v.utf8) }
-        // -ise/-ised/-ises/-ising/-isation → -ize…; -yse → -yze
-        for (suffix, replacement) in [("isations", "izations"), ("isation", "ization"), ("ising", "izing"),
-                                      ("ised", "ized"), ("ises", "izes"), ("iser", "izer"), ("isers", "izers"),
-                                      ("ise", "ize")] {
-            if s.hasSuffix(suffix) {
-                let base = String(s.dropLast(suffix.count))
+        // -ise/-ised/-ises/-ising/-isation → -ize…; -yse → -yze. Words here are ASCII (see `key`), so suffixes
+        // are compared as bytes: String.hasSuffix and the literal tables built per call made a word not yet
+        // cached cost thousands of instructions.
+        for (suffix, replacement) in iseSuffixes {
+            if hasSuffix(w, suffix) {
+                let base = String(s.dropLast(suffix.utf8.count))
                 if base.count >= 3 && !iseKeep.contains(base + "ise") {
                     return Array((base + replacement).utf8)
                 }
                 break
             }
         }
-        for (suffix, replacement) in [("yses", "yzes"), ("ysed", "yzed"), ("ysing", "yzing"), ("yse", "yze")] where s.hasSuffix(suffix) {
-            return Array((String(s.dropLast(suffix.count)) + replacement).utf8)
+        for (suffix, replacement) in yseSuffixes where hasSuffix(w, suffix) {
+            return Array((String(s.dropLast(suffix.utf8.count)) + replacement).utf8)
         }
-        for (suffix, replacement) in [("ogues", "ogs"), ("ogue", "og")] where s.hasSuffix(suffix) && s.count > 6 {
-            return Array((String(s.dropLast(suffix.count)) + replacement).utf8)
+        for (suffix, replacement) in ogueSuffixes where hasSuffix(w, suffix) && w.count > 6 {
+            return Array((String(s.dropLast(suffix.utf8.count)) + replacement).utf8)
         }
         // centre/centres/centred → center…; fibre → fiber
-        for (suffix, replacement) in [("tres", "ters"), ("tred", "tered"), ("tre", "ter"), ("bres", "bers"), ("bre", "ber")] where s.hasSuffix(suffix) && s.count > 5 {
+        for (suffix, replacement) in treSuffixes where hasSuffix(w, suffix) && w.count > 5 {
             if s == "macabre" || s == "genre" { break }
-            return Array((String(s.dropLast(suffix.count)) + replacement).utf8)
+            return Array((String(s.dropLast(suffix.utf8.count)) + replacement).utf8)
         }
         return w
     }
+
+    private static let iseSuffixes = [("isations", "izations"), ("isation", "ization"), ("ising", "izing"),
+                                      ("ised", "ized"), ("ises", "izes"), ("iser", "izer"), ("isers", "izers"),
+                                      ("ise", "ize")]
+    private static let yseSuffixes = [("yses", "yzes"), ("ysed", "yzed"), ("ysing", "yzing"), ("yse", "yze")]
+    private static let ogueSuffixes = [("ogues", "ogs"), ("ogue", "og")]
+    private static let treSuffixes = [("tres", "ters"), ("tred", "tered"), ("tre", "ter"), ("bres", "bers"), ("bre", "ber")]
 
     private static func isVowel(_ c: UInt8) -> Bool { c == 97 || c == 101 || c == 105 || c == 111 || c == 117 || c == 121 }
     private static func hasVowel(_ w: ArraySlice<UInt8>) -> Bool { w.contains(where: isVowel) }
 
     private static func hasSuffix(_ w: [UInt8], _ suffix: String) -> Bool {
-        let s = Array(suffix.utf8)
-        return w.count >= s.count && Array(w[(w.count - s.count)...]) == s
+        let n = suffix.utf8.count
+        guard w.count >= n else { return false }
+        var k = w.count - n
+        for b in suffix.utf8 {
+            if w[k] != b { return false }
+            k += 1
+        }
+        return true
     }
 
     static func stem(_ input: [UInt8]) -> [UInt8] {

@@ -10,8 +10,31 @@ struct ReplayJSONLine {
     }
 
     /// Top-level string fields, and the names of fields holding something else (numbers, null, objects…).
-    var strings: [String: String] = [:]
-    var otherFields: [String: String] = [:]
+    var strings = Fields()
+    var otherFields = Fields()
+
+    /// A handful of named values, the last one of a name winning as in a dictionary. Lines have six fields or so:
+    /// a scan of a small array beats hashing every key into a dictionary built per line.
+    struct Fields {
+        private var names: [String] = []
+        private var values: [String] = []
+
+        subscript(name: String) -> String? {
+            get {
+                var i = names.count - 1
+                while i >= 0 {
+                    if names[i] == name { return values[i] }
+                    i -= 1
+                }
+                return nil
+            }
+            set {
+                guard let newValue else { return }
+                names.append(name)
+                values.append(newValue)
+            }
+        }
+    }
 
     init(_ bytes: [UInt8]) throws(Failure) {
         var p = Parser(bytes: bytes)
@@ -64,6 +87,29 @@ struct ReplayJSONLine {
             var out: [UInt8] = []
             var start = i
             while true {
+                // Skip the run of bytes that need no attention without bounds checks: the text field is most of
+                // every line.
+                i = bytes.withUnsafeBufferPointer { b in
+                    var k = i
+                    // Eight bytes at a time while none of them is a quote, a backslash or a control byte (the
+                    // test may fire falsely on bytes ≥ 0x80, never miss; the byte loop then settles it).
+                    if let base = b.baseAddress {
+                        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                        while k + 8 <= b.count {
+                            let x = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                            let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+                            let hits = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((x &- ones &* 0x20) & ~x)
+                            if hits & highs != 0 { break }
+                            k += 8
+                        }
+                    }
+                    while k < b.count {
+                        let c = b[k]
+                        if c == 0x22 || c == 0x5C || c < 0x20 { break }
+                        k += 1
+                    }
+                    return k
+                }
                 guard i < bytes.count else { throw Failure(offset: i, reason: "unterminated string") }
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") {
