@@ -57,15 +57,30 @@ public enum ContentFingerprint {
     /// The loop over one text's bytes. A function of its own with the hasher as a plain local: captured by a
     /// closure, the state lived in memory and every byte paid loads and stores on the hash's dependency chain.
     private static func hashWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Hasher) -> Hasher {
-        var state = start
-        let asciiWordByte = Self.asciiWordByte
+        asciiWordByte.withUnsafeBufferPointer { table in hashWords(bytes, from: start, table: table) }
+    }
+
+    /// The table as a raw buffer (no bounds check per byte), and the hash state in plain locals: as a struct
+    /// the second hash lived on the stack and every byte paid a store and a load on its dependency chain.
+    private static func hashWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Hasher,
+                                  table asciiWordByte: UnsafeBufferPointer<UInt8>) -> Hasher {
+        var a = start.a, b = start.b, words = start.words, inWord = start.inWord
         var index = 0
         let count = bytes.count
         while index < count {
             let byte = bytes[index]
             if byte < 0x80 {
                 let folded = asciiWordByte[Int(byte)]
-                if folded != 0 { state.add(folded) } else { state.endWord() }
+                if folded != 0 {
+                    a = (a ^ UInt64(folded)) &* 0x0000_0100_0000_01b3
+                    b = (b ^ UInt64(folded)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
+                    inWord = true
+                } else if inWord {
+                    a = (a ^ 0x20) &* 0x0000_0100_0000_01b3
+                    b = (b ^ 0x20) &* 0x0000_0100_0000_01b3
+                    words += 1
+                    inWord = false
+                }
                 index += 1
                 continue
             }
@@ -78,14 +93,18 @@ public enum ContentFingerprint {
                 next += 1
             }
             index = next
-            guard let scalar = Unicode.Scalar(value) else { state.endWord(); continue }
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            var state = Hasher(a: a, b: b, words: words, inWord: inWord)
+            if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 for lower in scalar.properties.lowercaseMapping.utf8 { state.add(lower) }
             } else {
                 state.endWord()
             }
+            a = state.a
+            b = state.b
+            words = state.words
+            inWord = state.inWord
         }
-        return state
+        return Hasher(a: a, b: b, words: words, inWord: inWord)
     }
 
     /// Both halves as 32 lower-case hex digits, written into the string's own buffer (one allocation).
