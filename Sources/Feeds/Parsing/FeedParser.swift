@@ -14,6 +14,11 @@ public enum FeedParser {
     public static func prepare() { XMLDocumentReader.prepare() }
 
     public static func parse(_ bytes: [UInt8], options: FeedParseOptions = .init()) throws(FeedParseError) -> ParsedFeed {
+        try parse(bytes, options: options, liftText: true)
+    }
+
+    /// `liftText: false` leaves all text to libxml2 (the tests compare both ways; see `TextLift`).
+    static func parse(_ bytes: [UInt8], options: FeedParseOptions, liftText: Bool) throws(FeedParseError) -> ParsedFeed {
         guard bytes.count <= options.maxBytes, bytes.count < Int(Int32.max) else {
             throw FeedParseError(.tooLarge, "document is \(bytes.count) bytes; the limit is \(options.maxBytes)")
         }
@@ -26,11 +31,13 @@ public enum FeedParser {
             return try JSONFeedReader.parse(bytes, options: options)
         }
 
-        var decoded = DocumentDecoder.decode(bytes, charsetHint: options.charsetHint)
-        let repaired = EntityRepair.repair(decoded.utf8)
-        decoded.utf8 = repaired.bytes
-        let log = XMLErrorLog()
-        guard let document = XMLDocumentReader.read(decoded.utf8, baseURL: options.sourceURL, log: log) else {
+        let decoded = DocumentDecoder.decode(bytes, charsetHint: options.charsetHint)
+        var (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: liftText)
+        if parsed.needsPlainParse {
+            if let document = parsed.document { xmlFreeDoc(document) }
+            (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: false)
+        }
+        guard let document = parsed.document else {
             if log.entityLoop { throw FeedParseError(.entityLoop, "entity reference loop (entity expansion bomb)") }
             let first = log.firstError
             throw FeedParseError(.malformed, "not XML: \(first?.message ?? "no document")", line: first?.line,
@@ -71,6 +78,26 @@ public enum FeedParser {
         }
         StableIDs.assign(to: &feed, sourceURL: options.sourceURL)
         return feed
+    }
+}
+
+extension FeedParser {
+    /// Entity repair, then libxml2; with `liftText`, long text bypasses libxml2's slow readers (`TextLift`).
+    static func readXML(_ utf8: [UInt8], baseURL: String?, liftText: Bool)
+        -> (EntityRepair.Result, XMLErrorLog, (document: xmlDocPtr?, needsPlainParse: Bool)) {
+        let repaired = EntityRepair.repair(utf8, liftText: liftText)
+        let log = XMLErrorLog()
+        guard !repaired.lifted.sections.isEmpty else {
+            return (repaired, log, (XMLDocumentReader.read(repaired.bytes, baseURL: baseURL, log: log), false))
+        }
+        return repaired.lifted.storage.withUnsafeBufferPointer { storage in
+            let lift = TextLiftHandler(storage: storage, lifted: repaired.lifted)
+            let document = XMLDocumentReader.read(repaired.bytes, baseURL: baseURL, log: log, lift: lift)
+            // Error positions after a marker would be off by the columns it saved, and recovery from errors
+            // is libxml2's business: any error or warning means the plain parse decides (the bytes before the
+            // error were cheap; feeds with errors are the minority).
+            return (repaired, log, (document, lift.needsPlainParse || log.total > 0))
+        }
     }
 }
 

@@ -52,6 +52,12 @@ enum XMLDocumentReader {
 
     /// The caller owns the returned document and must `xmlFreeDoc` it.
     static func read(_ utf8: [UInt8], baseURL: String?, log: XMLErrorLog) -> xmlDocPtr? {
+        read(utf8, baseURL: baseURL, log: log, lift: nil)
+    }
+
+    /// Like `read`, with the text `EntityRepair` lifted out of `utf8` put back by `lift` (see `TextLift`).
+    /// `needsPlainParse` on the handler then tells the caller to parse again without lifting.
+    static func read(_ utf8: [UInt8], baseURL: String?, log: XMLErrorLog, lift: TextLiftHandler?) -> xmlDocPtr? {
         _ = installRefusingLoader
         let logPointer = Unmanaged.passUnretained(log).toOpaque()
         xmlSetStructuredErrorFunc(logPointer) { context, error in
@@ -59,9 +65,22 @@ enum XMLDocumentReader {
             Unmanaged<XMLErrorLog>.fromOpaque(context).takeUnretainedValue().record(error)
         }
         defer { xmlSetStructuredErrorFunc(nil, nil) }
-        return utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                xmlReadMemory(chars.baseAddress, Int32(chars.count), baseURL, "UTF-8", options)
+        guard let lift else {
+            return utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    xmlReadMemory(chars.baseAddress, Int32(chars.count), baseURL, "UTF-8", options)
+                }
+            }
+        }
+        // xmlReadMemory with our own context: the same parse, plus the processing-instruction hook.
+        guard let parser = xmlNewParserCtxt() else { return nil }
+        defer { xmlFreeParserCtxt(parser) }
+        lift.install(on: parser)
+        return withExtendedLifetime(lift) {
+            utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    xmlCtxtReadMemory(parser, chars.baseAddress, Int32(chars.count), baseURL, "UTF-8", options)
+                }
             }
         }
     }
