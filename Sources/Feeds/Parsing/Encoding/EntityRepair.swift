@@ -60,7 +60,11 @@ enum EntityRepair {
             var pendingRunStart: Int? = nil
             var runStart: Int? = nil
             var runOutputStart = 0
-            if liftText && n > 0 { flush(to: 0) }
+            if liftText && n > 0 {
+                flush(to: 0)
+                // Bodies are most of a feed's bytes: grow the lifted text once, not by doubling.
+                lifted.storage.reserveCapacity(n)
+            }
 
             let raw = UnsafeRawBufferPointer(b)
             while i < n {
@@ -234,7 +238,9 @@ enum EntityRepair {
                 if let run = doubleEncodedRun(b, at: i) {
                     if output == nil { output = []; output!.reserveCapacity(n + 16) }
                     output!.append(contentsOf: b[copiedUpTo..<i])
-                    appendNumericReference(run.scalar, to: &output!)
+                    // A C1 control spelled this way means windows-1252 too (as a plain `&#128;` does).
+                    let scalar = run.scalar >= 0x80 && run.scalar < 0xA0 ? Windows1252.scalar(of: UInt8(run.scalar)) : run.scalar
+                    appendNumericReference(scalar, to: &output!)
                     copiedUpTo = run.end
                     i = run.end
                     continue

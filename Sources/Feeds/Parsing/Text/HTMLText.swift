@@ -74,19 +74,21 @@ final class HTMLTextConverter {
         if !hasAmpersand && !hasTag {
             return keepParagraphBreaks ? WhitespaceCollapser.collapseKeepingNewlines(html) : WhitespaceCollapser.collapse(html)
         }
+        // The fast path reads every entity itself (the full HTML5 table, double-encoded UTF-8), as the rewrite
+        // below spells them for libxml2.
+        if !forceLibXML2, let fast = SimpleHTMLText.plainText(html, keepParagraphs: keepParagraphBreaks) {
+            return String(decoding: fast, as: UTF8.self)
+        }
         // libxml2's HTML parser knows only the HTML 4 entities: spell the rest (&apos;, HTML5 names) numerically.
         let rewritten = hasAmpersand ? EntityRepair.numericHTML5EntitiesIfAny(html) : nil
         if let rewritten {
-            return rewritten.withUnsafeBufferPointer { convert($0, keepParagraphBreaks: keepParagraphBreaks) }
+            return rewritten.withUnsafeBufferPointer { libxml2PlainText($0, keepParagraphBreaks: keepParagraphBreaks) }
         }
-        return convert(html, keepParagraphBreaks: keepParagraphBreaks)
+        return libxml2PlainText(html, keepParagraphBreaks: keepParagraphBreaks)
     }
 
-    private func convert(_ source: UnsafeBufferPointer<UInt8>, keepParagraphBreaks: Bool) -> String {
+    private func libxml2PlainText(_ source: UnsafeBufferPointer<UInt8>, keepParagraphBreaks: Bool) -> String {
         guard let context else { return WhitespaceCollapser.collapse(source) }
-        if !forceLibXML2, let fast = SimpleHTMLText.plainText(source, keepParagraphs: keepParagraphBreaks) {
-            return String(decoding: fast, as: UTF8.self)
-        }
         // An open element from the start keeps libxml2 from inventing <p> elements around loose text.
         var utf8: [UInt8] = []
         utf8.reserveCapacity(source.count + 11)
