@@ -3,8 +3,9 @@ import Testing
 import TestSupport
 @testable import Feeds
 
-/// Long CDATA sections and text runs bypass libxml2's slow readers (`TextLift`); the feed must come out exactly
-/// as if they had not, warnings and errors included.
+/// Long CDATA sections and text runs bypass libxml2's slow readers (`TextLift`), and entries are read and freed
+/// while the parse runs; the feed must come out exactly as from the whole tree without lifting, warnings and
+/// errors included.
 @Suite("Text lifting") struct TextLiftTests {
     static let body = "<p>Body with <b>markup</b> &amp; an ampersand, “quotes” and naïve café text.</p>"
         + String(repeating: " More words to pass the length threshold.", count: 3)
@@ -12,7 +13,7 @@ import TestSupport
     /// Outcome of one parse, comparable across both paths.
     static func outcome(_ bytes: [UInt8], lift: Bool) -> String {
         do {
-            let feed = try FeedParser.parse(bytes, options: .init(), liftText: lift)
+            let feed = try FeedParser.parse(bytes, options: .init(), liftText: lift, streamEntries: lift)
             return "\(feed)"
         } catch {
             return "error \(error.kind) \(error.description)"
@@ -76,6 +77,16 @@ import TestSupport
         // Text outside the root element.
         Parse.rssItem("<title>x</title>") + "\(escaped)",
         "\(escaped)" + Parse.rssItem("<title>x</title>"),
+        // Streaming entries: items under the root and in the channel, RDF with the channel last, a second
+        // channel, an unclosed last item, namespaces declared on an item's children, xml:base on the channel.
+        "<rss version=\"2.0\"><item><title>root item</title></item><channel><title>C</title><item><title>one</title></item><item><title>two</title></item></channel><item><title>late root item</title></item></rss>",
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\"><item rdf:about=\"a\"><title>A</title></item><item rdf:about=\"b\"><title>B</title></item><channel rdf:about=\"c\"><title>C</title></channel></rdf:RDF>",
+        "<rss version=\"2.0\"><channel><title>1</title><item><title>a</title></item></channel><channel><item><title>b</title></item></channel></rss>",
+        "<rss version=\"2.0\"><channel><title>C</title><item><title>one</title></item><item><title>unclosed</title><description>\(escaped)",
+        "<rss version=\"2.0\"><channel><item><dc:creator xmlns:dc=\"http://purl.org/dc/elements/1.1/\">Jo</dc:creator></item><item><x:creator xmlns:x=\"http://purl.org/dc/elements/1.1/\">Al</x:creator><y:creator xmlns:y=\"urn:other\">No</y:creator></item></channel></rss>",
+        "<rss version=\"2.0\"><channel xml:base=\"http://base.example/dir/\"><item><link>page.html</link><enclosure url=\"a.mp3\" type=\"audio/mpeg\" length=\"1\"/></item></channel></rss>",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"http://base.example/\"><entry xml:base=\"sub/\"><id>1</id><link href=\"x\"/><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\(escaped)</p></div></content></entry><title>after entries</title></feed>",
+        "<!DOCTYPE rss [<!ENTITY who \"World\">]><rss version=\"2.0\"><channel><item><title>Hello &who;</title></item></channel></rss>",
         // Non-ASCII without references, and plain ASCII (never lifted).
         Parse.rssItem("<description>\(String(repeating: "naïve café “quoted” ", count: 5))</description>"),
         Parse.rssItem("<description>\(String(repeating: "plain ascii words ", count: 8))</description>"),

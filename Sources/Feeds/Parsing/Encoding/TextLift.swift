@@ -214,14 +214,12 @@ struct LiftedText {
     }
 }
 
-/// The parse-time half of `TextLift`: installed as the SAX `processingInstruction` handler of one parser context.
+/// The parse-time half of `TextLift`: `ParseHooks` hands it every processing instruction.
 final class TextLiftHandler {
     /// The lifted text; valid during the parse.
     let storage: UnsafeBufferPointer<UInt8>
     let sections: [Range<Int>]
     let namedReferences: [Bool]
-    /// libxml2's own handler, for every other processing instruction.
-    var defaultHandler: processingInstructionSAXFunc?
     /// Lifted text came back where libxml2 would not have read it as plain character data (outside the root
     /// element, or holding `&lt;` after a well-formedness error): the caller parses again without lifting.
     private(set) var needsPlainParse = false
@@ -232,31 +230,20 @@ final class TextLiftHandler {
         namedReferences = lifted.namedReferences
     }
 
-    func install(on parser: xmlParserCtxtPtr) {
-        defaultHandler = parser.pointee.sax.pointee.processingInstruction
-        parser.pointee._private = Unmanaged.passUnretained(self).toOpaque()
-        parser.pointee.sax.pointee.processingInstruction = { context, target, data in
-            guard let context else { return }
-            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-            guard let owner = parser.pointee._private else { return }
-            Unmanaged<TextLiftHandler>.fromOpaque(owner).takeUnretainedValue()
-                .instruction(parser: parser, target: target, data: data)
-        }
-    }
-
-    private func instruction(parser: xmlParserCtxtPtr, target: UnsafePointer<xmlChar>?, data: UnsafePointer<xmlChar>?) {
+    /// Handles the instruction if it is one of ours (returns true), else leaves it to libxml2.
+    func instruction(parser: xmlParserCtxtPtr, target: UnsafePointer<xmlChar>?, data: UnsafePointer<xmlChar>?) -> Bool {
         guard let target, Self.isLiftTarget(target), let index = Self.index(data), index < sections.count else {
-            defaultHandler?(UnsafeMutableRawPointer(parser), target, data)
-            return
+            return false
         }
         guard parser.pointee.node != nil, parser.pointee.wellFormed != 0 || !namedReferences[index] else {
             needsPlainParse = true
-            return
+            return true
         }
         let range = sections[index]
         guard !range.isEmpty, let base = storage.baseAddress, let characters = parser.pointee.sax.pointee.characters
-        else { return }
+        else { return true }
         characters(UnsafeMutableRawPointer(parser), base + range.lowerBound, Int32(range.count))
+        return true
     }
 
     private static func isLiftTarget(_ target: UnsafePointer<xmlChar>) -> Bool {
