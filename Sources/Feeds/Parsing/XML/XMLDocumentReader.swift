@@ -100,7 +100,7 @@ final class ParseHooks {
     var elementEnded: ((xmlNodePtr) -> Bool)?
     private var defaultInstruction: processingInstructionSAXFunc?
     private var defaultEndElement: endElementNsSAX2Func?
-    private weak var log: XMLErrorLog?
+    private var log: XMLErrorLog?
 
     init(lift: TextLiftHandler? = nil, elementEnded: ((xmlNodePtr) -> Bool)? = nil) {
         self.lift = lift
@@ -113,37 +113,51 @@ final class ParseHooks {
         let sax = parser.pointee.sax!
         defaultInstruction = sax.pointee.processingInstruction
         defaultEndElement = sax.pointee.endElementNs
+        // Called for every element and instruction: reach the hooks without retain/release traffic.
         sax.pointee.processingInstruction = { context, target, data in
-            guard let hooks = ParseHooks.of(context) else { return }
-            let parser = context!.assumingMemoryBound(to: xmlParserCtxt.self)
-            if let lift = hooks.lift, lift.instruction(parser: parser, target: target, data: data) { return }
-            hooks.defaultInstruction?(context, target, data)
+            guard let context, let owner = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return }
+            Unmanaged<ParseHooks>.fromOpaque(owner)._withUnsafeGuaranteedRef { $0.instruction(context, target, data) }
         }
         sax.pointee.endElementNs = { context, localName, prefix, uri in
-            guard let hooks = ParseHooks.of(context) else { return }
-            let parser = context!.assumingMemoryBound(to: xmlParserCtxt.self)
-            let ended = parser.pointee.node
-            hooks.defaultEndElement?(context, localName, prefix, uri)
-            guard let ended, let onEnd = hooks.elementEnded, let localName, let name = ended.pointee.name,
-                  name == localName || xmlStrEqual(name, localName) != 0 else { return }
-            // Reading may call tree functions that report to the error handler: those are not parse errors.
-            hooks.log?.paused = true
-            let read = onEnd(ended)
-            hooks.log?.paused = false
-            if read, let children = ended.pointee.children {
-                // The parser keeps no pointer into a closed element's children: text that follows is added
-                // after the element itself (the parent's last child), so freeing them is safe.
-                ended.pointee.children = nil
-                ended.pointee.last = nil
-                xmlFreeNodeList(children)
+            guard let context, let owner = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return }
+            Unmanaged<ParseHooks>.fromOpaque(owner)._withUnsafeGuaranteedRef {
+                $0.elementEnd(context, localName, prefix, uri)
             }
         }
     }
 
-    private static func of(_ context: UnsafeMutableRawPointer?) -> ParseHooks? {
-        guard let context, let owner = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else {
-            return nil
+    private func instruction(_ context: UnsafeMutableRawPointer, _ target: UnsafePointer<xmlChar>?,
+                             _ data: UnsafePointer<xmlChar>?) {
+        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+        if let lift, lift.instruction(parser: parser, target: target, data: data) { return }
+        defaultInstruction?(context, target, data)
+    }
+
+    private func elementEnd(_ context: UnsafeMutableRawPointer, _ localName: UnsafePointer<xmlChar>?,
+                            _ prefix: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
+        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+        let ended = parser.pointee.node
+        defaultEndElement?(context, localName, prefix, uri)
+        guard let ended, let onEnd = elementEnded, Self.mayBeEntry(ended), let localName, let name = ended.pointee.name,
+              name == localName || xmlStrEqual(name, localName) != 0 else { return }
+        // Reading may call tree functions that report to the error handler: those are not parse errors.
+        log?.paused = true
+        let read = onEnd(ended)
+        log?.paused = false
+        if read, let children = ended.pointee.children {
+            // The parser keeps no pointer into a closed element's children: text that follows is added
+            // after the element itself (the parent's last child), so freeing them is safe.
+            ended.pointee.children = nil
+            ended.pointee.last = nil
+            xmlFreeNodeList(children)
         }
-        return Unmanaged<ParseHooks>.fromOpaque(owner).takeUnretainedValue()
+    }
+
+    /// Entries are children of the root or of a child of the root (the channel): skip deeper elements cheaply.
+    @inline(__always)
+    private static func mayBeEntry(_ node: xmlNodePtr) -> Bool {
+        guard let parent = node.pointee.parent, let grandparent = parent.pointee.parent else { return false }
+        return grandparent.pointee.type == XML_DOCUMENT_NODE
+            || grandparent.pointee.parent?.pointee.type == XML_DOCUMENT_NODE
     }
 }
