@@ -44,7 +44,7 @@ public enum FeedParser {
         if parsed.needsPlainParse {
             if let document = parsed.document { xmlFreeDoc(document) }
             (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: false,
-                                              reader: newReader(), stream: streamEntries)
+                                              reader: newReader(), stream: false)
         }
         guard let document = parsed.document else {
             if log.entityLoop { throw FeedParseError(.entityLoop, "entity reference loop (entity expansion bomb)") }
@@ -101,7 +101,9 @@ extension FeedParser {
         let hooks = ParseHooks(elementEnded: stream ? { streaming.reader.elementEnded($0) } : nil)
         guard !repaired.lifted.sections.isEmpty else {
             let document = XMLDocumentReader.read(repaired.bytes, baseURL: baseURL, log: log, hooks: hooks)
-            return (repaired, log, (document, false, streaming.reader))
+            // Recovery from XML errors can rearrange what an entry read early held (the fuzzer found one):
+            // a document with any error or warning is read again from the whole tree.
+            return (repaired, log, (document, stream && log.total > 0, streaming.reader))
         }
         return repaired.lifted.storage.withUnsafeBufferPointer { storage in
             let lift = TextLiftHandler(storage: storage, lifted: repaired.lifted)
