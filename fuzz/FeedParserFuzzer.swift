@@ -1,6 +1,8 @@
 // libFuzzer harness for the feed parser (built by fuzz/build.sh, outside Package.swift).
 // Every input goes through the whole parser, the HTML-to-text converter, the date parser and the OPML reader.
-// One oracle beyond "does not crash": the fast HTML-to-text path must agree with libxml2's HTML parser.
+// Two oracles beyond "does not crash": the fast HTML-to-text path must agree with libxml2's HTML parser, and
+// parsing with text lifting (TextLift) and entries read during the parse must give the same feed, or the same
+// error, as parsing the whole tree without lifting.
 import Foundation
 
 nonisolated(unsafe) private let fastConverter = HTMLTextConverter()
@@ -9,7 +11,15 @@ nonisolated(unsafe) private let referenceConverter = HTMLTextConverter(forceLibX
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    if let feed = try? FeedParser.parse(bytes, options: FeedParseOptions(maxBytes: 1 << 20)) {
+    let options = FeedParseOptions(maxBytes: 1 << 20)
+    let lifted = Result { () throws(FeedParseError) in try FeedParser.parse(bytes, options: options, liftText: true) }
+    let plain = Result { () throws(FeedParseError) in
+        try FeedParser.parse(bytes, options: options, liftText: false, streamEntries: false)
+    }
+    if lifted != plain {
+        fatalError("text lifting changes the parse of \(String(decoding: bytes.prefix(2000), as: UTF8.self).debugDescription): \(lifted) vs \(plain)")
+    }
+    if case .success(let feed) = lifted {
         _ = feed.schemaJSON()
     }
     let text = String(decoding: bytes.prefix(4096), as: UTF8.self)

@@ -16,7 +16,9 @@ module CShims {
 MAP
 clang -c -O1 -g -fsanitize=fuzzer-no-link,address -I/usr/include/libxml2 -I"$root/Sources/CShims/include" \
   "$root/Sources/CShims/shims.c" -o "$out/shims.o"
+# The parser sources plus the one Feeds file they use from outside Parsing (the JSON string writer).
 mapfile -t sources < <(find "$root/Sources/Feeds/Parsing" -name '*.swift' | sort)
+sources+=("$root/Sources/Feeds/JSONString.swift")
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name FeedsFuzz -swift-version 6 \
   -I "$root/Sources/CLibXML2" -I "$out/modules/CShims" -Xcc -I/usr/include/libxml2 \
   "${sources[@]}" "$root/fuzz/FeedParserFuzzer.swift" "$out/shims.o" \

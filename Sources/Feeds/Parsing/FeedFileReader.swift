@@ -23,6 +23,32 @@ public enum FeedFileReader {
         if isRegular && Int(info.st_size) > maxBytes {
             throw FeedParseError(.tooLarge, "file is \(info.st_size) bytes; the limit is \(maxBytes)")
         }
+        if isRegular {
+            // The common case: read into uninitialised memory of the known size (plus one byte to notice a file
+            // that grew), without zero-filling it first.
+            let size = Int(info.st_size)
+            var failure: FeedParseError? = nil
+            let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
+                var filled = 0
+                while filled < buffer.count {
+                    let count = Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failure = FeedParseError(.unreadable, "read failed: \(String(cString: strerror(errno)))")
+                        break
+                    }
+                    if count == 0 { break }
+                    filled += count
+                }
+                initialized = filled
+            }
+            if let failure { throw failure }
+            if bytes.count <= size { return bytes }
+            // The file grew while being read: fall through to the general loop from the start.
+            guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+                throw FeedParseError(.unreadable, "file changed while being read")
+            }
+        }
         let capacity = isRegular ? Int(info.st_size) : 64 * 1024
         var bytes = [UInt8](repeating: 0, count: min(capacity, maxBytes) + 1)
         var filled = 0

@@ -14,6 +14,13 @@ public enum FeedParser {
     public static func prepare() { XMLDocumentReader.prepare() }
 
     public static func parse(_ bytes: [UInt8], options: FeedParseOptions = .init()) throws(FeedParseError) -> ParsedFeed {
+        try parse(bytes, options: options, liftText: true)
+    }
+
+    /// `liftText: false` leaves all text to libxml2 (see `TextLift`); `streamEntries: false` reads every entry
+    /// from the finished tree. The tests and the fuzzer compare both ways.
+    static func parse(_ bytes: [UInt8], options: FeedParseOptions, liftText: Bool,
+                      streamEntries: Bool = true) throws(FeedParseError) -> ParsedFeed {
         guard bytes.count <= options.maxBytes, bytes.count < Int(Int32.max) else {
             throw FeedParseError(.tooLarge, "document is \(bytes.count) bytes; the limit is \(options.maxBytes)")
         }
@@ -26,11 +33,20 @@ public enum FeedParser {
             return try JSONFeedReader.parse(bytes, options: options)
         }
 
-        var decoded = DocumentDecoder.decode(bytes, charsetHint: options.charsetHint)
-        let repaired = EntityRepair.repair(decoded.utf8)
-        decoded.utf8 = repaired.bytes
-        let log = XMLErrorLog()
-        guard let document = XMLDocumentReader.read(decoded.utf8, baseURL: options.sourceURL, log: log) else {
+        let decoded = DocumentDecoder.decode(bytes, charsetHint: options.charsetHint)
+        let entityBudget = max(entityBudgetFloor, bytes.count * entityBudgetFactor)
+        func newReader() -> FeedTreeReader {
+            FeedTreeReader(entityBudget: entityBudget, keepParagraphBreaks: options.keepParagraphBreaks,
+                           hasSourceURL: options.sourceURL != nil)
+        }
+        var (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: liftText,
+                                              reader: newReader(), stream: streamEntries)
+        if parsed.needsPlainParse {
+            if let document = parsed.document { xmlFreeDoc(document) }
+            (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: false,
+                                              reader: newReader(), stream: false)
+        }
+        guard let document = parsed.document else {
             if log.entityLoop { throw FeedParseError(.entityLoop, "entity reference loop (entity expansion bomb)") }
             let first = log.firstError
             throw FeedParseError(.malformed, "not XML: \(first?.message ?? "no document")", line: first?.line,
@@ -43,9 +59,7 @@ public enum FeedParser {
                                  column: first?.column)
         }
 
-        var reader = FeedTreeReader(entityBudget: max(entityBudgetFloor, bytes.count * entityBudgetFactor),
-                                    keepParagraphBreaks: options.keepParagraphBreaks,
-                                    hasSourceURL: options.sourceURL != nil)
+        var reader = parsed.reader
         var feed: ParsedFeed
         do {
             feed = try reader.read(document: document)
@@ -57,7 +71,7 @@ public enum FeedParser {
             throw error
         }
         if reader.entityBudgetExceeded {
-            throw FeedParseError(.entityLoop, "entity expansion exceeds \(max(entityBudgetFloor, bytes.count * entityBudgetFactor)) bytes")
+            throw FeedParseError(.entityLoop, "entity expansion exceeds \(entityBudget) bytes")
         }
         feed.encoding = decoded.encoding
         feed.warnings = decoded.warnings
@@ -72,6 +86,41 @@ public enum FeedParser {
         StableIDs.assign(to: &feed, sourceURL: options.sourceURL)
         return feed
     }
+}
+
+extension FeedParser {
+    /// Entity repair, then libxml2; with `liftText`, long text bypasses libxml2's slow readers (`TextLift`).
+    /// Entries are read by `reader` as they end during the parse, and their subtrees freed (see
+    /// `FeedTreeReader.elementEnded`): the tree never holds more than one entry's content.
+    static func readXML(_ utf8: [UInt8], baseURL: String?, liftText: Bool, reader: FeedTreeReader, stream: Bool)
+        -> (EntityRepair.Result, XMLErrorLog,
+            (document: xmlDocPtr?, needsPlainParse: Bool, reader: FeedTreeReader)) {
+        let repaired = EntityRepair.repair(utf8, liftText: liftText)
+        let log = XMLErrorLog()
+        let streaming = StreamingReader(reader)
+        let hooks = ParseHooks(elementEnded: stream ? { streaming.reader.elementEnded($0) } : nil)
+        guard !repaired.lifted.sections.isEmpty else {
+            let document = XMLDocumentReader.read(repaired.bytes, baseURL: baseURL, log: log, hooks: hooks)
+            // Recovery from XML errors can rearrange what an entry read early held (the fuzzer found one):
+            // a document with any error or warning is read again from the whole tree.
+            return (repaired, log, (document, stream && log.total > 0, streaming.reader))
+        }
+        return repaired.lifted.storage.withUnsafeBufferPointer { storage in
+            let lift = TextLiftHandler(storage: storage, lifted: repaired.lifted)
+            hooks.lift = lift
+            let document = XMLDocumentReader.read(repaired.bytes, baseURL: baseURL, log: log, hooks: hooks)
+            // Error positions after a marker would be off by the columns it saved, and recovery from errors
+            // is libxml2's business: any error or warning means the plain parse decides (the bytes before the
+            // error were cheap; feeds with errors are the minority).
+            return (repaired, log, (document, lift.needsPlainParse || log.total > 0, streaming.reader))
+        }
+    }
+}
+
+/// The feed reader, boxed so the parse-time hook can update it.
+final class StreamingReader {
+    var reader: FeedTreeReader
+    init(_ reader: FeedTreeReader) { self.reader = reader }
 }
 
 /// Entry ids that survive re-polls: the published id, else the link, else a hash of feed + title + date.

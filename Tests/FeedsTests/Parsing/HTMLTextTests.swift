@@ -45,10 +45,14 @@ import TestSupport
                       "</figcaption>", "</figure>", "word", "another word", " ", "\n", "  \t ", "&amp;", "&lt;", "&gt;",
                       "&quot;", "&#8217;", "&#x201C;", "&nbsp;", "&eacute;", "&mdash;", "&hellip;", "&#150;", "& ", "café",
                       "€", "日本語", "<div>", "</div>", "<P>", "</P>", "<Strong>", "</Strong>", "<hr>", "<section>", "</section>",
-                      "<td>", "</td>", "<tr>", "</tr>", "<dl><dt>", "</dt><dd>", "</dd></dl>", "<i>", "</i>"]
+                      "<td>", "</td>", "<tr>", "</tr>", "<dl><dt>", "</dt><dd>", "</dd></dl>", "<i>", "</i>",
+                      // UTF-8 written as Latin-1 references (the fast path reads these itself), complete and not.
+                      "&#226;&#128;&#166;", "&#195;&#169;", "&Atilde;&copy;", "&#194;&#128;", "&#226;&#128;", "&eacute;&#128;",
+                      "&#xC3;&#xA9;", "&acirc;&#128;&#156;"]
         let blocks = ["p", "div", "blockquote", "h3", "section", "figure", "ul", "ol", "table", "pre", "li", "td"]
         let inlines = ["b", "i", "em", "strong", "a href=\"/x\"", "span", "code", "sub"]
-        let texts = ["word", "two words", " spaced  out ", "caf&eacute;", "&amp; co", "&#8220;q&#8221;", "x&nbsp;y", "\n"]
+        let texts = ["word", "two words", " spaced  out ", "caf&eacute;", "&amp; co", "&#8220;q&#8221;", "x&nbsp;y", "\n",
+                     "caf&#195;&#169;", "&#226;&#128;&#148;"]
 
         /// A well-nested fragment built the way publishers' editors write them.
         func nested(_ depth: Int) -> String {

@@ -9,12 +9,18 @@ enum EntityRepair {
     struct Result {
         var bytes: [UInt8]
         var changed: Int
+        /// Text taken out of the document by `TextLift` (empty unless asked for): the XML reader puts it back.
+        var lifted = LiftedText()
     }
 
-    static func repair(_ input: [UInt8]) -> Result {
+    /// - Parameter liftText: replace long CDATA sections and long text runs that hold references or non-ASCII
+    ///   characters by `TextLift` markers; the caller must then hand `lifted` to the XML reader.
+    static func repair(_ input: [UInt8], liftText: Bool = false) -> Result {
         var output: [UInt8]? = nil
         var changed = 0
         var declared: Set<String> = []
+        var lifted = LiftedText()
+        var markerCollision = false
 
         input.withUnsafeBufferPointer { b in
             let n = b.count
@@ -49,6 +55,17 @@ enum EntityRepair {
                 return nil
             }
 
+            // Text-run lifting: where the text after the last tag starts, in the input and (once every
+            // repair before it is done) in the output.
+            var pendingRunStart: Int? = nil
+            var runStart: Int? = nil
+            var runOutputStart = 0
+            if liftText && n > 0 {
+                flush(to: 0)
+                // Bodies are most of a feed's bytes: grow the lifted text once, not by doubling.
+                lifted.storage.reserveCapacity(n)
+            }
+
             let raw = UnsafeRawBufferPointer(b)
             while i < n {
                 // Skip eight bytes at a time while none is '<' or '&'.
@@ -59,21 +76,51 @@ enum EntityRepair {
                         continue
                     }
                 }
+                if let start = pendingRunStart, i >= start {
+                    flush(to: start)
+                    copiedUpTo = start
+                    runOutputStart = output!.count
+                    runStart = start
+                    pendingRunStart = nil
+                }
                 let byte = b[i]
                 if byte == 0x3C {  // <
+                    if let start = runStart {
+                        runStart = nil
+                        if i - start >= TextLift.minimumLength {
+                            flush(to: i)
+                            copiedUpTo = i
+                            TextLift.liftRun(from: runOutputStart, of: &output!, into: &lifted)
+                        }
+                    }
                     if startsWith(i, "<!--") {
+                        pendingRunStart = nil
                         i = (find("-->", from: i + 4).map { $0 + 3 }) ?? n
                         continue
                     }
                     if startsWith(i, "<![CDATA[") {
-                        i = (find("]]>", from: i + 9).map { $0 + 3 }) ?? n
+                        pendingRunStart = nil
+                        guard let close = find("]]>", from: i + 9) else { i = n; continue }
+                        if liftText, let newlines = TextLift.liftableNewlines(b, content: (i + 9)..<close, sectionStart: i) {
+                            flush(to: i)
+                            TextLift.appendMarker(index: lifted.sections.count, newlines: newlines, to: &output!)
+                            lifted.append(UnsafeBufferPointer(rebasing: b[(i + 9)..<close]))
+                            copiedUpTo = close + 3
+                        }
+                        i = close + 3
                         continue
                     }
+                    if liftText, startsWith(i, TextLift.markerStart) { markerCollision = true }
                     if startsWith(i, "<!DOCTYPE") || startsWith(i, "<!doctype") {
+                        pendingRunStart = nil
                         let end = doctypeEnd(b, from: i + 9)
                         collectDeclaredEntities(b, from: i, to: end, into: &declared)
                         i = end
                         continue
+                    }
+                    // A start or end tag (not a `<` inside the tag being read): text after it may be lifted.
+                    if liftText, pendingRunStart == nil {
+                        pendingRunStart = TextLift.tagEnd(b, at: i)
                     }
                     i += 1
                     continue
@@ -156,14 +203,22 @@ enum EntityRepair {
             }
             if output != nil { flush(to: n) }
         }
-        return Result(bytes: output ?? input, changed: changed)
+        // A document that holds the marker itself cannot be told apart from ours: repair it without lifting.
+        if markerCollision && !lifted.sections.isEmpty { return repair(input, liftText: false) }
+        if liftText && lifted.sections.isEmpty && changed == 0 { return Result(bytes: input, changed: 0) }
+        return Result(bytes: output ?? input, changed: changed, lifted: lifted)
     }
 
     /// For HTML fragments: every named reference except the four libxml2's HTML parser must see as markup
     /// becomes numeric, so HTML5-only names (`&apos;`, `&hellip;` is HTML 4 but `&nbsp` without `;` is not) decode.
     static func numericHTML5Entities(_ input: [UInt8]) -> [UInt8] {
+        input.withUnsafeBufferPointer { numericHTML5EntitiesIfAny($0) } ?? input
+    }
+
+    /// `numericHTML5Entities` on bytes in place: nil when nothing needs rewriting.
+    static func numericHTML5EntitiesIfAny(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var output: [UInt8]? = nil
-        input.withUnsafeBufferPointer { b in
+        do {
             let n = b.count
             var copiedUpTo = 0
             var i = 0
@@ -183,7 +238,9 @@ enum EntityRepair {
                 if let run = doubleEncodedRun(b, at: i) {
                     if output == nil { output = []; output!.reserveCapacity(n + 16) }
                     output!.append(contentsOf: b[copiedUpTo..<i])
-                    appendNumericReference(run.scalar, to: &output!)
+                    // A C1 control spelled this way means windows-1252 too (as a plain `&#128;` does).
+                    let scalar = run.scalar >= 0x80 && run.scalar < 0xA0 ? Windows1252.scalar(of: UInt8(run.scalar)) : run.scalar
+                    appendNumericReference(scalar, to: &output!)
                     copiedUpTo = run.end
                     i = run.end
                     continue
@@ -214,7 +271,7 @@ enum EntityRepair {
             }
             if output != nil { output!.append(contentsOf: b[copiedUpTo..<n]) }
         }
-        return output ?? input
+        return output
     }
 
     /// `&#123;` / `&#x7B;` at i: its value and the index after the `;`.

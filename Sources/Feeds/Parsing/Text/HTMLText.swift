@@ -62,22 +62,33 @@ final class HTMLTextConverter {
     }
 
     func plainText(fromHTML html: String, keepParagraphBreaks: Bool) -> String {
-        var source = Array(html.utf8)
-        let (hasAmpersand, hasTag) = source.withUnsafeBytes { raw -> (Bool, Bool) in
-            guard let base = raw.baseAddress else { return (false, false) }
-            return (memchr(base, 0x26, raw.count) != nil, memchr(base, 0x3C, raw.count) != nil)
-        }
+        var html = html
+        // Native Strings are contiguous: read their bytes in place instead of copying them into an Array.
+        return html.withUTF8 { plainText(fromHTMLBytes: $0, keepParagraphBreaks: keepParagraphBreaks) }
+    }
+
+    func plainText(fromHTMLBytes html: UnsafeBufferPointer<UInt8>, keepParagraphBreaks: Bool) -> String {
+        guard let base = html.baseAddress, html.count > 0 else { return "" }
+        let hasAmpersand = memchr(base, 0x26, html.count) != nil
+        let hasTag = memchr(base, 0x3C, html.count) != nil
         if !hasAmpersand && !hasTag {
-            return keepParagraphBreaks ? WhitespaceCollapser.collapseKeepingNewlines(source) : WhitespaceCollapser.collapse(source)
+            return keepParagraphBreaks ? WhitespaceCollapser.collapseKeepingNewlines(html) : WhitespaceCollapser.collapse(html)
         }
-        guard let context else { return WhitespaceCollapser.collapse(source) }
-        // libxml2's HTML parser knows only the HTML 4 entities: spell the rest (&apos;, HTML5 names) numerically.
-        if hasAmpersand { source = EntityRepair.numericHTML5Entities(source) }
-        if !forceLibXML2, let fast = source.withUnsafeBufferPointer({
-            SimpleHTMLText.plainText($0, keepParagraphs: keepParagraphBreaks)
-        }) {
+        // The fast path reads every entity itself (the full HTML5 table, double-encoded UTF-8), as the rewrite
+        // below spells them for libxml2.
+        if !forceLibXML2, let fast = SimpleHTMLText.plainText(html, keepParagraphs: keepParagraphBreaks) {
             return String(decoding: fast, as: UTF8.self)
         }
+        // libxml2's HTML parser knows only the HTML 4 entities: spell the rest (&apos;, HTML5 names) numerically.
+        let rewritten = hasAmpersand ? EntityRepair.numericHTML5EntitiesIfAny(html) : nil
+        if let rewritten {
+            return rewritten.withUnsafeBufferPointer { libxml2PlainText($0, keepParagraphBreaks: keepParagraphBreaks) }
+        }
+        return libxml2PlainText(html, keepParagraphBreaks: keepParagraphBreaks)
+    }
+
+    private func libxml2PlainText(_ source: UnsafeBufferPointer<UInt8>, keepParagraphBreaks: Bool) -> String {
+        guard let context else { return WhitespaceCollapser.collapse(source) }
         // An open element from the start keeps libxml2 from inventing <p> elements around loose text.
         var utf8: [UInt8] = []
         utf8.reserveCapacity(source.count + 11)
@@ -276,15 +287,37 @@ enum HTMLElementKind {
 
 /// Collapses runs of ASCII whitespace to one space and trims.
 enum WhitespaceCollapser {
-    static func collapse(_ bytes: [UInt8]) -> String {
-        var needsWork = false
+    /// Whether the bytes are not already collapsed (a run of spaces, a non-space whitespace byte, or a space
+    /// at either end).
+    @inline(__always)
+    static func needsCollapsing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var previousSpace = true
         for byte in bytes {
             let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
-            if isSpace && (previousSpace || byte != 0x20) { needsWork = true; break }
+            if isSpace && (previousSpace || byte != 0x20) { return true }
             previousSpace = isSpace
         }
-        if !needsWork && !previousSpace { return String(decoding: bytes, as: UTF8.self) }
+        return previousSpace && !bytes.isEmpty
+    }
+
+    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if !needsCollapsing(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: collapsedBytes(bytes), as: UTF8.self)
+    }
+
+    static func collapse(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { collapse($0) }
+    }
+
+    /// Text that is already collapsed comes back as it is, without a copy.
+    static func collapse(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            needsCollapsing(bytes) ? String(decoding: collapsedBytes(bytes), as: UTF8.self) : nil
+        } ?? text
+    }
+
+    private static func collapsedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var pending = false
@@ -297,13 +330,11 @@ enum WhitespaceCollapser {
             pending = false
             output.append(byte)
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
-    static func collapse(_ text: String) -> String { collapse(Array(text.utf8)) }
-
     /// Like `collapse`, but a run holding a blank line stays a paragraph break ("\n\n").
-    static func collapseKeepingNewlines(_ bytes: [UInt8]) -> String {
+    static func collapseKeepingNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var pending = false
@@ -322,5 +353,9 @@ enum WhitespaceCollapser {
             output.append(byte)
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    static func collapseKeepingNewlines(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { collapseKeepingNewlines($0) }
     }
 }

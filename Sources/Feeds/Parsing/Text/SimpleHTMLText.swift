@@ -200,11 +200,8 @@ enum SimpleHTMLText {
         let next = b[i + 1]
         if next == 0x23 {
             guard let numeric = EntityRepair.numericReference(b, at: i) else { return nil }
-            var value = numeric.value
-            if value >= 0x80 && value < 0xA0 { value = Windows1252.scalar(of: UInt8(value)) }
-            guard value >= 0x20 || value == 0x09 || value == 0x0A || value == 0x0D, value != 0x7F,
-                  value < 0x80 || value >= 0xA0, value < 0xD800 || value > 0xDFFF, value <= 0x10FFFF,
-                  value != 0xFFFE, value != 0xFFFF else { return nil }
+            if let run = doubleEncoded(b, at: i, firstValue: numeric.value) { return run }
+            guard let value = numericScalar(numeric.value) else { return nil }
             return ([value], numeric.end)
         }
         if next == 0x20 || next == 0x0A || next == 0x09 || next == 0x0D { return ([0x26], i + 1) }
@@ -219,7 +216,29 @@ enum SimpleHTMLText {
         default: break
         }
         guard let scalars = HTMLEntityTable.table[String(decoding: b[(i + 1)..<j], as: UTF8.self)] else { return nil }
+        if scalars.count == 1, let run = doubleEncoded(b, at: i, firstValue: scalars[0]) { return run }
         return (scalars, j + 1)
+    }
+
+    /// A numeric reference's character as the HTML converter reads it (C1 controls as windows-1252), or nil for
+    /// one libxml2 would treat differently.
+    private static func numericScalar(_ raw: UInt32) -> UInt32? {
+        var value = raw
+        if value >= 0x80 && value < 0xA0 { value = Windows1252.scalar(of: UInt8(value)) }
+        guard value >= 0x20 || value == 0x09 || value == 0x0A || value == 0x0D, value != 0x7F,
+              value < 0x80 || value >= 0xA0, value < 0xD800 || value > 0xDFFF, value <= 0x10FFFF,
+              value != 0xFFFE, value != 0xFFFF else { return nil }
+        return value
+    }
+
+    /// UTF-8 bytes written as Latin-1 references (`&#226;&#128;&#166;`): the character they spell, read the way
+    /// `EntityRepair.numericHTML5Entities` rewrites them for the libxml2 path (this path reads the fragment
+    /// without that rewrite). Only a reference worth 0xC2–0xF4 can start one.
+    @inline(__always)
+    private static func doubleEncoded(_ b: UnsafeBufferPointer<UInt8>, at i: Int, firstValue: UInt32) -> ([UInt32], Int)? {
+        guard firstValue >= 0xC2 && firstValue <= 0xF4, let run = EntityRepair.doubleEncodedRun(b, at: i),
+              let value = numericScalar(run.scalar) else { return nil }
+        return ([value], run.end)
     }
 
     @inline(__always) private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }

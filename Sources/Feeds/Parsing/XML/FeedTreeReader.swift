@@ -21,18 +21,86 @@ struct FeedTreeReader {
 
     var entityBudgetExceeded: Bool { text.collector.exceeded }
 
-    mutating func read(document: xmlDocPtr) throws(FeedParseError) -> ParsedFeed {
-        guard let rootNode = xmlDocGetRootElement(document) else {
-            throw FeedParseError(.notAFeed, "no root element")
-        }
+    // Streaming: entries read (and their subtrees freed) while libxml2 is still parsing; see `elementEnded`.
+    private var rootConfigured = false
+    private var rootName = ""
+    private var streamedFromRoot: [FeedEntry] = []
+    private var streamedFromChannel: [FeedEntry] = []
+    private var firstChannel: xmlNodePtr? = nil
+    /// Marks (in `_private`) an entry element whose children were read and freed during the parse.
+    static var streamedMarker: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: 0x7464_6E67)! }
+
+    /// What the root element alone decides (the parse calls this as soon as an entry ends; `read` calls it too).
+    private mutating func configure(root rootNode: xmlNodePtr) throws(FeedParseError) {
+        guard !rootConfigured else { return }
         let root = XMLElement(node: rootNode)
-        let rootName = root.localName.lowercased()
+        rootName = root.localName.lowercased()
         var rootNamespace = root.namespace(&namespaces)
         if rootNamespace == .other, let ns = rootNode.pointee.ns {
             // A feed in a namespace we do not know (drafts, "necho"): its own elements are the core ones.
             rootNamespace = rootName == "feed" ? .atom03 : .rssOther
             namespaces[UnsafeRawPointer(ns)] = rootNamespace
         }
+        switch rootName {
+        case "rss", "rdf", "channel": break
+        case "feed":
+            isAtomDocument = true
+            let version = root.attribute("version")
+            isAtom03 = rootNamespace == .atom03 || version == "0.3" || version == "0.2" || version == "0.1"
+        default:
+            throw FeedParseError(.notAFeed, "root element <\(root.localName)> is not rss, RDF or feed")
+        }
+        rootConfigured = true
+    }
+
+    /// Called by the parse for every element that has just ended. When it is an entry the final read would take
+    /// (same parent rule, same name and namespace test), reads it now and returns true: the caller may then free
+    /// its children. Entries read this way keep their document order (see `read`).
+    mutating func elementEnded(_ node: xmlNodePtr) -> Bool {
+        guard !text.collector.exceeded, node.pointee.type == XML_ELEMENT_NODE, let parent = node.pointee.parent,
+              parent.pointee.type == XML_ELEMENT_NODE, let document = node.pointee.doc,
+              let rootNode = xmlDocGetRootElement(document) else { return false }
+        if !rootConfigured {
+            do { try configure(root: rootNode) } catch { return false }
+        }
+        let fromRoot = parent == rootNode
+        guard fromRoot || ((rootName == "rss" || rootName == "rdf") && parent.pointee.parent == rootNode
+                           && parent == firstChannelChild(of: rootNode)) else { return false }
+        let element = XMLElement(node: node)
+        guard element.localName == (isAtomDocument ? "entry" : "item") else { return false }
+        let namespace = element.namespace(&namespaces)
+        guard namespace.isRSSCore || namespace.isAtom || namespace == .other else { return false }
+        let entry = readEntry(element)
+        if fromRoot { streamedFromRoot.append(entry) } else { streamedFromChannel.append(entry) }
+        // Namespaces declared on the children go with them: forget their cached kinds (addresses get reused).
+        var child = node.pointee.children
+        while let current = child {
+            // Only elements have nsDef (XML_PARSE_COMPACT keeps short text in that memory).
+            var declared = current.pointee.type == XML_ELEMENT_NODE ? current.pointee.nsDef : nil
+            while let ns = declared {
+                namespaces[UnsafeRawPointer(ns)] = nil
+                declared = ns.pointee.next
+            }
+            child = current.pointee.next
+        }
+        node.pointee._private = Self.streamedMarker
+        return true
+    }
+
+    /// The first `channel` child of the root (the only one whose items count); once found it never changes.
+    private mutating func firstChannelChild(of rootNode: xmlNodePtr) -> xmlNodePtr? {
+        if let firstChannel { return firstChannel }
+        firstChannel = XMLElement(node: rootNode).children.first { $0.localName == "channel" }?.node
+        return firstChannel
+    }
+
+    mutating func read(document: xmlDocPtr) throws(FeedParseError) -> ParsedFeed {
+        guard let rootNode = xmlDocGetRootElement(document) else {
+            throw FeedParseError(.notAFeed, "no root element")
+        }
+        let root = XMLElement(node: rootNode)
+        try configure(root: rootNode)
+        let rootNamespace = root.namespace(&namespaces)
         var feed = ParsedFeed(format: .rss)
         var channel: XMLElement? = nil
         var itemParents: [XMLElement] = []
@@ -49,11 +117,8 @@ struct FeedTreeReader {
                 ? .rss090 : .rss10
             itemParents = [root] + (channel.map { [$0] } ?? [])
         case "feed":
-            isAtomDocument = true
-            let version = root.attribute("version")
-            if rootNamespace == .atom03 || version == "0.3" || version == "0.2" || version == "0.1" {
+            if isAtom03 {
                 feed.format = .atom03
-                isAtom03 = true
             } else if rootNamespace == .atom10 {
                 feed.format = .atom10
             } else {
@@ -61,12 +126,10 @@ struct FeedTreeReader {
             }
             channel = root
             itemParents = [root]
-        case "channel":
+        default:
             feed.format = .rss
             channel = root
             itemParents = [root]
-        default:
-            throw FeedParseError(.notAFeed, "root element <\(root.localName)> is not rss, RDF or feed")
         }
 
         if isAtomDocument, let language = root.attribute("lang", namespace: "http://www.w3.org/XML/1998/namespace") {
@@ -75,7 +138,11 @@ struct FeedTreeReader {
         if let channel { readChannel(channel, into: &feed) }
         let entryName = isAtomDocument ? "entry" : "item"
         for parent in itemParents {
+            // Entries read during the parse come first: an entry still in the tree never ended (the document
+            // stopped inside it), so it follows every streamed one of the same parent.
+            feed.entries += parent.node == rootNode ? streamedFromRoot : streamedFromChannel
             for child in parent.children where child.localName == entryName {
+                if child.node.pointee._private == Self.streamedMarker { continue }
                 let namespace = child.namespace(&namespaces)
                 guard namespace.isRSSCore || namespace.isAtom || namespace == .other else { continue }
                 feed.entries.append(readEntry(child))
