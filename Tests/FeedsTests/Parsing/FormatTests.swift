@@ -274,4 +274,16 @@ import Testing
         #expect(throws: OPMLReader.Error.self) { try OPMLReader.feeds(from: Array("<rss/>".utf8)) }
         #expect(throws: OPMLReader.Error.self) { try OPMLReader.feeds(from: Array("not xml at all".utf8)) }
     }
+
+    @Test func opmlReaderTrimsUnicodeWhiteSpaceAroundURLsAndTitles() throws {
+        let opml = "<opml version=\"2.0\"><body><outline title=\" \u{00A0}Spaced\ttitle\u{2003}\n\" "
+            + "xmlUrl=\"\n  https://spaced.example/feed \t\"/><outline title=\"\u{3000}\" xmlUrl=\"https://plain.example/f\"/>"
+            + "<outline title=\"T\" xmlUrl=\" \u{00A0} \"/></body></opml>"
+        let feeds = try OPMLReader.feeds(from: Array(opml.utf8))
+        #expect(feeds.map(\.url) == ["https://spaced.example/feed", "https://plain.example/f"])
+        // Inner white space stays (XML turns the attribute's tab into a space); white space only is no title.
+        #expect(feeds.map(\.title) == ["Spaced title", nil])
+        #expect(OPMLReader.trimmingWhitespace("\u{2028}é\u{0085}") == "é")
+        #expect(OPMLReader.trimmingWhitespace("as is") == "as is")
+    }
 }

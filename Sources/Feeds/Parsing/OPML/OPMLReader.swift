@@ -35,11 +35,10 @@ public enum OPMLReader {
         for child in element.children {
             let name = child.localName.lowercased()
             if name == "outline" {
-                let url = (child.attribute("xmlUrl") ?? child.attribute("xmlurl") ?? child.attribute("url"))?
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                let url = (child.attribute("xmlUrl") ?? child.attribute("xmlurl") ?? child.attribute("url"))
+                    .map(trimmingWhitespace)
                 if let url, !url.isEmpty, child.attribute("type")?.lowercased() != "link", seen.insert(url).inserted {
-                    let title = (child.attribute("title") ?? child.attribute("text"))?
-                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                    let title = (child.attribute("title") ?? child.attribute("text")).map(trimmingWhitespace)
                     result.append((url: url, title: title?.isEmpty == false ? title : nil))
                 }
                 collect(child, depth: depth + 1, into: &result, seen: &seen)
@@ -47,5 +46,16 @@ public enum OPMLReader {
                 collect(child, depth: depth + 1, into: &result, seen: &seen)
             }
         }
+    }
+
+    /// Leading and trailing Unicode white space removed. Foundation's `trimmingCharacters(in:)` bridges through
+    /// NSString: with 10,000 outlines it was a twentieth of a whole warm poll cycle.
+    static func trimmingWhitespace(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[start...end])
     }
 }
