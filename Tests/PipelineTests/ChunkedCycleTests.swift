@@ -20,6 +20,30 @@ struct ChunkedCycleTests {
             + "<link>https://news.example.net/</link><description>d</description>\(entries)</channel></rss>"
     }
 
+    /// The config text written to `directory` and loaded, the store opened with its feeds synced, and a cycle
+    /// over it (judging with the real coverage engine, no article pages).
+    static func openCycle(directory: URL, configText: String) async throws -> (RuntimeConfig, Services, PollCycle) {
+        let configPath = directory.appendingPathComponent("tidings.toml").path
+        try configText.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let config = try RuntimeConfig.load(path: configPath)
+        let services = try Services.open(config)
+        do {
+            try await services.syncFeeds(config)
+        } catch {
+            close(services)
+            throw error
+        }
+        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: CoverageJudge(), articles: nil,
+                              owner: services.owner, logger: Logger(label: "test"))
+        return (config, services, cycle)
+    }
+
+    /// Shutting the fetcher down twice is harmless, so tests that stop it early close the same way.
+    static func close(_ services: Services) {
+        services.fetcher.shutdown()
+        services.store.close()
+    }
+
     @Test func allCyclesInSmallChunksFetchEveryFeedOnceThenConditionally() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-chunks")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -33,18 +57,8 @@ struct ChunkedCycleTests {
         defer { nginx.stop() }
         var text = "[store]\npath = \"\(directory.appendingPathComponent("t.db").path)\"\n\n[poll]\nconcurrency = 4\n\n"
         for feed in 0..<feedCount { text += "[[feed]]\nurl = \"\(nginx.baseURL)/\(feed).xml\"\n" }
-        let configPath = directory.appendingPathComponent("tidings.toml").path
-        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let config = try RuntimeConfig.load(path: configPath)
-
-        let services = try Services.open(config)
-        defer {
-            services.fetcher.shutdown()
-            services.store.close()
-        }
-        try await services.syncFeeds(config)
-        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: CoverageJudge(), articles: nil,
-                              owner: services.owner, logger: Logger(label: "test"))
+        let (config, services, cycle) = try await Self.openCycle(directory: directory, configText: text)
+        defer { Self.close(services) }
 
         let first = try await cycle.run(config: config, all: true, chunkSize: 5)
         #expect(first.feeds == feedCount)
@@ -113,17 +127,8 @@ struct ChunkedCycleTests {
                 fastNext += 1
             }
         }
-        let configPath = directory.appendingPathComponent("tidings.toml").path
-        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let config = try RuntimeConfig.load(path: configPath)
-        let services = try Services.open(config)
-        defer {
-            services.fetcher.shutdown()
-            services.store.close()
-        }
-        try await services.syncFeeds(config)
-        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: CoverageJudge(), articles: nil,
-                              owner: services.owner, logger: Logger(label: "test"))
+        let (config, services, cycle) = try await Self.openCycle(directory: directory, configText: text)
+        defer { Self.close(services) }
         let summary = try await cycle.run(config: config, all: true, chunkSize: 12)
         #expect(summary.feeds == fastFeeds + slowFeeds)
         #expect(summary.changed == fastFeeds + slowFeeds)
@@ -138,15 +143,9 @@ struct ChunkedCycleTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var text = "[store]\npath = \"\(directory.appendingPathComponent("t.db").path)\"\n\n"
         for feed in 0..<12 { text += "[[feed]]\nurl = \"https://feeds.example.org/\(feed).xml\"\n" }
-        let configPath = directory.appendingPathComponent("tidings.toml").path
-        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let config = try RuntimeConfig.load(path: configPath)
-        let services = try Services.open(config)
-        defer { services.store.close() }
-        try await services.syncFeeds(config)
+        let (config, services, cycle) = try await Self.openCycle(directory: directory, configText: text)
+        defer { Self.close(services) }
         services.fetcher.shutdown()
-        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: CoverageJudge(), articles: nil,
-                              owner: services.owner, logger: Logger(label: "test"))
         let summary = try await cycle.run(config: config, all: true, chunkSize: 3)
         // At most the first chunk and the one leased before its first result came back.
         #expect(summary.aborted >= 3 && summary.aborted <= 6)
@@ -165,17 +164,8 @@ struct ChunkedCycleTests {
         }
         var text = "[store]\npath = \"\(directory.appendingPathComponent("t.db").path)\"\n\n"
         for feed in 0..<12 { text += "[[feed]]\nurl = \"\(root.appendingPathComponent("\(feed).xml").absoluteString)\"\n" }
-        let configPath = directory.appendingPathComponent("tidings.toml").path
-        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let config = try RuntimeConfig.load(path: configPath)
-        let services = try Services.open(config)
-        defer {
-            services.fetcher.shutdown()
-            services.store.close()
-        }
-        try await services.syncFeeds(config)
-        let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: CoverageJudge(), articles: nil,
-                              owner: services.owner, logger: Logger(label: "test"))
+        let (config, services, cycle) = try await Self.openCycle(directory: directory, configText: text)
+        defer { Self.close(services) }
         let limited = try await cycle.run(config: config, limit: 7, chunkSize: 3)
         #expect(limited.feeds == 7)
         #expect(limited.changed == 7)
