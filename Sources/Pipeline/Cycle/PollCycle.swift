@@ -240,9 +240,7 @@ public final class PollCycle: Sendable {
             try? await Blocking.run { try store.releaseFeedLease(feedID: feedID, owner: owner) }
 
         case .failed(let failure):
-            var update = FeedFetchUpdate(from: feed)
-            update.lastFetch = now
-            update.lastError = failure.description
+            var update = FeedFetchUpdate.failedFetch(of: feed, at: now, error: failure.description)
             // 410 retires; 429/503 wait for Retry-After; the rest back off exponentially with jitter.
             scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             logger.warning("fetch failed", metadata: ["feed": "\(feed.url)", "error": "\(failure)"])
@@ -250,14 +248,9 @@ public final class PollCycle: Sendable {
             await writes.submit(FeedWrite(feedID: feedID, update: update))
 
         case .notModified(let metadata):
-            var update = FeedFetchUpdate(from: feed)
-            update.state = .notModified
-            update.lastFetch = now
-            update.lastSuccess = now
-            update.consecutiveFailures = 0
-            update.lastError = nil
-            update.etag = metadata.etag ?? feed.etag
-            update.lastModified = metadata.lastModified ?? feed.lastModified
+            var update = FeedFetchUpdate.reachedFeed(feed, state: .notModified, at: now,
+                                                     etag: metadata.etag ?? feed.etag,
+                                                     lastModified: metadata.lastModified ?? feed.lastModified)
             scheduling.apply(FetchObservation(result: result, changed: false, hints: PollHints()), to: &update)
             tally.withLock { $0.notModified += 1 }
             await writes.submit(FeedWrite(feedID: feedID, update: update, host: HTTPHeaderValues.hostKey(of: feed.url)))
@@ -277,9 +270,7 @@ public final class PollCycle: Sendable {
                 charsetHint: body.charset, sourceURL: result.metadata.effectiveURL,
                 maxBytes: context.config.config.poll.maxBytes, keepParagraphBreaks: true))
         } catch {
-            var update = FeedFetchUpdate(from: feed)
-            update.lastFetch = now
-            update.lastError = "parse error: \(error)"
+            var update = FeedFetchUpdate.failedFetch(of: feed, at: now, error: "parse error: \(error)")
             scheduling.apply(FetchObservation(kind: .failed(reason: "parse error", retryAfter: nil, gone: false)),
                              to: &update)
             logger.warning("feed cannot be parsed", metadata: ["feed": "\(feed.url)", "error": "\(error)"])
@@ -287,14 +278,8 @@ public final class PollCycle: Sendable {
             await writes.submit(FeedWrite(feedID: feedID, update: update))
             return
         }
-        var update = FeedFetchUpdate(from: feed)
-        update.state = .ok
-        update.lastFetch = now
-        update.lastSuccess = now
-        update.consecutiveFailures = 0
-        update.lastError = nil
-        update.etag = result.metadata.etag
-        update.lastModified = result.metadata.lastModified
+        let update = FeedFetchUpdate.reachedFeed(feed, state: .ok, at: now, etag: result.metadata.etag,
+                                                 lastModified: result.metadata.lastModified)
         // Next due time, change rate and redirect confirmation are settled when the insert shows what is new.
         let settle = FetchedSchedule(
             scheduling: scheduling, permanentRedirect: result.metadata.permanentRedirect,
@@ -573,6 +558,30 @@ struct CycleContext: Sendable {
         guard !config.topics.isEmpty else { return [] }
         let text = MatchableText(title: item.title, text: item.judgeableText)
         return Set(config.topics.filter { $0.query.matches(text) }.map(\.name))
+    }
+}
+
+extension FeedFetchUpdate {
+    /// A fetch that reached the feed (200 or 304): its failures are over, its validators are the ones given.
+    static func reachedFeed(_ feed: FeedRecord, state: FeedState, at now: Date, etag: String?,
+                            lastModified: String?) -> FeedFetchUpdate {
+        var update = FeedFetchUpdate(from: feed)
+        update.state = state
+        update.lastFetch = now
+        update.lastSuccess = now
+        update.consecutiveFailures = 0
+        update.lastError = nil
+        update.etag = etag
+        update.lastModified = lastModified
+        return update
+    }
+
+    /// A fetch that failed: the feed keeps its validators; the scheduler then decides state and backoff.
+    static func failedFetch(of feed: FeedRecord, at now: Date, error: String) -> FeedFetchUpdate {
+        var update = FeedFetchUpdate(from: feed)
+        update.lastFetch = now
+        update.lastError = error
+        return update
     }
 }
 
