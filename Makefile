@@ -30,7 +30,7 @@ run: release
 test: deps
 	$(SWIFT) build -c release
 	$(SWIFT) build --build-tests
-	TIDINGS_TEST_STRICT=1 TIDINGS_BINARY=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	TIDINGS_TEST_STRICT=1 TIDINGS_BINARY=$(CURDIR)/$(RELEASE_BIN) bash scripts/run-tests.sh
 
 # Benchmarks print figures with ratios against references measured in the same run.
 bench: release

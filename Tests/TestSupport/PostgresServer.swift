@@ -45,32 +45,12 @@ public final class PostgresServer: @unchecked Sendable {
         return try runProcess(executable, arguments)
     }
 
-    /// Runs a server tool with stdin/stdout/stderr on /dev/null and returns its exit status. posix_spawn and
-    /// waitpid rather than Foundation's Process: pg_ctl leaves a daemon behind, and Process was seen never
-    /// noticing its child's exit in that case (the test run hung with the child a zombie).
+    /// Runs a server tool with stdin/stdout/stderr on /dev/null and returns its exit status (`spawnDetached`).
     private static func runDetaching(_ tool: String, _ arguments: [String]) throws -> Int32 {
         guard let bin = binDirectory else { throw Failure(step: "find binaries", output: "/usr/lib/postgresql/*/bin missing") }
         let executable = bin.appendingPathComponent(tool).path
-        return try spawnAndWait(runningAsRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments
+        return try spawnDetached(runningAsRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments
                                               : [executable] + arguments)
-    }
-
-    private static func spawnAndWait(_ argv: [String]) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor in Int32(0)...2 {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for argument in cArguments { free(argument) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else { throw Failure(step: "spawn \(argv[0])", output: String(cString: strerror(spawned))) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        // WIFEXITED / WEXITSTATUS, spelled out (the C macros do not import).
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
     }
 
     private init(directory: URL, port: Int) {
@@ -163,7 +143,7 @@ public final class PostgresServer: @unchecked Sendable {
         _ = try? Self.runDetaching("pg_ctl", ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"])
         // rm rather than FileManager: this also runs from atexit, where FileManager.removeItem was seen leaving
         // the directory behind.
-        _ = try? Self.spawnAndWait(["/bin/rm", "-rf", directory.path])
+        _ = try? spawnDetached(["/bin/rm", "-rf", directory.path])
     }
 
     deinit { stop() }

@@ -111,3 +111,43 @@ public enum TestEnvironment {
     /// Only the suites over `../shared` may still skip, since a user's clone has no `../shared`.
     public static let strict = ProcessInfo.processInfo.environment["TIDINGS_TEST_STRICT"] == "1"
 }
+
+/// Runs a program with stdin/stdout/stderr on /dev/null and no other descriptor of ours, waits for it and
+/// returns its exit status. posix_spawn and waitpid rather than Foundation's Process: pg_ctl leaves a daemon
+/// behind, and Process was seen never noticing its child's exit in that case (the test run hung with the child a
+/// zombie).
+public func spawnDetached(_ argv: [String]) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for descriptor in Int32(0)...2 {
+        posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+    }
+    // Nothing else of ours may reach the child: the server that pg_ctl leaves behind lives until the test
+    // process exits, and an inherited write end of another test's pipe (a `tidings` child's stdout being
+    // read to EOF) would keep that test waiting forever. Seen in CI: the run hung until its time limit.
+    guard let closeFrom = closeFromAction, closeFrom(&actions, 3) == 0 else {
+        throw SpawnFailure(program: argv[0], reason: "posix_spawn_file_actions_addclosefrom_np unavailable (glibc ≥ 2.34)")
+    }
+    var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+    defer { for argument in cArguments { free(argument) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+    guard spawned == 0 else { throw SpawnFailure(program: argv[0], reason: String(cString: strerror(spawned))) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    // WIFEXITED / WEXITSTATUS, spelled out (the C macros do not import).
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not export.
+private let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
+
+public struct SpawnFailure: Error, CustomStringConvertible {
+    public let program: String
+    public let reason: String
+    public var description: String { "cannot start \(program): \(reason)" }
+}
