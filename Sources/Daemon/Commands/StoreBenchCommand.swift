@@ -51,14 +51,18 @@ struct StoreBenchCommand: ParsableCommand {
                 produced += count
                 transactions += 1
             }
-            batches.finish()
+            batches.finish(producerCPUSeconds: Self.threadCPUSeconds())
         }
         var produced = 0, newItems = 0, transactions = 0, alerts = 0
         let start = Date()
         let cpuStart = Self.processCPUSeconds()
         let writerCPUStart = Self.threadCPUSeconds()
         producer.start()
-        while let next = batches.take() {
+        var waitedForProducer = 0.0
+        while true {
+            let askedAt = Date()
+            guard let next = batches.take() else { break }
+            waitedForProducer += Date().timeIntervalSince(askedAt)
             let feedID = next.feedID, now = next.now, batchItems = next.items
             let judged = transactions % 10 == 0
             let fresh = try store.write { tx -> Int in
@@ -127,7 +131,8 @@ struct StoreBenchCommand: ParsableCommand {
             "store": reader.description,
             "items": produced, "new_items": newItems, "transactions": transactions, "alerts": alerts,
             "ingest_seconds": ingestSeconds, "items_per_second": Double(produced) / ingestSeconds,
-            "ingest_cpu_seconds": ingestCPUSeconds, "process_cpu_seconds": processCPUSeconds, "items_per_cpu_second": Double(produced) / ingestCPUSeconds,
+            "ingest_cpu_seconds": ingestCPUSeconds, "process_cpu_seconds": processCPUSeconds,
+            "producer_cpu_seconds": batches.producerCPUSeconds, "writer_waited_for_producer_seconds": waitedForProducer, "items_per_cpu_second": Double(produced) / ingestCPUSeconds,
             "bytes_on_disk": bytes, "bytes_per_item": Double(bytes) / Double(max(produced, 1)),
             "status_ms_first": latencies[0], "status_ms_median": sorted[sorted.count / 2],
             "status_ms_max": sorted.last!, "status_items": lastStatus?.totals.items ?? 0,
@@ -177,6 +182,8 @@ private final class BatchQueue: @unchecked Sendable {
     private var batches: [ProducedBatch] = []
     private var finished = false
     private let capacity: Int
+    /// CPU time of the producer thread, set when it finishes: tells whether the writer ever waited for it.
+    private(set) var producerCPUSeconds = 0.0
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -188,9 +195,10 @@ private final class BatchQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    func finish() {
+    func finish(producerCPUSeconds: Double) {
         condition.lock()
         finished = true
+        self.producerCPUSeconds = producerCPUSeconds
         condition.broadcast()
         condition.unlock()
     }

@@ -34,6 +34,11 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
 
     deinit { close() }
 
+    /// Hands this connection's WAL commits to `checkpointer` (see `BackgroundCheckpointer`).
+    func checkpointInBackground(with checkpointer: BackgroundCheckpointer) {
+        if let handle { checkpointer.watch(handle) }
+    }
+
     func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()

@@ -1,0 +1,47 @@
+import Foundation
+@testable import Store
+import Testing
+import TestSupport
+
+/// The WAL is copied back by a thread of its own (`BackgroundCheckpointer`), not inside the writer's commits.
+/// It must actually run, keep the WAL bounded, and lose nothing.
+@Suite("SQLite checkpoints in the background")
+struct BackgroundCheckpointTests {
+    @Test func checkpointsRunOffTheWriterKeepTheWALBoundedAndLoseNothing() throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-checkpoint")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("tidings.db").path
+        var options = SQLiteOptions()
+        options.walAutocheckpointPages = 32   // 256 KiB of 8 KiB pages: many checkpoints in a small test
+        options.walSizeLimitMiB = 1
+        let store = try StoreFactory.open(sqlitePath: path, options: options)
+        let feedID = try addFeeds(store, ["https://a.example/rss"])[0]
+        let text = String(repeating: "Ministers met and agreed on a timetable for the engine deliveries. ", count: 30)
+        var largestWAL: UInt64 = 0
+        for batch in 0..<200 {
+            _ = try store.write { tx in
+                try tx.insertItems(feedID: feedID, (0..<10).map { item("e\(batch)-\($0)", text: "\(batch)-\($0) " + text) })
+            }
+            largestWAL = max(largestWAL, Self.walBytes(path))
+        }
+        // The thread ran: the writer's own checkpoints happen only at the hard cap or to finish a nearly done one.
+        #expect(store.backgroundCheckpoints > 0)
+        // Bounded: never beyond the hard cap (8 × 32 frames of 8 KiB plus headers), though 200 × ~25 KiB went in.
+        #expect(largestWAL > 0)
+        #expect(largestWAL <= UInt64(8 * 32 + 8) * 8_216, "WAL grew to \(largestWAL) bytes")
+        store.close()
+        // The last connection to close copied everything back and removed the WAL.
+        #expect(Self.walBytes(path) == 0)
+
+        let reopened = try StoreFactory.open(sqlitePath: path, options: options)
+        defer { reopened.close() }
+        #expect(try reopened.integrityCheck() == "ok")
+        let feed = try #require(try reopened.read { try $0.feed(id: feedID) })
+        #expect(feed.itemCount == 2_000)
+    }
+
+    static func walBytes(_ databasePath: String) -> UInt64 {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: databasePath + "-wal")
+        return (attributes?[.size] as? UInt64) ?? 0
+    }
+}
