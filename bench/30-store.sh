@@ -77,8 +77,27 @@ now() { date +%s.%N; }
 echo "store: $items items in per-feed transactions of 50, 1000 feeds"
 
 # --- SQLite ---
-sqlite_json=$(measure "$binary" store-bench --sqlite "$work/bench.db" --items "$items")
-sqlite_rss=$(cat "$work/rss")
+# Several runs, each on a new file: on this shared 2-core machine one run's wall time swings by up to 2x with
+# what the host does meanwhile (the writer's CPU time much less). Every run is printed; the median run is reported
+# in full and judged against the bar.
+runs=${STORE_BENCH_RUNS:-3}
+sqlite_jsons=()
+sqlite_rss=0
+for run in $(seq 1 "$runs"); do
+  rm -f "$work"/bench.db*
+  sqlite_jsons+=("$(measure "$binary" store-bench --sqlite "$work/bench.db" --items "$items")")
+  sqlite_rss=$(( $(cat "$work/rss") > sqlite_rss ? $(cat "$work/rss") : sqlite_rss ))
+done
+sqlite_json=$(python3 - "${sqlite_jsons[@]}" <<'PY'
+import json, sys
+runs = [json.loads(raw) for raw in sys.argv[1:]]
+for number, r in enumerate(runs, 1):
+    print(f"  run {number}: {r['items_per_second']:,.0f} items/s ({r['ingest_seconds']:.1f} s wall, writer {r['ingest_cpu_seconds']:.1f} s CPU,"
+          f" producer {r['producer_cpu_seconds']:.1f} s CPU, writer waited {r['writer_waited_for_producer_seconds']:.1f} s for it)", file=sys.stderr)
+median = sorted(runs, key=lambda r: r["items_per_second"])[len(runs) // 2]
+print(json.dumps(median))
+PY
+)
 reference_sql sqlite > "$work/ref-sqlite.sql"
 t0=$(now); sqlite3 "$work/ref.db" < "$work/ref-sqlite.sql"; t1=$(now)
 sqlite_ref=$(python3 -c "print($items / ($t1 - $t0))")
@@ -118,7 +137,7 @@ def report(name, raw, reference, rss, bar_rate):
     print(f"  on disk       {r['bytes_on_disk'] / 1e6:,.0f} MB = {r['bytes_per_item']:,.0f} bytes per item (texts, original HTML, indexes)")
     print(f"  status        first {r['status_ms_first']:.1f} ms, median {r['status_ms_median']:.1f} ms, max {r['status_ms_max']:.1f} ms"
           f" at {r['status_items']:,} items  ({r['status_ms_median'] / 200:.3f}x the 200 ms bar)")
-    if name == "SQLite" and "first_write_ms_after_open" in r:
+    if name.startswith("SQLite") and "first_write_ms_after_open" in r:
         print(f"  first write   {r['first_write_ms_after_open']:.0f} ms after reopening (SQLite: loads the in-memory dedup keys once)")
     if "dedup_index_bytes_loaded" in r:
         print(f"  dedup keys    {r['dedup_index_keys']:,} keys in memory: {r['dedup_index_bytes_loaded'] / 2**20:,.1f} MiB after reopening"
@@ -126,7 +145,7 @@ def report(name, raw, reference, rss, bar_rate):
               f" = {r['dedup_index_bytes_per_item_after_ingest']:.1f} bytes per item as grown by ingest)")
     print(f"  peak RSS      {int(rss) / 1024:,.0f} MiB (driver process)")
     return rate
-s = report("SQLite", sys.argv[1], sys.argv[2], sys.argv[3], 50_000)
+s = report("SQLite (median run)", sys.argv[1], sys.argv[2], sys.argv[3], 50_000)
 print("  before        session 2 start (4 KiB pages, 64 MiB cache, generic insert path), 2026-11-22 03:19 UTC on this machine at 1M"
       " items: 35,275 items per CPU-second, 916 bytes per item; schema 1: 19,749 and 927 (docs/store.md)")
 if sys.argv[4]:
