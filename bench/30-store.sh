@@ -85,6 +85,8 @@ sqlite_jsons=()
 sqlite_rss=0
 for run in $(seq 1 "$runs"); do
   rm -f "$work"/bench.db*
+  # Each run starts with the previous one's 1.7 GB of writes on disk, not still being flushed beside it.
+  sync
   sqlite_jsons+=("$(measure "$binary" store-bench --sqlite "$work/bench.db" --items "$items")")
   sqlite_rss=$(( $(cat "$work/rss") > sqlite_rss ? $(cat "$work/rss") : sqlite_rss ))
 done
