@@ -47,6 +47,9 @@ public protocol StoreTransaction: StoreReader {
 public protocol Store: AnyObject, Sendable {
     /// "sqlite:/path" or "postgresql://host:port/db", without credentials.
     var description: String { get }
+    /// Whether several daemons may work from this store at once (PostgreSQL). They then lease feeds in smaller
+    /// chunks, so a cycle's work spreads over all of them instead of going to whichever leased first.
+    var sharedByDaemons: Bool { get }
     /// Applies pending migrations; refuses a store migrated by a newer binary. `StoreFactory` calls it.
     func migrate() throws
     @discardableResult

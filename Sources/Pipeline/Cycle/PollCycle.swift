@@ -66,8 +66,12 @@ public final class PollCycle: Sendable {
 
     /// Feeds leased (and fetched) at a time. The next chunk is leased while the last transfers of the current
     /// one run, so the fetcher never runs dry; a chunk bounds the cycle's per-feed memory (rows, requests,
-    /// queued transfers) whatever the number of feeds.
-    public static func chunkSize(for poll: PollSettings) -> Int { max(1024, poll.concurrency * 16) }
+    /// queued transfers) whatever the number of feeds. On a store several daemons share, chunks are a few
+    /// rounds of transfers only, so daemons that start a cycle together each get a part of it (with 1,024, the
+    /// first to lease took nearly every feed of a 1,000-feed cycle).
+    public static func chunkSize(for poll: PollSettings, sharedStore: Bool = false) -> Int {
+        sharedStore ? max(64, poll.concurrency * 4) : max(1024, poll.concurrency * 16)
+    }
 
     /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, leased so far)
     /// after each feed. `chunkSize` overrides `chunkSize(for:)` (tests).
@@ -79,7 +83,7 @@ public final class PollCycle: Sendable {
         // at this instant, not at some far future one).
         let now = Date()
         let leaseFor = Self.leaseDuration(for: config.config.poll)
-        let chunkSize = max(1, chunkSize ?? Self.chunkSize(for: config.config.poll))
+        let chunkSize = max(1, chunkSize ?? Self.chunkSize(for: config.config.poll, sharedStore: store.sharedByDaemons))
         let store = self.store, owner = self.owner
         if all { _ = try await Blocking.run { try store.makeFeedsDue(now: now) } }
         let remaining = Locked(limit)
