@@ -25,10 +25,11 @@ struct BackgroundCheckpointTests {
             largestWAL = max(largestWAL, Self.walBytes(path))
         }
         // The thread ran: the writer's own checkpoints happen only at the hard cap or to finish a nearly done one.
-        #expect(store.backgroundCheckpoints > 0)
-        // Bounded: never beyond the hard cap (8 × 32 frames of 8 KiB plus headers), though 200 × ~25 KiB went in.
+        #expect(store.backgroundCheckpoints > 0, "no background checkpoint ran (largest WAL \(largestWAL) bytes)")
+        // Bounded: never beyond the hard cap (8 × 32 frames of 8 KiB plus headers) and the transaction that
+        // crossed it (here at most ~16 frames: ten items of ~4 KB), though 200 × ~40 KB went in.
         #expect(largestWAL > 0)
-        #expect(largestWAL <= UInt64(8 * 32 + 8) * 8_216, "WAL grew to \(largestWAL) bytes")
+        #expect(largestWAL <= UInt64(8 * 32 + 32) * 8_216, "WAL grew to \(largestWAL) bytes")
         store.close()
         // The last connection to close copied everything back and removed the WAL.
         #expect(Self.walBytes(path) == 0)

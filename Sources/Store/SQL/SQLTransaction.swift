@@ -588,19 +588,36 @@ final class SQLTransaction: StoreTransaction {
     func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport {
         var report = PruneReport()
         let cut = SQLValue(cutoff)
-        for row in try connection.query("SELECT feed_id, count(*) FROM items WHERE first_seen < ? GROUP BY feed_id", [cut]) {
-            itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
+        // Which items go: through the first-seen index on PostgreSQL; on SQLite (no such index, schema 4) by one
+        // scan of the items into a temporary table, whose ids the deletes then look up by rowid.
+        let doomed: String
+        switch connection.dialect {
+        case .postgres:
+            doomed = "SELECT id FROM items WHERE first_seen < ?"
+            for row in try connection.query("SELECT feed_id, count(*) FROM items WHERE first_seen < ? GROUP BY feed_id", [cut]) {
+                itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
+            }
+        case .sqlite:
+            try connection.executeScript("""
+                CREATE TEMP TABLE IF NOT EXISTS pruned_items (id INTEGER PRIMARY KEY, feed_id INTEGER NOT NULL);
+                DELETE FROM pruned_items;
+                """)
+            try connection.execute("INSERT INTO pruned_items (id, feed_id) SELECT id, feed_id FROM items WHERE first_seen < ?", [cut])
+            doomed = "SELECT id FROM pruned_items"
+            for row in try connection.query("SELECT feed_id, count(*) FROM pruned_items GROUP BY feed_id", []) {
+                itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
+            }
         }
-        report.matchesDeleted = Int64(try connection.execute(
-            "DELETE FROM matches WHERE item_id IN (SELECT id FROM items WHERE first_seen < ?)", [cut]))
+        let parameters: [SQLValue] = connection.dialect == .postgres ? [cut] : []
+        report.matchesDeleted = Int64(try connection.execute("DELETE FROM matches WHERE item_id IN (\(doomed))", parameters))
         if let itemKeys {
-            try connection.execute(
-                "DELETE FROM item_keys WHERE item_id IN (SELECT id FROM items WHERE first_seen < ?)", [cut])
+            try connection.execute("DELETE FROM item_keys WHERE item_id IN (\(doomed))", parameters)
             // Other processes' maps (and ours) reload in full: pruned rowids may be handed out again.
             try connection.execute("UPDATE counters SET value = value + 1 WHERE name = 'dedup_generation'", [])
             itemKeys.invalidate()
         }
-        report.itemsDeleted = Int64(try connection.execute("DELETE FROM items WHERE first_seen < ?", [cut]))
+        report.itemsDeleted = Int64(try connection.execute("DELETE FROM items WHERE id IN (\(doomed))", parameters))
+        if connection.dialect == .sqlite { try connection.executeScript("DELETE FROM pruned_items") }
         report.eventsClosed = Int64(try connection.execute(
             "UPDATE events SET closed = 1 WHERE closed = 0 AND last_seen < ?", [cut]))
         if let dropBefore = dropClosedEventsBefore {

@@ -76,7 +76,7 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     }
 
     /// Returns once the thread is not running a checkpoint.
-    fileprivate func waitWhileCheckpointing() {
+    func waitWhileCheckpointing() {
         condition.lock()
         while checkpointing { condition.wait() }
         condition.unlock()
@@ -147,7 +147,7 @@ private let walHook: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, U
     case .finishPassive: _ = sqlite3_wal_checkpoint_v2(connection, database, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     case .catchUpFull:
         // SQLITE_BUSY: the thread is checkpointing (a checkpoint lock is never waited for): wait until it is done.
-        for _ in 0..<3 {
+        for _ in 0..<20 {
             guard sqlite3_wal_checkpoint_v2(connection, database, SQLITE_CHECKPOINT_FULL, nil, nil) == SQLITE_BUSY else { break }
             checkpointer.waitWhileCheckpointing()
         }

@@ -132,7 +132,12 @@ public final class SQLiteStore: SQLBackedStore {
     public func checkpoint() throws {
         try writer.withLock { connection in
             guard let connection else { throw closedError() }
-            try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+            // A checkpoint lock is never waited for: while the background thread holds it, TRUNCATE answers busy
+            // (its first column) and leaves the WAL as is. Wait for the thread's pass and try again.
+            for _ in 0..<5 {
+                checkpointer.waitWhileCheckpointing()
+                guard try connection.queryOne("PRAGMA wal_checkpoint(TRUNCATE)", [])?.int(0) == 1 else { return }
+            }
         }
     }
 
