@@ -110,10 +110,13 @@ final class BackgroundCheckpointer: @unchecked Sendable {
             condition.lock()
             while !requested && !stopping { condition.wait() }
             if stopping {
+                // Closed before `stop` returns: the store's writer must be the last connection to close, since
+                // the last one copies the WAL back and removes it, holding the file's lock while it does.
+                sqlite3_close_v2(connection)
                 finished = true
                 condition.broadcast()
                 condition.unlock()
-                break
+                return
             }
             requested = false
             guard let connection else {
@@ -134,7 +137,6 @@ final class BackgroundCheckpointer: @unchecked Sendable {
             }
             condition.unlock()
         }
-        sqlite3_close_v2(connection)
     }
 }
 
