@@ -590,13 +590,12 @@ final class SQLTransaction: StoreTransaction {
         let cut = SQLValue(cutoff)
         // Which items go: through the first-seen index on PostgreSQL; on SQLite (no such index, schema 4) by one
         // scan of the items into a temporary table, whose ids the deletes then look up by rowid.
-        let doomed: String
+        let doomed: String, parameters: [SQLValue], countsPerFeed: String
         switch connection.dialect {
         case .postgres:
             doomed = "SELECT id FROM items WHERE first_seen < ?"
-            for row in try connection.query("SELECT feed_id, count(*) FROM items WHERE first_seen < ? GROUP BY feed_id", [cut]) {
-                itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
-            }
+            parameters = [cut]
+            countsPerFeed = "SELECT feed_id, count(*) FROM items WHERE first_seen < ? GROUP BY feed_id"
         case .sqlite:
             try connection.executeScript("""
                 CREATE TEMP TABLE IF NOT EXISTS pruned_items (id INTEGER PRIMARY KEY, feed_id INTEGER NOT NULL);
@@ -604,11 +603,12 @@ final class SQLTransaction: StoreTransaction {
                 """)
             try connection.execute("INSERT INTO pruned_items (id, feed_id) SELECT id, feed_id FROM items WHERE first_seen < ?", [cut])
             doomed = "SELECT id FROM pruned_items"
-            for row in try connection.query("SELECT feed_id, count(*) FROM pruned_items GROUP BY feed_id", []) {
-                itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
-            }
+            parameters = []
+            countsPerFeed = "SELECT feed_id, count(*) FROM pruned_items GROUP BY feed_id"
         }
-        let parameters: [SQLValue] = connection.dialect == .postgres ? [cut] : []
+        for row in try connection.query(countsPerFeed, parameters) {
+            itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
+        }
         report.matchesDeleted = Int64(try connection.execute("DELETE FROM matches WHERE item_id IN (\(doomed))", parameters))
         if let itemKeys {
             try connection.execute("DELETE FROM item_keys WHERE item_id IN (\(doomed))", parameters)
