@@ -7,8 +7,6 @@ status=0
 for script in [0-9][0-9]-*.sh; do
   [ -e "$script" ] || continue
   echo "=== $script"
-  bash calibrate.sh "before $script"
   bash "$script" "$binary" || { echo "bench: $script failed" >&2; status=1; }
 done
-bash calibrate.sh "at the end"
 exit $status
