@@ -16,6 +16,8 @@ struct BackgroundCheckpointTests {
         options.walSizeLimitMiB = 1
         let store = try StoreFactory.open(sqlitePath: path, options: options)
         let feedID = try addFeeds(store, ["https://a.example/rss"])[0]
+        // A store that has not filled the WAL to the threshold has no checkpoint thread (status, small polls).
+        #expect(!store.checkpointThreadStarted)
         let text = String(repeating: "Ministers met and agreed on a timetable for the engine deliveries. ", count: 30)
         var largestWAL: UInt64 = 0
         for batch in 0..<200 {
@@ -25,6 +27,7 @@ struct BackgroundCheckpointTests {
             largestWAL = max(largestWAL, Self.walBytes(path))
         }
         // The thread ran: the writer's own checkpoints happen only at the hard cap or to finish a nearly done one.
+        #expect(store.checkpointThreadStarted)
         #expect(store.backgroundCheckpoints > 0, "no background checkpoint ran (largest WAL \(largestWAL) bytes)")
         // Bounded: never beyond the hard cap (8 × 32 frames of 8 KiB plus headers) and the transaction that
         // crossed it (here at most ~16 frames: ten items of ~4 KB), though 200 × ~40 KB went in.

@@ -14,7 +14,7 @@ import Foundation
 final class BackgroundCheckpointer: @unchecked Sendable {
     private let path: String
     private let thresholdFrames: Int32
-    let hardCapFrames: Int32
+    private let hardCapFrames: Int32
     /// Frames left for the writer to copy itself when it finishes a round of checkpoints.
     private let finishGapFrames: Int32
 
@@ -23,6 +23,9 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     private var requested = false
     private var checkpointing = false
     private var stopping = false
+    /// The thread starts at the first request, so a process that never fills the WAL (`tidings status`, a small
+    /// `poll --once`) never pays for a thread and a connection.
+    private var started = false
     private var finished = false
     private var completed = 0
     /// WAL frames the last background checkpoint copied back; 0 once the WAL restarted.
@@ -40,9 +43,6 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         self.thresholdFrames = max(1, thresholdFrames)
         self.hardCapFrames = max(1, thresholdFrames) * 8
         self.finishGapFrames = max(thresholdFrames / 16, 64)
-        let thread = Thread { [self] in run() }
-        thread.name = "tidings.sqlite-checkpoint"
-        thread.start()
     }
 
     /// Installs the hook that sees the WAL's size after each commit of `writer`. The hook holds this object
@@ -70,7 +70,14 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         if copiedThrough > 0 && gap <= finishGapFrames { return .finishPassive }
         if !requested {
             requested = true
-            condition.signal()
+            if started {
+                condition.signal()
+            } else if !stopping {
+                started = true
+                let thread = Thread { [self] in run() }
+                thread.name = "tidings.sqlite-checkpoint"
+                thread.start()
+            }
         }
         return .nothing
     }
@@ -82,12 +89,19 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Ends the thread after the checkpoint it may be running; closes its connection.
+    /// Whether the thread was started (tests).
+    var threadStarted: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return started
+    }
+
+    /// Ends the thread (if it ever started) after the checkpoint it may be running; closes its connection.
     func stop() {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while !finished { condition.wait() }
+        while started && !finished { condition.wait() }
         condition.unlock()
     }
 

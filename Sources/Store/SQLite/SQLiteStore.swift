@@ -81,8 +81,9 @@ public final class SQLiteStore: SQLBackedStore {
         writer.withLock { $0?.close(); $0 = nil }
     }
 
-    /// Checkpoints the background thread ran so far (tests).
+    /// Checkpoints the background thread ran so far, and whether it was started at all (tests).
     var backgroundCheckpoints: Int { checkpointer.checkpoints }
+    var checkpointThreadStarted: Bool { checkpointer.threadStarted }
 
     private func closedError() -> StoreError { .cannotOpen(store: description, reason: "store is closed") }
 
