@@ -1,20 +1,10 @@
 import Testing
+import TestSupport
 @testable import Articles
 
 /// Seeded random tag soup: every page must extract without crashing, and the same bytes must always
 /// give the same article (no hidden state between extractions).
 @Suite struct TagSoupTests {
-    /// A small deterministic generator (SplitMix64), so a failure reproduces from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let tags = ["div", "p", "span", "a", "b", "i", "ul", "li", "table", "tr", "td", "article", "section", "h1",
                        "h2", "br", "img", "pre", "script", "style", "noscript", "form", "input", "svg", "math", "figure",
@@ -26,7 +16,7 @@ import Testing
                         "&amp;", "&nbsp;", "&#x1F600;", "é", "中文", "<", ">", "\"", "'", "\u{0}", "]]>", "<!--", "-->"]
 
     static func page(seed: UInt64) -> [UInt8] {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         var html = Bool.random(using: &random) ? "<!DOCTYPE html><html><head><title>Soup \(seed)</title></head><body>" : ""
         for _ in 0..<Int.random(in: 50...800, using: &random) {
             switch Int.random(in: 0..<10, using: &random) {

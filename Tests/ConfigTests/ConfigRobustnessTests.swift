@@ -1,20 +1,10 @@
 import Testing
+import TestSupport
 @testable import Config
 
 /// Damaged configuration files: loading must never crash, and every problem must point inside the file.
 @Suite("Configuration: damaged input")
 struct ConfigRobustnessTests {
-    /// A small deterministic generator (SplitMix64), so a failure reproduces.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let fragments: [String] = [
         "\"", "'", "[", "]", "[[", "]]", "{", "}", "=", ",", ".", "#", "\\", "\n", "\r\n", "\r", " ", "\t", "\"\"\"",
@@ -24,7 +14,7 @@ struct ConfigRobustnessTests {
 
     @Test("600 mutations of the contract: a config or diagnostics inside the file, never a crash")
     func mutatedContract() {
-        var generator = Generator(state: 20_261_122)
+        var generator = SplitMix64(seed: 20_261_122)
         let original = Array(ContractExample.text.unicodeScalars)
         var loaded = 0, rejected = 0
         for _ in 0..<600 {

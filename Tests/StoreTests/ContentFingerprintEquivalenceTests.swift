@@ -61,4 +61,20 @@ import Testing
         }
         #expect(Self.mixedTexts.compactMap { ContentFingerprint.compute(title: $0.0, text: $0.1) }.count >= 4)
     }
+
+    /// Long texts are hashed in buffered pieces (words written out, then hashed): words, multi-byte scalars and
+    /// title/text joins must come out the same wherever a piece ends.
+    @Test func longMixedTextsHashLikeTheScalarDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        let words = ["alpha", "Beta", "GAMMA", "1,024", "Straße", "İstanbul", "東京", "ﬁre", "१२३", "🔥", "e\u{301}", "x"]
+        let gaps = [" ", "  ", ", ", "\n", "—", "", "’", "\t"]
+        for _ in 0..<200 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...1500, using: &generator) {
+                text += words.randomElement(using: &generator)! + gaps.randomElement(using: &generator)!
+            }
+            let title = words.shuffled(using: &generator).prefix(3).joined(separator: " ")
+            #expect(ContentFingerprint.compute(title: title, text: text) == Self.reference(title: title, text: text))
+        }
+    }
 }

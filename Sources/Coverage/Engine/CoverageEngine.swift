@@ -23,10 +23,13 @@ public struct CoverageEngine {
 
     /// The topics' compiled queries, in topic order.
     private let queries: [CompiledQuery]
+    /// Every word the topics ask about: an article keeps only those tokens for matching.
+    private let vocabulary: MatchVocabulary
 
     public init(topics: [Topic], options: CoverageOptions = .init()) {
         self.topics = topics
         self.queries = topics.map(\.query.compiled)
+        self.vocabulary = MatchVocabulary(queries: topics.map(\.query))
         self.options = options
         for t in topics { events[t.name] = [] }
     }
@@ -34,9 +37,7 @@ public struct CoverageEngine {
     // MARK: judging
 
     public mutating func judge(_ article: Article) -> Decision {
-        let titleScalars = ScalarText.scalars(of: article.title)
-        let textScalars = ScalarText.scalars(of: article.text)
-        let doc = MatchableText(parts: [titleScalars, textScalars])
+        let doc = MatchableText(title: article.title, text: article.text, vocabulary: vocabulary)
         // Queries are read in place: filtering `topics` copied every Topic (and retained its fields) per article.
         var matched: [Topic] = []
         queries.withUnsafeBufferPointer { queries in
@@ -48,7 +49,8 @@ public struct CoverageEngine {
         // learnt from the on-topic stream, which is what events are told apart within.
         var verdicts: [TopicVerdict] = []
         if !matched.isEmpty {
-            let analysis = FactExtractor.analyze(title: titleScalars, text: textScalars, cache: &unitCache)
+            let analysis = FactExtractor.analyze(title: ScalarText.scalars(of: article.title), text: ScalarText.scalars(of: article.text),
+                                                 cache: &unitCache)
             // The article's distinct terms, each later mapped to its document frequency (one small table for both).
             var documentKeys = UInt64Map<UInt32>(minimumCapacity: 256)
             var distinct: [UInt64] = []

@@ -201,6 +201,29 @@ struct UInt64Set: Sendable {
         for k in old where k != 0 { insert(k) }
     }
 
+    /// A read-only view of the table for a hot loop: look-ups without the array's checks and reference counting.
+    struct Keys {
+        let keys: UnsafeBufferPointer<UInt64>
+        let mask: Int
+        let hasZero: Bool
+
+        @inline(__always)
+        func contains(_ key: UInt64) -> Bool {
+            if key == 0 { return hasZero }
+            var i = Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 32) & UInt64(mask))
+            while true {
+                let k = keys[i]
+                if k == key { return true }
+                if k == 0 { return false }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    func withKeys<R>(_ body: (Keys) -> R) -> R {
+        keys.withUnsafeBufferPointer { body(Keys(keys: $0, mask: mask, hasZero: hasZero)) }
+    }
+
     var elements: [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(count)

@@ -18,7 +18,9 @@ public struct TopicQuery: Sendable, CustomStringConvertible {
 
     public func matches(_ doc: MatchableText) -> Bool { compiled.matches(doc) }
 
-    public func matches(title: String, text: String) -> Bool { matches(MatchableText(title: title, text: text)) }
+    public func matches(title: String, text: String) -> Bool {
+        matches(MatchableText(title: title, text: text, vocabulary: MatchVocabulary(queries: [self])))
+    }
 
     public var description: String { root.description }
 }
@@ -77,17 +79,19 @@ indirect enum QueryNode: Sendable, CustomStringConvertible {
             if !first.prefix { return first.present(in: doc) }
             return doc.containsPrefix(first.text, caseSensitive: first.caseSensitive)
         }
-        // A phrase: cheap rejection through the set before scanning positions.
+        // A phrase: cheap rejection through the hashes before scanning positions.
         for w in words where !w.prefix {
             if !doc.contains(loweredHash: w.loweredHash) { return false }
         }
+        // The kept tokens of a phrase are consecutive among all tokens, so they are next to each other here too.
         let n = doc.count, m = words.count
         guard n >= m else { return false }
         var i = 0
         while i <= n - m {
             if first.matches(doc, at: i) {
+                let position = doc.positions[i]
                 var j = 1
-                while j < m && words[base + j].matches(doc, at: i + j) { j += 1 }
+                while j < m && doc.positions[i + j] == position + Int32(j) && words[base + j].matches(doc, at: i + j) { j += 1 }
                 if j == m { return true }
             }
             i += 1

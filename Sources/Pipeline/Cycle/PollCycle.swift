@@ -560,7 +560,7 @@ struct CycleContext: Sendable {
     /// Topics whose query matches the item's title and feed text (before any page is fetched: cost follows interest).
     func matchingTopics(of item: NewItem) -> Set<String> {
         guard !config.topics.isEmpty else { return [] }
-        let text = MatchableText(title: item.title, text: item.judgeableText)
+        let text = MatchableText(title: item.title, text: item.judgeableText, vocabulary: config.vocabulary)
         return Set(config.topics.filter { $0.query.matches(text) }.map(\.name))
     }
 }
@@ -591,9 +591,12 @@ extension FeedFetchUpdate {
 
 extension NewItem {
     init(entry: FeedEntry, firstSeen: Date) {
+        // Markup that is its own plain text (a description without tags or entities, as many feeds send) is not
+        // kept twice: it would double what each item costs to write and to hold in the write queue.
+        let html = entry.contentHTML ?? entry.summaryHTML
+        let text = entry.contentHTML != nil ? entry.content : entry.summary
         self.init(entryID: entry.stableID, title: entry.title ?? "", link: entry.link, published: entry.published ?? entry.updated,
-                  firstSeen: firstSeen, summary: entry.summary, content: entry.content,
-                  html: entry.contentHTML ?? entry.summaryHTML)
+                  firstSeen: firstSeen, summary: entry.summary, content: entry.content, html: html == text ? nil : html)
     }
 
     /// The longest text the feed carries for the item (content, else summary).

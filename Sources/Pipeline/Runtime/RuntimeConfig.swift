@@ -14,6 +14,8 @@ public struct CompiledTopic: Sendable {
 public struct RuntimeConfig: Sendable {
     public let config: TidingsConfig
     public let topics: [CompiledTopic]
+    /// Every word the topics' queries ask about, so an item keeps only those tokens for matching.
+    public let vocabulary: MatchVocabulary
     /// `[[feed]]` entries first, then OPML outlines not already listed, in file order.
     public let feeds: [RuntimeFeed]
     public let warnings: [ConfigDiagnostic]
@@ -52,7 +54,8 @@ public struct RuntimeConfig: Sendable {
             }
         }
         if !diagnostics.isEmpty { throw ConfigError(diagnostics: warnings + diagnostics) }
-        return RuntimeConfig(config: config, topics: topics, feeds: feeds, warnings: warnings)
+        return RuntimeConfig(config: config, topics: topics, vocabulary: MatchVocabulary(queries: topics.map(\.query)), feeds: feeds,
+                             warnings: warnings)
     }
 
     private static func loadWithoutSecrets(path: String, environment: [String: String]) throws(ConfigError) -> ConfigLoader.Loaded {

@@ -60,51 +60,79 @@ public enum ContentFingerprint {
         asciiWordByte.withUnsafeBufferPointer { table in hashWords(bytes, from: start, table: table) }
     }
 
-    /// The table as a raw buffer (no bounds check per byte), and the hash state in plain locals: as a struct
-    /// the second hash lived on the stack and every byte paid a store and a load on its dependency chain.
+    /// Two passes over pieces of the text, so the hashes' dependency chains carry no branch: the first writes
+    /// the words as they are hashed (lower-cased, one space after each) into a small buffer, with selects
+    /// rather than branches on each byte; the second runs both FNV variants over that buffer unconditionally.
+    /// Same bytes hashed as the one-pass walk (a test keeps the two equal on mixed text); one branch per byte
+    /// on the hash chain cost a mispredicted jump at every word boundary.
     private static func hashWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Hasher,
                                   table asciiWordByte: UnsafeBufferPointer<UInt8>) -> Hasher {
-        var a = start.a, b = start.b, words = start.words, inWord = start.inWord
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte < 0x80 {
-                let folded = asciiWordByte[Int(byte)]
-                if folded != 0 {
-                    a = (a ^ UInt64(folded)) &* 0x0000_0100_0000_01b3
-                    b = (b ^ UInt64(folded)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
-                    inWord = true
-                } else if inWord {
-                    a = (a ^ 0x20) &* 0x0000_0100_0000_01b3
-                    b = (b ^ 0x20) &* 0x0000_0100_0000_01b3
-                    words += 1
-                    inWord = false
+        let capacity = 1024
+        // Everything the loop updates is a local of this closure: captured by a nested function, the state
+        // lived in memory and every byte waited on a store and a load.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity + 8) { buffer in
+            var a = start.a, b = start.b, words = start.words, inWord = start.inWord
+            var filled = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    let folded = asciiWordByte[Int(byte)]
+                    let isWord = folded != 0
+                    // A separator byte is written as the space that ends a word, and kept only right after one.
+                    buffer[filled] = isWord ? folded : 0x20
+                    filled &+= (isWord || inWord) ? 1 : 0
+                    words &+= (!isWord && inWord) ? 1 : 0
+                    inWord = isWord
+                    index += 1
+                } else {
+                    // Swift strings hold valid UTF-8, so the lead byte gives the length and the bytes decode as-is.
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                    var next = index + 1
+                    while next < index + length && next < count {
+                        value = value << 6 | (UInt32(bytes[next]) & 0x3F)
+                        next += 1
+                    }
+                    index = next
+                    if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                        for lower in scalar.properties.lowercaseMapping.utf8 {
+                            if filled == capacity + 8 { drain(buffer, &filled, &a, &b) }
+                            buffer[filled] = lower
+                            filled += 1
+                        }
+                        inWord = true
+                    } else if inWord {
+                        buffer[filled] = 0x20
+                        filled += 1
+                        words += 1
+                        inWord = false
+                    }
                 }
-                index += 1
-                continue
+                if filled >= capacity { drain(buffer, &filled, &a, &b) }
             }
-            // Swift strings hold valid UTF-8, so the lead byte gives the length and the bytes decode as-is.
-            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-            var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            var next = index + 1
-            while next < index + length && next < count {
-                value = value << 6 | (UInt32(bytes[next]) & 0x3F)
-                next += 1
-            }
-            index = next
-            var state = Hasher(a: a, b: b, words: words, inWord: inWord)
-            if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                for lower in scalar.properties.lowercaseMapping.utf8 { state.add(lower) }
-            } else {
-                state.endWord()
-            }
-            a = state.a
-            b = state.b
-            words = state.words
-            inWord = state.inWord
+            drain(buffer, &filled, &a, &b)
+            return Hasher(a: a, b: b, words: words, inWord: inWord)
         }
-        return Hasher(a: a, b: b, words: words, inWord: inWord)
+    }
+
+    /// The second pass: both FNV variants over the buffered words, no branch on the chains.
+    @inline(__always)
+    private static func drain(_ buffer: UnsafeMutableBufferPointer<UInt8>, _ filled: inout Int, _ hashA: inout UInt64,
+                              _ hashB: inout UInt64) {
+        var a = hashA, b = hashB
+        var k = 0
+        while k < filled {
+            let byte = UInt64(buffer[k])
+            let step: UInt64 = byte == 0x20 ? 0 : 0x9e37_79b9
+            a = (a ^ byte) &* 0x0000_0100_0000_01b3
+            b = (b ^ byte) &* 0x0000_0100_0000_01b3 &+ step
+            k += 1
+        }
+        hashA = a
+        hashB = b
+        filled = 0
     }
 
     /// Both halves as 32 lower-case hex digits, written into the string's own buffer (one allocation).

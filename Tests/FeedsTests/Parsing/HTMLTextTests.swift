@@ -38,7 +38,7 @@ import TestSupport
     @Test func fastPathAgreesWithLibxml2() {
         let fast = HTMLTextConverter()
         let reference = HTMLTextConverter(forceLibXML2: true)
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let pieces = ["<p>", "</p>", "<b>", "</b>", "<a href=\"x?a=1&amp;b=2\">", "</a>", "<br>", "<br/>", "<img src=\"i.png\" alt=\"a > b\">",
                       "<li>", "</li>", "<ul>", "</ul>", "<h2>", "</h2>", "<span class='c'>", "</span>", "<blockquote>",
                       "</blockquote>", "<table><tr><td>", "</td></tr></table>", "<em>", "</em>", "<figure>", "<figcaption>",
@@ -139,5 +139,57 @@ import TestSupport
         #expect(error != nil)
         #expect(error?.line != nil)
         #expect(error?.description.contains("line") == true)
+    }
+}
+
+/// `needsCollapsing` looks at 16 bytes per step; it must answer exactly as the byte loop it replaced, whatever
+/// the mix of spaces, control bytes and non-ASCII text and wherever a run falls relative to a 16-byte step.
+@Suite struct WhitespaceCollapserTests {
+    static func reference(_ bytes: [UInt8]) -> Bool {
+        var previousSpace = true
+        for byte in bytes {
+            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
+            if isSpace && (previousSpace || byte != 0x20) { return true }
+            previousSpace = isSpace
+        }
+        return previousSpace && !bytes.isEmpty
+    }
+
+    /// Byte runs of the five ASCII whitespace bytes become one space, trimmed (bytes, not Characters: "\r\n" is one
+    /// Character).
+    static func referenceCollapse(_ text: String) -> String {
+        let runs = Array(text.utf8).split(whereSeparator: { [0x20, 0x0A, 0x09, 0x0D, 0x0C].contains($0) })
+        return String(decoding: Array(runs.joined(separator: [0x20])), as: UTF8.self)
+    }
+
+    @Test func sixteenBytesAtATimeAnswerLikeTheByteLoop() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [String] = ["a", "b", "word", " ", " ", "\n", "\t", "\r", "\u{0C}", "\u{0B}", "é", "—", ".", "\u{00A0}"]
+        var needing = 0
+        for _ in 0..<5000 {
+            // Mostly clean text with one defect at a random place, so defects land at every offset of a step.
+            var text = (0..<Int.random(in: 0...60, using: &generator)).map { _ in "word" }.joined(separator: " ")
+            if Bool.random(using: &generator) {
+                let insert = (0..<Int.random(in: 1...3, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+                let at = text.utf8.count == 0 ? 0 : Int.random(in: 0...text.utf8.count, using: &generator)
+                var bytes = Array(text.utf8)
+                bytes.insert(contentsOf: Array(insert.utf8), at: at)
+                text = String(decoding: bytes, as: UTF8.self)
+            }
+            let bytes = Array(text.utf8)
+            let fast = bytes.withUnsafeBufferPointer { WhitespaceCollapser.needsCollapsing($0) }
+            #expect(fast == Self.reference(bytes), "\(bytes)")
+            #expect(WhitespaceCollapser.collapse(text) == Self.referenceCollapse(text))
+            if fast { needing += 1 }
+        }
+        #expect(needing > 1000 && needing < 4000)
+    }
+
+    @Test func paragraphBreaksSurviveAndCleanTextComesBackAsIs() {
+        let clean = String(repeating: "already collapsed text ", count: 10) + "end"
+        #expect(clean.utf8.withContiguousStorageIfAvailable { WhitespaceCollapser.collapseKeepingNewlines($0) } == clean)
+        let messy = "  first  paragraph\n\n second\tline \n third  "
+        #expect(Array(messy.utf8).withUnsafeBufferPointer { WhitespaceCollapser.collapseKeepingNewlines($0) }
+            == "first paragraph\n\nsecond line third")
     }
 }

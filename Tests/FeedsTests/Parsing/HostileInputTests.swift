@@ -118,7 +118,7 @@ import TestSupport
 
     @Test func arbitraryBytesNeverCrash() {
         // Deterministic pseudo-random documents: random bytes, and feeds with random bytes spliced in.
-        var generator = SplitMix(seed: 0x7EED)
+        var generator = SplitMix64(seed: 0x7EED)
         let seeds = [Parse.rssItem("<title>t</title><description>&lt;p&gt;x&lt;/p&gt;</description>"),
                      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title type=\"xhtml\"><div>x</div></title></entry></feed>",
                      "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"1\"}]}",
@@ -146,15 +146,3 @@ import TestSupport
     }
 }
 
-/// A tiny deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -288,16 +288,41 @@ enum HTMLElementKind {
 /// Collapses runs of ASCII whitespace to one space and trims.
 enum WhitespaceCollapser {
     /// Whether the bytes are not already collapsed (a run of spaces, a non-space whitespace byte, or a space
-    /// at either end).
-    @inline(__always)
+    /// at either end). Most feed text is already collapsed and every item's text is asked, so 16 bytes are
+    /// looked at per step (a control byte or two spaces in a row send the rest to the exact byte loop).
     static func needsCollapsing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var previousSpace = true
-        for byte in bytes {
-            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
-            if isSpace && (previousSpace || byte != 0x20) { return true }
-            previousSpace = isSpace
+        let count = bytes.count
+        guard let base = bytes.baseAddress, count > 0 else { return false }
+        if bytes[0] == 0x20 || bytes[count - 1] == 0x20 { return true }
+        let raw = UnsafeRawPointer(base)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        var index = 0
+        while index + 17 <= count {
+            let here = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            let next = raw.loadUnaligned(fromByteOffset: index + 1, as: SIMD16<UInt8>.self)
+            if any((here .< space) .| ((here .== space) .& (next .== space))) { break }
+            index += 16
+        }
+        return needsCollapsing(bytes, from: index)
+    }
+
+    /// The byte loop from `start`, where the byte before (if any) is known not to start a problem on its own.
+    private static func needsCollapsing(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var previousSpace = start == 0 || isSpace(bytes[start - 1])
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            let space = isSpace(byte)
+            if space && (previousSpace || byte != 0x20) { return true }
+            previousSpace = space
+            index += 1
         }
         return previousSpace && !bytes.isEmpty
+    }
+
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
     }
 
     static func collapse(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
@@ -335,6 +360,7 @@ enum WhitespaceCollapser {
 
     /// Like `collapse`, but a run holding a blank line stays a paragraph break ("\n\n").
     static func collapseKeepingNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if !needsCollapsing(bytes) { return String(decoding: bytes, as: UTF8.self) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var pending = false
