@@ -98,7 +98,7 @@ public enum ContentFingerprint {
                     index = next
                     if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                         for lower in scalar.properties.lowercaseMapping.utf8 {
-                            if filled == capacity + 8 { drain(buffer, &filled, &a, &b) }
+                            if filled == capacity + 8 { (a, b) = drain(buffer, filled, a, b); filled = 0 }
                             buffer[filled] = lower
                             filled += 1
                         }
@@ -110,17 +110,18 @@ public enum ContentFingerprint {
                         inWord = false
                     }
                 }
-                if filled >= capacity { drain(buffer, &filled, &a, &b) }
+                if filled >= capacity { (a, b) = drain(buffer, filled, a, b); filled = 0 }
             }
-            drain(buffer, &filled, &a, &b)
+            (a, b) = drain(buffer, filled, a, b)
             return Hasher(a: a, b: b, words: words, inWord: inWord)
         }
     }
 
-    /// The second pass: both FNV variants over the buffered words, no branch on the chains.
+    /// The second pass: both FNV variants over the buffered words, no branch on the chains. Values in and out,
+    /// not inout: an inout count lived in memory and the first pass paid a store and a load on it per byte.
     @inline(__always)
-    private static func drain(_ buffer: UnsafeMutableBufferPointer<UInt8>, _ filled: inout Int, _ hashA: inout UInt64,
-                              _ hashB: inout UInt64) {
+    private static func drain(_ buffer: UnsafeMutableBufferPointer<UInt8>, _ filled: Int, _ hashA: UInt64,
+                              _ hashB: UInt64) -> (UInt64, UInt64) {
         var a = hashA, b = hashB
         var k = 0
         while k < filled {
@@ -130,9 +131,7 @@ public enum ContentFingerprint {
             b = (b ^ byte) &* 0x0000_0100_0000_01b3 &+ step
             k += 1
         }
-        hashA = a
-        hashB = b
-        filled = 0
+        return (a, b)
     }
 
     /// Both halves as 32 lower-case hex digits, written into the string's own buffer (one allocation).

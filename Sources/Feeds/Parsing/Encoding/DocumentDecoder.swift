@@ -136,13 +136,16 @@ enum DocumentDecoder {
         guard rest.first == "=" else { return nil }
         rest = rest.dropFirst().drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        let value = rest.dropFirst().prefix(while: { $0 != quote })
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        // Trimmed as `trimmingCharacters(in: .whitespaces)` would (spaces and tab), without bridging to NSString:
+        // this runs for every fetched document.
+        let isBlank = { (c: Character) in c.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator } }
+        let value = rest.dropFirst().prefix(while: { $0 != quote }).drop(while: isBlank)
+        let trimmed = String(value.reversed().drop(while: isBlank).reversed())
         return trimmed.isEmpty ? nil : trimmed
     }
 
     static func canonicalName(_ raw: String) -> String {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\"'")))
+        let name = plainASCIIName(raw) ?? raw.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\"'")))
             .lowercased().replacingOccurrences(of: "_", with: "-")
         switch name {
         case "utf8", "utf-8", "unicode-1-1-utf-8", "x-unicode20utf8": return "utf-8"
@@ -159,6 +162,16 @@ enum DocumentDecoder {
             if name.hasPrefix("windows-") || name.hasPrefix("cp") { return name }
             return name
         }
+    }
+}
+
+extension DocumentDecoder {
+    /// The common case of `canonicalName`'s clean-up ("UTF-8", "utf-8", "ISO_8859-1"): printable ASCII with
+    /// nothing to trim, lower-cased with "_" as "-" in one pass. Nil sends anything else to the general path.
+    static func plainASCIIName(_ raw: String) -> String? {
+        let bytes = raw.utf8
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x27 }) else { return nil }
+        return String(decoding: bytes.map { $0 == 0x5F ? 0x2D : ($0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0) }, as: UTF8.self)
     }
 }
 
