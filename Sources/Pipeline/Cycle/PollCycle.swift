@@ -561,7 +561,10 @@ struct CycleContext: Sendable {
     func matchingTopics(of item: NewItem) -> Set<String> {
         guard !config.topics.isEmpty else { return [] }
         let text = MatchableText(title: item.title, text: item.judgeableText, vocabulary: config.vocabulary)
-        return Set(config.topics.filter { $0.query.matches(text) }.map(\.name))
+        // Most items match nothing: no array or set is built for them.
+        var names: Set<String> = []
+        for topic in config.topics where topic.query.matches(text) { names.insert(topic.name) }
+        return names
     }
 }
 

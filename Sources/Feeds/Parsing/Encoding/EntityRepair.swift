@@ -67,8 +67,16 @@ enum EntityRepair {
             }
 
             let raw = UnsafeRawBufferPointer(b)
+            let lessThan = SIMD16<UInt8>(repeating: 0x3C), ampersand = SIMD16<UInt8>(repeating: 0x26)
             while i < n {
-                // Skip eight bytes at a time while none is '<' or '&'.
+                // Skip sixteen, then eight bytes at a time while none is '<' or '&'.
+                if i + 16 <= n {
+                    let chunk = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                    if !any((chunk .== lessThan) .| (chunk .== ampersand)) {
+                        i += 16
+                        continue
+                    }
+                }
                 if i + 8 <= n {
                     let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                     if !hasByte(word, 0x3C) && !hasByte(word, 0x26) {

@@ -120,7 +120,21 @@ enum TextLift {
         var named = false
         var i = 0
         var copied = 0
+        // The vectors are built once, outside the loop: built in it, they went through generic code per step.
+        let nonASCII = SIMD16<UInt8>(repeating: 0x80), ampersand = SIMD16<UInt8>(repeating: 0x26)
+        let newline = SIMD16<UInt8>(repeating: 0x0A), carriageReturn = SIMD16<UInt8>(repeating: 0x0D)
+        let bracket = SIMD16<UInt8>(repeating: 0x5D)
         while i < n {
+            // Sixteen bytes at a time while none is non-ASCII, '&', a line end or ']' (most of a body).
+            if i + 16 <= n {
+                let chunk = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let special = (chunk .>= nonASCII) .| (chunk .== ampersand) .| (chunk .== newline)
+                    .| (chunk .== carriageReturn) .| (chunk .== bracket)
+                if !any(special) {
+                    i += 16
+                    continue
+                }
+            }
             if i + 8 <= n {
                 let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 && !EntityRepair.hasByte(word, 0x26)

@@ -51,6 +51,9 @@ final class HTMLTextConverter {
 
     init(forceLibXML2: Bool = false) {
         self.forceLibXML2 = forceLibXML2
+        // libxml2 2.9 initialises its dictionary globals lazily and without a lock: two threads making their first
+        // contexts at once could leave its dictionary mutex held forever (seen: a poll hung in xmlRMutexLock).
+        XMLDocumentReader.prepare()
         context = htmlNewParserCtxt()
         if let context {
             context.pointee.sax.pointee = HTMLText.saxHandler
