@@ -42,7 +42,10 @@ import TestSupport
                 switch Int.random(in: 0..<5, using: &generator) {
                 case 0: terms.append(word.lowercased())
                 case 1: terms.append(word)
-                case 2: terms.append(String(word.prefix(Int.random(in: 1...3, using: &generator))).lowercased() + "*")
+                case 2:
+                    // Lower case, or as written (an all-capitals prefix is case-sensitive).
+                    let prefix = String(word.prefix(Int.random(in: 1...3, using: &generator)))
+                    terms.append((Bool.random(using: &generator) ? prefix.lowercased() : prefix) + "*")
                 case 3 where i + 2 < usable.count: terms.append("\"\(usable[i]) \(usable[i + 1]) \(usable[i + 2])\"")
                 default: terms.append("\"\(word.lowercased()) \(usable[(i + 1) % usable.count].lowercased())\"")
                 }

@@ -230,7 +230,7 @@ public struct MatchableText: Sendable {
             }
             resume = max(resume, start + length)
             h = ASCIIWords.mix(h, UInt64(length))
-            if quick.contains(h) || (vocabulary.unsafelyUnwrapped.hasPrefixes && vocabulary.unsafelyUnwrapped.mayStartPrefix(asciiLead: s[start] | 0x20)) {
+            if quick.contains(h) || (vocabulary.unsafelyUnwrapped.hasPrefixes && vocabulary.unsafelyUnwrapped.mayStartPrefix(s[start], s[start + 1])) {
                 let token = UnsafeBufferPointer(rebasing: s[start..<(start + length)])
                 emit(token, hash: MatchableText.loweredHash(utf8: token, ascii: true), ascii: true, words: words)
             } else {
