@@ -39,13 +39,6 @@ public struct MatchableText: Sendable {
         self.init(scanner)
     }
 
-    public init(combined: String) {
-        var scanner = Scanner(vocabulary: nil, estimate: combined.utf8.count / 5)
-        var combined = combined
-        combined.withUTF8 { scanner.scan($0) }
-        self.init(scanner)
-    }
-
     private init(_ scanner: Scanner) {
         bytes = scanner.bytes
         spans = scanner.spans

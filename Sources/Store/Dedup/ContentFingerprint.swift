@@ -12,12 +12,6 @@ public enum ContentFingerprint {
         var words = 0
         var inWord = false
 
-        mutating func add(_ byte: UInt8) {
-            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
-            inWord = true
-        }
-
         mutating func endWord() {
             guard inWord else { return }
             a = (a ^ 0x20) &* 0x0000_0100_0000_01b3
