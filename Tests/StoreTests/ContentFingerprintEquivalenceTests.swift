@@ -77,4 +77,21 @@ import Testing
             #expect(ContentFingerprint.compute(title: title, text: text) == Self.reference(title: title, text: text))
         }
     }
+
+    /// One feed's items hashed together (two chains side by side) give each item's own fingerprint, whatever the
+    /// lengths, short items and odd counts.
+    @Test func batchedFingerprintsEqualOneByOne() {
+        var generator = SystemRandomNumberGenerator()
+        let words = ["alpha", "Beta", "1,024", "Straße", "İstanbul", "東京", "x", "word"]
+        for _ in 0..<100 {
+            let items: [(title: String, text: String?)] = (0..<Int.random(in: 0...7, using: &generator)).map { _ in
+                let count = [0, 3, 11, 12, 40, 400].randomElement(using: &generator)!
+                let text = (0..<count).map { _ in words.randomElement(using: &generator)! }.joined(separator: " ")
+                return (title: words.randomElement(using: &generator)!, text: Bool.random(using: &generator) ? text : nil)
+            }
+            let batched = ContentFingerprint.compute(items)
+            #expect(batched == items.map { ContentFingerprint.compute(title: $0.title, text: $0.text) })
+            #expect(batched == items.map { Self.reference(title: $0.title, text: $0.text) })
+        }
+    }
 }

@@ -291,12 +291,14 @@ public final class PollCycle: Sendable {
                 ttl: parsed.hints.ttlSeconds.map(TimeInterval.init),
                 updatePeriod: parsed.hints.updateIntervalSeconds.map(TimeInterval.init)))
         // Dedup keys are computed here, on this worker, rather than by the store under its single write lock.
-        let items = parsed.entries.map { entry in
+        var items = parsed.entries.map { entry in
             var item = NewItem(entry: entry, firstSeen: now)
             item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
-            item.fingerprint = ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
             return item
         }
+        // The feed's fingerprints together: two items' hashes run side by side.
+        let fingerprints = ContentFingerprint.compute(items.map { ($0.title, $0.content ?? $0.summary) })
+        for i in items.indices { items[i].fingerprint = fingerprints[i] }
         tally.withLock { $0.changed += 1 }
 
         // Matched once per item here; judging and page selection reuse these sets instead of tokenising again.

@@ -5,21 +5,10 @@ public enum ContentFingerprint {
     /// Fewer words than this and the text is not distinctive enough to deduplicate on.
     public static let minimumWords = 12
 
-    /// Two 64-bit FNV-1a variants over the words (lower-cased letters and digits), one space between words.
-    private struct Hasher {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        var b: UInt64 = 0x8422_2325_cbf2_9ce4
-        var words = 0
-        var inWord = false
-
-        mutating func endWord() {
-            guard inWord else { return }
-            a = (a ^ 0x20) &* 0x0000_0100_0000_01b3
-            b = (b ^ 0x20) &* 0x0000_0100_0000_01b3
-            words += 1
-            inWord = false
-        }
-    }
+    /// The two 64-bit FNV-1a variants' starting values: `a` is plain FNV-1a over the words (lower-cased letters
+    /// and digits, one space after each word); `b` adds a constant after each word byte's multiply.
+    private static let startA: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let startB: UInt64 = 0x8422_2325_cbf2_9ce4
 
     /// ASCII byte → the byte hashed for it inside a word (letters lower-cased, digits as-is), or 0 for a word
     /// separator: one load instead of three range tests per byte.
@@ -32,100 +21,166 @@ public enum ContentFingerprint {
     }
 
     public static func compute(title: String, text: String?) -> String? {
-        var hasher = Hasher()
-        feed(title, into: &hasher)
-        if let text { feed(text, into: &hasher) }
-        guard hasher.words >= minimumWords else { return nil }
-        return hex(hasher.a, hasher.b)
+        withWords(title: title, text: text) { words, count in
+            guard count >= minimumWords else { return nil }
+            let (a, b) = hash(words, startA, startB)
+            return hex(a, b)
+        }
     }
 
-    /// Walks the UTF-8 bytes directly: ASCII (most of most feeds) is classified per byte without decoding a
-    /// scalar; only multi-byte sequences are decoded and go through Unicode properties. Same words, same bytes
-    /// hashed as a walk over `unicodeScalars` (a test keeps the two equal on mixed text).
-    private static func feed(_ source: String, into hasher: inout Hasher) {
-        var source = source
-        source.withUTF8 { bytes in hasher = hashWords(bytes, from: hasher) }
-        hasher.endWord()
-    }
-
-    /// The loop over one text's bytes. A function of its own with the hasher as a plain local: captured by a
-    /// closure, the state lived in memory and every byte paid loads and stores on the hash's dependency chain.
-    private static func hashWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Hasher) -> Hasher {
-        asciiWordByte.withUnsafeBufferPointer { table in hashWords(bytes, from: start, table: table) }
-    }
-
-    /// Two passes over pieces of the text, so the hashes' dependency chains carry no branch: the first writes
-    /// the words as they are hashed (lower-cased, one space after each) into a small buffer, with selects
-    /// rather than branches on each byte; the second runs both FNV variants over that buffer unconditionally.
-    /// Same bytes hashed as the one-pass walk (a test keeps the two equal on mixed text); one branch per byte
-    /// on the hash chain cost a mispredicted jump at every word boundary.
-    private static func hashWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Hasher,
-                                  table asciiWordByte: UnsafeBufferPointer<UInt8>) -> Hasher {
-        let capacity = 1024
-        // Everything the loop updates is a local of this closure: captured by a nested function, the state
-        // lived in memory and every byte waited on a store and a load.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity + 8) { buffer in
-            var a = start.a, b = start.b, words = start.words, inWord = start.inWord
-            var filled = 0
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    let folded = asciiWordByte[Int(byte)]
-                    let isWord = folded != 0
-                    // A separator byte is written as the space that ends a word, and kept only right after one.
-                    buffer[filled] = isWord ? folded : 0x20
-                    filled &+= (isWord || inWord) ? 1 : 0
-                    words &+= (!isWord && inWord) ? 1 : 0
-                    inWord = isWord
-                    index += 1
-                } else {
-                    // Swift strings hold valid UTF-8, so the lead byte gives the length and the bytes decode as-is.
-                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                    var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                    var next = index + 1
-                    while next < index + length && next < count {
-                        value = value << 6 | (UInt32(bytes[next]) & 0x3F)
-                        next += 1
-                    }
-                    index = next
-                    if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                        for lower in scalar.properties.lowercaseMapping.utf8 {
-                            if filled == capacity + 8 { (a, b) = drain(buffer, filled, a, b); filled = 0 }
-                            buffer[filled] = lower
-                            filled += 1
-                        }
-                        inWord = true
-                    } else if inWord {
-                        buffer[filled] = 0x20
-                        filled += 1
-                        words += 1
-                        inWord = false
+    /// `compute` for several items at once (one feed's), same results. Two items' hashes run side by side: each
+    /// is a chain of dependent multiplies, one per byte, so one alone leaves the multiplier idle most cycles.
+    public static func compute(_ items: [(title: String, text: String?)]) -> [String?] {
+        var out: [String?] = []
+        out.reserveCapacity(items.count)
+        var i = 0
+        while i + 1 < items.count {
+            let (first, second) = withWords(title: items[i].title, text: items[i].text) { words1, count1 in
+                withWords(title: items[i + 1].title, text: items[i + 1].text) { words2, count2 -> (String?, String?) in
+                    switch (count1 >= minimumWords, count2 >= minimumWords) {
+                    case (true, true):
+                        let (h1, h2) = hashPair(words1, words2)
+                        return (hex(h1.0, h1.1), hex(h2.0, h2.1))
+                    case (true, false):
+                        let (a, b) = hash(words1, startA, startB)
+                        return (hex(a, b), nil)
+                    case (false, true):
+                        let (a, b) = hash(words2, startA, startB)
+                        return (nil, hex(a, b))
+                    case (false, false):
+                        return (nil, nil)
                     }
                 }
-                if filled >= capacity { (a, b) = drain(buffer, filled, a, b); filled = 0 }
             }
-            (a, b) = drain(buffer, filled, a, b)
-            return Hasher(a: a, b: b, words: words, inWord: inWord)
+            out.append(first)
+            out.append(second)
+            i += 2
+        }
+        if i < items.count { out.append(compute(title: items[i].title, text: items[i].text)) }
+        return out
+    }
+
+    /// Calls `body` with the item's words as hashed (lower-cased, one space after each word, title then text) and
+    /// their count. Walks the UTF-8 bytes directly: ASCII (most of most feeds) is classified per byte without
+    /// decoding a scalar, with selects rather than branches; only multi-byte sequences are decoded and go through
+    /// Unicode properties. Same words, same bytes as a walk over `unicodeScalars` (a test keeps the two equal).
+    private static func withWords<R>(title: String, text: String?,
+                                     _ body: (UnsafeBufferPointer<UInt8>, Int) -> R) -> R {
+        var title = title, text = text ?? ""
+        return title.withUTF8 { titleBytes in
+            text.withUTF8 { textBytes in
+                // A lower-case mapping is at most 1.5 times its scalar's bytes, a separator at most one byte.
+                let capacity = 2 * (titleBytes.count + textBytes.count) + 16
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                    asciiWordByte.withUnsafeBufferPointer { table in
+                        var filled = 0, words = 0
+                        (filled, words) = writeWords(titleBytes, into: buffer, at: filled, words: words, table: table)
+                        (filled, words) = writeWords(textBytes, into: buffer, at: filled, words: words, table: table)
+                        return body(UnsafeBufferPointer(rebasing: buffer[..<filled]), words)
+                    }
+                }
+            }
         }
     }
 
-    /// The second pass: both FNV variants over the buffered words, no branch on the chains. Values in and out,
-    /// not inout: an inout count lived in memory and the first pass paid a store and a load on it per byte.
+    /// Appends one text's words to `buffer` from `start`; returns the new end and word count. A text ends any
+    /// word it ends with. Locals only: state kept in a closure's captures lived in memory and every byte waited
+    /// on a store and a load.
+    private static func writeWords(_ bytes: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>,
+                                   at start: Int, words startWords: Int,
+                                   table asciiWordByte: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        var filled = start, words = startWords, inWord = false
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            // A run of ASCII with nothing but register arithmetic in the loop: a call in it (the scalar path) made
+            // the counters live in memory, a store and a load on every byte.
+            while index < count {
+                let byte = bytes[index]
+                if byte >= 0x80 { break }
+                let folded = asciiWordByte[Int(byte)]
+                let isWord = folded != 0
+                // A separator byte is written as the space that ends a word, and kept only right after one.
+                buffer[filled] = isWord ? folded : 0x20
+                filled &+= (isWord || inWord) ? 1 : 0
+                words &+= (!isWord && inWord) ? 1 : 0
+                inWord = isWord
+                index += 1
+            }
+            if index < count {
+                (index, filled, words, inWord) = writeScalar(bytes, at: index, into: buffer, filled: filled, words: words, inWord: inWord)
+            }
+        }
+        if inWord {
+            buffer[filled] = 0x20
+            filled += 1
+            words += 1
+        }
+        return (filled, words)
+    }
+
+    /// One multi-byte scalar at `index`: its lower-case bytes if it is a letter or digit, else the end of a word.
+    @inline(never)
+    private static func writeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, into buffer: UnsafeMutableBufferPointer<UInt8>,
+                                    filled start: Int, words startWords: Int, inWord wasInWord: Bool) -> (Int, Int, Int, Bool) {
+        var filled = start, words = startWords, inWord = wasInWord
+        let count = bytes.count
+        let byte = bytes[index]
+        // Swift strings hold valid UTF-8, so the lead byte gives the length and the bytes decode as-is.
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        var next = index + 1
+        while next < index + length && next < count {
+            value = value << 6 | (UInt32(bytes[next]) & 0x3F)
+            next += 1
+        }
+        if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            for lower in scalar.properties.lowercaseMapping.utf8 {
+                buffer[filled] = lower
+                filled += 1
+            }
+            inWord = true
+        } else if inWord {
+            buffer[filled] = 0x20
+            filled += 1
+            words += 1
+            inWord = false
+        }
+        return (next, filled, words, inWord)
+    }
+
+    /// Both FNV variants over written words, no branch on the chains.
     @inline(__always)
-    private static func drain(_ buffer: UnsafeMutableBufferPointer<UInt8>, _ filled: Int, _ hashA: UInt64,
-                              _ hashB: UInt64) -> (UInt64, UInt64) {
-        var a = hashA, b = hashB
-        var k = 0
-        while k < filled {
-            let byte = UInt64(buffer[k])
+    private static func hash(_ words: UnsafeBufferPointer<UInt8>, _ startA: UInt64, _ startB: UInt64) -> (UInt64, UInt64) {
+        var a = startA, b = startB
+        for byte in words {
+            let value = UInt64(byte)
             let step: UInt64 = byte == 0x20 ? 0 : 0x9e37_79b9
-            a = (a ^ byte) &* 0x0000_0100_0000_01b3
-            b = (b ^ byte) &* 0x0000_0100_0000_01b3 &+ step
-            k += 1
+            a = (a ^ value) &* 0x0000_0100_0000_01b3
+            b = (b ^ value) &* 0x0000_0100_0000_01b3 &+ step
         }
         return (a, b)
+    }
+
+    /// Two items' hashes in one loop (four independent chains), then the rest of the longer one alone.
+    private static func hashPair(_ first: UnsafeBufferPointer<UInt8>,
+                                 _ second: UnsafeBufferPointer<UInt8>) -> ((UInt64, UInt64), (UInt64, UInt64)) {
+        var a1 = startA, b1 = startB, a2 = startA, b2 = startB
+        let common = min(first.count, second.count)
+        var k = 0
+        while k < common {
+            let x = UInt64(first[k]), y = UInt64(second[k])
+            let stepX: UInt64 = x == 0x20 ? 0 : 0x9e37_79b9
+            let stepY: UInt64 = y == 0x20 ? 0 : 0x9e37_79b9
+            a1 = (a1 ^ x) &* 0x0000_0100_0000_01b3
+            b1 = (b1 ^ x) &* 0x0000_0100_0000_01b3 &+ stepX
+            a2 = (a2 ^ y) &* 0x0000_0100_0000_01b3
+            b2 = (b2 ^ y) &* 0x0000_0100_0000_01b3 &+ stepY
+            k += 1
+        }
+        let rest1 = hash(UnsafeBufferPointer(rebasing: first[common...]), a1, b1)
+        let rest2 = hash(UnsafeBufferPointer(rebasing: second[common...]), a2, b2)
+        return (rest1, rest2)
     }
 
     /// Both halves as 32 lower-case hex digits, written into the string's own buffer (one allocation).
