@@ -44,7 +44,7 @@ struct StoreBenchCommand: ParsableCommand {
                                        summary: "Item \(n): " + filler,
                                        html: "<p>Item <b>\(n)</b>: " + filler + "</p>")
                     item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
-                    item.fingerprint = ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+                    item.fingerprint = ContentFingerprint.of(item)
                     return item
                 }
                 batches.put(ProducedBatch(feedID: feedIDs[feedIndex], now: now, items: batchItems))

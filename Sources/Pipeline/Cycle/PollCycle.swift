@@ -297,7 +297,7 @@ public final class PollCycle: Sendable {
             return item
         }
         // The feed's fingerprints together: two items' hashes run side by side.
-        let fingerprints = ContentFingerprint.compute(items.map { ($0.title, $0.content ?? $0.summary) })
+        let fingerprints = ContentFingerprint.of(items)
         for i in items.indices { items[i].fingerprint = fingerprints[i] }
         tally.withLock { $0.changed += 1 }
 

@@ -195,3 +195,16 @@ public enum ContentFingerprint {
         }
     }
 }
+
+extension ContentFingerprint {
+    /// What an item's fingerprint is computed from: its title and its content, else its summary.
+    private static func input(of item: NewItem) -> (title: String, text: String?) { (item.title, item.content ?? item.summary) }
+
+    public static func of(_ item: NewItem) -> String? {
+        let (title, text) = input(of: item)
+        return compute(title: title, text: text)
+    }
+
+    /// One feed's items, hashed two at a time (`compute(_:)`).
+    public static func of(_ items: [NewItem]) -> [String?] { compute(items.map(input(of:))) }
+}

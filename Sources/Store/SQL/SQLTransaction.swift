@@ -340,7 +340,7 @@ final class SQLTransaction: StoreTransaction {
 
         init(_ item: NewItem) {
             canonicalURL = item.canonicalURL ?? item.link.flatMap(CanonicalURL.canonicalize)
-            fingerprint = item.fingerprint ?? ContentFingerprint.compute(title: item.title, text: item.content ?? item.summary)
+            fingerprint = item.fingerprint ?? ContentFingerprint.of(item)
             url = canonicalURL.map(DedupKey.ofURL)
             content = fingerprint.map(DedupKey.of)
         }

@@ -189,17 +189,8 @@ struct UTF8Scan {
             let n = buffer.count
             var i = 0
             let raw = UnsafeRawBufferPointer(buffer)
-            // Built once, outside the loop: built in it, the vectors went through generic code per step.
-            let nonASCII = SIMD16<UInt8>(repeating: 0x80), space = SIMD16<UInt8>(repeating: 0x20)
             while i < n {
-                // Sixteen, then eight printable ASCII bytes at a time (no high bit, none below 0x20): the common case.
-                if i + 16 <= n {
-                    let chunk = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                    if !any((chunk .>= nonASCII) .| (chunk .< space)) {
-                        i += 16
-                        continue
-                    }
-                }
+                // Eight printable ASCII bytes at a time (no high bit, none below 0x20): the common case.
                 if i + 8 <= n {
                     let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                     let high = word & 0x8080_8080_8080_8080
