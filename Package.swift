@@ -19,12 +19,13 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCompression", providers: [.apt(["libdeflate-dev", "libbrotli-dev", "libzstd-dev"])]),
         .target(name: "CShims", dependencies: ["CCurl", "CLibXML2"]),
 
         .target(name: "Config"),
         .target(name: "Coverage"),
         .target(name: "Feeds", dependencies: [
-            "CShims", "CLibXML2", "CCurl", .product(name: "Logging", package: "swift-log"),
+            "CShims", "CLibXML2", "CCurl", "CCompression", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Articles", dependencies: ["Feeds", "CShims", "CLibXML2"]),
         .target(name: "Store", dependencies: [
@@ -43,7 +44,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Config", "TestSupport"]),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport"]),
+        .systemLibrary(name: "CBrotliEncoder", path: "Tests/CBrotliEncoder"),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport", "CCompression", "CBrotliEncoder"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),

@@ -7,6 +7,9 @@ packages=(
   pkg-config
   libcurl4-openssl-dev   # fetching (libcurl multi)
   libxml2-dev            # feed and HTML parsing
+  libdeflate-dev         # gzip / deflate response bodies
+  libbrotli-dev          # br response bodies
+  libzstd-dev            # zstd response bodies
   libxml2-utils          # xmllint: the benchmark's reference
   libsqlite3-dev         # the embedded store
   sqlite3                # the sqlite3 shell: tests inspect and age store files with it

@@ -17,6 +17,9 @@ Binds 127.0.0.1 on a free port and prints the port on the first line of stdout. 
   /oversize-chunked?mb=N      N MiB body, chunked, no Content-Length
   /gzip-bomb?mb=N             gzip body that decodes to N MiB of zeros
   /truncated                  Content-Length 10000, 100 bytes sent, connection closed
+  /encoded/KIND               the feed with a Content-Encoding: gzip-members (two gzip members), deflate
+                              (zlib-wrapped), deflate-raw (raw deflate labelled deflate), gzip-corrupt, compress
+                              (a coding nobody decodes)
   /html                       an HTML page where a feed was expected
   /wrong-charset              UTF-8 bytes labelled charset=iso-8859-1
   /flaky/ID?fail=N            fails (500) the first N requests for ID, then answers the feed
@@ -183,6 +186,20 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(FEED[:100])
             self.wfile.flush()
             self.close_connection = True
+        elif path.startswith("/encoded/"):
+            kind = path.split("/")[2]
+            half = len(FEED) // 2
+            raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+            bodies = {
+                "gzip-members": ("gzip", gzip.compress(FEED[:half]) + gzip.compress(FEED[half:])),
+                "deflate": ("deflate", zlib.compress(FEED)),
+                "deflate-raw": ("deflate", raw.compress(FEED) + raw.flush()),
+                "gzip-corrupt": ("gzip", gzip.compress(FEED)[:12] + b"\xff" * 40),
+                "compress": ("compress", FEED),
+            }
+            coding, body = bodies[kind]
+            self.send_body(200, body, "application/rss+xml; charset=utf-8",
+                           [("Content-Encoding", coding)])
         elif path == "/html":
             self.send_body(200, HTML, "text/html; charset=utf-8")
         elif path == "/wrong-charset":

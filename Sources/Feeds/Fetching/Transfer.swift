@@ -29,13 +29,14 @@ final class Transfer {
     let isFile: Bool
     private var headerList: UnsafeMutablePointer<curl_slist>?
     let maxWireBytes: Int
-    private let maxDecodedBytes: Int
+    let maxDecodedBytes: Int
     let maxRedirects: Int
     private let keepsBody: Bool
 
     // Collected by the callbacks; header fields are reset on each status line so only the final response counts.
     var body: [UInt8] = []
-    var decodedBytes = 0
+    /// Body bytes received for the current response, before any Content-Encoding is undone.
+    var wireBytes = 0
     var abortReason: FetchFailure?
     var statusChain: [Int] = []
     var visitedURLs: [String] = []
@@ -77,7 +78,9 @@ final class Transfer {
         // A redirect must never lead to the local file system.
         setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         setString(CURLOPT_USERAGENT, options.userAgent)
-        setString(CURLOPT_ACCEPT_ENCODING, "")
+        // Bodies arrive as sent; ContentDecoding undoes the coding once the body is complete (much faster than
+        // libcurl's streaming zlib). So Accept-Encoding is ours to send, below.
+        setLong(CURLOPT_HTTP_CONTENT_DECODING, 0)
         setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         if pending.url.lowercased().hasPrefix("https:") { setLong(CURLOPT_PIPEWAIT, 1) }
         if let caBundlePath = options.caBundlePath { setString(CURLOPT_CAINFO, caBundlePath) }
@@ -95,6 +98,7 @@ final class Transfer {
         case .fetch(let request, _):
             setLong(CURLOPT_FOLLOWLOCATION, 1)
             setLong(CURLOPT_MAXREDIRS, options.maxRedirects)
+            headers.append("Accept-Encoding: \(ContentDecoding.acceptEncoding)")
             if isFile {
                 // libcurl answers file:// conditionally from the file's mtime.
                 if let lastModified = request.lastModified, let date = HTTPHeaderValues.parseHTTPDate(lastModified) {
@@ -145,18 +149,17 @@ final class Transfer {
     // MARK: callbacks (loop thread, inside curl_multi_perform)
 
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
-        decodedBytes += length
-        // Streamed bodies without Content-Length pass MAXFILESIZE in this libcurl: check the wire count here
-        // (cheaper than a progress callback, which libcurl calls on every turn of the loop for every transfer).
-        var wire: curl_off_t = 0
-        _ = tidings_easy_getinfo_off_t(easy, CURLINFO_SIZE_DOWNLOAD_T, &wire)
-        if wire > maxWireBytes {
+        // Bytes as sent (libcurl decodes no Content-Encoding here): streamed bodies without Content-Length pass
+        // MAXFILESIZE in this libcurl, so the wire limit is checked here (cheaper than a progress callback, which
+        // libcurl calls on every turn of the loop for every transfer). Decoded size is bounded when decoding.
+        wireBytes += length
+        if wireBytes > maxWireBytes {
             abortReason = .tooLarge(limit: maxWireBytes)
             return 0
         }
-        if decodedBytes > maxDecodedBytes {
+        if contentEncoding == nil && wireBytes > maxDecodedBytes {
             // Without Content-Encoding the decoded size is the wire size: call it what it is.
-            abortReason = contentEncoding == nil ? .tooLarge(limit: maxWireBytes) : .decodedTooLarge(limit: maxDecodedBytes)
+            abortReason = .tooLarge(limit: maxWireBytes)
             return 0
         }
         if keepsBody, let data, length > 0 {
@@ -240,7 +243,7 @@ final class Transfer {
         etag = nil; lastModified = nil; contentTypeHeader = nil; contentEncoding = nil
         cacheControl = nil; expires = nil; retryAfterHeader = nil; serverDate = nil
         body.removeAll(keepingCapacity: true)
-        decodedBytes = 0
+        wireBytes = 0
         guard code >= 200 else { return true }
         var current: UnsafeMutablePointer<CChar>?
         _ = tidings_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &current)

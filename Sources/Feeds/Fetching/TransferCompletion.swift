@@ -28,7 +28,7 @@ extension Transfer {
         }
         metadata.retryAfter = retryAfterHeader.flatMap { HTTPHeaderValues.parseRetryAfter($0, now: reference) }
         metadata.bytesOnWire = offT(CURLINFO_SIZE_DOWNLOAD_T)
-        metadata.bytesDecoded = decodedBytes
+        metadata.bytesDecoded = wireBytes
         metadata.timings.queued = queuedFor
         metadata.timings.nameLookup = seconds(CURLINFO_NAMELOOKUP_TIME_T)
         metadata.timings.connect = seconds(CURLINFO_CONNECT_TIME_T)
@@ -59,7 +59,16 @@ extension Transfer {
         }
         switch status {
         case 200..<300:
-            return .fetched(FetchedBody(bytes: body, url: metadata.effectiveURL,
+            var bytes = body
+            if let contentEncoding {
+                switch ContentDecoding.decode(body, contentEncoding: contentEncoding, limit: maxDecodedBytes) {
+                case .success(let decoded): bytes = decoded
+                case .failure(.tooLarge): return .failed(.decodedTooLarge(limit: maxDecodedBytes))
+                case .failure(.invalid(let message)): return .failed(.badEncoding(message))
+                }
+                metadata.bytesDecoded = bytes.count
+            }
+            return .fetched(FetchedBody(bytes: bytes, url: metadata.effectiveURL,
                                         contentType: metadata.contentType, charset: metadata.charset))
         case 304:
             if case .fetch(let request, _) = pending.kind, request.isConditional { return .notModified(metadata) }

@@ -90,6 +90,25 @@ import TestSupport
         #expect(wrong.body.map { String(decoding: $0.bytes, as: UTF8.self).contains("Café") } == true)
     }
 
+    /// Codings the fetcher undoes itself: several gzip members, zlib-wrapped and raw "deflate"; a corrupt body and a
+    /// coding nobody decodes fail as "bad encoding" with what was wrong.
+    @Test func contentCodingsAreUndoneOrRefusedWithTheirReason() async throws {
+        let server = try MisbehavingServer.start()
+        defer { server.stop() }
+        let plain = try #require(await fetch("/feed", on: server).body?.bytes)
+        for kind in ["gzip-members", "deflate", "deflate-raw"] {
+            let result = await fetch("/encoded/\(kind)", on: server)
+            #expect(result.body?.bytes == plain, "\(kind): \(String(describing: result.outcome))")
+            #expect(result.metadata.bytesDecoded == plain.count, "\(kind)")
+            #expect(result.metadata.bytesOnWire != plain.count, "\(kind) arrived encoded")
+        }
+        let corrupt = await fetch("/encoded/gzip-corrupt", on: server)
+        #expect(corrupt.failure?.reason == "bad encoding")
+        #expect(corrupt.failure?.description.contains("gzip") == true, "\(String(describing: corrupt.failure))")
+        let unknown = await fetch("/encoded/compress", on: server)
+        #expect(unknown.failure?.description == "bad encoding: unsupported content coding \"compress\"")
+    }
+
     @Test func connectionRefusedIsAConnectFailure() async throws {
         let port = try FreePort.allocate()
         let fetcher = Fetcher(options: Self.options)
