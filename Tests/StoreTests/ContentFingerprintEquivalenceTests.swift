@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Store
 
 /// The byte-level fingerprint must hash exactly what a walk over Unicode scalars hashes: fingerprints already in a
@@ -60,6 +61,30 @@ import Testing
             }
         }
         #expect(Self.mixedTexts.compactMap { ContentFingerprint.compute(title: $0.0, text: $0.1) }.count >= 4)
+    }
+
+    /// ASCII of every kind (all 128 byte values, runs of separators, texts of every length modulo the 8-byte
+    /// groups of the word pass) hashes like the scalar definition.
+    @Test func everyASCIIByteInEveryPositionHashesLikeTheScalarDefinition() {
+        var random = SplitMix64(seed: 0x7EA5)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+        for length in 0..<400 {
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                // Mostly letters (words of a few bytes), else any ASCII byte: separators alone and in runs.
+                let pick = random.next() % 10
+                bytes.append(pick < 7 ? letters[Int(random.next() % UInt64(letters.count))] : UInt8(random.next() % 128))
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let title = length % 3 == 0 ? "" : "Title \(length) words"
+            #expect(ContentFingerprint.compute(title: title, text: text) == Self.reference(title: title, text: text),
+                    "length \(length)")
+        }
+        // Letters and single spaces only: the groups' fast path end to end, with every byte of the alphabet.
+        let prose = (0..<300).map { index in String(decoding: letters.shuffled(using: &random).prefix(index % 9 + 1), as: UTF8.self) }
+            .joined(separator: " ")
+        #expect(ContentFingerprint.compute(title: "", text: prose) == Self.reference(title: "", text: prose))
+        #expect(ContentFingerprint.compute(title: "", text: prose) != nil)
     }
 
     /// Long texts are hashed in buffered pieces (words written out, then hashed): words, multi-byte scalars and

@@ -92,10 +92,27 @@ public enum ContentFingerprint {
         var filled = start, words = startWords, inWord = false
         var index = 0
         let count = bytes.count
+        let input = UnsafeRawPointer(bytes.baseAddress)
+        let output = UnsafeMutableRawPointer(buffer.baseAddress)
         while index < count {
+            // Eight ASCII bytes at a time while no byte is dropped: in running prose most groups are letters and
+            // single separators, which come out one for one (letters lower-cased, separators as spaces).
+            if let input, let output {
+                while index + 8 <= count {
+                    let group = input.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    guard let written = WordGroup.fold(group, afterWord: inWord) else { break }
+                    output.storeBytes(of: written.bytes, toByteOffset: filled, as: UInt64.self)
+                    filled &+= 8
+                    words &+= written.wordEnds
+                    inWord = written.endsInWord
+                    index &+= 8
+                }
+            }
             // A run of ASCII with nothing but register arithmetic in the loop: a call in it (the scalar path) made
-            // the counters live in memory, a store and a load on every byte.
-            while index < count {
+            // the counters live in memory, a store and a load on every byte. At most one group's worth, then the
+            // fast path is tried again.
+            let stop = min(count, index + 8)
+            while index < stop {
                 let byte = bytes[index]
                 if byte >= 0x80 { break }
                 let folded = asciiWordByte[Int(byte)]
@@ -107,7 +124,7 @@ public enum ContentFingerprint {
                 inWord = isWord
                 index += 1
             }
-            if index < count {
+            if index < count && bytes[index] >= 0x80 {
                 (index, filled, words, inWord) = writeScalar(bytes, at: index, into: buffer, filled: filled, words: words, inWord: inWord)
             }
         }
@@ -117,6 +134,36 @@ public enum ContentFingerprint {
             words += 1
         }
         return (filled, words)
+    }
+
+    /// Eight ASCII bytes as a word pass writes them, computed for all eight at once (SWAR: each byte's class from
+    /// carry-free additions into its top bit).
+    enum WordGroup {
+        private static let high: UInt64 = 0x8080_8080_8080_8080
+
+        /// Top bit set in each byte that lies in lo...hi (bytes below 0x80, so no sum carries into the next byte).
+        @inline(__always)
+        private static func inRange(_ group: UInt64, _ lo: UInt8, _ hi: UInt8) -> UInt64 {
+            let atLeastLo = group &+ UInt64(0x80 - lo) &* 0x0101_0101_0101_0101
+            let aboveHi = group &+ UInt64(0x7F - hi) &* 0x0101_0101_0101_0101
+            return atLeastLo & ~aboveHi & high
+        }
+
+        /// The eight output bytes, or nil when the group has a non-ASCII byte or drops a byte (a separator right
+        /// after a separator, or at the start of a text): the byte loop handles those.
+        @inline(__always)
+        static func fold(_ group: UInt64, afterWord: Bool) -> (bytes: UInt64, wordEnds: Int, endsInWord: Bool)? {
+            guard group & high == 0 else { return nil }
+            let upper = inRange(group, 0x41, 0x5A)
+            let isWord = upper | inRange(group, 0x61, 0x7A) | inRange(group, 0x30, 0x39)
+            // Little-endian: the byte before byte i sits 8 bits lower.
+            let afterWordByte = isWord << 8 | (afterWord ? 0x80 : 0)
+            guard isWord | afterWordByte == high else { return nil }
+            let separators = ~isWord & high
+            let separatorBytes = (separators >> 7) &* 0xFF
+            let folded = (group | upper >> 2) & ~separatorBytes | 0x2020_2020_2020_2020 & separatorBytes
+            return (folded, separators.nonzeroBitCount, isWord >> 63 != 0)
+        }
     }
 
     /// One multi-byte scalar at `index`: its lower-case bytes if it is a letter or digit, else the end of a word.
