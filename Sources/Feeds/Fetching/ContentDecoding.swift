@@ -21,7 +21,7 @@ enum ContentDecoding {
     /// `body` with every coding in `contentEncoding` undone (they are listed in the order applied).
     static func decode(_ body: [UInt8], contentEncoding: String, limit: Int) -> Result<[UInt8], Failure> {
         let codings = contentEncoding.split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .map { HTTPHeaderValues.trimmingOWS($0).lowercased() }
             .filter { !$0.isEmpty && $0 != "identity" }
         guard codings.count <= maximumCodings else {
             return .failure(.invalid("\(codings.count) content codings stacked (at most \(maximumCodings))"))

@@ -24,10 +24,22 @@ public enum HTTPHeaderValues {
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 
+    /// Optional white space around a header value or one of its parts: spaces and tabs (RFC 9110 OWS). Read
+    /// without Foundation, whose `trimmingCharacters` bridged every value to NSString, for every response.
+    static func trimmingOWS(_ text: Substring) -> Substring { trimming(text, of: [0x20, 0x09]) }
+
+    /// `text` without the given ASCII bytes at either end.
+    static func trimming(_ text: Substring, of bytes: [UInt8]) -> Substring {
+        let utf8 = text.utf8
+        guard let first = utf8.firstIndex(where: { !bytes.contains($0) }) else { return text[text.endIndex...] }
+        let last = utf8.lastIndex(where: { !bytes.contains($0) })!
+        return text[first...last]
+    }
+
     /// Retry-After: a non-negative delay in seconds, or an HTTP-date taken relative to `now`
     /// (the server's Date header when it sent one, so clock skew does not matter).
     public static func parseRetryAfter(_ text: String, now: Date) -> TimeInterval? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(trimmingOWS(text[...]))
         if let seconds = Int(trimmed) { return seconds >= 0 ? TimeInterval(seconds) : nil }
         guard let date = parseHTTPDate(trimmed) else { return nil }
         return max(0, date.timeIntervalSince(now))
@@ -36,9 +48,9 @@ public enum HTTPHeaderValues {
     /// The max-age directive of Cache-Control (s-maxage is for shared caches and ignored).
     public static func parseMaxAge(_ cacheControl: String) -> TimeInterval? {
         for directive in cacheControl.split(separator: ",") {
-            let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = directive.split(separator: "=", maxSplits: 1).map(trimmingOWS)
             guard parts.count == 2, parts[0].lowercased() == "max-age" else { continue }
-            let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let value = trimming(parts[1], of: [0x22])
             if let seconds = Int(value), seconds >= 0 { return TimeInterval(seconds) }
         }
         return nil
@@ -46,13 +58,13 @@ public enum HTTPHeaderValues {
 
     /// Media type and charset of a Content-Type value, both lowercased.
     public static func parseContentType(_ value: String) -> (mediaType: String?, charset: String?) {
-        let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = value.split(separator: ";").map(trimmingOWS)
         guard let first = parts.first, !first.isEmpty else { return (nil, nil) }
         var charset: String?
         for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = parameter.split(separator: "=", maxSplits: 1).map(trimmingOWS)
             if pair.count == 2, pair[0].lowercased() == "charset" {
-                let cleaned = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
+                let cleaned = trimming(pair[1], of: [0x22, 0x27]).lowercased()
                 if !cleaned.isEmpty { charset = cleaned }
             }
         }

@@ -130,18 +130,29 @@ enum DocumentDecoder {
         guard b.count > 5, b[0] == 0x3C, b[1] == 0x3F, b[2] == 0x78, b[3] == 0x6D, b[4] == 0x6C else { return nil }
         let limit = min(b.count, 512)
         guard let end = (5..<limit).first(where: { b[$0] == 0x3E }) else { return nil }
-        let declaration = String(decoding: b[0..<end], as: UTF8.self)
-        guard let range = declaration.range(of: "encoding") else { return nil }
-        var rest = declaration[range.upperBound...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-        guard rest.first == "=" else { return nil }
-        rest = rest.dropFirst().drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        // Trimmed as `trimmingCharacters(in: .whitespaces)` would (spaces and tab), without bridging to NSString:
-        // this runs for every fetched document.
-        let isBlank = { (c: Character) in c.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator } }
-        let value = rest.dropFirst().prefix(while: { $0 != quote }).drop(while: isBlank)
-        let trimmed = String(value.reversed().drop(while: isBlank).reversed())
-        return trimmed.isEmpty ? nil : trimmed
+        // Read as bytes: this runs for every fetched document, and Foundation's `range(of:)` bridged the
+        // declaration to NSString (25 µs a document here).
+        let keyword: [UInt8] = Array("encoding".utf8)
+        guard end >= keyword.count,
+              let found = (0...(end - keyword.count)).first(where: { at in keyword.indices.allSatisfy { b[at + $0] == keyword[$0] } })
+        else { return nil }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        var i = found + keyword.count
+        while i < end, isSpace(b[i]) { i += 1 }
+        guard i < end, b[i] == 0x3D else { return nil }   // =
+        i += 1
+        while i < end, isSpace(b[i]) { i += 1 }
+        guard i < end, b[i] == 0x22 || b[i] == 0x27 else { return nil }
+        let quote = b[i]
+        var close = i + 1
+        while close < end, b[close] != quote { close += 1 }
+        // Trimmed as `trimmingCharacters(in: .whitespaces)` would: tabs and space separators, at both ends.
+        let value = String(decoding: b[(i + 1)..<close], as: UTF8.self).unicodeScalars
+        let isBlank = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        guard let first = value.firstIndex(where: { !isBlank($0) }), let last = value.lastIndex(where: { !isBlank($0) }) else {
+            return nil
+        }
+        return String(value[first...last])
     }
 
     static func canonicalName(_ raw: String) -> String {

@@ -271,10 +271,27 @@ struct FeedTreeReader {
 
     /// Relative references are resolved only against xml:base or a known document URL: a bare file has none.
     private func resolve(_ reference: String, _ element: XMLElement) -> String {
-        guard !reference.isEmpty, hasSourceURL || element.hasXMLBase, let base = element.baseURI else { return reference }
+        // A reference that starts with a scheme is returned as it is by xmlBuildURI (or refused, and then kept as
+        // it is here): skip looking up the base and converting both strings for C, once per link of every item.
+        guard !reference.isEmpty, !Self.startsWithScheme(reference) else { return reference }
+        guard hasSourceURL || element.hasXMLBase, let base = element.baseURI else { return reference }
         guard let built = xmlBuildURI(reference, base) else { return reference }
         defer { tidings_xml_free(built) }
         return String(cString: built)
+    }
+
+    /// RFC 3986 `scheme ":"`: a letter, then letters, digits, "+", "-" or ".", then a colon.
+    static func startsWithScheme(_ reference: String) -> Bool {
+        var utf8 = reference.utf8.makeIterator()
+        guard let first = utf8.next(), (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A else { return false }
+        while let byte = utf8.next() {
+            switch byte {
+            case 0x3A: return true
+            case 0x61...0x7A, 0x41...0x5A, 0x30...0x39, 0x2B, 0x2D, 0x2E: continue
+            default: return false
+            }
+        }
+        return false
     }
 
     private mutating func readEntry(_ item: XMLElement) -> FeedEntry {
