@@ -23,6 +23,8 @@ final class MultiLoop: @unchecked Sendable {
     // Loop-thread state.
     private var queue: HostQueue<PendingTransfer>
     private var running: [OpaquePointer: Transfer] = [:]
+    /// Easy handles of finished transfers, reset, for the next ones (at most `concurrency`).
+    private var idleHandles: [OpaquePointer] = []
 
     init(options: FetcherOptions) {
         FetcherGlobal.initialize()
@@ -91,6 +93,8 @@ final class MultiLoop: @unchecked Sendable {
             // Idle or not, the wait ends early on any socket activity, libcurl timer or wakeup.
             _ = curl_multi_poll(multi, nil, 0, running.isEmpty ? 1000 : 100, nil)
         }
+        for easy in idleHandles { curl_easy_cleanup(easy) }
+        idleHandles = []
         curl_multi_cleanup(multi)
         finished.signal()
     }
@@ -100,7 +104,7 @@ final class MultiLoop: @unchecked Sendable {
             guard let (pending, host) = queue.next() else { return }
             if let channel = pending.channel, channel.isCancelled { queue.finished(host: host); continue }
             let now = DispatchTime.now().uptimeNanoseconds
-            guard let transfer = Transfer(pending, options: options, now: now) else {
+            guard let transfer = Transfer(pending, options: options, now: now, reusing: idleHandles.popLast()) else {
                 queue.finished(host: host)
                 deliver(pending, metadata: FetchMetadata(effectiveURL: pending.url),
                         outcome: .failed(.other(code: -1, message: "curl_easy_init failed")))
@@ -127,6 +131,7 @@ final class MultiLoop: @unchecked Sendable {
             queue.finished(host: transfer.pending.hostKey)
             let queuedFor = TimeInterval(transfer.startedAt &- transfer.pending.enqueuedAt) / 1e9
             let (metadata, outcome) = transfer.complete(code: code, queuedFor: queuedFor)
+            if idleHandles.count < options.concurrency { idleHandles.append(transfer.takeHandleForReuse()) }
             deliver(transfer.pending, metadata: metadata, outcome: outcome)
         }
     }

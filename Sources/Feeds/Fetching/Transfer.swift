@@ -50,8 +50,12 @@ final class Transfer {
     var retryAfterHeader: String?
     var serverDate: String?
 
-    init?(_ pending: PendingTransfer, options: FetcherOptions, now: UInt64) {
-        guard let easy = curl_easy_init() else { return nil }
+    /// Whether `deinit` cleans the easy handle up (false once the loop has taken it back for reuse).
+    private var ownsHandle = true
+
+    /// - Parameter reusing: a handle from `curl_easy_reset` to use instead of a new one.
+    init?(_ pending: PendingTransfer, options: FetcherOptions, now: UInt64, reusing handle: OpaquePointer? = nil) {
+        guard let easy = handle ?? curl_easy_init() else { return nil }
         self.easy = easy
         self.pending = pending
         self.startedAt = now
@@ -64,8 +68,17 @@ final class Transfer {
     }
 
     deinit {
-        curl_easy_cleanup(easy)
+        if ownsHandle { curl_easy_cleanup(easy) }
         if let headerList { curl_slist_free_all(headerList) }
+    }
+
+    /// Hands the easy handle back, reset to its defaults (no option, callback or header list of this transfer left
+    /// on it), for the next transfer: a new handle costs ~10 KB of allocations and a warm cycle of 10,000 feeds
+    /// spent ~10 % of the fetch loop in malloc. Call after `complete`, once the handle is out of the multi handle.
+    func takeHandleForReuse() -> OpaquePointer {
+        curl_easy_reset(easy)
+        ownsHandle = false
+        return easy
     }
 
     private func configure(_ options: FetcherOptions) {
@@ -91,7 +104,9 @@ final class Transfer {
             setLong(CURLOPT_LOW_SPEED_TIME, Int(options.lowSpeedTime.rounded(.up)))
         }
         _ = tidings_easy_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBytes))
-        setLong(CURLOPT_FILETIME, 1)
+        // Only file:// needs libcurl's reading of the modification time; an HTTP Last-Modified is kept as sent,
+        // and asking for it made libcurl parse that date on every response.
+        if isFile { setLong(CURLOPT_FILETIME, 1) }
 
         var headers: [String] = []
         switch pending.kind {

@@ -109,6 +109,41 @@ import TestSupport
         #expect(unknown.failure?.description == "bad encoding: unsupported content coding \"compress\"")
     }
 
+    /// One transfer at a time, so every request goes through the same reused easy handle: nothing of the one before
+    /// (POST and its body, a redirect chain, a failure, a content coding, a timeout) leaks into the next.
+    @Test func aReusedHandleCarriesNothingOver() async throws {
+        let server = try MisbehavingServer.start()
+        defer { server.stop() }
+        var options = Self.options
+        options.concurrency = 1
+        options.perHost = 1
+        let fetcher = Fetcher(options: options)
+        defer { fetcher.shutdown() }
+        func get(_ path: String) async -> FetchResult { await fetcher.fetchOne(FetchRequest(key: path, url: server.url(path))) }
+
+        let plain = try #require(await get("/feed").body?.bytes)
+        #expect(!plain.isEmpty)
+        for round in 0..<3 {
+            let posted = await fetcher.post(url: server.url("/echo"), headers: ["Content-Type: text/plain"],
+                                            body: Array("round \(round)".utf8), timeout: 4)
+            #expect(posted.status == 200 && posted.failure == nil, "round \(round)")
+            // A GET after the POST is a GET: the server echoes a POST's body, here it must answer the feed.
+            let afterPost = await get("/feed")
+            #expect(afterPost.body?.bytes == plain, "round \(round)")
+            #expect(afterPost.metadata.contentEncoding == nil)
+            let hops = await get("/hops/3")
+            #expect(hops.metadata.statusChain == [302, 302, 302, 200], "round \(round)")
+            #expect(await get("/feed").metadata.statusChain == [200], "round \(round): a redirect chain carried over")
+            let encoded = await get("/encoded/deflate")
+            #expect(encoded.body?.bytes == plain, "round \(round)")
+            #expect(await get("/status/404").failure?.reason == "http 404")
+            let gone = await get("/status/410")
+            #expect(gone.failure == .gone)
+            let after = await get("/feed")
+            #expect(after.body?.bytes == plain && after.metadata.status == 200, "round \(round): a failure carried over")
+        }
+    }
+
     @Test func connectionRefusedIsAConnectFailure() async throws {
         let port = try FreePort.allocate()
         let fetcher = Fetcher(options: Self.options)
