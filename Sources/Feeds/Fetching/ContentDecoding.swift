@@ -28,17 +28,17 @@ enum ContentDecoding {
         }
         var data = body
         for coding in codings.reversed() {
-            // An empty body is empty in every coding (servers label empty answers too).
-            if data.isEmpty && ["gzip", "x-gzip", "deflate", "br", "zstd"].contains(coding) { return .success([]) }
-            let decoded: Result<[UInt8], Failure>
+            let decoder: ([UInt8], Int) -> Result<[UInt8], Failure>
             switch coding {
-            case "gzip", "x-gzip": decoded = Deflate.decode(data, format: .gzip, limit: limit)
-            case "deflate": decoded = Deflate.decode(data, format: .zlibOrRaw, limit: limit)
-            case "br": decoded = decodeBrotli(data, limit: limit)
-            case "zstd": decoded = decodeZstandard(data, limit: limit)
+            case "gzip", "x-gzip": decoder = { Deflate.decode($0, format: .gzip, limit: $1) }
+            case "deflate": decoder = { Deflate.decode($0, format: .zlibOrRaw, limit: $1) }
+            case "br": decoder = decodeBrotli
+            case "zstd": decoder = decodeZstandard
             default: return .failure(.invalid("unsupported content coding \"\(coding)\""))
             }
-            switch decoded {
+            // An empty body is empty in every coding (servers label empty answers too).
+            if data.isEmpty { return .success([]) }
+            switch decoder(data, limit) {
             case .success(let bytes): data = bytes
             case .failure(let failure): return .failure(failure)
             }
