@@ -24,17 +24,8 @@ public enum HTTPHeaderValues {
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 
-    /// Optional white space around a header value or one of its parts: spaces and tabs (RFC 9110 OWS). Read
-    /// without Foundation, whose `trimmingCharacters` bridged every value to NSString, for every response.
-    static func trimmingOWS(_ text: Substring) -> Substring { trimming(text, of: [0x20, 0x09]) }
-
-    /// `text` without the given ASCII bytes at either end.
-    static func trimming(_ text: Substring, of bytes: [UInt8]) -> Substring {
-        let utf8 = text.utf8
-        guard let first = utf8.firstIndex(where: { !bytes.contains($0) }) else { return text[text.endIndex...] }
-        let last = utf8.lastIndex(where: { !bytes.contains($0) })!
-        return text[first...last]
-    }
+    /// Optional white space around a header value or one of its parts: spaces and tabs (RFC 9110 OWS).
+    static func trimmingOWS(_ text: Substring) -> Substring { ASCIITrimming.trimming(text) { $0 == 0x20 || $0 == 0x09 } }
 
     /// Retry-After: a non-negative delay in seconds, or an HTTP-date taken relative to `now`
     /// (the server's Date header when it sent one, so clock skew does not matter).
@@ -50,7 +41,7 @@ public enum HTTPHeaderValues {
         for directive in cacheControl.split(separator: ",") {
             let parts = directive.split(separator: "=", maxSplits: 1).map(trimmingOWS)
             guard parts.count == 2, parts[0].lowercased() == "max-age" else { continue }
-            let value = trimming(parts[1], of: [0x22])
+            let value = ASCIITrimming.trimming(parts[1]) { $0 == 0x22 }
             if let seconds = Int(value), seconds >= 0 { return TimeInterval(seconds) }
         }
         return nil
@@ -64,7 +55,7 @@ public enum HTTPHeaderValues {
         for parameter in parts.dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map(trimmingOWS)
             if pair.count == 2, pair[0].lowercased() == "charset" {
-                let cleaned = trimming(pair[1], of: [0x22, 0x27]).lowercased()
+                let cleaned = ASCIITrimming.trimming(pair[1]) { $0 == 0x22 || $0 == 0x27 }.lowercased()
                 if !cleaned.isEmpty { charset = cleaned }
             }
         }

@@ -18,12 +18,10 @@ public enum FeedDate {
     }
 
     static func trimASCIIWhitespace(_ string: String) -> String {
-        let utf8 = string.utf8
-        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C }
-        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = utf8.lastIndex(where: { !isSpace($0) })!
-        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return string }
-        return String(string[first...last])
+        let trimmed = ASCIITrimming.trimming(string[...]) { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }
+        // Nothing trimmed (the usual case): the string itself, no copy.
+        if trimmed.startIndex == string.startIndex && trimmed.endIndex == string.endIndex { return string }
+        return String(trimmed)
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the form the conformance schema uses.
