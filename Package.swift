@@ -9,6 +9,7 @@ let package = Package(
     name: "tidings",
     products: [
         .executable(name: "tidings", targets: ["Daemon"]),
+        .executable(name: "tidings-bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCompression", providers: [.apt(["libdeflate-dev", "libbrotli-dev", "libzstd-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CShims", dependencies: ["CCurl", "CLibXML2"]),
 
         .target(name: "Config"),
@@ -32,13 +34,17 @@ let package = Package(
             "CSQLite", "CPostgres", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "Config", "Coverage", "Feeds", "Articles", "Store", "CShims",
+            "Config", "Coverage", "Feeds", "Articles", "Store", "CShims", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Daemon", dependencies: [
             "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Benchmark and stress drivers (bench/*.sh, the crash-safety test): kept out of the product binary.
+        .executableTarget(name: "Bench", dependencies: [
+            "Feeds", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -3,10 +3,11 @@
 # loopback with gzip; a cold cycle (all 200), a warm cycle (all conditional -> 304) and a cycle after 100 feeds
 # changed, each with wall time, CPU seconds, peak RSS and nginx's count of 200/304; and in the same run the
 # transfer floor, `curl --parallel --parallel-max 64` over the same URLs (cold, and warm with the same validators).
-# The driver is the hidden `tidings fetch-bench`: the Fetcher plus the feed parser on every changed body, without the store.
+# The driver is `tidings-bench fetch-bench`: the Fetcher plus the feed parser on every changed body, without the store.
 # Usage: bench/20-poll.sh path/to/tidings   (TIDINGS_BENCH_FEEDS=N for a smaller set)
 set -euo pipefail
 binary=$(realpath "$1")
+bench_driver="$(dirname "$binary")/tidings-bench"   # the benchmark drivers, built beside tidings
 here=$(cd "$(dirname "$0")" && pwd)
 count=${TIDINGS_BENCH_FEEDS:-10000}
 concurrency=${TIDINGS_BENCH_CONCURRENCY:-64}
@@ -79,7 +80,7 @@ phase() {
 echo "feeds: $count  nginx: 1 worker on 127.0.0.1:$port  tidings: concurrency $concurrency, per-host $per_host"
 echo "(all feeds live on one host, so per_host = concurrency like curl's 64 connections; per_host 4 is shown too)"
 phase curl_cold curl --silent --compressed --parallel --parallel-max 64 -K "$work/curl-cold.cfg"
-phase tidings_cold "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
+phase tidings_cold "$bench_driver" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
   --concurrency "$concurrency" --per-host "$per_host"
 
 # curl's warm floor sends the same validators tidings stored (one --next block per URL).
@@ -94,14 +95,14 @@ with open(sys.argv[1]) as source, open(sys.argv[2], "w") as target:
         if modified: target.write('header = "If-Modified-Since: %s"\n' % modified)
 PY
 phase curl_warm curl --silent --parallel --parallel-max 64 -K "$work/curl-warm.cfg"
-phase tidings_warm "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
+phase tidings_warm "$bench_driver" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
   --concurrency "$concurrency" --per-host "$per_host"
 # The production default per_host = 4, for comparison (the benchmark's one host holds all feeds; curl uses 64).
 cp "$work/etags.tsv" "$work/etags-per-host-4.tsv"
-phase tidings_warm_ph4 "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags-per-host-4.tsv" \
+phase tidings_warm_ph4 "$bench_driver" fetch-bench "$work/urls.txt" --etag-file "$work/etags-per-host-4.tsv" \
   --concurrency "$concurrency" --per-host 4
 python3 "$here/gen_feeds.py" "$cache" --count "$count" --change 100 --round "$(date +%s)"
-phase tidings_changed "$binary" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
+phase tidings_changed "$bench_driver" fetch-bench "$work/urls.txt" --etag-file "$work/etags.tsv" \
   --concurrency "$concurrency" --per-host "$per_host"
 
 

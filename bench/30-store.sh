@@ -8,6 +8,7 @@
 # Usage: bench/30-store.sh path/to/tidings   (STORE_BENCH_ITEMS=200000 for a quicker run)
 set -euo pipefail
 binary=$(realpath "$1")
+bench_driver="$(dirname "$binary")/tidings-bench"   # the benchmark drivers, built beside tidings
 items=${STORE_BENCH_ITEMS:-1000000}
 work=$(mktemp -d /tmp/tidings-bench-store.XXXXXX)
 chmod 755 "$work"
@@ -87,7 +88,7 @@ for run in $(seq 1 "$runs"); do
   rm -f "$work"/bench.db*
   # Each run starts with the previous one's 1.7 GB of writes on disk, not still being flushed beside it.
   sync
-  sqlite_jsons+=("$(measure "$binary" store-bench --sqlite "$work/bench.db" --items "$items")")
+  sqlite_jsons+=("$(measure "$bench_driver" store-bench --sqlite "$work/bench.db" --items "$items")")
   sqlite_rss=$(( $(cat "$work/rss") > sqlite_rss ? $(cat "$work/rss") : sqlite_rss ))
 done
 sqlite_json=$(python3 - "${sqlite_jsons[@]}" <<'PY'
@@ -117,7 +118,7 @@ if [ -n "$pgbin" ]; then
     -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c synchronous_commit=off" start >/dev/null
   "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres bench
   "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres ref
-  pg_json=$(measure "$binary" store-bench --postgres "postgresql://postgres@127.0.0.1:$port/bench" --items "$items")
+  pg_json=$(measure "$bench_driver" store-bench --postgres "postgresql://postgres@127.0.0.1:$port/bench" --items "$items")
   pg_rss=$(cat "$work/rss")
   reference_sql postgres | sed 's/id INTEGER PRIMARY KEY/id BIGINT PRIMARY KEY/; s/ REAL/ DOUBLE PRECISION/g' > "$work/ref-pg.sql"
   t0=$(now); "$pgbin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d ref -v ON_ERROR_STOP=1 -f "$work/ref-pg.sql"; t1=$(now)

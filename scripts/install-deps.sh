@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   pkg-config
   libcurl4-openssl-dev   # fetching (libcurl multi)
+  libssl-dev             # SHA-256 and HMAC from libcrypto (alert ids, webhook signatures)
   libxml2-dev            # feed and HTML parsing
   libdeflate-dev         # gzip / deflate response bodies
   libbrotli-dev          # br response bodies

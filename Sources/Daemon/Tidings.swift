@@ -10,7 +10,6 @@ struct Tidings: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, PollCommand.self, StatusCommand.self, CheckConfigCommand.self,
             ParseCommand.self, ExtractCommand.self, ReplayCommand.self,
-            StoreStressCommand.self, StoreBenchCommand.self, FetchBenchCommand.self,
         ]
     )
 

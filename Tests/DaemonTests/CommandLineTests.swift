@@ -36,6 +36,18 @@ struct CommandLineTests {
         #expect(result.status == 78)
         #expect(result.stderr.contains("/nonexistent/tidings.toml"))
     }
+
+    /// The product binary carries no benchmark or stress driver; they answer from `tidings-bench` instead.
+    @Test func benchmarkDriversLiveInTheirOwnBinary() throws {
+        for command in ["fetch-bench", "store-bench", "store-stress"] {
+            let product = try runProcess(TestPaths.tidingsBinary, [command])
+            #expect(product.status == 2 && product.stderr.contains("Unexpected argument '\(command)'"),
+                    "tidings \(command) must be unknown: \(product.stderr)")
+            let bench = try runProcess(TestPaths.benchBinary, [command, "--help"])
+            #expect(bench.status == 0, "tidings-bench \(command): \(bench.stderr)")
+            #expect(bench.stdout.contains(command))
+        }
+    }
 }
 
 /// `first_fetch = "baseline"`: a new feed's items teach their facts without alerting; what comes later alerts.

@@ -80,3 +80,13 @@ import Testing
         #expect(unsigned["Idempotency-Key"] == "01ABC")
     }
 }
+
+@Suite struct EmptyInputCryptoTests {
+    // Empty inputs reach libcrypto through placeholder pointers; the digests must be those of empty input.
+    @Test func emptyKeyAndMessage() {
+        #expect(Hex.lowercase(HMACSHA256.authenticationCode(key: [], message: []))
+                == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+        #expect(Hex.lowercase(HMACSHA256.authenticationCode(key: Array("key".utf8), message: []))
+                == "5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0")
+    }
+}

@@ -8,9 +8,9 @@ import TestSupport
 /// counters the status query reads must agree with the rows.
 @Suite("Crash safety", .serialized)
 struct CrashSafetyTests {
-    static var binaryPresent: Bool { FileManager.default.isExecutableFile(atPath: TestPaths.tidingsBinary.path) }
+    static var binaryPresent: Bool { FileManager.default.isExecutableFile(atPath: TestPaths.benchBinary.path) }
 
-    @Test(.enabled(if: binaryPresent || TestEnvironment.strict, "tidings binary not built (swift build first)"))
+    @Test(.enabled(if: binaryPresent || TestEnvironment.strict, "tidings-bench not built (swift build first)"))
     func killDashNineTwentyTimesLosesNothing() throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-crash")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -22,7 +22,7 @@ struct CrashSafetyTests {
         for round in 1...20 {
             let sizeAtStart = logSize()
             let process = Process()
-            process.executableURL = TestPaths.tidingsBinary
+            process.executableURL = TestPaths.benchBinary
             process.arguments = ["store-stress", "--sqlite", database, "--log", log]
             process.standardOutput = FileHandle.nullDevice
             let errors = Pipe()

@@ -29,6 +29,11 @@ public enum TestPaths {
         return packageRoot.appendingPathComponent(".build/debug/tidings")
     }
 
+    /// The benchmark and stress drivers (`tidings-bench`), built beside the `tidings` binary in use.
+    public static var benchBinary: URL {
+        tidingsBinary.deletingLastPathComponent().appendingPathComponent("tidings-bench")
+    }
+
     /// A fresh temporary directory, removed by the caller when done.
     public static func makeTemporaryDirectory(_ prefix: String = "tidings-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory

@@ -1,115 +1,60 @@
-/// SHA-256 (FIPS 180-4) in plain Swift: the daemon signs webhooks and derives alert ids without linking a crypto
-/// library, and the whole of it is small enough to check against the published test vectors.
+import CCrypto
+
+/// SHA-256 through OpenSSL's libcrypto (linked anyway through libcurl), so the daemon carries no cryptography of
+/// its own. The inputs hashed here (alert ids, fact sentences, webhook bodies) are small, so the streaming form
+/// collects bytes and hashes them once at `finalize`.
 public struct SHA256: Sendable {
     public static let digestByteCount = 32
-    public static let blockByteCount = 64
 
-    private static let roundConstants: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
-    private var state: [UInt32] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]
     private var pending: [UInt8] = []
-    private var totalByteCount: UInt64 = 0
 
     public init() {}
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes {
-            pending.append(byte)
-            totalByteCount &+= 1
-            if pending.count == Self.blockByteCount {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
+        pending.append(contentsOf: bytes)
     }
 
     public mutating func update(_ string: String) { update(string.utf8) }
 
-    public consuming func finalize() -> [UInt8] {
-        let bitLength = totalByteCount &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % Self.blockByteCount != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        for start in stride(from: 0, to: tail.count, by: Self.blockByteCount) {
-            compress(Array(tail[start..<start + Self.blockByteCount]))
-        }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(Self.digestByteCount)
-        for word in state {
-            digest.append(UInt8(truncatingIfNeeded: word >> 24))
-            digest.append(UInt8(truncatingIfNeeded: word >> 16))
-            digest.append(UInt8(truncatingIfNeeded: word >> 8))
-            digest.append(UInt8(truncatingIfNeeded: word))
-        }
-        return digest
-    }
+    public consuming func finalize() -> [UInt8] { Self.digest(pending) }
 
     public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return hasher.finalize()
+        digest(Array(bytes))
     }
 
-    public static func hash(_ string: String) -> [UInt8] { hash(Array(string.utf8)) }
+    public static func hash(_ string: String) -> [UInt8] { digest(Array(string.utf8)) }
 
-    private mutating func compress(_ block: [UInt8]) {
-        var schedule = [UInt32](repeating: 0, count: 64)
-        for index in 0..<16 {
-            let base = index * 4
-            schedule[index] = UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16
-                | UInt32(block[base + 2]) << 8 | UInt32(block[base + 3])
+    private static func digest(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: digestByteCount)
+        var length: UInt32 = 0
+        let succeeded = bytes.withUnsafeBytes { input in
+            digest.withUnsafeMutableBufferPointer { output in
+                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
+            }
         }
-        for index in 16..<64 {
-            let s0 = schedule[index - 15].rotatedRight(7) ^ schedule[index - 15].rotatedRight(18) ^ (schedule[index - 15] >> 3)
-            let s1 = schedule[index - 2].rotatedRight(17) ^ schedule[index - 2].rotatedRight(19) ^ (schedule[index - 2] >> 10)
-            schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
-        }
-        var a = state[0], b = state[1], c = state[2], d = state[3]
-        var e = state[4], f = state[5], g = state[6], h = state[7]
-        for index in 0..<64 {
-            let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-            let choice = (e & f) ^ (~e & g)
-            let temp1 = h &+ sum1 &+ choice &+ Self.roundConstants[index] &+ schedule[index]
-            let sum0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let temp2 = sum0 &+ majority
-            h = g; g = f; f = e; e = d &+ temp1
-            d = c; c = b; b = a; a = temp1 &+ temp2
-        }
-        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+        // EVP_Digest fails only when the library cannot allocate a context: no way to go on correctly.
+        precondition(succeeded == 1 && length == digestByteCount, "libcrypto SHA-256 failed")
+        return digest
     }
 }
 
-extension UInt32 {
-    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 - count)) }
-}
-
-/// HMAC (RFC 2104) over SHA-256.
+/// HMAC (RFC 2104) over SHA-256, through libcrypto.
 public enum HMACSHA256 {
     public static func authenticationCode(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var blockKey = key.count > SHA256.blockByteCount ? SHA256.hash(key) : key
-        blockKey += [UInt8](repeating: 0, count: SHA256.blockByteCount - blockKey.count)
-        var inner = SHA256()
-        inner.update(blockKey.map { $0 ^ 0x36 })
-        inner.update(message)
-        let innerDigest = inner.finalize()
-        var outer = SHA256()
-        outer.update(blockKey.map { $0 ^ 0x5c })
-        outer.update(innerDigest)
-        return outer.finalize()
+        var code = [UInt8](repeating: 0, count: SHA256.digestByteCount)
+        var length: UInt32 = 0
+        // libcrypto wants valid pointers even for empty inputs; the counts below say how much of each is used.
+        let keyStorage = key.isEmpty ? [0] : key, messageStorage = message.isEmpty ? [0] : message
+        let result = keyStorage.withUnsafeBufferPointer { keyBytes in
+            messageStorage.withUnsafeBufferPointer { messageBytes in
+                code.withUnsafeMutableBufferPointer { output in
+                    HMAC(EVP_sha256(), keyBytes.baseAddress, Int32(key.count), messageBytes.baseAddress, message.count,
+                         output.baseAddress, &length)
+                }
+            }
+        }
+        precondition(result != nil && length == SHA256.digestByteCount, "libcrypto HMAC-SHA256 failed")
+        return code
     }
 
     public static func authenticationCode(key: String, message: String) -> [UInt8] {

@@ -7,8 +7,7 @@ import Store
 /// committed. A test kills it with SIGKILL at random instants and then checks every logged id is in the store.
 struct StoreStressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store-stress", abstract: "Ingest continuously into a store (crash-safety test driver).",
-        shouldDisplay: false)
+        commandName: "store-stress", abstract: "Ingest continuously into a store (crash-safety test driver).")
 
     @Option(help: "SQLite database path.") var sqlite: String?
     @Option(help: "PostgreSQL URL (instead of --sqlite).") var postgres: String?

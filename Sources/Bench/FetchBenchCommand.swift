@@ -7,7 +7,7 @@ import Foundation
 /// cold cycle includes parsing); `--no-parse` measures transfers alone.
 struct FetchBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fetch-bench", abstract: "Fetch a list of URLs once (benchmark driver).", shouldDisplay: false)
+        commandName: "fetch-bench", abstract: "Fetch a list of URLs once (benchmark driver).")
 
     @Argument(help: "File with one URL per line.") var urlList: String
     @Option(name: .customLong("etag-file"), help: "Validators kept between runs (TSV: url, etag, last-modified).")

@@ -7,8 +7,7 @@ import Store
 /// measures the status query at that size. Prints one JSON object.
 struct StoreBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store-bench", abstract: "Benchmark store ingest and status (bench/30-store.sh).",
-        shouldDisplay: false)
+        commandName: "store-bench", abstract: "Benchmark store ingest and status (bench/30-store.sh).")
 
     @Option(help: "SQLite database path (must not exist yet).") var sqlite: String?
     @Option(help: "PostgreSQL URL of an empty database.") var postgres: String?
