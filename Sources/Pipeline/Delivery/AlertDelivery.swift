@@ -19,11 +19,15 @@ public final class AlertDelivery: Sendable {
     public static let parallelRequests = 8
     public static let requestTimeout: TimeInterval = 30
 
+    /// Owes digest e-mail sinks their periods' messages (checked on every pass, cheaply).
+    public let digests: DigestQueue
+
     public init(store: any Store, fetcher: Fetcher, owner: String, logger: Logger) {
         self.store = store
         self.fetcher = fetcher
         self.owner = owner
         self.logger = logger
+        self.digests = DigestQueue(store: store, logger: logger)
     }
 
     public struct Report: Sendable, Equatable {
@@ -37,6 +41,7 @@ public final class AlertDelivery: Sendable {
     /// One pass over every sink: claims and delivers one batch each.
     public func deliverOnce(_ sinks: SinkSet) async -> Report {
         var report = Report()
+        await digests.enqueueDue(sinks)
         await withTaskGroup(of: Report.self) { group in
             for sink in sinks.sinks { group.addTask { await self.deliverBatch(sink) } }
             for await part in group {
@@ -109,6 +114,23 @@ public final class AlertDelivery: Sendable {
             for (claim, error, retryAfter) in outcomes {
                 await settle(claim, sink: name, error: error, retryAfter: retryAfter, giveUpAfter: settings.giveUpAfter, into: &report)
             }
+
+        case .email(_, let email):
+            // One SMTP session per message, in order: mail servers limit connections per client, and a thread's
+            // messages read best when they arrive in the order they were judged.
+            for claim in claims {
+                if Task.isCancelled { break }
+                let failure = await email.send(claim, timeout: Self.requestTimeout)
+                switch failure {
+                case nil:
+                    await settle(claim, sink: name, error: nil, retryAfter: nil, giveUpAfter: email.settings.giveUpAfter, into: &report)
+                case .transient(let why)?:
+                    await settle(claim, sink: name, error: why, retryAfter: nil, giveUpAfter: email.settings.giveUpAfter, into: &report)
+                case .permanent(let why)?:
+                    await settle(claim, sink: name, error: why, retryAfter: nil, giveUpAfter: email.settings.giveUpAfter,
+                                 permanent: true, into: &report)
+                }
+            }
         }
         return report
     }
@@ -131,13 +153,14 @@ public final class AlertDelivery: Sendable {
         return (claim, nil, nil)
     }
 
+    /// `permanent`: the receiver refused for good (an SMTP 5xx): failed at once, no retry.
     private func settle(_ claim: OutboxAlert, sink: String, error: String?, retryAfter: TimeInterval?,
-                        giveUpAfter: TimeInterval, into report: inout Report) async {
+                        giveUpAfter: TimeInterval, permanent: Bool = false, into report: inout Report) async {
         let store = self.store, owner = self.owner
         let now = Date()
         do {
             if let error {
-                let decision = RetryPolicy(giveUpAfter: giveUpAfter)
+                let decision = permanent ? .giveUp : RetryPolicy(giveUpAfter: giveUpAfter)
                     .decide(attempt: claim.attempts, retryAfter: retryAfter, alertAge: now.timeIntervalSince(claim.created))
                 let next: Date?
                 switch decision {
