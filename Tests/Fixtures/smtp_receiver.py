@@ -11,6 +11,7 @@ whether the session was under TLS, and the reply given.
 --mode refuse    answer every message "550 5.7.1"
 --mode stall     accept TCP connections and never say a word (no greeting): the client must time out
 --tls-cert/--tls-key   offer STARTTLS with this certificate and refuse mail before it (require_starttls)
+--auth USER:PASSWORD   require SMTP AUTH with these credentials (535 for others)
 
 Prints "LISTENING <port>" on stdout once it accepts connections (--port 0 picks a free port).
 """
@@ -23,7 +24,7 @@ import os
 import ssl
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 args = None
 counter = {"messages": 0}
@@ -64,6 +65,7 @@ def describe(raw, envelope, session, reply):
         "bare_lf": b"\n" in raw.replace(b"\r\n", b""),
         "non_ascii_bytes": any(b > 127 for b in raw),
         "tls": session.ssl is not None,
+        "authenticated_as": session.login_data.decode() if isinstance(session.login_data, bytes) else session.login_data,
         "reply": reply,
     }
 
@@ -85,6 +87,13 @@ class Handler:
         return reply
 
 
+def authenticator(server, session, envelope, mechanism, auth_data):
+    user, _, password = args.auth.partition(":")
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() and auth_data.password == password.encode()
+    # handled=False: aiosmtpd itself answers "535" to a failure (True would leave the client waiting).
+    return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
+
+
 async def stall_connection(reader, writer):
     try:
         await reader.read()  # until the client gives up
@@ -101,9 +110,12 @@ async def main():
         if args.tls_cert:
             tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             tls.load_cert_chain(args.tls_cert, args.tls_key)
+        auth = {}
+        if args.auth:
+            auth = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": tls is not None}
         server = await loop.create_server(
             lambda: SMTP(Handler(), hostname="tidings-test.invalid", tls_context=tls,
-                         require_starttls=tls is not None, decode_data=False, data_size_limit=10 << 20),
+                         require_starttls=tls is not None, decode_data=False, data_size_limit=10 << 20, **auth),
             "127.0.0.1", args.port)
     port = server.sockets[0].getsockname()[1]
     print(f"LISTENING {port}", flush=True)
@@ -118,6 +130,7 @@ if __name__ == "__main__":
     parser.add_argument("--fail-times", type=int, default=1)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--auth")
     args = parser.parse_args()
     try:
         asyncio.run(main())

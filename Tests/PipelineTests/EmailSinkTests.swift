@@ -24,9 +24,10 @@ import TestSupport
     }
 
     static func sink(_ url: String, starttls: Bool = false, caFile: String? = nil, mode: EmailSettings.Mode = .each,
-                     eventPageBase: String? = nil) -> EmailSink {
+                     eventPageBase: String? = nil, username: String? = nil, password: String? = nil) -> EmailSink {
         let settings = EmailSettings(smtpURL: url, starttls: starttls, from: "tidings <alerts@example.org>",
-                                     to: ["Zoë Desk <desk@example.org>", "ops@example.org"], mode: mode, caFile: caFile)
+                                     to: ["Zoë Desk <desk@example.org>", "ops@example.org"], username: username,
+                                     password: password.map(WebhookSecret.init), mode: mode, caFile: caFile)
         return EmailSink(settings: settings, topics: nil,
                          feeds: [FeedSettings(url: "https://news.example.org/rss", name: "North Shore News")],
                          eventPageBase: eventPageBase)
@@ -134,6 +135,23 @@ import TestSupport
         try #require(received.count == 1)
         #expect(received[0]["tls"] as? Bool == true)
         #expect(received[0].header("Subject") == "[bridge] New event: Sent under TLS")
+    }
+
+    @Test func authenticatesUnderTLSAndAWrongPasswordFailsForGood() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-email")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tls = try SMTPReceiver.makeSelfSignedCertificate(in: directory)
+        let receiver = try SMTPReceiver(directory: directory, tls: tls, auth: "alerts:s3cret pass")
+        let alert = Self.alert(1, verdict: .newEvent, title: "Authenticated", facts: ["A fact."])
+        let wrong = await Self.sink(receiver.url, starttls: true, caFile: tls.certificate, username: "alerts", password: "guess")
+            .send(Self.claim(alert), timeout: 20)
+        guard case .permanent(let why)? = wrong else { Issue.record("a wrong password was not a permanent failure: \(String(describing: wrong))"); return }
+        #expect(why.contains("535"))
+        #expect(receiver.messages().isEmpty)
+        let right = await Self.sink(receiver.url, starttls: true, caFile: tls.certificate, username: "alerts", password: "s3cret pass")
+            .send(Self.claim(alert), timeout: 20)
+        #expect(right == nil)
+        #expect(receiver.accepted().first?["authenticated_as"] as? String == "alerts")
     }
 
     // MARK: through the outbox

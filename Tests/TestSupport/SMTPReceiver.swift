@@ -17,13 +17,16 @@ public final class SMTPReceiver: @unchecked Sendable {
 
     /// `failTimes`: with `.tempfail`, how many messages get 451 before the server accepts.
     /// `tls`: certificate and key files; the server then offers STARTTLS and refuses mail before it.
-    public init(directory: URL, mode: Mode = .ok, failTimes: Int = 1, tls: (certificate: String, key: String)? = nil) throws {
+    /// `auth`: "user:password" the server then requires (SMTP AUTH PLAIN/LOGIN).
+    public init(directory: URL, mode: Mode = .ok, failTimes: Int = 1, tls: (certificate: String, key: String)? = nil,
+                auth: String? = nil) throws {
         records = directory.appendingPathComponent("smtp-\(mode.rawValue)-\(UUID().uuidString.prefix(6)).jsonl")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         var arguments = [Self.script.path, "--port", "0", "--records", records.path, "--mode", mode.rawValue,
                          "--fail-times", String(failTimes)]
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+        if let auth { arguments += ["--auth", auth] }
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

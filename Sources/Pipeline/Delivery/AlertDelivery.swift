@@ -18,6 +18,9 @@ public final class AlertDelivery: Sendable {
     /// Webhook requests in flight per sink.
     public static let parallelRequests = 8
     public static let requestTimeout: TimeInterval = 30
+    /// E-mails are sent one after another, each up to `requestTimeout`: a batch small enough to finish inside
+    /// its claim's lease even against a server that stalls every time, so no other daemon takes it over midway.
+    public static let emailBatchSize = 3
 
     /// Owes digest e-mail sinks their periods' messages (checked on every pass, cheaply).
     public let digests: DigestQueue
@@ -71,10 +74,12 @@ public final class AlertDelivery: Sendable {
     private func deliverBatch(_ sink: SinkSet.Sink) async -> Report {
         let store = self.store, owner = self.owner, name = sink.name
         let now = Date()
+        let limit: Int
+        if case .email = sink { limit = Self.emailBatchSize } else { limit = Self.batchSize }
         let claims: [OutboxAlert]
         do {
             claims = try await Blocking.run {
-                try store.claimAlerts(sink: name, now: now, limit: Self.batchSize, owner: owner, leaseFor: Self.claimLease)
+                try store.claimAlerts(sink: name, now: now, limit: limit, owner: owner, leaseFor: Self.claimLease)
             }
         } catch {
             logger.error("cannot claim alerts", metadata: ["sink": "\(name)", "error": "\(error)"])
