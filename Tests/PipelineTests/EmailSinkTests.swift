@@ -24,8 +24,9 @@ import TestSupport
     }
 
     static func sink(_ url: String, starttls: Bool = false, caFile: String? = nil, mode: EmailSettings.Mode = .each,
-                     eventPageBase: String? = nil, username: String? = nil, password: String? = nil) -> EmailSink {
-        let settings = EmailSettings(smtpURL: url, starttls: starttls, from: "tidings <alerts@example.org>",
+                     eventPageBase: String? = nil, username: String? = nil, password: String? = nil,
+                     from: String = "tidings <alerts@example.org>") -> EmailSink {
+        let settings = EmailSettings(smtpURL: url, starttls: starttls, from: from,
                                      to: ["Zoë Desk <desk@example.org>", "ops@example.org"], username: username,
                                      password: password.map(WebhookSecret.init), mode: mode, caFile: caFile)
         return EmailSink(settings: settings, topics: nil,
@@ -93,11 +94,13 @@ import TestSupport
         let fact = "Der Hafenkapitän sagte: „Wir öffnen erst nach der Prüfung.“\n.\nA dot line = end?"
         for alert in [Self.alert(1, verdict: .newEvent, title: title, facts: [fact]),
                       Self.alert(2, verdict: .newFacts, title: hostile, facts: ["x"])] {
-            #expect(await Self.sink(receiver.url).send(Self.claim(alert), timeout: 20) == nil)
+            #expect(await Self.sink(receiver.url, from: "Nachrichten für Zoë <alerts@example.org>").send(Self.claim(alert), timeout: 20) == nil)
         }
         let received = receiver.accepted()
         try #require(received.count == 2)
         #expect(received[0].header("Subject") == "[bridge] New event: \(title)")
+        #expect(received[0].header("From") == "Nachrichten für Zoë <alerts@example.org>")
+        #expect(received[0].header("List-Id") == "tidings bridge <bridge.alerts.example.org>")
         #expect(received[0].textPart.contains(fact.replacingOccurrences(of: "\n", with: "\r\n"))
                 || received[0].textPart.contains(fact))
         #expect(received[0].htmlPart.contains("Brücke über die Förde"))
@@ -160,9 +163,29 @@ import TestSupport
         try StoreFactory.open(sqlitePath: directory.appendingPathComponent("t.db").path)
     }
 
-    static func sinkSet(_ url: String, name: String = "mail", mode: EmailSettings.Mode = .each) throws -> SinkSet {
+    static func sinkSet(_ url: String, name: String = "mail", mode: EmailSettings.Mode = .each, sendEmpty: Bool = false) throws -> SinkSet {
         try SinkSet([SinkSettings(name: name, kind: .email(EmailSettings(smtpURL: url, starttls: false, from: "alerts@example.org",
-                                                                         to: ["desk@example.org"], mode: mode)))])
+                                                                         to: ["desk@example.org"], mode: mode, sendEmpty: sendEmpty)))])
+    }
+
+    @Test func anEmptyPeriodSendsNothingUnlessSendEmpty() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-email")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try SMTPReceiver(directory: directory)
+        let store = try Self.outbox(directory)
+        defer { store.close() }
+        let fetcher = Fetcher(options: FetcherOptions())
+        defer { fetcher.shutdown() }
+        let quiet = try Self.sinkSet(receiver.url, name: "quiet", mode: .digest)
+        let chatty = try Self.sinkSet(receiver.url, name: "chatty", mode: .digest, sendEmpty: true)
+        let queue = DigestQueue(store: store, logger: Logger(label: "test"))
+        #expect(await queue.enqueueDue(quiet).isEmpty)
+        #expect(await queue.enqueueDue(chatty).count == 1)
+        _ = await AlertDelivery(store: store, fetcher: fetcher, owner: "test", logger: Logger(label: "test")).drain(chatty)
+        let received = receiver.accepted()
+        try #require(received.count == 1)
+        #expect(received[0].header("Subject")?.hasSuffix("nothing new") == true)
+        #expect(received[0].textPart.contains("No alerts in this period."))
     }
 
     @Test func a451IsRetriedWithBackoffUntilTheServerRecovers() async throws {

@@ -39,7 +39,8 @@ public struct MailMessage: Sendable, Equatable {
         // boundary cannot collide with the parts' text.
         let boundary = "=_tidings_" + MIMEEncoding.idLabel(messageID).prefix(40)
         var lines: [String] = [
-            MIMEEncoding.header("From", MIMEEncoding.mailbox(from)),
+            // Mailboxes come out of `mailbox` already encoded: only folded here, never encoded twice.
+            MIMEEncoding.fold("From: " + MIMEEncoding.mailbox(from)),
             MIMEEncoding.fold("To: " + to.map(MIMEEncoding.mailbox).joined(separator: ", ")),
             MIMEEncoding.header("Subject", subject),
             "Date: " + MIMEEncoding.date(date),
@@ -50,7 +51,7 @@ public struct MailMessage: Sendable, Equatable {
             lines.append("References: <\(inReplyTo)>")
         }
         lines += [
-            MIMEEncoding.header("List-Id", listID),
+            MIMEEncoding.fold("List-Id: " + MIMEEncoding.mailbox(listID)),
             "Auto-Submitted: auto-generated",
             "X-Auto-Response-Suppress: All",
         ]
