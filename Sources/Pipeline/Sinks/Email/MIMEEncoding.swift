@@ -78,27 +78,44 @@ public enum MIMEEncoding {
     /// breaks `=`), `=` and every non-ASCII byte as `=XX`, trailing white space and a leading `.` encoded too (so
     /// no line is taken for SMTP's end of data whatever the transport does).
     public static func quotedPrintable(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+        let input = Array(text.utf8)
         var output: [UInt8] = []
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        for (index, line) in normalized.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if index > 0 { output += [13, 10] }
-            let bytes = Array(line.utf8)
-            var column = 0
-            for (position, byte) in bytes.enumerated() {
-                let isLast = position == bytes.count - 1
-                let literal = (byte >= 33 && byte <= 126 && byte != 61 && !(byte == 46 && column == 0))
-                    || ((byte == 32 || byte == 9) && !isLast)
-                let piece: [UInt8] = literal ? [byte] : [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-                // Keep room for the soft break "=" within 76 columns.
-                if column + piece.count > 75 {
-                    output += [61, 13, 10]
-                    column = 0
-                    if piece == [46] { output += [61, 50, 69]; column = 3; continue }
-                }
-                output += piece
-                column += piece.count
+        output.reserveCapacity(input.count + input.count / 8 + 16)
+        var column = 0
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            // Line ends (LF, CRLF or a lone CR) become CRLF.
+            if byte == 10 || byte == 13 {
+                if byte == 13, index + 1 < input.count, input[index + 1] == 10 { index += 1 }
+                output += [13, 10]
+                column = 0
+                index += 1
+                continue
             }
+            let atLineEnd = index + 1 == input.count || input[index + 1] == 10 || input[index + 1] == 13
+            let literal = (byte >= 33 && byte <= 126 && byte != 61 && !(byte == 46 && column == 0))
+                || ((byte == 32 || byte == 9) && !atLineEnd)
+            let width = literal ? 1 : 3
+            // Keep room for the soft break "=" within 76 columns.
+            if column + width > 75 {
+                output += [61, 13, 10]
+                column = 0
+                if byte == 46 {  // a "." that now starts a line
+                    output += [61, 50, 69]
+                    column = 3
+                    index += 1
+                    continue
+                }
+            }
+            if literal {
+                output.append(byte)
+            } else {
+                output += [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+            column += width
+            index += 1
         }
         return String(decoding: output, as: UTF8.self)
     }
@@ -121,19 +138,19 @@ public enum MIMEEncoding {
 
     /// Escapes text for HTML element content and attribute values.
     public static func html(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): output += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): output += Array("&gt;".utf8)
+            case UInt8(ascii: "\""): output += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): output += Array("&#39;".utf8)
+            default: output.append(byte)
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
