@@ -249,7 +249,7 @@ import TestSupport
         defer { store.close() }
         // Alerts of yesterday's period (08:00 to 08:00 UTC), in a store that has only a digest sink.
         let schedule = DigestSchedule(every: 86_400, atMinutes: 8 * 60, timeZone: TimeZone(identifier: "UTC")!)
-        let period = schedule.lastPeriod(before: Date())
+        let period = schedule.lastPeriod(before: Date().addingTimeInterval(-DigestQueue.settleDelay))
         let inside = period.start.addingTimeInterval(3600)
         let alerts = [
             Self.alert(1, verdict: .newEvent, title: "Ship strikes bridge", facts: ["Fact one.", "Fact two."], created: inside),

@@ -15,6 +15,9 @@ public final class DigestQueue: Sendable {
     private let handled = Locked<[String: Date]>([:])
     /// Most alerts one digest reads.
     public static let alertLimit = 10_000
+    /// A period's digest is made this long after the period ends: an alert stamped just before the end may still
+    /// be in a poll cycle's open transaction at the end, and must be in the digest.
+    public static let settleDelay: TimeInterval = 60
 
     public init(store: any Store, logger: Logger) {
         self.store = store
@@ -29,7 +32,7 @@ public final class DigestQueue: Sendable {
     public func enqueueDue(_ sinks: SinkSet, now: Date = Date()) async -> [String] {
         var enqueued: [String] = []
         for case .email(let name, let sink) in sinks.sinks where sink.settings.mode == .digest {
-            let period = DigestSchedule(sink.settings).lastPeriod(before: now)
+            let period = DigestSchedule(sink.settings).lastPeriod(before: now.addingTimeInterval(-Self.settleDelay))
             if handled.value[name] == period.end { continue }
             let id = Self.digestID(sink: name, end: period.end)
             let store = self.store
