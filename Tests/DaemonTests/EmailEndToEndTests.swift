@@ -95,4 +95,30 @@ struct EmailEndToEndTests {
         for fact in Set(facts) { #expect(received[0].textPart.components(separatedBy: fact).count == 2, "mailed once: \(fact)") }
         #expect(received[0].htmlPart.contains("<h2>[alder-harbor-bridge]</h2>"))
     }
+
+    @Test func theDaemonRetriesA451AndThreadsEveryAlert() throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-email-e2e")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try SMTPReceiver(directory: directory, mode: .tempfail, failTimes: 1)
+        let config = try Self.example(in: directory, sink: Self.emailSink(receiver.url, mode: "each"))
+        let daemon = try DaemonProcess(arguments: ["run", "--config", config.path], logFile: directory.appendingPathComponent("run.log"))
+        defer { daemon.kill9() }
+        #expect(Fixture.eventually(seconds: 90) { receiver.accepted().count >= 3 }, "\(receiver.messages().count) messages; \(daemon.log)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(seconds: 10) == 0)
+
+        let messages = receiver.messages()
+        #expect(messages.first?["reply"] as? String == "451 4.3.0 try again later")
+        let accepted = receiver.accepted()
+        // The refused message came again under the same id; nothing else was repeated.
+        #expect(Set(accepted.compactMap { $0.header("Message-ID") }).count == 3)
+        #expect(accepted.count == 3)
+        let root = accepted.first { $0.header("X-Tidings-Verdict") == "new_event" }?.header("Message-ID")
+        #expect(root != nil)
+        for message in accepted where message.header("X-Tidings-Verdict") == "new_facts" {
+            #expect(message.header("In-Reply-To") == root)
+        }
+        let status = try runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path])
+        #expect(status.stdout.contains("desk: 0 pending, 3 delivered, 0 failed"), "\(status.stdout)")
+    }
 }
