@@ -12,6 +12,7 @@ whether the session was under TLS, and the reply given.
 --mode stall     accept TCP connections and never say a word (no greeting): the client must time out
 --tls-cert/--tls-key   offer STARTTLS with this certificate and refuse mail before it (require_starttls)
 --auth USER:PASSWORD   require SMTP AUTH with these credentials (535 for others)
+--refuse-rcpt ADDRESS  answer RCPT TO for this address "550 5.1.1" (recorded as {"refused_rcpt": …})
 
 Prints "LISTENING <port>" on stdout once it accepts connections (--port 0 picks a free port).
 """
@@ -71,6 +72,13 @@ def describe(raw, envelope, session, reply):
 
 
 class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if args.refuse_rcpt and address == args.refuse_rcpt:
+            record({"refused_rcpt": address, "reply": "550 5.1.1 no such user"})
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         counter["messages"] += 1
         if args.mode == "refuse":
@@ -131,6 +139,7 @@ if __name__ == "__main__":
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--auth")
+    parser.add_argument("--refuse-rcpt")
     args = parser.parse_args()
     try:
         asyncio.run(main())

@@ -140,6 +140,17 @@ import TestSupport
         #expect(received[0].header("Subject") == "[bridge] New event: Sent under TLS")
     }
 
+    @Test func aRefusedRecipientFailsTheMessageForGood() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-email")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try SMTPReceiver(directory: directory, refuseRecipient: "ops@example.org")
+        let failure = await Self.sink(receiver.url).send(Self.claim(Self.alert(1, verdict: .newEvent, title: "t", facts: [])), timeout: 20)
+        guard case .permanent(let why)? = failure else { Issue.record("expected a permanent failure, got \(String(describing: failure))"); return }
+        #expect(why.contains("550"))
+        #expect(receiver.accepted().isEmpty)
+        #expect(receiver.messages().first?["refused_rcpt"] as? String == "ops@example.org")
+    }
+
     @Test func authenticatesUnderTLSAndAWrongPasswordFailsForGood() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-email")
         defer { try? FileManager.default.removeItem(at: directory) }

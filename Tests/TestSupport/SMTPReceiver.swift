@@ -19,7 +19,7 @@ public final class SMTPReceiver: @unchecked Sendable {
     /// `tls`: certificate and key files; the server then offers STARTTLS and refuses mail before it.
     /// `auth`: "user:password" the server then requires (SMTP AUTH PLAIN/LOGIN).
     public init(directory: URL, mode: Mode = .ok, failTimes: Int = 1, tls: (certificate: String, key: String)? = nil,
-                auth: String? = nil) throws {
+                auth: String? = nil, refuseRecipient: String? = nil) throws {
         records = directory.appendingPathComponent("smtp-\(mode.rawValue)-\(UUID().uuidString.prefix(6)).jsonl")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -27,6 +27,7 @@ public final class SMTPReceiver: @unchecked Sendable {
                          "--fail-times", String(failTimes)]
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
         if let auth { arguments += ["--auth", auth] }
+        if let refuseRecipient { arguments += ["--refuse-rcpt", refuseRecipient] }
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
