@@ -104,6 +104,8 @@ import TestSupport
         #expect(received[0].textPart.contains(fact.replacingOccurrences(of: "\n", with: "\r\n"))
                 || received[0].textPart.contains(fact))
         #expect(received[0].htmlPart.contains("Brücke über die Förde"))
+        // No web page configured: no link to an event page.
+        #expect(!received[0].textPart.contains("Event page") && !received[0].htmlPart.contains("/events/"))
         #expect((received[0]["longest_line"] as? Int ?? 999) <= 78)
         #expect(received[0]["non_ascii_bytes"] as? Bool == false)
         #expect(received[1].header("Subject") == "[bridge] New facts: Quiet title  Bcc: victim@example.net")
