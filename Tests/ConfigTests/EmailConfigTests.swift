@@ -87,6 +87,7 @@ struct EmailConfigTests {
         #expect(badScheme.contains { $0.message.contains("expected smtp or smtps") && $0.line == 3 && $0.column == 12 })
         let credentials = ConfigFixture.errors("[[alert]]\ntype = \"email\"\nsmtp_url = \"smtp://u:p@h:25\"\nfrom = \"a@b.org\"\nto = \"c@d.org\"")
         #expect(credentials.contains { $0.message.contains("credentials do not belong in the URL") })
+        #expect(!credentials.contains { $0.message.contains("u:p@") }, "the password is not repeated in the message")
         let missing = ConfigFixture.errors("[[alert]]\ntype = \"email\"\nsmtp_url = \"smtp://h:25\"")
         #expect(missing.contains { $0.message.contains("missing required key \"from\"") && $0.line == 1 })
         #expect(missing.contains { $0.message.contains("missing required key \"to\"") && $0.line == 1 })

@@ -12,7 +12,7 @@ extension ConfigBuilder {
         var smtpURL: String?
         if let (text, _) = section.string("smtp_url", required: "the SMTP server, smtp://host:587 (STARTTLS) or smtps://host:465") {
             switch URLRules.smtpURL(text) {
-            case .failure(let problem): section.error("smtp_url", "invalid SMTP URL \"\(text)\": \(problem)")
+            case .failure(let problem): section.error("smtp_url", "invalid SMTP URL \"\(URLRules.redactingPassword(text))\": \(problem)")
             case .success(let url): smtpURL = url
             }
         }
