@@ -19,6 +19,8 @@ packages=(
   nginx-light            # tests and benchmarks serve feeds from a real nginx
   curl                   # the benchmark's transfer floor
   python3                # conformance scorers, the misbehaving test server, the webhook receiver
+  python3-aiosmtpd       # the SMTP receiver of the e-mail tests (aiosmtpd from PyPI, as Debian packages it)
+  openssl                # the e-mail tests make a self-signed certificate for STARTTLS
   systemd                # systemd-analyze, to verify the unit file
 )
 

@@ -9,7 +9,7 @@ struct Tidings: AsyncParsableCommand {
         version: TidingsVersion.string,
         subcommands: [
             RunCommand.self, PollCommand.self, StatusCommand.self, CheckConfigCommand.self,
-            ParseCommand.self, ExtractCommand.self, ReplayCommand.self,
+            ParseCommand.self, ExtractCommand.self, ReplayCommand.self, DigestCommand.self,
         ]
     )
 

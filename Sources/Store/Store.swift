@@ -17,6 +17,8 @@ public protocol StoreReader {
     /// Every sink's outbox row for one alert.
     func outbox(alertID: String) throws -> [OutboxAlert]
     func alertExists(id: String) throws -> Bool
+    /// Alerts created in [start, end), oldest first, at most `limit` (digest messages, ids `digest:…`, left out).
+    func alerts(createdFrom start: Date, until end: Date, limit: Int) throws -> [RecentAlert]
 }
 
 /// Everything one fetch of one feed writes, in one transaction. The body of `Store.write` may run more than

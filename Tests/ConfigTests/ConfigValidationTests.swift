@@ -67,7 +67,7 @@ struct ConfigValidationTests {
         Case(text: "[[topic]]\nname = \"t\"\nquery = \"a\"\n[[topic]]\nname = \"t\"\nquery = \"b\"", line: 5, column: 8, words: "topic \"t\" is already defined at line 1"),
         // [[alert]]
         Case(text: "[[alert]]\npath = \"/a\"", line: 1, column: 1, words: "alert[1]: missing required key \"type\""),
-        Case(text: "[[alert]]\ntype = \"email\"", line: 2, column: 8, words: "unknown sink type \"email\""),
+        Case(text: "[[alert]]\ntype = \"mail\"", line: 2, column: 8, words: "unknown sink type \"mail\" (expected \"log\", \"webhook\" or \"email\")"),
         Case(text: "[[alert]]\ntype = \"log\"", line: 1, column: 1, words: "alert[1]: missing required key \"path\""),
         Case(text: "[[alert]]\ntype = \"webhook\"", line: 1, column: 1, words: "alert[1]: missing required key \"url\""),
         Case(text: "[[alert]]\ntype = \"webhook\"\nurl = \"file:///tmp/x\"", line: 3, column: 7, words: "a file: URL is not allowed here"),
@@ -117,7 +117,7 @@ struct ConfigValidationTests {
             "/etc/tidings/tidings.toml:2:12: poll.interval: invalid duration \"5 minutes\": spaces are not allowed (use 30s, 10m, 2h, 1d)",
             "/etc/tidings/tidings.toml:3:15: poll.concurrency: 0 is out of range (1…100000)",
             "/etc/tidings/tidings.toml:5:7: feed[1].url: invalid URL \"gopher://x\": unsupported scheme \"gopher\" (expected http, https or file)",
-            "/etc/tidings/tidings.toml:7:8: alert[1].type: unknown sink type \"pager\" (expected \"log\" or \"webhook\")",
+            "/etc/tidings/tidings.toml:7:8: alert[1].type: unknown sink type \"pager\" (expected \"log\", \"webhook\" or \"email\")",
         ])
     }
 

@@ -156,3 +156,16 @@ public struct SpawnFailure: Error, CustomStringConvertible {
     public let reason: String
     public var description: String { "cannot start \(program): \(reason)" }
 }
+
+/// Waits for a test server's first stdout line, "LISTENING <port>"; returns the port, or nil with the line read.
+public func readListeningLine(_ output: Pipe) -> (port: Int?, line: String) {
+    var line = Data()
+    while true {
+        let byte = output.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty || byte == Data("\n".utf8) { break }
+        line += byte
+    }
+    let text = String(decoding: line, as: UTF8.self)
+    guard text.hasPrefix("LISTENING "), let port = Int(text.dropFirst("LISTENING ".count)) else { return (nil, text) }
+    return (port, text)
+}

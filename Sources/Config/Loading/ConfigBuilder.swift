@@ -34,6 +34,9 @@ struct ConfigBuilder {
     static let commonSinkKeys = ["type", "name", "topics"]
     static let logSinkKeys = commonSinkKeys + ["path"]
     static let webhookSinkKeys = commonSinkKeys + ["url", "format", "secret_env", "secret_file", "give_up_after"]
+    static let emailSinkKeys = commonSinkKeys + ["smtp_url", "starttls", "from", "to", "username", "password_env",
+                                                 "password_file", "mode", "digest_every", "digest_at",
+                                                 "digest_timezone", "send_empty", "give_up_after", "ca_file"]
 
     /// Keys a user plausibly wrote at the top level but that belong to a table.
     static let misplacedAtTopLevel: [String: String] = {
@@ -291,11 +294,11 @@ struct ConfigBuilder {
         var sinks: [SinkSettings] = []
         var names: [String: String] = [:]
         var logPaths: [String: String] = [:]
-        var logCount = 0, webhookCount = 0
+        var logCount = 0, webhookCount = 0, emailCount = 0
         let topicNames = Set(topics.map(\.name))
 
         for section in sections {
-            let typeValue = section.string("type", required: "\"log\" or \"webhook\"")
+            let typeValue = section.string("type", required: "\"log\", \"webhook\" or \"email\"")
             var sinkKind: SinkSettings.Kind?
             var defaultName: String?
             if section.has("secret") {
@@ -322,8 +325,14 @@ struct ConfigBuilder {
                 defaultName = "webhook-\(webhookCount)"
                 section.warnAboutUnknownKeys(known: Self.webhookSinkKeys + ["secret"], notUsedHere: Self.notUsed(by: "webhook").merging(Self.misplacedInTable) { $1 })
                 sinkKind = buildWebhook(section).map { .webhook($0) }
+            case "email":
+                emailCount += 1
+                defaultName = "email-\(emailCount)"
+                section.warnAboutUnknownKeys(known: Self.emailSinkKeys + ["secret", "password"],
+                                             notUsedHere: Self.notUsed(by: "email").merging(Self.misplacedInTable) { $1 })
+                sinkKind = buildEmail(section).map { .email($0) }
             case let other?:
-                section.error("type", "unknown sink type \"\(other)\" (expected \"log\" or \"webhook\")")
+                section.error("type", "unknown sink type \"\(other)\" (expected \"log\", \"webhook\" or \"email\")")
             case nil:
                 break
             }
@@ -359,10 +368,10 @@ struct ConfigBuilder {
     }
 
     private static func notUsed(by type: String) -> [String: String] {
-        let other = type == "log" ? webhookSinkKeys : logSinkKeys
+        let own = type == "log" ? logSinkKeys : type == "webhook" ? webhookSinkKeys : emailSinkKeys
         var result: [String: String] = [:]
-        for key in other where !commonSinkKeys.contains(key) {
-            result[key] = "not used by a \(type) sink"
+        for key in Set(logSinkKeys + webhookSinkKeys + emailSinkKeys).sorted() where !own.contains(key) {
+            result[key] = "not used by \(type == "email" ? "an" : "a") \(type) sink"
         }
         return result
     }
@@ -377,40 +386,8 @@ struct ConfigBuilder {
             }
         }
         let giveUpAfter = section.duration("give_up_after") ?? 24 * 3600
-        var secret: WebhookSecret?
-        var secretEnv: String?
-        var secretFile: String?
-        if section.has("secret_env") && section.has("secret_file") {
-            section.error("secret_file", "give either secret_env or secret_file, not both")
-        } else if let (name, _) = section.string("secret_env") {
-            secretEnv = name
-            if !Self.isEnvironmentName(name) {
-                section.error("secret_env", "\"\(name)\" is not an environment variable name (letters, digits and _, not starting with a digit)")
-            } else if let value = environment[name] {
-                if value.isEmpty {
-                    section.error("secret_env", "environment variable \(name) is set but empty")
-                } else {
-                    secret = WebhookSecret(value)
-                }
-            } else {
-                section.error("secret_env", "environment variable \(name) is not set (it must hold the webhook signing secret)")
-            }
-        } else if let (file, _) = section.string("secret_file") {
-            let resolved = resolveSecretFile(file)
-            secretFile = resolved
-            switch readFile(resolved) {
-            case .failure(let failure):
-                section.error("secret_file", "cannot read \(resolved): \(failure.reason)")
-            case .success(var text):
-                // Files usually end with a line break that is not part of the secret.
-                while text.hasSuffix("\n") || text.hasSuffix("\r") || text.hasSuffix("\r\n") { text.removeLast() }
-                if text.isEmpty {
-                    section.error("secret_file", "\(resolved) is empty")
-                } else {
-                    secret = WebhookSecret(text)
-                }
-            }
-        }
+        let (secretEnv, secretFile, secret) = readSecret(section, envKey: "secret_env", fileKey: "secret_file",
+                                                         holding: "the webhook signing secret")
         guard let (text, _) = section.string("url", required: "the http:// or https:// URL alerts are POSTed to") else { return nil }
         switch URLRules.feedURL(text, allowFile: false, relativeTo: directory) {
         case .failure(let problem):
@@ -420,6 +397,47 @@ struct ConfigBuilder {
             return WebhookSettings(url: url, format: format, secretEnv: secretEnv, secretFile: secretFile,
                                    secret: secret, giveUpAfter: giveUpAfter)
         }
+    }
+
+    /// A secret named by an environment variable (`envKey`) or a file (`fileKey`, a systemd credential name when
+    /// relative under LoadCredential=), never written in the file itself. Returns where it came from and its value.
+    func readSecret(_ section: SectionReader, envKey: String, fileKey: String,
+                    holding what: String) -> (env: String?, file: String?, secret: WebhookSecret?) {
+        var secret: WebhookSecret?
+        var secretEnv: String?
+        var secretFile: String?
+        if section.has(envKey) && section.has(fileKey) {
+            section.error(fileKey, "give either \(envKey) or \(fileKey), not both")
+        } else if let (name, _) = section.string(envKey) {
+            secretEnv = name
+            if !Self.isEnvironmentName(name) {
+                section.error(envKey, "\"\(name)\" is not an environment variable name (letters, digits and _, not starting with a digit)")
+            } else if let value = environment[name] {
+                if value.isEmpty {
+                    section.error(envKey, "environment variable \(name) is set but empty")
+                } else {
+                    secret = WebhookSecret(value)
+                }
+            } else {
+                section.error(envKey, "environment variable \(name) is not set (it must hold \(what))")
+            }
+        } else if let (file, _) = section.string(fileKey) {
+            let resolved = resolveSecretFile(file)
+            secretFile = resolved
+            switch readFile(resolved) {
+            case .failure(let failure):
+                section.error(fileKey, "cannot read \(resolved): \(failure.reason)")
+            case .success(var text):
+                // Files usually end with a line break that is not part of the secret.
+                while text.hasSuffix("\n") || text.hasSuffix("\r") || text.hasSuffix("\r\n") { text.removeLast() }
+                if text.isEmpty {
+                    section.error(fileKey, "\(resolved) is empty")
+                } else {
+                    secret = WebhookSecret(text)
+                }
+            }
+        }
+        return (secretEnv, secretFile, secret)
     }
 
     /// A relative secret file is a systemd credential name when `$CREDENTIALS_DIRECTORY` is set (LoadCredential=),

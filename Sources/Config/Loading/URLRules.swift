@@ -77,6 +77,24 @@ public enum URLRules {
 
     // MARK: Helpers
 
+    /// An `smtp://` or `smtps://` URL to a server (no path beyond an optional client name, no credentials:
+    /// those go in username / password_env).
+    public static func smtpURL(_ text: String) -> Result<String, Problem> {
+        if let problem = invalidCharacter(in: text) { return .failure(problem) }
+        guard let colon = text.firstIndex(of: ":") else { return .failure(.invalid("expected smtp:// or smtps://")) }
+        let scheme = text[..<colon].lowercased()
+        guard scheme == "smtp" || scheme == "smtps" else {
+            return .failure(.invalid("unsupported scheme \"\(scheme)\" (expected smtp or smtps)"))
+        }
+        let rest = text[text.index(after: colon)...]
+        if case .failure(let problem) = checkNetworkURL(scheme: scheme, rest: rest) { return .failure(problem) }
+        let authority = rest.dropFirst(2).prefix { !"/?#".contains($0) }
+        if authority.contains("@") {
+            return .failure(.invalid("credentials do not belong in the URL; use username and password_env or password_file"))
+        }
+        return .success(scheme + text[colon...])
+    }
+
     private static func invalidCharacter(in text: String) -> Problem? {
         if text.isEmpty { return .invalid("it is empty") }
         for scalar in text.unicodeScalars {

@@ -190,6 +190,7 @@ public struct SinkSettings: Sendable, Equatable {
         /// JSON-lines file, absolute path.
         case log(path: String)
         case webhook(WebhookSettings)
+        case email(EmailSettings)
     }
 
     /// Unique among sinks: the explicit `name`, else "log" ("log-2", …) or "webhook-1" ("webhook-2", …) by
@@ -212,10 +213,18 @@ public struct SinkSettings: Sendable, Equatable {
         switch kind {
         case .log: "log"
         case .webhook: "webhook"
+        case .email: "email"
         }
     }
 
     public func accepts(topic: String) -> Bool { topics?.contains(topic) ?? true }
+
+    /// Whether each alert is owed to this sink through the outbox (every sink but a digest e-mail sink, which is
+    /// owed one message per period instead).
+    public var receivesEachAlert: Bool {
+        if case .email(let email) = kind, email.mode == .digest { return false }
+        return true
+    }
 }
 
 public struct WebhookSettings: Sendable, Equatable {

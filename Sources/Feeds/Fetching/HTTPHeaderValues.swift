@@ -12,8 +12,9 @@ public enum HTTPHeaderValues {
         return seconds < 0 ? nil : Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
-    /// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), for Last-Modified of file:// URLs.
-    public static func formatHTTPDate(_ date: Date) -> String {
+    /// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), for Last-Modified of file:// URLs; `zone: "+0000"` gives
+    /// the RFC 5322 form e-mail's Date header wants.
+    public static func formatHTTPDate(_ date: Date, zone: String = "GMT") -> String {
         var seconds = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&seconds, &parts)
@@ -21,7 +22,7 @@ public enum HTTPHeaderValues {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) \(zone)"
     }
 
     /// Optional white space around a header value or one of its parts: spaces and tabs (RFC 9110 OWS).

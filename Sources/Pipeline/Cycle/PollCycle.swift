@@ -447,7 +447,9 @@ public final class PollCycle: Sendable {
                             })
                         }
                         if candidate.baseline { continue }
-                        let sinks = sinkNames.filter { $0.1.accepts(topic: topic.name) }.map(\.0)
+                        let sinks = sinkNames.filter { $0.1.accepts(topic: topic.name) && $0.1.receivesEachAlert }.map(\.0)
+                        // A digest sink is owed no single alert, but its digest is read from the stored alerts.
+                        let digested = sinkNames.contains { $0.1.accepts(topic: topic.name) && !$0.1.receivesEachAlert }
                         let stored = try transaction.item(id: article.itemID)
                         let alert = Alert(
                             id: AlertID.make(topic: topic.name, articleKey: article.key), created: now, topic: topic.name,
@@ -459,7 +461,7 @@ public final class PollCycle: Sendable {
                                            canonicalURL: stored?.canonicalURL, feed: article.feedURL,
                                            published: article.published),
                             newFacts: verdict.newFacts)
-                        if !sinks.isEmpty {
+                        if !sinks.isEmpty || digested {
                             let owed = try transaction.enqueueAlert(id: alert.id, created: now, sinks: sinks,
                                                                     payload: alert.renderJSON())
                             if !owed.isEmpty { outcome.alerts += 1 }

@@ -18,12 +18,19 @@ public final class AlertDelivery: Sendable {
     /// Webhook requests in flight per sink.
     public static let parallelRequests = 8
     public static let requestTimeout: TimeInterval = 30
+    /// E-mails are sent one after another, each up to `requestTimeout`: a batch small enough to finish inside
+    /// its claim's lease even against a server that stalls every time, so no other daemon takes it over midway.
+    public static let emailBatchSize = 3
+
+    /// Owes digest e-mail sinks their periods' messages (checked on every pass, cheaply).
+    public let digests: DigestQueue
 
     public init(store: any Store, fetcher: Fetcher, owner: String, logger: Logger) {
         self.store = store
         self.fetcher = fetcher
         self.owner = owner
         self.logger = logger
+        self.digests = DigestQueue(store: store, logger: logger)
     }
 
     public struct Report: Sendable, Equatable {
@@ -37,6 +44,7 @@ public final class AlertDelivery: Sendable {
     /// One pass over every sink: claims and delivers one batch each.
     public func deliverOnce(_ sinks: SinkSet) async -> Report {
         var report = Report()
+        await digests.enqueueDue(sinks)
         await withTaskGroup(of: Report.self) { group in
             for sink in sinks.sinks { group.addTask { await self.deliverBatch(sink) } }
             for await part in group {
@@ -66,10 +74,12 @@ public final class AlertDelivery: Sendable {
     private func deliverBatch(_ sink: SinkSet.Sink) async -> Report {
         let store = self.store, owner = self.owner, name = sink.name
         let now = Date()
+        let limit: Int
+        if case .email = sink { limit = Self.emailBatchSize } else { limit = Self.batchSize }
         let claims: [OutboxAlert]
         do {
             claims = try await Blocking.run {
-                try store.claimAlerts(sink: name, now: now, limit: Self.batchSize, owner: owner, leaseFor: Self.claimLease)
+                try store.claimAlerts(sink: name, now: now, limit: limit, owner: owner, leaseFor: Self.claimLease)
             }
         } catch {
             logger.error("cannot claim alerts", metadata: ["sink": "\(name)", "error": "\(error)"])
@@ -109,6 +119,23 @@ public final class AlertDelivery: Sendable {
             for (claim, error, retryAfter) in outcomes {
                 await settle(claim, sink: name, error: error, retryAfter: retryAfter, giveUpAfter: settings.giveUpAfter, into: &report)
             }
+
+        case .email(_, let email):
+            // One SMTP session per message, in order: mail servers limit connections per client, and a thread's
+            // messages read best when they arrive in the order they were judged.
+            for claim in claims {
+                if Task.isCancelled { break }
+                let failure = await email.send(claim, timeout: Self.requestTimeout)
+                switch failure {
+                case nil:
+                    await settle(claim, sink: name, error: nil, retryAfter: nil, giveUpAfter: email.settings.giveUpAfter, into: &report)
+                case .transient(let why)?:
+                    await settle(claim, sink: name, error: why, retryAfter: nil, giveUpAfter: email.settings.giveUpAfter, into: &report)
+                case .permanent(let why)?:
+                    await settle(claim, sink: name, error: why, retryAfter: nil, giveUpAfter: email.settings.giveUpAfter,
+                                 permanent: true, into: &report)
+                }
+            }
         }
         return report
     }
@@ -131,13 +158,14 @@ public final class AlertDelivery: Sendable {
         return (claim, nil, nil)
     }
 
+    /// `permanent`: the receiver refused for good (an SMTP 5xx): failed at once, no retry.
     private func settle(_ claim: OutboxAlert, sink: String, error: String?, retryAfter: TimeInterval?,
-                        giveUpAfter: TimeInterval, into report: inout Report) async {
+                        giveUpAfter: TimeInterval, permanent: Bool = false, into report: inout Report) async {
         let store = self.store, owner = self.owner
         let now = Date()
         do {
             if let error {
-                let decision = RetryPolicy(giveUpAfter: giveUpAfter)
+                let decision = permanent ? .giveUp : RetryPolicy(giveUpAfter: giveUpAfter)
                     .decide(attempt: claim.attempts, retryAfter: retryAfter, alertAge: now.timeIntervalSince(claim.created))
                 let next: Date?
                 switch decision {

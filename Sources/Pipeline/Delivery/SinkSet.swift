@@ -8,17 +8,20 @@ public final class SinkSet: Sendable {
     public enum Sink: Sendable {
         case log(name: String, file: LogSink, giveUpAfter: TimeInterval)
         case webhook(name: String, settings: WebhookSettings)
+        case email(name: String, sink: EmailSink)
 
         public var name: String {
             switch self {
-            case .log(let name, _, _), .webhook(let name, _): return name
+            case .log(let name, _, _), .webhook(let name, _), .email(let name, _): return name
             }
         }
     }
 
     public let sinks: [Sink]
 
-    public init(_ settings: [SinkSettings]) throws(LogSinkError) {
+    /// `feeds` name the outlets in e-mails; `eventPageBase` is where the web page serves event pages (nil: off,
+    /// and e-mails carry no link to one).
+    public init(_ settings: [SinkSettings], feeds: [FeedSettings] = [], eventPageBase: String? = nil) throws(LogSinkError) {
         var sinks: [Sink] = []
         for sink in settings {
             switch sink.kind {
@@ -26,6 +29,9 @@ public final class SinkSet: Sendable {
                 sinks.append(.log(name: sink.name, file: try LogSink(path: path), giveUpAfter: 86_400))
             case .webhook(let webhook):
                 sinks.append(.webhook(name: sink.name, settings: webhook))
+            case .email(let email):
+                sinks.append(.email(name: sink.name, sink: EmailSink(settings: email, topics: sink.topics, feeds: feeds,
+                                                                     eventPageBase: eventPageBase)))
             }
         }
         self.sinks = sinks

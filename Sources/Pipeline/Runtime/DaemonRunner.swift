@@ -56,7 +56,7 @@ public final class DaemonRunner: Sendable {
         let sinks: SinkSet
         do {
             services = try Services.open(config)
-            sinks = try SinkSet(config.config.alerts)
+            sinks = try SinkSet(config.config.alerts, feeds: config.config.feeds)
         } catch {
             logger.critical("cannot start: \(error)")
             return .failure
@@ -220,7 +220,7 @@ public final class DaemonRunner: Sendable {
         }
         let sinks: SinkSet
         do {
-            sinks = try SinkSet(fresh.config.alerts)
+            sinks = try SinkSet(fresh.config.alerts, feeds: fresh.config.feeds)
             try await services.syncFeeds(fresh)
         } catch {
             logger.error("reload rejected, keeping the running configuration: \(error)")

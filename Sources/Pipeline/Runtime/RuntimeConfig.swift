@@ -66,8 +66,10 @@ public struct RuntimeConfig: Sendable {
         var placeholders = environment
         if let document = try? TOML.parse(text), let sinks = document.entry("alert")?.value.arrayValue {
             for sink in sinks {
-                if let name = sink.tableValue?.entry("secret_env")?.value.stringValue, placeholders[name] == nil {
-                    placeholders[name] = "unused-by-status"
+                for key in ["secret_env", "password_env"] {
+                    if let name = sink.tableValue?.entry(key)?.value.stringValue, placeholders[name] == nil {
+                        placeholders[name] = "unused-by-status"
+                    }
                 }
             }
         }

@@ -129,6 +129,16 @@ final class SQLTransaction: StoreTransaction {
         try connection.queryOne("SELECT 1 FROM alerts WHERE id = ?", [.text(id)]) != nil
     }
 
+    func alerts(createdFrom start: Date, until end: Date, limit: Int) throws -> [RecentAlert] {
+        // Digest messages share the alerts table (so the outbox delivers them); they are not alerts.
+        try connection.query("""
+            SELECT id, created, payload FROM alerts WHERE created >= ? AND created < ? AND id NOT LIKE 'digest:%'
+            ORDER BY created, id LIMIT ?
+            """, [SQLValue(start), SQLValue(end), SQLValue(max(0, limit))]).map {
+            RecentAlert(id: $0.string(0) ?? "", created: $0.date(1) ?? Date(timeIntervalSince1970: 0), payload: $0.string(2) ?? "")
+        }
+    }
+
     // MARK: StoreTransaction
 
     func updateFeed(id: Int64, _ update: FeedFetchUpdate) throws {
@@ -568,7 +578,9 @@ final class SQLTransaction: StoreTransaction {
             total.failed += sink.counts.failed
             total.retrying += sink.counts.retrying
         }
-        let recent = try connection.query("SELECT id, created, payload FROM alerts ORDER BY created DESC, id DESC LIMIT ?",
+        let recent = try connection.query("""
+            SELECT id, created, payload FROM alerts WHERE id NOT LIKE 'digest:%' ORDER BY created DESC, id DESC LIMIT ?
+            """,
                                           [SQLValue(max(0, recentAlerts))]).map {
             RecentAlert(id: $0.string(0) ?? "", created: $0.date(1) ?? Date(timeIntervalSince1970: 0),
                         payload: $0.string(2) ?? "")

@@ -71,15 +71,8 @@ final class WebhookReceiver: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // First line: "LISTENING <port>".
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line += byte
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("LISTENING "), let chosen = Int(text.dropFirst("LISTENING ".count)) else {
+        let (listening, text) = readListeningLine(output)
+        guard let chosen = listening else {
             process.terminate()
             throw ReceiverError(message: "webhook receiver did not start: \(text)")
         }
