@@ -90,7 +90,7 @@ struct ContentGrabber {
             if stripUnlikelys && !isPage {
                 if Hints.unlikelyCandidates.matches(matchBytes) && !Hints.maybeCandidate.matches(matchBytes)
                     && !Traversal.hasAncestor(node, tag: "table") && !Traversal.hasAncestor(node, tag: "code")
-                    && node.tag != "body" && node.tag != "a" {
+                    && node.tag != "body" && node.tag != "a" && !FurnitureRules.holdsSocialEmbed(node) {
                     current = Traversal.removeAndGetNext(node)
                     continue
                 }

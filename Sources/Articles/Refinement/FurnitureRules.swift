@@ -111,6 +111,24 @@ enum FurnitureRules {
         (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
     }
 
+    /// Classes of the blockquotes that social networks' embed codes write (the post's text, shown as a card).
+    static let embeddedPostWords = SubstringSet([
+        "tweet", "twitter", "instagram", "tiktok", "facebook", "fb-post", "reddit", "bluesky", "mastodon",
+        "threads", "embedded-post", "social-embed",
+    ])
+
+    /// True when `node` holds an embedded social post (`blockquote.twitter-tweet`, `blockquote.instagram-media`, …).
+    /// Readability strips containers whose class says "social" before scoring; when such a container carries
+    /// the posts the story quotes, they are the story.
+    static func holdsSocialEmbed(_ node: Node) -> Bool {
+        unowned(unsafe) var current: Node? = node.firstChild
+        while let child = current {
+            if child.isElement && child.tag == "blockquote" && embeddedPostWords.matches(child.matchBytes) { return true }
+            current = child.nextInDocumentOrder(within: node)
+        }
+        return false
+    }
+
     /// An embedded post or quotation inside a block keeps the block.
     static func holdsEmbeddedPost(_ node: Node) -> Bool {
         if embedTags.contains(node.tag) { return true }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Classes and ids that the page's own `<style>` sheets hide unconditionally.
 ///
 /// Readability sees only inline `display:none`; pages also hide print-only credits, screen-reader copies,
@@ -216,6 +218,9 @@ enum StyleSheetHiding {
         guard !removals.isEmpty else { return }
         let total = Double(JSText.normalizedLength(of: body))
         for node in removals where Double(JSText.normalizedLength(of: node)) <= total * maxShareOfPage {
+            if ReadabilityRunner.debugEnabled {
+                FileHandle.standardError.write(Data("hidden by stylesheet: <\(node.tag) class=\(node.className) id=\(node.id)> \(JSText.normalized(node.textContent).prefix(80))\n".utf8))
+            }
             node.remove()
         }
     }
