@@ -116,6 +116,7 @@ struct ContentGrabber {
                 // A div holding one paragraph and no text of its own is that paragraph.
                 if Traversal.hasSingleTag(inside: node, tag: "p") && scoring.linkDensity(node) < 0.25 {
                     let paragraph = node.firstElementChild!
+                    ArticleRefiner.carryClass(from: node, to: paragraph)
                     node.replace(with: paragraph)
                     next = paragraph
                     elementsToScore.append(paragraph)

@@ -32,6 +32,17 @@ struct ArticleRefiner {
         }
     }
 
+    /// Readability replaces a div holding one paragraph by that paragraph, and the div's class ("caption",
+    /// "byline") goes with it. The furniture rules still need it; it rides along in an attribute of its own,
+    /// which nothing in Readability reads, so upstream's decisions are unchanged.
+    static let formerClassAttribute = "data-tidings-former-class"
+
+    static func carryClass(from container: Node, to child: Node) {
+        let own = container.className + " " + container.id + " " + (container.attribute(formerClassAttribute) ?? "")
+        guard own.contains(where: { $0 != " " }) else { return }
+        child.setAttribute(formerClassAttribute, own + " " + (child.attribute(formerClassAttribute) ?? ""))
+    }
+
     /// Removes furniture from `article` in place; returns what was removed, per rule (for tests and tracing).
     @discardableResult
     static func refine(_ article: Node) -> [(Rule, String)] {

@@ -49,7 +49,10 @@ enum FurnitureRules {
         }
         if node.attribute("role") == "navigation" { return .promo }
         if isTeaserCard(node) { return .promo }
-        let matchBytes = node.matchBytes
+        var matchBytes = node.matchBytes
+        if let former = node.attribute(ArticleRefiner.formerClassAttribute) {
+            matchBytes += [32] + SubstringSet.lowercasedBytes(former)
+        }
         if matchBytes.count > 1 {
             if captionWords.matches(matchBytes) { return .caption }
             if promoWords.matches(matchBytes) || Hints.isShareElement(matchBytes) { return .promo }
