@@ -98,7 +98,27 @@ import Testing
         Self.expectWholeStory(text)
     }
 
+    @Test func authorBoxIsDropped() throws {
+        let text = try Self.text(Self.page(inside: """
+            <div class="post-author"><h5><a href="/author/jd" rel="author">Jane Doe</a></h5><p>Jane Doe has covered the river, its floods and its bridges for the Gazette since 2009, and before that reported from the coast for a decade, mostly on fishing, ferries and the weather.</p></div>
+            """))
+        #expect(!text.contains("covered the river"))
+        Self.expectWholeStory(text)
+    }
+
     // MARK: hidden by the page's stylesheet
+
+    @Test func frameworkHidingClassesAreDropped() throws {
+        let text = try Self.text(Self.page(inside: """
+            <p class="sr-only">Skip to the end of the story and the list of other stories.</p>
+            <div class="panel hidden"><p>Loading the comments from our partner, please wait a moment.</p></div>
+            <p class="hidden-xs">Tap the map to see where the gates are, and how the water will flow.</p>
+            """))
+        #expect(!text.contains("Skip to the end"))
+        #expect(!text.contains("Loading the comments"))
+        #expect(text.contains("Tap the map"))   // hidden on small screens only
+        Self.expectWholeStory(text)
+    }
 
     @Test func nodesHiddenByThePagesStylesheetAreDropped() throws {
         let head = """

@@ -19,15 +19,18 @@ struct ArticleRefiner {
         case caption
         /// related/recommended/promo/newsletter/subscribe/share/trending/gallery blocks.
         case promo
-        /// byline/author/dateline/timestamp blocks, `time`/`address` lines, "Updated 3:27 pm …".
+        /// byline/author/dateline/timestamp blocks, author boxes, `time`/`address` lines, "Updated 3:27 pm …".
         case byline
+        /// Utility classes that hide an element in every common CSS framework (`hidden`, `sr-only`, …).
+        case hidden
 
         /// Longest text (UTF-16 units, normalised) a block removed under the rule may hold.
         var maxLength: Int {
             switch self {
             case .caption: return 600
             case .promo: return 3000
-            case .byline: return 200
+            case .byline: return 600   // an author box: name, picture, a short biography
+            case .hidden: return 5000
             }
         }
     }

@@ -49,10 +49,11 @@ enum FurnitureRules {
         }
         if node.attribute("role") == "navigation" { return .promo }
         if isTeaserCard(node) { return .promo }
+        let former = node.attribute(ArticleRefiner.formerClassAttribute)
+        if let className = node.attribute("class"), hasHidingClass(className) { return .hidden }
+        if let former, hasHidingClass(former) { return .hidden }
         var matchBytes = node.matchBytes
-        if let former = node.attribute(ArticleRefiner.formerClassAttribute) {
-            matchBytes += [32] + SubstringSet.lowercasedBytes(former)
-        }
+        if let former { matchBytes += [32] + SubstringSet.lowercasedBytes(former) }
         if matchBytes.count > 1 {
             if captionWords.matches(matchBytes) { return .caption }
             if promoWords.matches(matchBytes) || Hints.isShareElement(matchBytes) { return .promo }
@@ -71,6 +72,21 @@ enum FurnitureRules {
         if creditPrefixes.contains(where: text.hasPrefix) || isGalleryCounter(text) { return .caption }
         if datelinePrefixes.contains(where: text.hasPrefix) && text.contains(where: \.isNumber) { return .byline }
         return nil
+    }
+
+    /// Class names that mean "not displayed" in Bootstrap, Tailwind, WordPress, Foundation and most themes.
+    /// Whole class names only: `hidden-xs` or `field--label-hidden` hide something else or only sometimes.
+    static let hidingClasses: Set<String> = [
+        "hidden", "hide", "d-none", "is-hidden", "u-hidden", "visually-hidden", "visuallyhidden", "sr-only",
+        "screen-reader-text", "screen-reader-only", "element-invisible", "invisible",
+    ]
+
+    static func hasHidingClass(_ className: String) -> Bool {
+        for name in className.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+            where hidingClasses.contains(name.lowercased()) {
+            return true
+        }
+        return false
     }
 
     /// A card for another story: an `<article>` (or schema.org Article item) nested in the story whose
