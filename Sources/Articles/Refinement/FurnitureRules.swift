@@ -65,6 +65,7 @@ enum FurnitureRules {
 
     /// Patterns in the text of short blocks: credits, datelines, ad labels, gallery counters.
     private static func textRule(for node: Node) -> ArticleRefiner.Rule? {
+        guard isSmallSubtree(node) else { return nil }
         let length = JSText.normalizedLength(of: node)
         guard length > 0 && length <= 160 else { return nil }
         let text = JSText.normalized(node.textContent).lowercased()
@@ -101,6 +102,18 @@ enum FurnitureRules {
     }
 
     static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// At most 32 nodes below: a short line, not a container (keeps the pattern checks linear on any page).
+    private static func isSmallSubtree(_ node: Node) -> Bool {
+        var count = 0
+        unowned(unsafe) var current: Node? = node.firstChild
+        while let child = current {
+            count += 1
+            if count > 32 { return false }
+            current = child.nextInDocumentOrder(within: node)
+        }
+        return true
+    }
 
     /// "Image 3 of 12", "1 / 12", "Photo 2 of 9".
     static func isGalleryCounter(_ text: String) -> Bool {

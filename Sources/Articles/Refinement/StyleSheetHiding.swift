@@ -144,8 +144,9 @@ struct HiddenSelectors: Sendable {
                 depth = max(0, depth - 1)
                 start = index + 1
             case UInt8(ascii: ";"):
-                // `@import …;`, `@charset …;` end without a block.
-                if trim(bytes[start..<index]).first == UInt8(ascii: "@") { start = index + 1 }
+                // Ends a statement without a block (`@import …;`, `@charset …;`) or stray garbage; starting
+                // afresh also keeps every byte looked at a bounded number of times.
+                start = index + 1
             default:
                 break
             }
