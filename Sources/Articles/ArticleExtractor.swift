@@ -108,6 +108,8 @@ public enum ArticleExtractor {
         let metadata = MetadataReader.read(document: built.document, jsonLD: built.jsonLD, pageURL: url)
         // After the metadata (a byline or date the page hides is still metadata), before any scoring.
         StyleSheetHiding.removeHidden(in: built.document, sheets: built.styleSheets)
+        let pageAddresses = [url, metadata.canonicalURL].compactMap { $0 }
+        PermalinkPost.markOtherPosts(in: built.document, pageAddresses: pageAddresses)
         DocumentPrep.prepare(built.document)
         try budget.check()
 
@@ -181,6 +183,10 @@ enum ReadabilityRunner {
     /// The rules beyond Readability run on the attempt Readability settled on, so its retry decisions
     /// (by length) stay exactly upstream's.
     private static func refinedText(_ content: Node) -> String {
+        let otherPosts = PermalinkPost.removeOtherPosts(from: content)
+        if debugEnabled && otherPosts > 0 {
+            FileHandle.standardError.write(Data("refined: kept the page's own post, removed \(otherPosts) others\n".utf8))
+        }
         let removed = ArticleRefiner.refine(content)
         if debugEnabled {
             for (rule, text) in removed {

@@ -173,6 +173,44 @@ import Testing
         #expect(!selectors.hides(element("div", ["class": "A"])))      // classes are case-sensitive
     }
 
+    // MARK: one post, then more posts
+
+    /// A blog page showing a one-quote post followed by two longer posts, as the listing template does.
+    static func postStream(linkingTo slug: String) -> String {
+        func post(_ path: String, _ title: String, _ body: String) -> String {
+            "<article class=\"post\"><h2><a href=\"/blog/\(path)\">\(title)</a></h2>\(body)</article>"
+        }
+        let quote = post(slug, "A quote", "<blockquote><p>We will not build on the northern channel until the audit is done, and it will be published in full.</p></blockquote><p>The authority's chair, at the council meeting.</p>")
+        let others = (1...2).map { number in
+            post("other-\(number)", "Other post \(number)", story.map { "<p>Other post \(number): \($0)</p>" }.prefix(3).joined())
+        }.joined()
+        return "<html><head><title>A quote - River blog</title></head><body><div id=\"content\">\(quote)\(others)</div></body></html>"
+    }
+
+    @Test func permalinkPageKeepsOnlyItsOwnPost() throws {
+        let html = Self.postStream(linkingTo: "quote-of-the-day")
+        let text = try ArticleExtractor.extract(html: Array(html.utf8), url: "https://blog.example.org/blog/quote-of-the-day/").text
+        #expect(text.contains("We will not build on the northern channel"))
+        #expect(!text.contains("Other post"))
+    }
+
+    @Test func postsStayWhenNoneIsThePagesOwn() throws {
+        // The address matches no post (a listing page, or a permalink this template does not link): keep all.
+        let html = Self.postStream(linkingTo: "quote-of-the-day")
+        let text = try ArticleExtractor.extract(html: Array(html.utf8), url: "https://blog.example.org/blog/").text
+        #expect(text.contains("We will not build on the northern channel"))
+        #expect(text.contains("Other post 1"))
+        #expect(text.contains("Other post 2"))
+    }
+
+    @Test func permalinkAddressesCompareAsTheSamePage() {
+        #expect(PermalinkPost.normalized("https://www.Example.org/a/b/#x", base: nil) == "example.org/a/b")
+        #expect(PermalinkPost.normalized("/a/b", base: "http://example.org/c") == "example.org/a/b")
+        #expect(PermalinkPost.normalized("?p=12", base: "http://example.org/") == "example.org?p=12")
+        #expect(PermalinkPost.normalized("https://example.org/", base: nil) == nil)   // the home page
+        #expect(PermalinkPost.normalized("#comments", base: "https://example.org/a") == nil)
+    }
+
     // MARK: what stays
 
     @Test func embeddedPostsAndQuotationsInTheStoryStay() throws {
