@@ -15,16 +15,7 @@ enum PermalinkPost {
     static func markOtherPosts(in document: Document, pageAddresses: [String]) {
         let targets = Set(pageAddresses.compactMap { normalized($0, base: nil) })
         guard !targets.isEmpty, let body = document.body else { return }
-        var posts: [Node] = []
-        unowned(unsafe) var current: Node? = body.firstChild
-        while let node = current {
-            if node.isElement && isPost(node) {
-                posts.append(node)
-                current = node.nextNodeSkippingChildren(within: body)
-            } else {
-                current = node.nextInDocumentOrder(within: body)
-            }
-        }
+        let posts = body.outermostDescendants(where: isPost)
         guard posts.count >= 2 else { return }
         let base = pageAddresses.first
         let own = posts.filter { linksTo($0, targets: targets, base: base) }
@@ -35,16 +26,7 @@ enum PermalinkPost {
     /// After Readability: removes the marked posts from the chosen container; returns how many.
     @discardableResult
     static func removeOtherPosts(from article: Node) -> Int {
-        var marked: [Node] = []
-        unowned(unsafe) var current: Node? = article.firstChild
-        while let node = current {
-            if node.isElement && node.hasAttribute(otherPostAttribute) {
-                marked.append(node)
-                current = node.nextNodeSkippingChildren(within: article)
-            } else {
-                current = node.nextInDocumentOrder(within: article)
-            }
-        }
+        let marked = article.outermostDescendants { $0.hasAttribute(otherPostAttribute) }
         // Only when the page's own post is what remains: never leave an empty article.
         guard !marked.isEmpty else { return 0 }
         let markedLength = marked.reduce(0) { $0 + JSText.normalizedLength(of: $1) }

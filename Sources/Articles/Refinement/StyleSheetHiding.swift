@@ -206,16 +206,7 @@ enum StyleSheetHiding {
         guard !sheets.isEmpty, let body = document.body else { return }
         let hidden = HiddenSelectors(sheets: sheets)
         guard !hidden.isEmpty else { return }
-        var removals: [Node] = []
-        unowned(unsafe) var current: Node? = body.firstChild
-        while let node = current {
-            if node.isElement && hidden.hides(node) {
-                removals.append(node)
-                current = node.nextNodeSkippingChildren(within: body)
-            } else {
-                current = node.nextInDocumentOrder(within: body)
-            }
-        }
+        let removals = body.outermostDescendants(where: hidden.hides)
         guard !removals.isEmpty else { return }
         let total = Double(JSText.normalizedLength(of: body))
         for node in removals where Double(JSText.normalizedLength(of: node)) <= total * maxShareOfPage {
