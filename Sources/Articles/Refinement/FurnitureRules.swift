@@ -60,6 +60,10 @@ enum FurnitureRules {
             if bylineWords.matches(matchBytes) || hasBylineToken(matchBytes) { return .byline }
         }
         guard blockTags.contains(node.tag) else { return nil }
+        // A line is judged as a whole: text inside a paragraph or an inline element is part of that line.
+        if let parent = node.parent, parent.tag == "p" || Hints.phrasingElements.contains(parent.tag) || parent.tag == "a" {
+            return nil
+        }
         return textRule(for: node)
     }
 

@@ -37,7 +37,9 @@ enum PermalinkPost {
 
     static func isPost(_ node: Node) -> Bool {
         if node.tag == "article" { return true }
-        guard let className = node.attribute("class") else { return false }
+        // Every post class contains "post" or "entry": most elements are turned away without splitting.
+        guard let className = node.attribute("class"),
+              SubstringSet.postOrEntry.matches(SubstringSet.lowercasedBytes(className)) else { return false }
         return className.split(separator: " ").contains { postClasses.contains($0.lowercased()) }
     }
 
@@ -63,4 +65,8 @@ enum PermalinkPost {
         guard !path.isEmpty else { return nil }   // a link to the home page is not a permalink
         return bareHost + path
     }
+}
+
+extension SubstringSet {
+    static let postOrEntry = SubstringSet(["post", "entry"])
 }
