@@ -106,6 +106,10 @@ public enum ArticleExtractor {
         try budget.check()
 
         let metadata = MetadataReader.read(document: built.document, jsonLD: built.jsonLD, pageURL: url)
+        // After the metadata (a byline or date the page hides is still metadata), before any scoring.
+        StyleSheetHiding.removeHidden(in: built.document, sheets: built.styleSheets)
+        let pageAddresses = [url, metadata.canonicalURL].compactMap { $0 }
+        PermalinkPost.markOtherPosts(in: built.document, pageAddresses: pageAddresses)
         DocumentPrep.prepare(built.document)
         try budget.check()
 
@@ -159,7 +163,7 @@ enum ReadabilityRunner {
                 FileHandle.standardError.write(Data("attempt flags=\(flags.rawValue) length=\(length) top=\(content.children.map { "\($0.tag).\($0.className)#\($0.id) score=\($0.contentScore ?? -1)" })\n".utf8))
             }
             if length >= characterThreshold {
-                return TextRenderer.render(content)
+                return refinedText(content)
             }
             if length > (best?.length ?? -1) { best = (document, content, length) }
             if flags.contains(.stripUnlikelys) {
@@ -170,9 +174,25 @@ enum ReadabilityRunner {
                 flags.remove(.cleanConditionally)
             } else {
                 guard let best, best.length > 0 else { return "" }
-                return withExtendedLifetime(best.document) { TextRenderer.render(best.content) }
+                return withExtendedLifetime(best.document) { refinedText(best.content) }
             }
             document = pristine.deepCopy()
         }
+    }
+
+    /// The rules beyond Readability run on the attempt Readability settled on, so its retry decisions
+    /// (by length) stay exactly upstream's.
+    private static func refinedText(_ content: Node) -> String {
+        let otherPosts = PermalinkPost.removeOtherPosts(from: content)
+        if debugEnabled && otherPosts > 0 {
+            FileHandle.standardError.write(Data("refined: kept the page's own post, removed \(otherPosts) others\n".utf8))
+        }
+        let removed = ArticleRefiner.refine(content)
+        if debugEnabled {
+            for (rule, text) in removed {
+                FileHandle.standardError.write(Data("refined \(rule): \(text.prefix(100))\n".utf8))
+            }
+        }
+        return TextRenderer.render(content)
     }
 }

@@ -82,6 +82,35 @@ import Testing
         }
     }
 
+    @Test func hostileStylesheetsAreReadOnlyUpToTheirBound() throws {
+        // Unclosed at-rules, stray semicolons after a long run of spaces, unbalanced braces: one linear pass.
+        let junk = "@media x {" + String(repeating: " ", count: 300_000) + String(repeating: ";", count: 300_000)
+            + String(repeating: "@supports y { .z {", count: 20_000) + String(repeating: "}", count: 7)
+        // A rule past the 1 MiB that is read hides nothing; one before it does.
+        let padding = "/*" + String(repeating: "x", count: HiddenSelectors.maxSheetBytes) + "*/"
+        let html = """
+            <html><head><style>.early{display:none}</style><style>\(junk)</style><style>\(padding) .late{display:none}</style></head>
+            <body><article>\(String(repeating: Self.paragraph, count: 8))
+            <p class="early">Early hidden sentence that a rule in the first sheet hides from every reader.</p>
+            <p class="late">Late sentence that a rule beyond the stylesheet bound would have hidden, so it stays.</p>
+            </article></body></html>
+            """
+        let article = try ArticleExtractor.extract(html: Array(html.utf8), url: nil)
+        #expect(article.text.contains("ordinary article text"))
+        #expect(article.text.contains("Late sentence"))
+        // Each sheet is parsed on its own: the junk one cannot swallow the rule of the sheet before it.
+        #expect(!article.text.contains("Early hidden sentence"))
+    }
+
+    @Test func nestedFurnitureIsJudgedInBoundedWork() throws {
+        let nested = String(repeating: "<div class=\"related-box\"><p>Link to another story with a title, and more.</p>", count: 200)
+            + String(repeating: "</div>", count: 200)
+        let html = "<html><body><article>\(String(repeating: Self.paragraph, count: 40))\(nested)</article></body></html>"
+        let article = try ArticleExtractor.extract(html: Array(html.utf8), url: nil)
+        #expect(article.text.contains("ordinary article text"))
+        #expect(!article.text.contains("Link to another story"))
+    }
+
     @Test func manyExtractionsInParallelAreIndependent() async throws {
         let page = Array(ExtractionTests.boilerplatePage().utf8)
         let texts = try await withThrowingTaskGroup(of: String.self) { group in

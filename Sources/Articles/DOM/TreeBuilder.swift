@@ -13,6 +13,8 @@ struct TreeBuilder {
         var document: Document
         /// Bodies of `<script type="application/ld+json">`, in document order, kept for the metadata pass.
         var jsonLD: [String]
+        /// Bodies of the `<style>` elements that apply on screen, in document order (for `HiddenSelectors`).
+        var styleSheets: [String] = []
         var warnings: [String]
     }
 
@@ -57,6 +59,7 @@ struct TreeBuilder {
     private func copy(_ xmlDocument: htmlDocPtr) -> Output {
         let document = Document()
         var jsonLD: [String] = []
+        var styleSheets: [String] = []
         var warnings: [String] = []
         var flattenedDeepNodes = false
         var truncated = false
@@ -82,6 +85,10 @@ struct TreeBuilder {
                 if tag == "script" {
                     if Self.attributeValue(of: xmlNode, named: "type")?.lowercased() == "application/ld+json" {
                         jsonLD.append(Self.textContent(of: xmlNode))
+                    }
+                } else if tag == "style" {
+                    if Self.appliesOnScreen(media: Self.attributeValue(of: xmlNode, named: "media")) {
+                        styleSheets.append(Self.textContent(of: xmlNode))
                     }
                 } else if !Self.droppedElements.contains(tag) {
                     if document.nodeCount >= maxNodes {
@@ -149,7 +156,13 @@ struct TreeBuilder {
         }
         Self.ensureBody(in: document)
         Self.closeParagraphsBeforeHTML5Blocks(in: document)
-        return Output(document: document, jsonLD: jsonLD, warnings: warnings)
+        return Output(document: document, jsonLD: jsonLD, styleSheets: styleSheets, warnings: warnings)
+    }
+
+    /// A `<style media=print>` (or any other query) does not decide what a reader sees on screen.
+    private static func appliesOnScreen(media: String?) -> Bool {
+        guard let media = media?.lowercased().filter({ $0 != " " }), !media.isEmpty else { return true }
+        return media == "all" || media == "screen"
     }
 
     /// Readability works on `<body>`; a page without one gets one holding everything outside `<head>`.

@@ -41,6 +41,9 @@ struct ContentGrabber {
         let elementsToScore = try prepareAndCollect(state: &state)
         try budget.check()
         let topCandidates = score(elementsToScore)
+        if ReadabilityRunner.debugEnabled {
+            FileHandle.standardError.write(Data("candidates \(topCandidates.map { "\($0.tag).\($0.className)#\($0.id)=\($0.contentScore ?? 0)" })\n".utf8))
+        }
         try budget.check()
         let topCandidate = chooseTopCandidate(topCandidates, page: page)
         let content = mergeSiblings(of: topCandidate)
@@ -61,8 +64,12 @@ struct ContentGrabber {
             visited += 1
             if visited & 1023 == 0 { try budget.check() }
             let matchBytes = node.matchBytes
+            // Beyond Readability: the page's own `<html>` and `<body>` are never judged as blocks. Their
+            // class describes the page ("header-spacing", "has-sidebar") or hides it until scripts load;
+            // upstream would remove the whole document and fall back to every text of the body.
+            let isPage = node === document.root || node.tag == "body"
 
-            if !Visibility.isProbablyVisible(node) {
+            if !isPage && !Visibility.isProbablyVisible(node) {
                 current = Traversal.removeAndGetNext(node)
                 continue
             }
@@ -80,10 +87,10 @@ struct ContentGrabber {
                 current = Traversal.removeAndGetNext(node)
                 continue
             }
-            if stripUnlikelys {
+            if stripUnlikelys && !isPage {
                 if Hints.unlikelyCandidates.matches(matchBytes) && !Hints.maybeCandidate.matches(matchBytes)
                     && !Traversal.hasAncestor(node, tag: "table") && !Traversal.hasAncestor(node, tag: "code")
-                    && node.tag != "body" && node.tag != "a" {
+                    && node.tag != "body" && node.tag != "a" && !FurnitureRules.holdsSocialEmbed(node) {
                     current = Traversal.removeAndGetNext(node)
                     continue
                 }
@@ -109,6 +116,7 @@ struct ContentGrabber {
                 // A div holding one paragraph and no text of its own is that paragraph.
                 if Traversal.hasSingleTag(inside: node, tag: "p") && scoring.linkDensity(node) < 0.25 {
                     let paragraph = node.firstElementChild!
+                    ArticleRefiner.carryClass(from: node, to: paragraph)
                     node.replace(with: paragraph)
                     next = paragraph
                     elementsToScore.append(paragraph)

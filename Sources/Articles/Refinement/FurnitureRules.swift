@@ -1,0 +1,178 @@
+/// How `ArticleRefiner` recognises page furniture: by element, by class/id vocabulary, by short-text pattern.
+/// Vocabularies are matched like Readability's, as case-insensitive substrings of "class id".
+enum FurnitureRules {
+    /// Photo and video captions and credits.
+    static let captionWords = SubstringSet(["caption", "credit"])
+    /// Blocks that point elsewhere: other stories, sign-ups, sharing, galleries, advertising.
+    static let promoWords = SubstringSet([
+        "related", "recommend", "promo", "newsletter", "subscribe", "signup", "sign-up", "more-stories",
+        "morestories", "read-more", "readmore", "outbrain", "taboola", "trending", "most-popular", "mostpopular",
+        "most-read", "mostread", "gallery", "slideshow", "carousel", "advert", "sponsor", "author-bio", "authorbio",
+        "about-author", "about-the-author",
+    ])
+    /// Who wrote it and when: metadata, read separately, not story text.
+    static let bylineWords = SubstringSet([
+        "byline", "author", "dateline", "timestamp", "pubdate", "publish-date", "published", "post-date",
+        "posted-on", "entry-date", "article-date", "date-time", "datetime",
+    ])
+    /// Class/id words that count only as whole words (split at anything not a letter or digit):
+    /// "date" must not match "update" or "candidate".
+    static let bylineTokens: Set<String> = ["date", "dates", "time", "meta"]
+
+    /// Short lines that credit a picture or count a gallery's pictures.
+    static let creditPrefixes = [
+        "photo:", "photos:", "photograph:", "photographs:", "image:", "images:", "picture:", "pictures:", "credit:",
+        "credits:", "photo by ", "photos by ", "photo credit", "image credit", "image via ", "photo via ",
+        "foto:", "fotos:", "bild:", "imagen:", "crédit photo", "фото:",
+    ]
+    /// Short lines that date the page rather than tell the story.
+    static let datelinePrefixes = [
+        "published ", "updated ", "posted ", "last updated", "first published", "publicado ", "actualizado ",
+        "veröffentlicht", "aktualisiert", "publié ", "mis à jour", "pubblicato ", "aggiornato ",
+    ]
+    /// A block whose whole text is one of these labels an advertisement slot.
+    static let adLabels: Set<String> = [
+        "ad", "ads", "advert", "advertisement", "advertising", "sponsored", "anzeige", "werbung", "publicité",
+        "publicidad", "pubblicità", "реклама",
+    ]
+    /// Blocks a short pattern may judge; inline text inside a paragraph is never cut on its own.
+    static let blockTags: Set<String> = ["p", "div", "span", "li", "small", "em", "strong", "h4", "h5", "h6"]
+    /// Embedded posts (tweets, Instagram, TikTok, …) and quotations: part of the story when they sit in it.
+    static let embedTags: Set<String> = ["blockquote", "q"]
+
+    static func rule(for node: Node) -> ArticleRefiner.Rule? {
+        switch node.tag {
+        case "figcaption", "figure": return .caption
+        case "nav": return .promo
+        case "time", "address": return .byline
+        default: break
+        }
+        if node.attribute("role") == "navigation" { return .promo }
+        if isTeaserCard(node) { return .promo }
+        let former = node.attribute(ArticleRefiner.formerClassAttribute)
+        if let className = node.attribute("class"), hasHidingClass(className) { return .hidden }
+        if let former, hasHidingClass(former) { return .hidden }
+        var matchBytes = node.matchBytes
+        if let former { matchBytes += [32] + SubstringSet.lowercasedBytes(former) }
+        if matchBytes.count > 1 {
+            if captionWords.matches(matchBytes) { return .caption }
+            if promoWords.matches(matchBytes) || Hints.isShareElement(matchBytes) { return .promo }
+            if bylineWords.matches(matchBytes) || hasBylineToken(matchBytes) { return .byline }
+        }
+        guard blockTags.contains(node.tag) else { return nil }
+        // A line is judged as a whole: text inside a paragraph or an inline element is part of that line.
+        if let parent = node.parent, parent.tag == "p" || Hints.phrasingElements.contains(parent.tag) || parent.tag == "a" {
+            return nil
+        }
+        return textRule(for: node)
+    }
+
+    /// Patterns in the text of short blocks: credits, datelines, ad labels, gallery counters.
+    private static func textRule(for node: Node) -> ArticleRefiner.Rule? {
+        guard isSmallSubtree(node) else { return nil }
+        let length = JSText.normalizedLength(of: node)
+        guard length > 0 && length <= 160 else { return nil }
+        let text = JSText.normalized(node.textContent).lowercased()
+        if adLabels.contains(text) { return .promo }
+        if creditPrefixes.contains(where: text.hasPrefix) || isGalleryCounter(text) { return .caption }
+        if datelinePrefixes.contains(where: text.hasPrefix) && text.contains(where: \.isNumber) { return .byline }
+        return nil
+    }
+
+    /// Class names that mean "not displayed" in Bootstrap, Tailwind, WordPress, Foundation and most themes.
+    /// Whole class names only: `hidden-xs` or `field--label-hidden` hide something else or only sometimes.
+    static let hidingClasses: Set<String> = [
+        "hidden", "hide", "d-none", "is-hidden", "u-hidden", "visually-hidden", "visuallyhidden", "sr-only",
+        "screen-reader-text", "screen-reader-only", "element-invisible", "invisible",
+    ]
+
+    static func hasHidingClass(_ className: String) -> Bool {
+        for name in className.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+            where hidingClasses.contains(name.lowercased()) {
+            return true
+        }
+        return false
+    }
+
+    /// A card for another story: an `<article>` (or schema.org Article item) nested in the story whose
+    /// heading is a link, with little text besides. The story's own heading is not a link to elsewhere.
+    static func isTeaserCard(_ node: Node) -> Bool {
+        guard node.tag == "article" || (node.attribute("itemtype")?.hasSuffix("Article") ?? false) else { return false }
+        guard JSText.normalizedLength(of: node) <= ArticleRefiner.teaserCardLength else { return false }
+        for heading in node.descendants(tags: headingTags) where heading.hasDescendant(tag: "a") || heading.parent?.tag == "a" {
+            return true
+        }
+        return false
+    }
+
+    static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// At most 32 nodes below: a short line, not a container (keeps the pattern checks linear on any page).
+    private static func isSmallSubtree(_ node: Node) -> Bool {
+        var count = 0
+        unowned(unsafe) var current: Node? = node.firstChild
+        while let child = current {
+            count += 1
+            if count > 32 { return false }
+            current = child.nextInDocumentOrder(within: node)
+        }
+        return true
+    }
+
+    /// "Image 3 of 12", "1 / 12", "Photo 2 of 9".
+    static func isGalleryCounter(_ text: String) -> Bool {
+        let words = text.split(separator: " ")
+        guard words.count <= 5, words.contains(where: { $0.allSatisfy(\.isNumber) }) else { return false }
+        let isCounter = words.contains("of") || words.contains("/")
+        let first = words.first.map(String.init) ?? ""
+        return isCounter && (["image", "photo", "picture", "slide"].contains(first) || first.allSatisfy(\.isNumber))
+    }
+
+    private static func hasBylineToken(_ matchBytes: [UInt8]) -> Bool {
+        var start = 0
+        for index in 0...matchBytes.count {
+            let isBoundary = index == matchBytes.count || !isAlphanumeric(matchBytes[index])
+            guard isBoundary else { continue }
+            if index > start, index - start <= 5,
+               bylineTokens.contains(String(decoding: matchBytes[start..<index], as: UTF8.self)) {
+                return true
+            }
+            start = index + 1
+        }
+        return false
+    }
+
+    @inline(__always)
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
+    }
+
+    /// Classes of the blockquotes that social networks' embed codes write (the post's text, shown as a card).
+    static let embeddedPostWords = SubstringSet([
+        "tweet", "twitter", "instagram", "tiktok", "facebook", "fb-post", "reddit", "bluesky", "mastodon",
+        "threads", "embedded-post", "social-embed",
+    ])
+
+    /// True when `node` holds an embedded social post (`blockquote.twitter-tweet`, `blockquote.instagram-media`, …).
+    /// Readability strips containers whose class says "social" before scoring; when such a container carries
+    /// the posts the story quotes, they are the story.
+    static func holdsSocialEmbed(_ node: Node) -> Bool {
+        unowned(unsafe) var current: Node? = node.firstChild
+        while let child = current {
+            if child.isElement && child.tag == "blockquote" && embeddedPostWords.matches(child.matchBytes) { return true }
+            current = child.nextInDocumentOrder(within: node)
+        }
+        return false
+    }
+
+    /// An embedded post or quotation inside a block keeps the block.
+    static func holdsEmbeddedPost(_ node: Node) -> Bool {
+        if embedTags.contains(node.tag) { return true }
+        unowned(unsafe) var current: Node? = node.firstChild
+        while let child = current {
+            if child.isElement && embedTags.contains(child.tag) { return true }
+            current = child.nextInDocumentOrder(within: node)
+        }
+        return false
+    }
+}
