@@ -125,6 +125,17 @@ public struct CoverageEngine {
         let explain = self.explain
         let labels = unitCache.labels
         // Events are updated in place: copying an event would copy its whole fact index (copy-on-write).
+        // The article's heaviest terms are compared first; what the rest could still add is bounded (see
+        // `candidateBound`), so an event is skipped only when it cannot reach the bar. A cut on the heavy terms
+        // alone lost real follow-ups: an update whose rarest terms (new names) are all new shares nothing in its
+        // first dozen, and an event grown past its centroid's trim had dropped the tail it did share.
+        let head = min(Self.headTerms, vector.count)
+        var restSquares: Float = 0, restSum: Float = 0
+        for i in head..<vector.count {
+            restSquares += vector[i].weight * vector[i].weight
+            restSum += vector[i].weight
+        }
+        let rest = (norm: restSquares.squareRoot(), sum: restSum)
         let joined = events[topic, default: []].withUnsafeMutableBufferPointer { list -> TopicVerdict? in
             var bestIndex: Int?
             var bestMargin = -Double.infinity
@@ -135,10 +146,11 @@ public struct CoverageEngine {
                 let gap = max(after, before, 0)
                 if gap > options.eventWindow { continue }
                 let needed = options.similarityNeeded(afterGap: gap)
-                // The heaviest terms first: an event that shares almost none of them is not worth the full
-                // comparison (most open events of a topic are unrelated to a given article).
-                if Double(list[i].similarity(to: vector, limit: 12)) < needed * 0.2 { continue }
-                let similarity = Double(list[i].similarity(to: vector))
+                // The heaviest terms first: most open events of a topic are unrelated to a given article, and
+                // the bound on the rest rules them out without the full comparison.
+                let partial = list[i].similarity(to: vector, in: 0..<head)
+                if Double(partial + list[i].candidateBound(restNorm: rest.norm, restSum: rest.sum)) < needed { continue }
+                let similarity = Double(partial + list[i].similarity(to: vector, in: head..<vector.count))
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
                 if similarity - needed > bestMargin && similarity >= needed {
                     bestMargin = similarity - needed
@@ -174,6 +186,9 @@ public struct CoverageEngine {
                                 eventTitle: event.title, eventFirstSeen: event.firstSeen, eventArticleCount: 1)
         }
     }
+
+    /// Terms of an article compared with every open event before the bound on the rest is applied.
+    static let headTerms = 12
 
     /// Adds an article's fact units, word triples and grouping terms to its event.
     private static func learn(_ analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], published: Date,
