@@ -11,8 +11,6 @@ struct EventMemory {
     var articleCount: Int
     var centroid: UInt64Map<Float>
     var centroidNorm: Float
-    /// The centroid's heaviest weight, for `candidateBound`.
-    var maximumWeight: Float = 0
     var known: UInt64Set
 
     init(id: String, topic: String, title: String, firstSeen: Date) {
@@ -47,12 +45,14 @@ struct EventMemory {
         return dot / centroidNorm
     }
 
-    /// The most that terms of an article not yet compared can add to the cosine, from their Euclidean norm and
-    /// their sum: by Cauchy-Schwarz at most the norm, and no term more than its weight times the event's
-    /// heaviest normalised term. A bound, never an estimate, so skipping an event below it loses no candidate.
-    func candidateBound(restNorm: Float, restSum: Float) -> Float {
+    /// The part of the cosine with `vector` (unit length) that its terms at `indices` contribute.
+    func similarity(to vector: [(key: UInt64, weight: Float)], at indices: [Int]) -> Float {
         guard centroidNorm > 0 else { return 0 }
-        return min(restNorm, restSum * maximumWeight / centroidNorm) * (1 + 1e-4)
+        var dot: Float = 0
+        for i in indices {
+            if let c = centroid[vector[i].key] { dot += c * vector[i].weight }
+        }
+        return dot / centroidNorm
     }
 
     mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
@@ -63,13 +63,9 @@ struct EventMemory {
             centroid = UInt64Map(minimumCapacity: maximumTerms)
             for p in kept { centroid[p.key] = p.value }
         }
-        var sum: Float = 0, heaviest: Float = 0
-        centroid.forEach { _, w in
-            sum += w * w
-            heaviest = max(heaviest, w)
-        }
+        var sum: Float = 0
+        centroid.forEach { _, w in sum += w * w }
         centroidNorm = sum.squareRoot()
-        maximumWeight = heaviest
     }
 
     var state: EventState {
@@ -88,15 +84,9 @@ struct EventMemory {
         articleCount = state.articleCount
         var c = UInt64Map<Float>(minimumCapacity: state.centroidKeys.count)
         var sum: Float = 0
-        var heaviest: Float = 0
-        for (k, w) in zip(state.centroidKeys, state.centroidWeights) {
-            c[k] = w
-            sum += w * w
-            heaviest = max(heaviest, w)
-        }
+        for (k, w) in zip(state.centroidKeys, state.centroidWeights) { c[k] = w; sum += w * w }
         centroid = c
         centroidNorm = sum.squareRoot()
-        maximumWeight = heaviest
         known = UInt64Set(state.knownUnits)
     }
 }
