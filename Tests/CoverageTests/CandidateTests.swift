@@ -68,6 +68,24 @@ import Testing
         }
     }
 
+    /// The daemon restores the statistics and the open events into a fresh engine every cycle.
+    @Test func aGrownEventRestoredFromTheStoreStaysACandidate() throws {
+        let topic = try Topic(name: "harbours", queryText: "Quenby OR Telvar")
+        var first = CoverageEngine(topics: [topic])
+        var id: String?
+        for a in Self.eventArticles() {
+            let eventID = first.judge(a).primary?.eventID
+            if id == nil { id = eventID }
+        }
+        #expect(first.eventCount == 1)
+        var cycle = CoverageEngine(topics: [topic])
+        cycle.termStatistics = first.termStatistics
+        cycle.load(first.eventStates(topic: "harbours"), topic: "harbours")
+        let v = cycle.judge(Self.followUp(hours: 3)).primary
+        #expect(v?.eventID == id)
+        #expect(v?.verdict == .newFacts)
+    }
+
     @Test func theMadeUpWordsAreDistinctContentWords() {
         let words = (0..<3000).map(Self.word)
         #expect(Set(words).count == words.count)

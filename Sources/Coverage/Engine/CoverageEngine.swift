@@ -15,7 +15,7 @@ public struct CoverageEngine {
     private var judgedSinceExpiry = 0
     private var lastExpiry: Date = .distantPast
     private var unitCache = UnitCache()
-    /// False after `load` brought events whose terms the statistics have not counted (until they are restored).
+    /// False after `load` brought events into an engine whose statistics have counted nothing.
     private var statisticsCoverEvents = true
 
     /// When set, `judge` reports why it decided as it did (one line per sentence), for `replay --explain`.
@@ -234,7 +234,10 @@ public struct CoverageEngine {
         }
         list.sort { $0.firstSeen < $1.firstSeen }
         events[topic] = list
-        if !states.isEmpty { statisticsCoverEvents = false }
+        // Events loaded into an engine that has counted nothing (a restart: the statistics are not persisted)
+        // hold terms the statistics do not know; loaded beside statistics of this process (the daemon restores
+        // both every cycle), they are taken as counted.
+        if !states.isEmpty && statistics.documents == 0 { statisticsCoverEvents = false }
     }
 
     /// The online IDF table; persist it with the events so weights survive a restart.
@@ -242,7 +245,7 @@ public struct CoverageEngine {
         get { statistics }
         set {
             statistics = newValue
-            statisticsCoverEvents = true
+            if newValue.documents > 0 { statisticsCoverEvents = true }
         }
     }
 
