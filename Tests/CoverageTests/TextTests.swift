@@ -110,7 +110,7 @@ import Testing
         let l = labels("The Army received 18,000 H20s worth $5.5bn from Boeing on July 22, 2025.")
         #expect(l.contains("number:18000"))
         #expect(l.contains("code:h20"))
-        #expect(l.contains("number:5.5"))
+        #expect(l.contains("number:5500000000"))  // $5.5bn is one amount: 5.5 billion
         #expect(l.contains("name:boeing"))
         #expect(l.contains("date:july-22"))
         #expect(l.contains("number:2025"))

@@ -15,6 +15,8 @@ public struct CoverageEngine {
     private var judgedSinceExpiry = 0
     private var lastExpiry: Date = .distantPast
     private var unitCache = UnitCache()
+    /// False after `load` brought events into an engine whose statistics have counted nothing.
+    private var statisticsCoverEvents = true
 
     /// When set, `judge` reports why it decided as it did (one line per sentence), for `replay --explain`.
     public var explain: ((String) -> Void)? {
@@ -63,9 +65,17 @@ public struct CoverageEngine {
                 frequencies = documentKeys
             }
             let vector = groupingVector(analysis, frequencies: frequencies)
+            // A term no other article has stated (document frequency 1) is in no event's centroid, so it can add
+            // nothing to a similarity: the cut on the heaviest terms looks past it. Only when the statistics cover every
+            // remembered event (not right after events were loaded without them).
+            var unmatched: [Bool] = []
+            if statisticsCoverEvents, let frequencies {
+                unmatched = vector.map { frequencies[$0.key] == 1 }
+            }
             let reportable = analysis.reportableSentences()
             for topic in matched {
-                verdicts.append(judge(article, analysis: analysis, vector: vector, reportable: reportable, topic: topic.name))
+                verdicts.append(judge(article, analysis: analysis, vector: vector, unmatched: unmatched, reportable: reportable,
+                                      topic: topic.name))
             }
         }
         judgedSinceExpiry += 1
@@ -120,11 +130,21 @@ public struct CoverageEngine {
     }
 
     private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)],
-                                reportable: [Int], topic: String) -> TopicVerdict {
+                                unmatched: [Bool], reportable: [Int], topic: String) -> TopicVerdict {
         let options = self.options
         let explain = self.explain
         let labels = unitCache.labels
         // Events are updated in place: copying an event would copy its whole fact index (copy-on-write).
+        // The heaviest terms that other articles have stated too, compared first: an event sharing almost none
+        // of them is not worth the full comparison (most open events of a topic are unrelated to the article).
+        // Terms no other article has stated are in no event (see `unmatched`): a cut on the heaviest terms
+        // including them lost every follow-up whose rarest terms were new names, at any size of event.
+        var head: [Int] = []
+        head.reserveCapacity(Self.headTerms)
+        for i in vector.indices where unmatched.isEmpty || !unmatched[i] {
+            head.append(i)
+            if head.count == Self.headTerms { break }
+        }
         let joined = events[topic, default: []].withUnsafeMutableBufferPointer { list -> TopicVerdict? in
             var bestIndex: Int?
             var bestMargin = -Double.infinity
@@ -135,13 +155,11 @@ public struct CoverageEngine {
                 let gap = max(after, before, 0)
                 if gap > options.eventWindow { continue }
                 let needed = options.similarityNeeded(afterGap: gap)
-                // The heaviest terms first: an event that shares almost none of them is not worth the full
-                // comparison (most open events of a topic are unrelated to a given article).
-                if Double(list[i].similarity(to: vector, limit: 12)) < needed * 0.2 { continue }
+                if Double(list[i].similarity(to: vector, at: head)) < needed * 0.2 { continue }
                 let similarity = Double(list[i].similarity(to: vector))
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
-                if similarity - needed > bestMargin && similarity >= needed {
-                    bestMargin = similarity - needed
+                if similarity / needed > bestMargin && similarity >= needed {
+                    bestMargin = similarity / needed
                     bestIndex = i
                 }
             }
@@ -175,6 +193,9 @@ public struct CoverageEngine {
         }
     }
 
+    /// How many of an article's heaviest terms are compared with every open event before the full comparison.
+    static let headTerms = 12
+
     /// Adds an article's fact units, word triples and grouping terms to its event.
     private static func learn(_ analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], published: Date,
                               into event: inout EventMemory, options: CoverageOptions) {
@@ -182,6 +203,7 @@ public struct CoverageEngine {
             for s in analysis.sentences where s.isFact {
                 for u in s.units { event.known.insert(u.key) }
                 for g in s.grams { event.known.insert(g) }
+                for k in s.aliases.keys { event.known.insert(k) }
             }
         }
         event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
@@ -212,12 +234,19 @@ public struct CoverageEngine {
         }
         list.sort { $0.firstSeen < $1.firstSeen }
         events[topic] = list
+        // Events loaded into an engine that has counted nothing (a restart: the statistics are not persisted)
+        // hold terms the statistics do not know; loaded beside statistics of this process (the daemon restores
+        // both every cycle), they are taken as counted.
+        if !states.isEmpty && statistics.documents == 0 { statisticsCoverEvents = false }
     }
 
     /// The online IDF table; persist it with the events so weights survive a restart.
     public var termStatistics: TermStatistics {
         get { statistics }
-        set { statistics = newValue }
+        set {
+            statistics = newValue
+            if newValue.documents > 0 { statisticsCoverEvents = true }
+        }
     }
 
     /// Number of events remembered across all topics.
@@ -235,16 +264,23 @@ enum Novelty {
         var newStrong = 0, newWords = 0
         var newLabels: [String] = []
         let total = sentence.units.count
+        // Units the event knows under another spelling (`Aliases`): known for every rule below.
+        var knownAsAlias: [UInt64] = []
         for u in sentence.units where !known.contains(u.key) {
+            if sentence.aliases.anyKnown(for: u.key, in: known) {
+                knownAsAlias.append(u.key)
+                continue
+            }
             if u.kind.isStrong { newStrong += 1 } else { newWords += 1 }
             if explaining { newLabels.append(labels?[u.key] ?? "?") }
         }
+        func isKnown(_ key: UInt64) -> Bool { known.contains(key) || knownAsAlias.contains(key) }
         var newQuote = false
         for quote in sentence.quotes {
             // Quoted words in a new order, and some of them new: a quote cut or spliced differently from one
             // already carried ("unwavering support ... in its fight") is not new.
             let knownGrams = quote.grams.reduce(0) { $0 + (known.contains($1) ? 1 : 0) }
-            let newKeys = Set(quote.keys.filter { !known.contains($0) }).count
+            let newKeys = Set(quote.keys.filter { !isKnown($0) }).count
             if Double(knownGrams) < options.knownQuoteShare * Double(quote.grams.count) && newKeys >= options.minimumNewWords {
                 newQuote = true
             }
@@ -254,7 +290,7 @@ enum Novelty {
         var newClause = false
         if newWords >= options.minimumNewWordsInClause {
             for clause in sentence.clauses where clause.count >= options.minimumNewWordsInClause + 1 {
-                let fresh = clause.reduce(0) { $0 + (known.contains($1) ? 0 : 1) }
+                let fresh = clause.reduce(0) { $0 + (isKnown($1) ? 0 : 1) }
                 if fresh >= options.minimumNewWordsInClause && Double(fresh) >= options.minimumNewWordShare * Double(clause.count) {
                     newClause = true
                     break

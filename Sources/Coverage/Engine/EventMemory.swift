@@ -30,11 +30,26 @@ struct EventMemory {
         "evt_" + StableHash.hex(StableHash.hash(topic + "\u{1F}" + firstArticleID), digits: 12)
     }
 
-    /// Cosine with `vector` (unit length) over its first `limit` terms.
-    func similarity(to vector: [(key: UInt64, weight: Float)], limit: Int = .max) -> Float {
+    /// Cosine with `vector` (unit length).
+    func similarity(to vector: [(key: UInt64, weight: Float)]) -> Float {
+        similarity(to: vector, in: 0..<vector.count)
+    }
+
+    /// The part of the cosine with `vector` (unit length) that its terms in `range` contribute.
+    func similarity(to vector: [(key: UInt64, weight: Float)], in range: Range<Int>) -> Float {
         guard centroidNorm > 0 else { return 0 }
         var dot: Float = 0
-        for i in 0..<min(limit, vector.count) {
+        for i in range {
+            if let c = centroid[vector[i].key] { dot += c * vector[i].weight }
+        }
+        return dot / centroidNorm
+    }
+
+    /// The part of the cosine with `vector` (unit length) that its terms at `indices` contribute.
+    func similarity(to vector: [(key: UInt64, weight: Float)], at indices: [Int]) -> Float {
+        guard centroidNorm > 0 else { return 0 }
+        var dot: Float = 0
+        for i in indices {
             if let c = centroid[vector[i].key] { dot += c * vector[i].weight }
         }
         return dot / centroidNorm

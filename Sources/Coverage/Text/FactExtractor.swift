@@ -12,6 +12,8 @@ public struct AnalyzedSentence: Sendable {
     let quotes: [Quotation]
     /// Unit keys of each clause (split at commas, dashes, brackets, quotes), for facts tucked into long sentences.
     let clauses: Clauses
+    /// Other spellings of the sentence's facts (see `Aliases`).
+    let aliases: Aliases
     /// Text of an embedded social-media post, which mostly restates what the article reports around it.
     public let isEmbeddedPost: Bool
     public let line: Int
@@ -66,6 +68,29 @@ struct SentenceUnits {
     var grams: [UInt64] = []
     var quotes: [Quotation] = []
     var clauses = Clauses()
+    var aliases = Aliases()
+}
+
+/// Keys under which a sentence's facts may be written elsewhere: a unit counts as known when its own key or one
+/// of its aliases is, and learning a sentence learns its aliases too. A name's alias is the same word in lower
+/// case (a capital inside a quotation, a word a headline shouts); each part of a hyphenated compound has the
+/// compound written as one word ("over-reacted" / "overreacted"); a long name has its one-letter-deletion
+/// neighbourhood, so two spellings one letter apart meet ("Grobbelaar" / "Grobbelar"). Keys that name no unit of
+/// the sentence (`unit` 0) are only learnt: the initials of runs of words ("woman police constable" → WPC).
+struct Aliases: Sendable {
+    var units: [UInt64] = []
+    var keys: [UInt64] = []
+
+    mutating func append(unit: UInt64, key: UInt64) {
+        units.append(unit)
+        keys.append(key)
+    }
+
+    /// Whether one of `unit`'s aliases is in `known`.
+    func anyKnown(for unit: UInt64, in known: UInt64Set) -> Bool {
+        for k in units.indices where units[k] == unit && known.contains(keys[k]) { return true }
+        return false
+    }
 }
 
 /// The clauses of a sentence as one flat list of keys and where each clause ends: two arrays per sentence rather
@@ -178,11 +203,15 @@ public enum FactExtractor {
         for sentence in split {
             var slice = scalars[sentence.range]
             if sentence.indexInLine == 0 { slice = Boilerplate.stripDateline(slice) }
-            prepared.append((ScalarText.string(slice), sentence.line, list.scan(slice)))
+            let range = list.scan(slice)
+            list.markShouting(range, headline: false)
+            prepared.append((ScalarText.string(slice), sentence.line, range))
         }
         let titleRange = list.scan(title[...])
+        list.markShouting(titleRange, headline: true)
         var capitalizedMidSentence = UInt64Set(minimumCapacity: 64)
-        for k in 0..<titleRange.lowerBound where list.tokens[k].kind == .alpha && list.tokens[k].startsUpper && !list.tokens[k].initial {
+        for k in 0..<titleRange.lowerBound where list.tokens[k].kind == .alpha && list.tokens[k].startsUpper && !list.tokens[k].initial
+            && !list.tokens[k].shouted {
             capitalizedMidSentence.insert(list.tokens[k].hash)
         }
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
@@ -196,7 +225,8 @@ public enum FactExtractor {
                                                     cache: &cache, scratch: &scratch) : SentenceUnits())
             }
             sentences.append(AnalyzedSentence(text: p.text, isFact: isFact && !found.units.isEmpty, units: found.units,
-                                              grams: found.grams, quotes: found.quotes, clauses: found.clauses, isEmbeddedPost: posts[i], line: p.line))
+                                              grams: found.grams, quotes: found.quotes, clauses: found.clauses, aliases: found.aliases,
+                                              isEmbeddedPost: posts[i], line: p.line))
         }
         let titleUnits = list.withTokens(titleRange) {
             Self.units($0, capitalizedMidSentence: capitalizedMidSentence, dropAttribution: false, headline: true, cache: &cache,
@@ -207,9 +237,10 @@ public enum FactExtractor {
 
     /// Units of a single sentence, as `analyze` would find them (names recognised from mid-sentence capitals).
     public static func units(of sentence: String) -> [LabeledFactUnit] {
-        let list = TokenList(scanning: sentence)
+        var list = TokenList(scanning: sentence)
+        list.markShouting(0..<list.tokens.count, headline: false)
         var caps = UInt64Set()
-        for t in list.tokens where t.kind == .alpha && t.startsUpper && !t.initial { caps.insert(t.hash) }
+        for t in list.tokens where t.kind == .alpha && t.startsUpper && !t.initial && !t.shouted { caps.insert(t.hash) }
         var cache = UnitCache()
         cache.labels = [:]
         var scratch = ExtractionScratch()
@@ -346,12 +377,55 @@ public enum FactExtractor {
             guard i >= 0, i < tokens.count, !consumed[i], tokens[i].kind == .alpha, tokens[i].startsUpper else { return nil }
             return Lexicon.months[tokens.string(i)]
         }
+        /// A number written in more than one token: "two and a half" / "2 and a half" (2.5, as "2½" is), "4 million"
+        /// (4000000, as "£4m" is). The value and the last token used.
+        func compoundNumber(_ value: String, at i: Int) -> (String, Int)? {
+            guard i + 1 < tokens.count, !tokens[i + 1].clauseBreakBefore, !value.contains(".") else { return nil }
+            if tokens[i + 1].kind == .alpha, Self.multiplierWordHashes.contains(tokens[i + 1].hash),
+               let m = Lexicon.multipliers[tokens.string(i + 1)], let index = Lexicon.multiplierNames.firstIndex(of: m) {
+                consumed[i + 1] = true
+                if let word = Lexicon.numberWords[m] { add(cache.make(.numberWord, word), tokens[i + 1]) }
+                return (Self.scaled(value, by: Lexicon.multiplierFactors[index]), i + 1)
+            }
+            if i + 3 < tokens.count, tokens.valueIs(i + 1, "and"), tokens.valueIs(i + 2, "a"), !tokens[i + 3].clauseBreakBefore {
+                let fraction: String? = tokens.valueIs(i + 3, "half") ? ".5" : tokens.valueIs(i + 3, "quarter") ? ".25" : nil
+                if let fraction {
+                    for k in (i + 1)...(i + 3) { consumed[k] = true }
+                    return (value + fraction, i + 3)
+                }
+            }
+            return nil
+        }
+        /// A length of time ("three months", "a two-year inquiry") is a fact of its own: a sentence saying "jailed
+        /// for three months" says something new even when "three" was stated of something else. Ages
+        /// ("74-year-old") are not durations.
+        /// Initials of every run of three or four words with no break between them ("woman police constable" →
+        /// "wpc", "Crown Prosecution Service" → "cps"), as name keys: an acronym of a title the event spelled out
+        /// is not a new name. Learnt only (unit 0), never a unit of the sentence; not for headlines.
+        var initials: [UInt8] = []
+        func flushInitials() {
+            if !headline {
+                for length in 3...4 where initials.count >= length {
+                    for start in 0...(initials.count - length) {
+                        result.aliases.append(unit: 0, key: StableHash.hash(initials[start..<start + length], seed: FactUnitKind.name.seed))
+                    }
+                }
+            }
+            initials.removeAll(keepingCapacity: true)
+        }
+        func addDuration(_ value: String, after end: Int, _ t: RawToken) {
+            guard Self.isDurationUnit(tokens, end + 1) else { return }
+            if end + 2 < tokens.count, tokens.valueIs(end + 2, "old") { return }
+            let unit = WordForms.key(tokens.string(end + 1))
+            add(cache.make(.number, value + " " + unit), t)
+        }
         for i in tokens.indices where !mask[i] && !consumed[i] && !tokens[i].afterSigil {
             let t = tokens[i]
             if t.clauseBreakBefore && !clause.isEmpty {
                 result.clauses.append(clause)
                 clause.removeAll(keepingCapacity: true)
             }
+            if t.clauseBreakBefore || t.kind != .alpha || t.valueCount < 2 { flushInitials() }
             switch t.kind {
             case .number:
                 if let day = Self.dayNumber(tokens.value(i)) {
@@ -374,34 +448,58 @@ public enum FactExtractor {
                         continue
                     }
                 }
-                add(cache.make(.number, tokens.value(i)), t)
-                if t.multiplier > 0, let value = Lexicon.numberWords[Lexicon.multiplierNames[Int(t.multiplier) - 1]] {
-                    add(cache.make(.numberWord, value), t)
+                if t.multiplier > 0 {
+                    // "£4m", "£4million", "4 million" and "4,000,000" are one amount.
+                    let index = Int(t.multiplier) - 1
+                    let amount = Self.scaled(tokens.string(i), by: Lexicon.multiplierFactors[index])
+                    add(cache.make(.number, amount), t)
+                    if let value = Lexicon.numberWords[Lexicon.multiplierNames[index]] { add(cache.make(.numberWord, value), t) }
+                    addDuration(amount, after: i, t)
+                } else if let (value, end) = compoundNumber(tokens.string(i), at: i) {
+                    add(cache.make(.number, value), t)
+                    addDuration(value, after: end, t)
+                } else {
+                    add(cache.make(.number, tokens.value(i)), t)
+                    if Self.isDurationUnit(tokens, i + 1) { addDuration(tokens.string(i), after: i, t) }
                 }
             case .code:
                 add(cache.make(.code, tokens.value(i)), t)
             case .alpha:
                 if t.valueCount < 2 { continue }
                 let info = cache.info(tokens.value(i), hash: t.hash)
-                if info.isStopword { continue }
+                if info.isStopword {
+                    flushInitials()
+                    continue
+                }
+                initials.append(tokens.bytes[Int(t.valueStart)])
                 if let special = info.special {
                     // "May" opening a sentence is more likely the month than the verb; either way a date word.
                     if !info.specialIsMonth || t.startsUpper {
+                        if special.kind == .numberWord, i + 1 < tokens.count, let value = Lexicon.numberWords[tokens.string(i)],
+                           !value.contains("e") {
+                            // "two and a half", "four million", "three months": the same keys as the digits.
+                            if let (combined, end) = compoundNumber(value, at: i) {
+                                add(cache.make(.number, combined), t)
+                                addDuration(combined, after: end, t)
+                                continue
+                            }
+                            if Self.isDurationUnit(tokens, i + 1) { addDuration(value, after: i, t) }
+                        }
                         add(special, t)
                         continue
                     }
                 }
                 var nameLike: Bool
-                if t.allUpper {
+                if t.allUpper && !t.shouted {
                     nameLike = !info.isTitleWord
                 } else if t.startsUpper && !info.isTitleWord {
-                    if headline || t.initial {
+                    if headline || t.initial || t.shouted {
                         // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
                         // or a name follows at once ("Lisa Cook will…").
                         nameLike = capitalizedMidSentence.contains(t.hash)
                         if !nameLike && !headline && i + 1 < tokens.count {
                             let next = tokens[i + 1]
-                            if next.kind == .alpha && next.startsUpper && !next.clauseBreakBefore && next.valueCount > 1 {
+                            if next.kind == .alpha && next.startsUpper && !next.shouted && !next.clauseBreakBefore && next.valueCount > 1 {
                                 let nextInfo = cache.info(tokens.value(i + 1), hash: next.hash)
                                 nameLike = !nextInfo.isTitleWord && !nextInfo.isStopword
                             }
@@ -413,9 +511,24 @@ public enum FactExtractor {
                 } else {
                     nameLike = false
                 }
-                add(nameLike ? info.name : info.word, t)
+                if nameLike {
+                    add(info.name, t)
+                    result.aliases.append(unit: info.name.key, key: info.word.key)
+                    WordInfo.forEachSlipKey(tokens.value(i)) { result.aliases.append(unit: info.name.key, key: $0) }
+                } else {
+                    add(info.word, t)
+                }
+                // "over-reacted" is "overreacted": each part also answers to the compound as one word.
+                if i + 1 < tokens.count, tokens[i + 1].hyphenBefore, tokens[i + 1].kind == .alpha {
+                    let joined = cache.info(tokens.string(i) + tokens.string(i + 1), hash: StableHash.hash(tokens.value(i + 1), seed: t.hash)).word.key
+                    result.aliases.append(unit: nameLike ? info.name.key : info.word.key, key: joined)
+                    let nextInfo = cache.info(tokens.value(i + 1), hash: tokens[i + 1].hash)
+                    result.aliases.append(unit: nextInfo.word.key, key: joined)
+                    result.aliases.append(unit: nextInfo.name.key, key: joined)
+                }
             }
         }
+        flushInitials()
         if !clause.isEmpty { result.clauses.append(clause) }
         if sequence.count >= 3 {
             result.grams.reserveCapacity(sequence.count - 2)
@@ -435,6 +548,25 @@ public enum FactExtractor {
             if quote.grams.count >= 2 { result.quotes.append(quote) }
         }
         return result
+    }
+
+    static let multiplierWordHashes = UInt64Set(["million", "billion", "thousand", "trillion", "bn", "mn", "crore", "lakh"].map { StableHash.hash($0) })
+    static let durationUnits: Set<String> = ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+                                             "month", "months", "year", "years", "decade", "decades", "century", "centuries"]
+    static let durationUnitHashes = UInt64Set(durationUnits.map { StableHash.hash($0) })
+
+    @inline(__always)
+    static func isDurationUnit(_ tokens: Tokens, _ k: Int) -> Bool {
+        k < tokens.count && tokens[k].kind == .alpha && !tokens[k].clauseBreakBefore && durationUnitHashes.contains(tokens[k].hash)
+            && durationUnits.contains(tokens.string(k))
+    }
+
+    /// `value` times `factor`, written as the tokenizer writes plain numbers ("5.5" × 1e9 → "5500000000").
+    static func scaled(_ value: String, by factor: Double) -> String {
+        guard let v = Double(value) else { return value }
+        let product = (v * factor).rounded()
+        guard product < 1e18 else { return value }
+        return String(Int64(product))
     }
 
     /// A day of the month as a date would write it: one or two digits, 1 to 31 (the value is normalised, so

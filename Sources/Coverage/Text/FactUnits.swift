@@ -100,6 +100,21 @@ struct WordInfo {
     var specialIsMonth = false
     var word: FactUnit
     var name: FactUnit
+    static let slipSeed = StableHash.hash("slip:")
+
+    /// For a word of five letters or more: the word itself and every form of it with one letter left out, under
+    /// their own seed, so two words one deletion, insertion or substitution apart share at least one key (see
+    /// `Aliases`).
+    static func forEachSlipKey(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
+        guard bytes.count >= 5 else { return }
+        for b in bytes where b >= 0x80 { return }
+        body(StableHash.hash(bytes, seed: slipSeed))
+        for k in bytes.indices where k == 0 || bytes[k] != bytes[k - 1] {
+            var h = slipSeed
+            for j in bytes.indices where j != k { h = (h ^ UInt64(bytes[j])) &* StableHash.prime }
+            body(h)
+        }
+    }
 }
 
 /// Memoised word facts, bounded: cleared when it outgrows `capacity`.
@@ -125,6 +140,7 @@ struct UnitCache {
 
     /// `hash` is the stable hash of `lowered` (computed while scanning, so look-ups skip String hashing); the
     /// String is built only for a word not seen yet.
+    @inline(__always)
     mutating func info(_ lowered: UnsafeBufferPointer<UInt8>, hash: UInt64) -> WordInfo {
         if let known = infos[hash] { return known }
         return info(String(decoding: lowered, as: UTF8.self), hash: hash)

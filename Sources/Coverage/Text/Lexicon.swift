@@ -77,6 +77,7 @@ enum Lexicon {
 
     /// The values of `multipliers`, so a token can name its multiplier by index.
     static let multiplierNames = ["billion", "million", "thousand", "trillion", "crore", "lakh"]
+    static let multiplierFactors: [Double] = [1e9, 1e6, 1e3, 1e12, 1e7, 1e5]
 
     static let ordinalSuffixes: Set<String> = ["st", "nd", "rd", "th"]
 

@@ -17,6 +17,11 @@ struct RawToken {
     var afterSigil = false
     /// Inside a quotation ("…" or “…”).
     var inQuote = false
+    /// Joined to the previous word by a hyphen with no space ("over-reacted"): the two may also be written as one.
+    var hyphenBefore = false
+    /// Capitals as typography rather than grammar: the opening words of a newspaper's sentence ("A GAMEKEEPER
+    /// who…") or an all-capitals headline. Such a word is a name only when the article capitalises it elsewhere.
+    var shouted = false
     /// For a number written with a multiplier ("$5.5bn"): 1 + its index in `Lexicon.multiplierNames`; 0 for none.
     var multiplier: UInt8 = 0
     /// Where the value's UTF-8 lies in the list's byte buffer.
@@ -86,6 +91,7 @@ struct TokenList {
         var breakPending = false
         var initialPending = true
         var quoted = false
+        var hyphenPending = false
         var scratch: [Unicode.Scalar] = []
         while i < n {
             let c = s[i]
@@ -112,6 +118,7 @@ struct TokenList {
                 case "-":
                     if i + 1 < n && s[i + 1] == "-" { breakPending = true }
                     if i > 0 && ScalarClass.isSpace(s[i - 1]) { breakPending = true }
+                    if i > 0, i + 1 < n, ScalarClass.isLetter(s[i - 1]), ScalarClass.isLetter(s[i + 1]) { hyphenPending = true }
                 case ".", "!", "?":
                     // The splitter already decided where sentences end: a point inside one closes an
                     // abbreviation or an initial ("Mr. Singh"), so the next word is not sentence-initial.
@@ -124,16 +131,23 @@ struct TokenList {
             let sigil = i > 0 && (s[i - 1] == "@" || s[i - 1] == "#")
             let valueStart = out.count
             var token = RawToken(kind: .alpha)  // every path below sets it
-            if ScalarClass.isDigit(c) {
+            if ScalarClass.isDigit(c) || Self.vulgarFraction(c) != nil {
                 // The digits (and decimal points) go straight into the buffer; thousands separators are dropped.
+                var decimal = false
                 while i < n {
                     if ScalarClass.isDigit(s[i]) { out.append(UInt8(truncatingIfNeeded: s[i].value)); i += 1; continue }
                     if (s[i] == "," || s[i] == "."), i + 1 < n, ScalarClass.isDigit(s[i + 1]) {
-                        if s[i] == "." { out.append(46) }
+                        if s[i] == "." { out.append(46); decimal = true }
                         i += 1
                         continue
                     }
                     break
+                }
+                // "2½" is 2.5, as "two and a half" is.
+                if !decimal, i < n, let fraction = Self.vulgarFraction(s[i]) {
+                    if out.count == valueStart { out.append(48) }
+                    out.append(contentsOf: fraction.utf8)
+                    i += 1
                 }
                 let suffixStart = i
                 while i < n && ScalarClass.isWord(s[i]) { i += 1 }
@@ -220,6 +234,8 @@ struct TokenList {
             token.valueCount = Int32(out.count - valueStart)
             token.afterSigil = sigil
             token.inQuote = quoted
+            token.hyphenBefore = hyphenPending && !breakPending
+            hyphenPending = false
             token.clauseBreakBefore = breakPending
             token.initial = initialPending
             breakPending = false
@@ -309,6 +325,58 @@ struct TokenList {
             for k in fractionStart..<fractionEnd { out[w] = out[k]; w += 1 }
         }
         out.removeLast(end - w)
+    }
+
+    /// The decimals of a vulgar fraction character ("½" → ".5").
+    static func vulgarFraction(_ c: Unicode.Scalar) -> String? {
+        guard c.value >= 0xBC else { return nil }
+        switch c {
+        case "½": return ".5"
+        case "¼": return ".25"
+        case "¾": return ".75"
+        case "⅓": return ".33"
+        case "⅔": return ".67"
+        case "⅕": return ".2"
+        case "⅛": return ".125"
+        case "⅜": return ".375"
+        case "⅝": return ".625"
+        case "⅞": return ".875"
+        default: return nil
+        }
+    }
+
+    /// Marks typographic capitals in `range`: in a headline, every all-capitals word when most of its words are
+    /// (at least three); in a sentence, the run of all-capitals words it opens with ("A GAMEKEEPER who…",
+    /// "BRITISH Airways was…"), single capitals ("A") included in the run.
+    mutating func markShouting(_ range: Range<Int>, headline: Bool) {
+        if headline {
+            var upper = 0, words = 0
+            for k in range where tokens[k].kind == .alpha && tokens[k].valueCount >= 2 {
+                words += 1
+                if tokens[k].allUpper { upper += 1 }
+            }
+            guard upper >= 3, upper * 5 >= words * 3 else { return }
+            for k in range where tokens[k].allUpper && !looksLikeAcronym(k) { tokens[k].shouted = true }
+            return
+        }
+        var k = range.lowerBound
+        while k < range.upperBound, tokens[k].kind == .alpha, tokens[k].allUpper || (tokens[k].valueCount == 1 && tokens[k].startsUpper) {
+            if tokens[k].allUpper && !looksLikeAcronym(k) { tokens[k].shouted = true }
+            k += 1
+        }
+    }
+
+    /// Up to four letters and no vowel ("WPC", "BBC", "CPS"): initials, not a shouted word ("MAN", "COST").
+    private func looksLikeAcronym(_ k: Int) -> Bool {
+        let t = tokens[k]
+        guard t.valueCount <= 4 else { return false }
+        for j in Int(t.valueStart)..<Int(t.valueStart + t.valueCount) {
+            switch bytes[j] {
+            case 97, 101, 105, 111, 117: return false
+            default: continue
+            }
+        }
+        return true
     }
 
     private static func startsURL(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ i: Int) -> Bool {

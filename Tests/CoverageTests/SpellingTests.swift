@@ -1,0 +1,89 @@
+import Coverage
+import Foundation
+import Testing
+
+/// One fact written in several ways is one fact: amounts, fractions, lengths of time, hyphenation, capitals
+/// that are typography, a capital inside a known quotation, a one-letter slip in a long name, the acronym of a
+/// title spelled out before. Sentences written for these tests.
+@Suite struct SpellingTests {
+    private func labels(_ s: String) -> Set<String> { Set(FactExtractor.units(of: s).map(\.label)) }
+
+    @Test func amountsWrittenWithAMultiplierAreOneNumber() {
+        for s in ["The firm was fined £4m on Friday.", "The firm was fined £4million on Friday.",
+                  "The firm was fined 4 million pounds on Friday.", "The firm was fined £4,000,000 on Friday."] {
+            #expect(labels(s).contains("number:4000000"), "\(s): \(labels(s))")
+        }
+        #expect(labels("Sales reached $2.5bn.").contains("number:2500000000"))
+        #expect(labels("Four million people voted.").contains("number:4000000"))
+    }
+
+    @Test func fractionsInDigitsAndWordsAreOneNumber() {
+        for s in ["The work took 2½ years.", "The work took two and a half years.", "The work took two-and-a-half years.",
+                  "The work took 2.5 years."] {
+            #expect(labels(s).contains("number:2.5"), "\(s): \(labels(s))")
+        }
+        #expect(labels("About ¾ of voters agreed.").contains("number:0.75"))
+        #expect(!labels("Two teams and a half-time show.").contains("number:2.5"))
+    }
+
+    @Test func aLengthOfTimeIsAFactOfItsOwnButAnAgeIsNot() {
+        #expect(labels("He was jailed for three months.").contains("number:3 month"))
+        #expect(labels("He was jailed for 3 months.").contains("number:3 month"))
+        #expect(labels("The two-year inquiry ended.").contains("number:2 year"))
+        #expect(!labels("The 74-year-old man was freed.").contains { $0.hasPrefix("number:74 ") })
+        #expect(!labels("He met three officers.").contains { $0.hasPrefix("number:3 ") })
+    }
+
+    @Test func shoutedOpeningWordsAndHeadlinesAreNotNames() {
+        let l = labels("A FERRYMAN who lost his licence was fined yesterday.")
+        #expect(!l.contains("name:ferryman"))
+        #expect(l.contains("word:ferryman"))
+        // Capitalised elsewhere in the text, the shouted word is still the name it is there.
+        let article = FactExtractor.analyze(title: "",
+                                            text: "NORVIK Shipping was fined yesterday. The fine on Norvik Shipping was the largest.")
+        #expect(article.sentences[0].units.contains { $0.kind == .name })
+        // An acronym opening an ordinary sentence is shouted only if nothing else: "BA" capitalised nowhere else.
+        #expect(labels("Police in Leeds arrested a man.").contains("name:leeds"))
+    }
+
+    /// A tiny engine: one topic that every test article matches.
+    private func judged(_ texts: [String]) throws -> [TopicVerdict] {
+        var engine = CoverageEngine(topics: [try Topic(name: "all", queryText: "a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z*")])
+        return texts.enumerated().compactMap { k, text in
+            engine.judge(Stories.article("s\(k)", hours: Double(k), k == 0 ? "Harbour master fined" : "", text)).primary
+        }
+    }
+
+    private let opening = "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday."
+
+    @Test func hyphenatedAndJoinedCompoundsAreOneWord() throws {
+        let v = try judged([opening + " His lawyer said police had over-reacted to the complaint.",
+                            "Police overreacted to the complaint, Grimsdale's lawyer said."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        let w = try judged([opening + " His lawyer said police had overreacted to the complaint.",
+                            "Police over-reacted to the complaint, Grimsdale's lawyer said."])
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+    }
+
+    @Test func aCapitalInsideAKnownQuotationIsNoNewName() throws {
+        let v = try judged([opening + " He told the court the harbour was \"run by the old guard\".",
+                            "Grimsdale said the harbour was \"run by the Old Guard\"."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+    }
+
+    @Test func aOneLetterSlipInALongKnownNameIsNoNewName() throws {
+        let v = try judged([opening, "Edmund Grimsdal of Tolworth was fined at Carrow Crown Court."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        // Another name is news.
+        let w = try judged([opening, "Edmund Grimsdale and Alfred Pemberton were fined at Carrow Crown Court."])
+        #expect(w[1].verdict == .newFacts)
+    }
+
+    @Test func theAcronymOfATitleSpelledOutIsNoNewName() throws {
+        let v = try judged([opening + " The arrest was made by a woman police constable from Tolworth.",
+                            "A WPC from Tolworth arrested Grimsdale, Carrow Crown Court heard."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        let w = try judged([opening, "A WPC from Tolworth arrested Grimsdale, Carrow Crown Court heard."])
+        #expect(w[1].verdict == .newFacts, "an acronym never spelled out is new")
+    }
+}
