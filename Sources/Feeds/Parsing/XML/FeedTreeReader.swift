@@ -196,6 +196,10 @@ struct FeedTreeReader {
                 sawTitle = true
             case (_, "link") where core:
                 if let link = linkValue(child, namespace: namespace), link.isAlternate { feed.link = link.href }
+            case (_, "author") where namespace.isAtom || (isAtomDocument && namespace == .none):
+                if let author = atomPerson(child), !feed.authors.contains(author) { feed.authors.append(author) }
+            case (_, "managingEditor") where namespace.isRSSCore, (.dc, "creator"), (.itunes, "author"):
+                if let author = rssPerson(child), !feed.authors.contains(author) { feed.authors.append(author) }
             case (_, "language") where namespace.isRSSCore || namespace == .dc:
                 if let value = text.read(child, rule: .plain).plain { feed.language = value }
             case (_, "lastBuildDate") where namespace.isRSSCore,
@@ -371,14 +375,8 @@ struct FeedTreeReader {
                 entry.updated = text.read(child, rule: .plain).plain.flatMap(FeedDate.parse)
             case (_, "author") where namespace.isAtom || (isAtomDocument && namespace == .none):
                 if let author = atomPerson(child) { authors.append(author) }
-            case (_, "author") where namespace.isRSSCore:
-                if let raw = text.read(child, rule: .plain).plain, let author = Self.personName(fromRSS: raw) {
-                    authors.append(author)
-                }
-            case (.dc, "creator"), (.dc, "author"):
-                if let raw = text.read(child, rule: .plain).plain, let author = Self.personName(fromRSS: raw) {
-                    authors.append(author)
-                }
+            case (_, "author") where namespace.isRSSCore, (.dc, "creator"), (.dc, "author"), (.itunes, "author"):
+                if let author = rssPerson(child), !authors.contains(author) { authors.append(author) }
             case (_, "category") where namespace.isRSSCore:
                 let term = child.hasElementChildren ? text.directText(child) : (text.read(child, rule: .plain).plain ?? "")
                 if !term.isEmpty { entry.categories.append(term) }
@@ -425,6 +423,17 @@ struct FeedTreeReader {
         guard let url = element.attribute("url"), !url.isEmpty else { return nil }
         let length = element.attribute("fileSize").flatMap { Int($0.trimmedASCII) }
         return FeedEnclosure(url: resolve(url, element), type: element.attribute("type"), length: length)
+    }
+
+    /// An RSS-style person: `jo@x (Jo)` text, or, when the element has children (`<name>`, `<title>`, …), the
+    /// name (else the e-mail) child as in Atom, never all their text run together.
+    private mutating func rssPerson(_ element: XMLElement) -> String? {
+        if element.hasElementChildren {
+            if let person = atomPerson(element) { return person }
+            let direct = text.directText(element)
+            if !direct.isEmpty { return Self.personName(fromRSS: direct) }
+        }
+        return text.read(element, rule: .plain).plain.flatMap(Self.personName(fromRSS:))
     }
 
     private mutating func atomPerson(_ element: XMLElement) -> String? {
