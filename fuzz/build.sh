@@ -41,13 +41,14 @@ clang -c -O1 -g -fsanitize=fuzzer-no-link,address -I/usr/include/libxml2 -I"$roo
 
 quiet() { grep -v "Cannot export local symbol" || true; }
 
-# build_module NAME DIRECTORY...: every .swift file under the directories, as module NAME.
+# build_module NAME PACKAGE DIRECTORY...: every .swift file under the directories, as module NAME of PACKAGE
+# (swift-log uses `package` access).
 build_module() {
-  local name=$1; shift
+  local name=$1 package=$2; shift 2
   local sources
   mapfile -t sources < <(find "$@" -name '*.swift' | sort)
   [ "${#sources[@]}" -gt 0 ] || { echo "fuzz/build.sh: no Swift sources under $*" >&2; exit 1; }
-  swiftc "${flags[@]}" -module-name "$name" -wmo -emit-module -emit-module-path "$modules/$name.swiftmodule" \
+  swiftc "${flags[@]}" -module-name "$name" -package-name "$package" -wmo -emit-module -emit-module-path "$modules/$name.swiftmodule" \
     -c -o "$objects/$name.o" "${sources[@]}" 2>&1 | quiet
   test "${PIPESTATUS[0]}" -eq 0
 }
@@ -69,17 +70,17 @@ wanted=" ${FUZZ_TARGETS:-feed-parser article-extractor config-toml content-decod
 want() { [[ "$wanted" == *" $1 "* ]]; }
 
 if want feed-parser || want article-extractor || want content-decoding; then
-  build_module Logging "$root/.build/checkouts/swift-log/Sources/Logging"
-  build_module Feeds "$root/Sources/Feeds"
+  build_module Logging swift_log "$root/.build/checkouts/swift-log/Sources/Logging"
+  build_module Feeds tidings "$root/Sources/Feeds"
 fi
 if want feed-parser; then build_fuzzer feed-parser Logging Feeds; fi
 if want content-decoding; then build_fuzzer content-decoding Logging Feeds; fi
 if want article-extractor; then
-  build_module Articles "$root/Sources/Articles"
+  build_module Articles tidings "$root/Sources/Articles"
   build_fuzzer article-extractor Logging Feeds Articles
 fi
 if want config-toml; then
-  build_module Config "$root/Sources/Config"
+  build_module Config tidings "$root/Sources/Config"
   build_fuzzer config-toml Config
 fi
 if want replay-jsonl; then

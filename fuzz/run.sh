@@ -47,8 +47,9 @@ for target in $targets; do
   corpus="$out/corpus/$target"
   findings="$out/findings/$target"
   log="$out/$target.log"
-  mkdir -p "$corpus" "$findings"
-  (cd "$out" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} "$fuzzer" -max_total_time="$seconds" -max_len="$max_len" \
+  rm -rf "$findings"; mkdir -p "$corpus" "$findings"
+  # SWIFT_BACKTRACE: the Swift runtime's own crash reporter trips ASan after a fatalError; libFuzzer reports.
+  (cd "$out" && SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} "$fuzzer" -max_total_time="$seconds" -max_len="$max_len" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" \
     "$corpus" "${seeds[@]}" > "$log" 2>&1)
   status=$?
