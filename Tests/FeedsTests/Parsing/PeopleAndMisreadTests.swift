@@ -45,6 +45,14 @@ import Testing
         #expect(feed.entries.first?.authors == ["Jo Bloggs"])
     }
 
+    @Test func mediaTitleOnlyWhenTheEntryHasNoTitle() throws {
+        let media = "xmlns:media=\"http://search.yahoo.com/mrss/\""
+        let feed = try Parse.xml("<rss version=\"2.0\" \(media)><channel><title>V</title>"
+            + "<item><media:title>Video one</media:title></item>"
+            + "<item><title>Own</title><media:title>Video two</media:title></item></channel></rss>")
+        #expect(feed.entries.map(\.title) == ["Video one", "Own"])
+    }
+
     @Test(arguments: [
         ("Tue, 10 Jun 2003 8:19 pm CEST", "2003-06-10T18:19:00Z"),
         ("Tue, 10 Jun 2003 8:19pm CEST", "2003-06-10T18:19:00Z"),

@@ -122,6 +122,21 @@ import Testing
         #expect(result.count == 0)
     }
 
+    @Test func feedSavedInsideAnXHTMLPageIsFound() throws {
+        let text = "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>Saved</title></head><body><div>"
+            + "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Inner</title><entry><id>1</id><title>E</title></entry></feed>"
+            + "</div></body></html>"
+        let feed = try Parse.xml(text)
+        #expect(feed.format == .atom10)
+        #expect(feed.title == "Inner")
+        #expect(feed.entries.map(\.title) == ["E"])
+    }
+
+    @Test func htmlPageWithoutAFeedIsStillNotAFeed() {
+        let error = Parse.failure(Array("<html><body><p>No feed here</p></body></html>".utf8))
+        #expect(error?.kind == .notAFeed)
+    }
+
     @Test func truncatedDocumentKeepsWhatItHas() throws {
         let text = Self.feed(items: Self.items)
         let cut = String(text.prefix(text.count * 3 / 4))

@@ -95,9 +95,10 @@ struct FeedTreeReader {
     }
 
     mutating func read(document: xmlDocPtr) throws(FeedParseError) -> ParsedFeed {
-        guard let rootNode = xmlDocGetRootElement(document) else {
+        guard let documentRoot = xmlDocGetRootElement(document) else {
             throw FeedParseError(.notAFeed, "no root element")
         }
+        let rootNode = Self.feedInsidePage(documentRoot) ?? documentRoot
         let root = XMLElement(node: rootNode)
         try configure(root: rootNode)
         let rootNamespace = root.namespace(&namespaces)
@@ -150,6 +151,21 @@ struct FeedTreeReader {
             }
         }
         return feed
+    }
+
+    /// A feed saved inside an (X)HTML page (`<html><body><feed>…`, a browser's "save page"): the first `feed`,
+    /// `rss` or `RDF` element within a few levels of an `html` root is the document's feed, as feedparser finds it.
+    /// Any other root stays the root (and is refused as not a feed).
+    static func feedInsidePage(_ root: xmlNodePtr, depth: Int = 0) -> xmlNodePtr? {
+        if depth == 0 && XMLElement(node: root).localName.lowercased() != "html" { return nil }
+        guard depth < 6 else { return nil }
+        for child in XMLElement(node: root).children {
+            switch child.localName {
+            case "feed", "rss", "RDF": return child.node
+            default: if let found = feedInsidePage(child.node, depth: depth + 1) { return found }
+            }
+        }
+        return nil
     }
 
     private func rootHasNamespace(_ node: xmlNodePtr, _ href: String) -> Bool {
@@ -310,6 +326,7 @@ struct FeedTreeReader {
         var linkFromAtom: String? = nil
         var authors: [String] = []
         var mediaEnclosures: [FeedEnclosure] = []
+        var mediaTitle: String? = nil
 
         for child in item.children {
             let namespace = child.namespace(&namespaces)
@@ -393,6 +410,9 @@ struct FeedTreeReader {
                     entry.enclosures.append(FeedEnclosure(url: resolve(url, child), type: child.attribute("type"),
                                                           length: length))
                 }
+            case (.media, "title"):
+                // Only when the entry has no title of its own (feedparser's fallback; video feeds use it).
+                if mediaTitle == nil { mediaTitle = text.read(child, rule: .plain).plain }
             case (.media, "content"):
                 if let enclosure = mediaEnclosure(child) { mediaEnclosures.append(enclosure) }
             case (.media, "group"):
@@ -405,6 +425,7 @@ struct FeedTreeReader {
         }
 
         entry.authors = authors
+        if !sawTitle, let mediaTitle { entry.title = mediaTitle }
         if let atomID { entry.id = atomID } else if let guid { entry.id = guid }
         if entry.id == nil, let about = item.attribute("about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#") {
             entry.id = about
