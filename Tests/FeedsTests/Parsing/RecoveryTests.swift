@@ -45,6 +45,15 @@ import Testing
         #expect(junked.warnings.contains { $0.contains("before the XML declaration") }, "\(junked.warnings)")
     }
 
+    @Test func onlyAPrefixBeforeTheDeclarationIsJunk() {
+        func length(_ text: String) -> Int? { LeadingJunk.prefixLength(Array(text.utf8), after: 0) }
+        #expect(length("\n\n<?xml version=\"1.0\"?><rss/>") == 2)
+        #expect(length("<?xml version=\"1.0\"?><rss/>") == nil)
+        #expect(length("<rss version=\"2.0\"><?xml version=\"1.0\"?></rss>") == nil)
+        #expect(length("<?xml-stylesheet href=\"a.xsl\"?><rss/>") == nil)
+        #expect(length(String(repeating: " ", count: 5000) + "<?xml version=\"1.0\"?><rss/>") == nil)
+    }
+
     @Test func declaredEncodingSurvivesLeadingJunk() throws {
         // gb2312 bytes after a blank line: the declaration is still read, so no mojibake.
         let text = Self.feed("\n", declaration: "<?xml version=\"1.0\" encoding=\"gb2312\"?>",

@@ -15,17 +15,14 @@ enum LeadingJunk {
     static func prefixLength(_ b: [UInt8], after skip: Int) -> Int? {
         let limit = min(b.count, skip + maximumPrefix)
         var i = skip
-        var sawElement = false
         while i + 5 < limit {
             if b[i] == 0x3C {
                 if b[i + 1] == 0x3F, b[i + 2] == 0x78, b[i + 3] == 0x6D, b[i + 4] == 0x6C,
                    b[i + 5] == 0x20 || b[i + 5] == 0x09 || b[i + 5] == 0x0A || b[i + 5] == 0x0D {
-                    return i == skip || sawElement ? nil : i - skip
+                    return i == skip ? nil : i - skip
                 }
-                // A feed's root (or any element) before the declaration: the declaration is the stray part.
-                let next = b[i + 1]
-                if Self.isRootLike(b, at: i + 1) { sawElement = true }
-                if next == 0x3F || next == 0x21 { i += 2; continue }
+                // A feed's root before any declaration: a later declaration is the stray part, not the prefix.
+                if Self.isRootLike(b, at: i + 1) { return nil }
             }
             i += 1
         }
