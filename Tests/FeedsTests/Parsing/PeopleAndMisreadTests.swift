@@ -49,8 +49,10 @@ import Testing
         let media = "xmlns:media=\"http://search.yahoo.com/mrss/\""
         let feed = try Parse.xml("<rss version=\"2.0\" \(media)><channel><title>V</title>"
             + "<item><media:title>Video one</media:title></item>"
-            + "<item><title>Own</title><media:title>Video two</media:title></item></channel></rss>")
-        #expect(feed.entries.map(\.title) == ["Video one", "Own"])
+            + "<item><title>Own</title><media:title>Video two</media:title></item>"
+            + "<item><media:group><media:content url=\"http://x/v.mp4\"><media:title>Nested</media:title></media:content></media:group></item>"
+            + "</channel></rss>")
+        #expect(feed.entries.map(\.title) == ["Video one", "Own", "Nested"])
     }
 
     @Test(arguments: [

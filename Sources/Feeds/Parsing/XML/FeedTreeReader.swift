@@ -425,7 +425,7 @@ struct FeedTreeReader {
         }
 
         entry.authors = authors
-        if !sawTitle, let mediaTitle { entry.title = mediaTitle }
+        if !sawTitle, let title = mediaTitle ?? firstMediaTitle(in: item) { entry.title = title }
         if let atomID { entry.id = atomID } else if let guid { entry.id = guid }
         if entry.id == nil, let about = item.attribute("about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#") {
             entry.id = about
@@ -438,6 +438,19 @@ struct FeedTreeReader {
             entry.enclosures.append(enclosure)
         }
         return entry
+    }
+
+    /// The first `media:title` of an entry, its own or inside `media:group` / `media:content` (looked for only
+    /// when the entry has no title: most entries never pay for it).
+    private mutating func firstMediaTitle(in element: XMLElement, depth: Int = 0) -> String? {
+        for child in element.children where child.namespace(&namespaces) == .media {
+            if child.localName == "title" { return text.read(child, rule: .plain).plain }
+            if depth < 2, child.localName == "content" || child.localName == "group",
+               let title = firstMediaTitle(in: child, depth: depth + 1) {
+                return title
+            }
+        }
+        return nil
     }
 
     private mutating func mediaEnclosure(_ element: XMLElement) -> FeedEnclosure? {
