@@ -76,6 +76,12 @@ public enum FeedParser {
             balanced = balance
             (repaired, log, parsed) = readXML(balance.bytes, baseURL: options.sourceURL, liftText: false,
                                               reader: newReader(), stream: false, predefinedAsNumeric: true)
+            if parsed.document == nil && balance.count > 0 {
+                // Balancing made things worse for libxml2 (never seen; cheap to guard): its own recovery then.
+                balanced = nil
+                (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: false,
+                                                  reader: newReader(), stream: false, predefinedAsNumeric: true)
+            }
         }
         let errors = recovered ?? log
         guard let document = parsed.document else {
