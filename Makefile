@@ -7,6 +7,7 @@ RELEASE_BIN  := .build/release/tidings
 DEBUG_BIN    := .build/debug/tidings
 CONFIG       ?= examples/tidings.toml
 PREFIX       ?= /usr/local
+FUZZ_SMOKE_SECONDS ?= 5
 
 .PHONY: all deps build release run test bench fuzz install clean
 
@@ -31,11 +32,14 @@ test: deps
 	$(SWIFT) build -c release
 	$(SWIFT) build --build-tests
 	TIDINGS_TEST_STRICT=1 TIDINGS_BINARY=$(CURDIR)/$(RELEASE_BIN) bash scripts/run-tests.sh
+	@# Fuzz smoke: every harness still builds, replays its regressions and runs a few seconds without a finding.
+	bash fuzz/build.sh && FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) bash fuzz/run.sh
 
 # Benchmarks print figures with ratios against references measured in the same run.
 bench: release
 	@bash bench/run-all.sh $(RELEASE_BIN)
 
+# Every fuzz target for FUZZ_SECONDS each (default 60): one `Done N runs` line per target, exit 1 on any finding.
 fuzz: deps
 	@bash fuzz/build.sh && bash fuzz/run.sh
 

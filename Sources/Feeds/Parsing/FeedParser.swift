@@ -33,6 +33,17 @@ public enum FeedParser {
             return try JSONFeedReader.parse(bytes, options: options)
         }
 
+        var bytes = bytes
+        var junkWarning: String? = nil
+        let byteOrderMark = DocumentDecoder.byteOrderMark(bytes)
+        if byteOrderMark == nil || byteOrderMark?.0 == "utf-8", DocumentDecoder.sniffWideEncoding(bytes) == nil {
+            let skip = byteOrderMark?.1 ?? 0
+            if let junk = LeadingJunk.prefixLength(bytes, after: skip) {
+                bytes.removeSubrange(skip..<(skip + junk))
+                junkWarning = "ignored \(junk) byte(s) before the XML declaration"
+            }
+        }
+
         let decoded = DocumentDecoder.decode(bytes, charsetHint: options.charsetHint)
         let entityBudget = max(entityBudgetFloor, bytes.count * entityBudgetFactor)
         func newReader() -> FeedTreeReader {
@@ -41,14 +52,41 @@ public enum FeedParser {
         }
         var (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: liftText,
                                               reader: newReader(), stream: streamEntries)
-        if parsed.needsPlainParse {
+        if parsed.needsPlainParse && log.total == 0 {
             if let document = parsed.document { xmlFreeDoc(document) }
             (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: false,
                                               reader: newReader(), stream: false)
         }
+        // libxml2 found errors: parse again from bytes whose end tags match their start tags (`TagBalancer`),
+        // without lifting, whole tree, predefined references spelled numerically (`EntityRepair`). The errors
+        // reported are the first parse's, at the document's own positions.
+        var recovered: XMLErrorLog? = nil
+        var balanced: TagBalancer.Result? = nil
+        if log.total > 0 && !log.entityLoop {
+            if let document = parsed.document { xmlFreeDoc(document) }
+            if !repaired.lifted.sections.isEmpty {
+                // Positions after a lifted section are off by the columns its marker saved: take the errors
+                // from the document as written (one more parse, for broken documents with long text only).
+                (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: false,
+                                                  reader: newReader(), stream: false)
+                if let document = parsed.document { xmlFreeDoc(document) }
+            }
+            recovered = log
+            let balance = TagBalancer.balance(decoded.utf8)
+            balanced = balance
+            (repaired, log, parsed) = readXML(balance.bytes, baseURL: options.sourceURL, liftText: false,
+                                              reader: newReader(), stream: false, predefinedAsNumeric: true)
+            if parsed.document == nil && balance.count > 0 {
+                // Balancing made things worse for libxml2 (never seen; cheap to guard): its own recovery then.
+                balanced = nil
+                (repaired, log, parsed) = readXML(decoded.utf8, baseURL: options.sourceURL, liftText: false,
+                                                  reader: newReader(), stream: false, predefinedAsNumeric: true)
+            }
+        }
+        let errors = recovered ?? log
         guard let document = parsed.document else {
             if log.entityLoop { throw FeedParseError(.entityLoop, "entity reference loop (entity expansion bomb)") }
-            let first = log.firstError
+            let first = errors.firstError
             throw FeedParseError(.malformed, "not XML: \(first?.message ?? "no document")", line: first?.line,
                                  column: first?.column)
         }
@@ -64,7 +102,7 @@ public enum FeedParser {
         do {
             feed = try reader.read(document: document)
         } catch {
-            if error.kind == .notAFeed, let first = log.firstError, log.total > 0 {
+            if error.kind == .notAFeed, let first = errors.firstError, errors.total > 0 {
                 throw FeedParseError(.notAFeed, "\(error.message); first XML error: \(first.message)",
                                      line: first.line, column: first.column)
             }
@@ -75,14 +113,20 @@ public enum FeedParser {
         }
         feed.encoding = decoded.encoding
         feed.warnings = decoded.warnings
+        if let junkWarning { feed.warnings.append(junkWarning) }
         if repaired.changed > 0 {
             feed.warnings.append("repaired \(repaired.changed) undefined entity or bare '&' reference(s)")
         }
-        if log.total > 0, let first = log.firstError {
+        if errors.total > 0, let first = errors.firstError {
             var where_ = ""
             if let line = first.line { where_ = " at line \(line)" + (first.column.map { ", column \($0)" } ?? "") }
-            feed.warnings.append("ill-formed XML recovered (\(log.total) error(s)); first\(where_): \(first.message)")
+            feed.warnings.append("ill-formed XML recovered (\(errors.total) error(s)); first\(where_): \(first.message)")
         }
+        if let balanced, balanced.count > 0 {
+            let more = balanced.count > balanced.notes.count ? " (and \(balanced.count - balanced.notes.count) more)" : ""
+            feed.warnings.append("tags balanced before recovery: " + balanced.notes.joined(separator: "; ") + more)
+        }
+        feed.repairUTF8MisreadAsLatin1()
         StableIDs.assign(to: &feed, sourceURL: options.sourceURL)
         return feed
     }
@@ -92,10 +136,13 @@ extension FeedParser {
     /// Entity repair, then libxml2; with `liftText`, long text bypasses libxml2's slow readers (`TextLift`).
     /// Entries are read by `reader` as they end during the parse, and their subtrees freed (see
     /// `FeedTreeReader.elementEnded`): the tree never holds more than one entry's content.
-    static func readXML(_ utf8: [UInt8], baseURL: String?, liftText: Bool, reader: FeedTreeReader, stream: Bool)
+    /// `predefinedAsNumeric`: for the recovery parse only (see `EntityRepair.repair`); it moves columns, so the
+    /// parses whose errors are reported keep the references as written.
+    static func readXML(_ utf8: [UInt8], baseURL: String?, liftText: Bool, reader: FeedTreeReader, stream: Bool,
+                        predefinedAsNumeric: Bool = false)
         -> (EntityRepair.Result, XMLErrorLog,
             (document: xmlDocPtr?, needsPlainParse: Bool, reader: FeedTreeReader)) {
-        let repaired = EntityRepair.repair(utf8, liftText: liftText)
+        let repaired = EntityRepair.repair(utf8, liftText: liftText, predefinedAsNumeric: predefinedAsNumeric)
         let log = XMLErrorLog()
         let streaming = StreamingReader(reader)
         let hooks = ParseHooks(elementEnded: stream ? { streaming.reader.elementEnded($0) } : nil)

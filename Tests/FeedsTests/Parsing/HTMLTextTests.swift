@@ -103,9 +103,11 @@ import TestSupport
         #expect(fastAccepted > 1_000, "fast path accepted only \(fastAccepted) of 4000 fragments")
     }
 
-    /// Inputs the fuzzer once broke (fuzz/regressions): the parser survives them and both HTML paths agree.
+    /// Inputs the feed-parser fuzzer once broke (fuzz/regressions/feed-parser): the parser survives them, both
+    /// HTML paths agree, and lifted + streamed parsing equals the whole-tree parse without lifting (the
+    /// harness's oracles, replayed without libFuzzer).
     @Test func fuzzRegressions() throws {
-        let directory = TestPaths.packageRoot.appendingPathComponent("fuzz/regressions")
+        let directory = TestPaths.packageRoot.appendingPathComponent("fuzz/regressions/feed-parser")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(!names.isEmpty)
         let fast = HTMLTextConverter()
@@ -113,6 +115,7 @@ import TestSupport
         for name in names {
             let bytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent(name)))
             _ = try? FeedParser.parse(bytes)
+            #expect(TextLiftTests.outcome(bytes, lift: true) == TextLiftTests.outcome(bytes, lift: false), "\(name)")
             let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
             for keep in [false, true] {
                 #expect(fast.plainText(fromHTML: text, keepParagraphBreaks: keep)

@@ -35,6 +35,20 @@ import TestSupport
         }
     }
 
+    @Test(.enabled(if: binaryExists || TestEnvironment.strict, "tidings binary not built")) func jsonSaysWhatWasRecovered() throws {
+        let broken = "\n<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>R &amp; S</title><item><title>a<br>b</title></item></channel></rss>"
+        try Self.withFeeds(["a.xml": broken]) { directory in
+            let result = try runProcess(TestPaths.tidingsBinary, ["parse", directory.appendingPathComponent("a.xml").path, "--json"])
+            #expect(result.status == 0)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(object["title"] as? String == "R & S")
+            let warnings = try #require(object["warnings"] as? [String])
+            #expect(warnings.contains { $0.contains("before the XML declaration") }, "\(warnings)")
+            #expect(warnings.contains { $0.contains("ill-formed XML recovered") }, "\(warnings)")
+            #expect(warnings.contains { $0.contains("closed <br>") }, "\(warnings)")
+        }
+    }
+
     @Test(.enabled(if: binaryExists || TestEnvironment.strict, "tidings binary not built")) func directoriesAreSortedAndFailuresDoNotStopOthers() throws {
         try Self.withFeeds(["b.xml": Self.rss, "a.atom": Self.atom, "sub/c.rss": Self.rss, "bad.xml": "<html>nope</html>",
                             "notes.txt": "ignored", ".hidden.xml": "ignored", "x.xml.expected.json": "{}"]) { directory in

@@ -118,8 +118,8 @@ import TestSupport
     /// Every conformance feed and fuzz seed parses to the same result with and without lifting.
     @Test(.enabled(if: TestPaths.shared != nil, "../shared not present: conformance corpus unavailable"))
     func conformanceCorpusIsUnchanged() throws {
-        var directories = [TestPaths.packageRoot.appendingPathComponent("fuzz/seeds"),
-                           TestPaths.packageRoot.appendingPathComponent("fuzz/regressions")]
+        var directories = [TestPaths.packageRoot.appendingPathComponent("fuzz/seeds/feed-parser"),
+                           TestPaths.packageRoot.appendingPathComponent("fuzz/regressions/feed-parser")]
         if let shared = TestPaths.shared { directories.append(shared.appendingPathComponent("conformance/feeds")) }
         var compared = 0
         for directory in directories {

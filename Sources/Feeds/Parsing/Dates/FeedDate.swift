@@ -296,6 +296,15 @@ enum RFC822Parser {
         return sign == "-" ? -seconds : seconds
     }
 
+    /// `am`/`pm`/`a.m.`/`p.m.` → "a" or "p" (as a byte), else nil.
+    private static func meridiem(_ lower: String) -> UInt8? {
+        switch lower {
+        case "am", "a.m.", "a.m": 0x61
+        case "pm", "p.m.", "p.m": 0x70
+        default: nil
+        }
+    }
+
     static func parse(_ text: String) -> Date? {
         // Tokens: split on whitespace and commas; keep "+0100"-style zones whole.
         let tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" || $0 == "\r" })
@@ -304,8 +313,19 @@ enum RFC822Parser {
         var hour = 0, minute = 0, second = 0, sawTime = false
         var offset: Int? = nil
         var unknown = 0
-        for token in tokens {
-            let lower = token.lowercased()
+        // "8:19 pm", "8:19pm", "8:19 p.m.": a 12-hour clock.
+        var meridiem: UInt8? = nil
+        for var token in tokens {
+            var lower = token.lowercased()
+            if sawTime, meridiem == nil, let marker = Self.meridiem(lower) {
+                meridiem = marker
+                continue
+            }
+            if token.contains(":"), lower.count > 2, let marker = Self.meridiem(String(lower.suffix(2))) {
+                meridiem = marker
+                token.removeLast(2)
+                lower.removeLast(2)
+            }
             let trimmedLower = lower.hasSuffix(".") ? String(lower.dropLast()) : lower
             if dayNames.contains(trimmedLower) { continue }
             if month == nil, let value = months[trimmedLower] {
@@ -361,6 +381,10 @@ enum RFC822Parser {
             if token.first == "+" || token.first == "-" || token.uppercased().hasPrefix("GMT") { return nil }
         }
         guard let day, let month, var year else { return nil }
+        if let meridiem {
+            guard sawTime, (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + (meridiem == 0x70 ? 12 : 0)
+        }
         if yearDigits == 2 { year += year < 50 ? 2000 : 1900 }
         if yearDigits == 3 { year += 1900 }
         return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute, second: Double(second),

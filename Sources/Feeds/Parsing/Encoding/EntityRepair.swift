@@ -15,12 +15,19 @@ enum EntityRepair {
 
     /// - Parameter liftText: replace long CDATA sections and long text runs that hold references or non-ASCII
     ///   characters by `TextLift` markers; the caller must then hand `lifted` to the XML reader.
-    static func repair(_ input: [UInt8], liftText: Bool = false) -> Result {
+    /// - Parameter predefinedAsNumeric: spell `&amp; &lt; &gt; &quot; &apos;` as numeric references too. Once
+    ///   libxml2 2.9 has seen one well-formedness error, `xmlParseReference` returns early for every entity
+    ///   reference (`if (!ctxt->wellFormed) return;`), predefined ones included, so in recover mode
+    ///   `Architect &amp; Designer` became `Architect  Designer` and escaped HTML turned into tag soup. Character
+    ///   references are read before that test and survive; they mean exactly the same in content and attributes.
+    ///   Not counted in `changed`: nothing about the document is wrong.
+    static func repair(_ input: [UInt8], liftText: Bool = false, predefinedAsNumeric: Bool = false) -> Result {
         var output: [UInt8]? = nil
         var changed = 0
         var declared: Set<String> = []
         var lifted = LiftedText()
         var markerCollision = false
+        var liftingStopped = false
 
         input.withUnsafeBufferPointer { b in
             let n = b.count
@@ -109,7 +116,7 @@ enum EntityRepair {
                     if startsWith(i, "<![CDATA[") {
                         pendingRunStart = nil
                         guard let close = find("]]>", from: i + 9) else { i = n; continue }
-                        if liftText, let newlines = TextLift.liftableNewlines(b, content: (i + 9)..<close, sectionStart: i) {
+                        if liftText, !liftingStopped, let newlines = TextLift.liftableNewlines(b, content: (i + 9)..<close, sectionStart: i) {
                             flush(to: i)
                             TextLift.appendMarker(index: lifted.sections.count, newlines: newlines, to: &output!)
                             lifted.append(UnsafeBufferPointer(rebasing: b[(i + 9)..<close]))
@@ -119,6 +126,20 @@ enum EntityRepair {
                         continue
                     }
                     if liftText, startsWith(i, TextLift.markerStart) { markerCollision = true }
+                    if startsWith(i, "<?") {
+                        // A processing instruction: its data holds no references, and no marker may go inside
+                        // it (the marker's `?>` would end the instruction: the fuzzer found a document whose
+                        // unterminated `<?xm` was closed that way, so lifting turned a broken document into a
+                        // well-formed one). Unterminated: nothing after it is lifted.
+                        pendingRunStart = nil
+                        if let close = find("?>", from: i + 2) {
+                            i = close + 2
+                        } else {
+                            liftingStopped = true
+                            i += 2
+                        }
+                        continue
+                    }
                     if startsWith(i, "<!DOCTYPE") || startsWith(i, "<!doctype") {
                         pendingRunStart = nil
                         let end = doctypeEnd(b, from: i + 9)
@@ -127,7 +148,7 @@ enum EntityRepair {
                         continue
                     }
                     // A start or end tag (not a `<` inside the tag being read): text after it may be lifted.
-                    if liftText, pendingRunStart == nil {
+                    if liftText, !liftingStopped, pendingRunStart == nil {
                         pendingRunStart = TextLift.tagEnd(b, at: i)
                     }
                     i += 1
@@ -137,11 +158,27 @@ enum EntityRepair {
                     i += 1
                     continue
                 }
-                // The predefined entities are by far the most common: nothing to do.
+                // The predefined entities are by far the most common: nothing to do (unless asked to respell them).
                 if i + 4 < n {
                     let a = b[i + 1], c = b[i + 2], d = b[i + 3]
-                    if (a == 0x6C || a == 0x67) && c == 0x74 && d == 0x3B { i += 4; continue }  // &lt; &gt;
-                    if a == 0x61 && c == 0x6D && d == 0x70 && b[i + 4] == 0x3B { i += 5; continue }  // &amp;
+                    if (a == 0x6C || a == 0x67) && c == 0x74 && d == 0x3B {  // &lt; &gt;
+                        if predefinedAsNumeric {
+                            flush(to: i)
+                            appendNumericReference(a == 0x6C ? 0x3C : 0x3E, to: &output!)
+                            copiedUpTo = i + 4
+                        }
+                        i += 4
+                        continue
+                    }
+                    if a == 0x61 && c == 0x6D && d == 0x70 && b[i + 4] == 0x3B {  // &amp;
+                        if predefinedAsNumeric {
+                            flush(to: i)
+                            appendNumericReference(0x26, to: &output!)
+                            copiedUpTo = i + 5
+                        }
+                        i += 5
+                        continue
+                    }
                 }
                 // A reference: &#123; &#x1F; &name;
                 if let run = doubleEncodedRun(b, at: i) {
@@ -191,6 +228,11 @@ enum EntityRepair {
                 if j > nameStart && j < n && b[j] == 0x3B {
                     let name = String(decoding: b[nameStart..<j], as: UTF8.self)
                     if isPredefined(b, nameStart, j) || declared.contains(name) {
+                        if predefinedAsNumeric, !declared.contains(name), let value = predefinedValue(name) {
+                            flush(to: i)
+                            appendNumericReference(value, to: &output!)
+                            copiedUpTo = j + 1
+                        }
                         i = j + 1
                         continue
                     }
@@ -334,6 +376,17 @@ enum EntityRepair {
         return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
+    private static func predefinedValue(_ name: String) -> UInt32? {
+        switch name {
+        case "amp": 0x26
+        case "lt": 0x3C
+        case "gt": 0x3E
+        case "quot": 0x22
+        case "apos": 0x27
+        default: nil
+        }
+    }
+
     private static func isPredefined(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         switch end - start {
         case 2: return (b[start] == 0x6C || b[start] == 0x67) && b[start + 1] == 0x74  // lt gt
@@ -376,8 +429,8 @@ enum EntityRepair {
         out.append(0x3B)
     }
 
-    /// End (exclusive) of a DOCTYPE declaration, skipping its internal subset and quoted strings.
-    private static func doctypeEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    /// End (exclusive) of a DOCTYPE (or any `<!…>`) declaration, skipping its internal subset and quoted strings.
+    static func doctypeEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var i = start
         var depth = 0
         var quote: UInt8 = 0

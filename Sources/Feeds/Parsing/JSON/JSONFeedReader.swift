@@ -55,14 +55,21 @@ enum JSONFeedReader {
         return feed
     }
 
+    /// JSON Feed 1.1 `authors`; the deprecated 1.0 `author` only when `authors` names nobody (1.1 publishers
+    /// write both for old readers, so reading both listed every name twice).
     private static func authors(in object: [String: Any]) -> [String] {
-        var result: [String] = []
-        var people = object["authors"] as? [Any] ?? []
-        if let single = object["author"] { people.append(single) }
-        for case let person as [String: Any] in people {
-            if let name = string(person["name"]) ?? string(person["url"]) { result.append(name) }
+        func names(_ people: [Any]) -> [String] {
+            var result: [String] = []
+            for case let person as [String: Any] in people {
+                if let name = string(person["name"]) ?? string(person["url"]), !result.contains(name) {
+                    result.append(name)
+                }
+            }
+            return result
         }
-        return result
+        let current = names(object["authors"] as? [Any] ?? [])
+        if !current.isEmpty { return current }
+        return object["author"].map { names([$0]) } ?? []
     }
 
     private static func string(_ value: Any?) -> String? {

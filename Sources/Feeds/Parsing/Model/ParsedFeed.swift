@@ -109,6 +109,10 @@ public struct ParsedFeed: Sendable, Equatable {
     public var language: String?
     /// The feed's own updated/lastBuildDate/dc:date (a channel pubDate is not this).
     public var updated: Date?
+    /// The channel's or feed's own authors (Atom `author`, RSS `managingEditor`, `dc:creator`, `itunes:author`):
+    /// what a consumer falls back to for an entry without authors. Entries do not inherit them here, as in
+    /// feedparser.
+    public var authors: [String] = []
     public var entries: [FeedEntry]
     /// Things that were wrong but recovered from (ill-formed XML, mis-declared encoding, …).
     public var warnings: [String]

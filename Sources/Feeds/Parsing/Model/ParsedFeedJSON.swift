@@ -1,7 +1,8 @@
 import Foundation
 
 /// The JSON form of a parsed feed that `tidings parse --json` prints: exactly the schema of
-/// ../shared/conformance/README.md (plus `path` when several inputs are listed).
+/// ../shared/conformance/README.md (plus `path` when several inputs are listed, and `warnings` when the
+/// document needed any repair).
 extension ParsedFeed {
     public func schemaJSON(path: String? = nil) -> String {
         var json = JSONWriter()
@@ -38,6 +39,11 @@ extension ParsedFeed {
             json.endObject()
         }
         json.endArray()
+        // An extension of the schema: what was recovered from (ill-formed XML, leading junk, tags balanced,
+        // mis-declared encodings), so no repair is silent. Absent when there is nothing to say.
+        if !warnings.isEmpty {
+            json.key("warnings"); json.strings(warnings)
+        }
         json.endObject()
         return json.output
     }

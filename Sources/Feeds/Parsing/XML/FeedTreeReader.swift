@@ -95,9 +95,10 @@ struct FeedTreeReader {
     }
 
     mutating func read(document: xmlDocPtr) throws(FeedParseError) -> ParsedFeed {
-        guard let rootNode = xmlDocGetRootElement(document) else {
+        guard let documentRoot = xmlDocGetRootElement(document) else {
             throw FeedParseError(.notAFeed, "no root element")
         }
+        let rootNode = Self.feedInsidePage(documentRoot) ?? documentRoot
         let root = XMLElement(node: rootNode)
         try configure(root: rootNode)
         let rootNamespace = root.namespace(&namespaces)
@@ -152,6 +153,21 @@ struct FeedTreeReader {
         return feed
     }
 
+    /// A feed saved inside an (X)HTML page (`<html><body><feed>…`, a browser's "save page"): the first `feed`,
+    /// `rss` or `RDF` element within a few levels of an `html` root is the document's feed, as feedparser finds it.
+    /// Any other root stays the root (and is refused as not a feed).
+    static func feedInsidePage(_ root: xmlNodePtr, depth: Int = 0) -> xmlNodePtr? {
+        if depth == 0 && XMLElement(node: root).localName.lowercased() != "html" { return nil }
+        guard depth < 6 else { return nil }
+        for child in XMLElement(node: root).children {
+            switch child.localName {
+            case "feed", "rss", "RDF": return child.node
+            default: if let found = feedInsidePage(child.node, depth: depth + 1) { return found }
+            }
+        }
+        return nil
+    }
+
     private func rootHasNamespace(_ node: xmlNodePtr, _ href: String) -> Bool {
         var ns = node.pointee.nsDef
         while let current = ns {
@@ -196,6 +212,10 @@ struct FeedTreeReader {
                 sawTitle = true
             case (_, "link") where core:
                 if let link = linkValue(child, namespace: namespace), link.isAlternate { feed.link = link.href }
+            case (_, "author") where namespace.isAtom || (isAtomDocument && namespace == .none):
+                if let author = atomPerson(child), !feed.authors.contains(author) { feed.authors.append(author) }
+            case (_, "managingEditor") where namespace.isRSSCore, (.dc, "creator"), (.itunes, "author"):
+                if let author = rssPerson(child), !feed.authors.contains(author) { feed.authors.append(author) }
             case (_, "language") where namespace.isRSSCore || namespace == .dc:
                 if let value = text.read(child, rule: .plain).plain { feed.language = value }
             case (_, "lastBuildDate") where namespace.isRSSCore,
@@ -306,6 +326,7 @@ struct FeedTreeReader {
         var linkFromAtom: String? = nil
         var authors: [String] = []
         var mediaEnclosures: [FeedEnclosure] = []
+        var mediaTitle: String? = nil
 
         for child in item.children {
             let namespace = child.namespace(&namespaces)
@@ -371,14 +392,8 @@ struct FeedTreeReader {
                 entry.updated = text.read(child, rule: .plain).plain.flatMap(FeedDate.parse)
             case (_, "author") where namespace.isAtom || (isAtomDocument && namespace == .none):
                 if let author = atomPerson(child) { authors.append(author) }
-            case (_, "author") where namespace.isRSSCore:
-                if let raw = text.read(child, rule: .plain).plain, let author = Self.personName(fromRSS: raw) {
-                    authors.append(author)
-                }
-            case (.dc, "creator"), (.dc, "author"):
-                if let raw = text.read(child, rule: .plain).plain, let author = Self.personName(fromRSS: raw) {
-                    authors.append(author)
-                }
+            case (_, "author") where namespace.isRSSCore, (.dc, "creator"), (.dc, "author"), (.itunes, "author"):
+                if let author = rssPerson(child), !authors.contains(author) { authors.append(author) }
             case (_, "category") where namespace.isRSSCore:
                 let term = child.hasElementChildren ? text.directText(child) : (text.read(child, rule: .plain).plain ?? "")
                 if !term.isEmpty { entry.categories.append(term) }
@@ -395,6 +410,9 @@ struct FeedTreeReader {
                     entry.enclosures.append(FeedEnclosure(url: resolve(url, child), type: child.attribute("type"),
                                                           length: length))
                 }
+            case (.media, "title"):
+                // Only when the entry has no title of its own (feedparser's fallback; video feeds use it).
+                if mediaTitle == nil { mediaTitle = text.read(child, rule: .plain).plain }
             case (.media, "content"):
                 if let enclosure = mediaEnclosure(child) { mediaEnclosures.append(enclosure) }
             case (.media, "group"):
@@ -407,6 +425,7 @@ struct FeedTreeReader {
         }
 
         entry.authors = authors
+        if !sawTitle, let title = mediaTitle ?? firstMediaTitle(in: item) { entry.title = title }
         if let atomID { entry.id = atomID } else if let guid { entry.id = guid }
         if entry.id == nil, let about = item.attribute("about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#") {
             entry.id = about
@@ -421,10 +440,34 @@ struct FeedTreeReader {
         return entry
     }
 
+    /// The first `media:title` of an entry, its own or inside `media:group` / `media:content` (looked for only
+    /// when the entry has no title: most entries never pay for it).
+    private mutating func firstMediaTitle(in element: XMLElement, depth: Int = 0) -> String? {
+        for child in element.children where child.namespace(&namespaces) == .media {
+            if child.localName == "title" { return text.read(child, rule: .plain).plain }
+            if depth < 2, child.localName == "content" || child.localName == "group",
+               let title = firstMediaTitle(in: child, depth: depth + 1) {
+                return title
+            }
+        }
+        return nil
+    }
+
     private mutating func mediaEnclosure(_ element: XMLElement) -> FeedEnclosure? {
         guard let url = element.attribute("url"), !url.isEmpty else { return nil }
         let length = element.attribute("fileSize").flatMap { Int($0.trimmedASCII) }
         return FeedEnclosure(url: resolve(url, element), type: element.attribute("type"), length: length)
+    }
+
+    /// An RSS-style person: `jo@x (Jo)` text, or, when the element has children (`<name>`, `<title>`, …), the
+    /// name (else the e-mail) child as in Atom, never all their text run together.
+    private mutating func rssPerson(_ element: XMLElement) -> String? {
+        if element.hasElementChildren {
+            if let person = atomPerson(element) { return person }
+            let direct = text.directText(element)
+            if !direct.isEmpty { return Self.personName(fromRSS: direct) }
+        }
+        return text.read(element, rule: .plain).plain.flatMap(Self.personName(fromRSS:))
     }
 
     private mutating func atomPerson(_ element: XMLElement) -> String? {

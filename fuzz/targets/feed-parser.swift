@@ -1,9 +1,10 @@
-// libFuzzer harness for the feed parser (built by fuzz/build.sh, outside Package.swift).
+// libFuzzer harness for the feed parser (built by fuzz/build.sh against the Feeds module, outside Package.swift).
 // Every input goes through the whole parser, the HTML-to-text converter, the date parser and the OPML reader.
 // Two oracles beyond "does not crash": the fast HTML-to-text path must agree with libxml2's HTML parser, and
 // parsing with text lifting (TextLift) and entries read during the parse must give the same feed, or the same
 // error, as parsing the whole tree without lifting.
 import Foundation
+@testable import Feeds
 
 nonisolated(unsafe) private let fastConverter = HTMLTextConverter()
 nonisolated(unsafe) private let referenceConverter = HTMLTextConverter(forceLibXML2: true)
