@@ -17,6 +17,15 @@ public protocol StoreReader {
     /// Every sink's outbox row for one alert.
     func outbox(alertID: String) throws -> [OutboxAlert]
     func alertExists(id: String) throws -> Bool
+    /// Event timelines (open and closed events), newest activity first.
+    func events(_ query: EventQuery) throws -> [EventSummary]
+    func eventSummary(id: String) throws -> EventSummary?
+    /// An event's articles in arrival order.
+    func eventArticles(eventID: String) throws -> [EventArticleRecord]
+    /// The newest alerts, newest first.
+    func recentAlerts(limit: Int) throws -> [RecentAlert]
+    /// Items with an id below `beforeID` (nil: from the newest), highest id (latest stored) first.
+    func items(beforeID: Int64?, limit: Int) throws -> [ItemRecord]
 }
 
 /// Everything one fetch of one feed writes, in one transaction. The body of `Store.write` may run more than
@@ -36,6 +45,8 @@ public protocol StoreTransaction: StoreReader {
     func saveEvent(_ event: EventRecord) throws
     /// Adds facts; a fact already known to its event (same fingerprint) is ignored.
     func addFacts(_ facts: [FactRecord]) throws
+    /// Appends an article to its event's timeline (sequence assigned here) and marks the event active at `seen`.
+    func appendEventArticle(_ article: EventArticleRecord, now: Date) throws
     /// Records an alert and owes it to every sink. Idempotent on (alert id, sink): a repeat adds nothing.
     /// Returns the sinks newly owed the alert.
     @discardableResult
@@ -76,8 +87,8 @@ public protocol Store: AnyObject, Sendable {
     /// Feeds, totals, alert counts, the newest alerts and heartbeats, from counters and indexes only.
     func status(now: Date, recentAlerts: Int) throws -> StoreStatus
     /// Retention: deletes items first seen before `olderThan` (and their matches), closes events last seen before
-    /// it, and deletes delivered/failed outbox rows of alerts created before it. Closed events last seen before
-    /// `dropClosedEventsBefore` are deleted with their facts.
+    /// it, and deletes delivered/failed outbox rows of alerts created before it. Events closed before
+    /// `dropClosedEventsBefore` are deleted with their facts and timelines.
     func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport
     /// Closes connections; the store must not be used afterwards.
     func close()
