@@ -19,6 +19,10 @@ packages=(
   curl                   # the benchmark's transfer floor
   python3                # conformance scorers, the misbehaving test server, the webhook receiver
   systemd                # systemd-analyze, to verify the unit file
+  libmicrohttpd-dev      # the web page, feeds and /metrics (tidings run's HTTP server)
+  chromium               # tests: headless Chromium renders the web page
+  newsboat               # tests: a real feed reader subscribes to /alerts.atom
+  prometheus             # tests: promtool checks /metrics
 )
 
 missing=()
@@ -33,6 +37,13 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python feedparser reads the Atom feed of alerts in the tests (PyPI; Debian's python3-feedparser would do too,
+# but pip keeps it beside the interpreter the tests run).
+if ! python3 -c 'import feedparser' >/dev/null 2>&1; then
+  echo "tidings: installing feedparser (pip)" >&2
+  python3 -m pip install -q feedparser || echo "tidings: could not install feedparser; its test will fail" >&2
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
