@@ -173,8 +173,11 @@ struct ConfigBuilder {
 
     private func buildHTTP(_ section: SectionReader?) -> HTTPSettings? {
         guard let section else { return nil }
-        section.warnAboutUnknownKeys(known: Self.httpKeys, notUsedHere: Self.misplacedInTable)
+        section.warnAboutUnknownKeys(known: Self.httpKeys + ["auth_token"], notUsedHere: Self.misplacedInTable)
         var settings = HTTPSettings()
+        if section.has("auth_token") {
+            section.error("auth_token", "the token must not be written in the configuration file (it is often readable by others and copied around); name an environment variable with auth_token_env, or a file with auth_token_file")
+        }
         if let (text, _) = section.string("listen", allowEmpty: true) {
             if text.isEmpty {
                 settings.listen = nil
