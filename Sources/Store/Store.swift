@@ -26,6 +26,10 @@ public protocol StoreReader {
     func recentAlerts(limit: Int) throws -> [RecentAlert]
     /// Items with an id below `beforeID` (nil: from the newest), highest id (latest stored) first.
     func items(beforeID: Int64?, limit: Int) throws -> [ItemRecord]
+    /// Counts for pages and metrics, without reading every feed's row (`status` does that).
+    func summary() throws -> StoreSummary
+    /// Active feeds that are failing or backing off, by id.
+    func troubledFeeds(limit: Int) throws -> [FeedRecord]
 }
 
 /// Everything one fetch of one feed writes, in one transaction. The body of `Store.write` may run more than

@@ -57,3 +57,12 @@ public struct EventQuery: Sendable, Equatable {
         self.topic = topic; self.since = since; self.limit = limit
     }
 }
+
+/// What the web page and `/metrics` show of the whole store: feed states, event counts, alerts per sink.
+public struct StoreSummary: Sendable, Equatable {
+    /// Active feeds per state.
+    public var feedStates: [FeedState: Int]
+    public var openEvents: Int64
+    public var closedEvents: Int64
+    public var alertsBySink: [SinkAlertCounts]
+}

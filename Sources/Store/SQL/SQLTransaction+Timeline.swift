@@ -81,6 +81,24 @@ extension SQLTransaction {
         try connection.execute("UPDATE events SET updated = ? WHERE id = ?", [SQLValue(now), .text(article.eventID)])
     }
 
+    func summary() throws -> StoreSummary {
+        var states: [FeedState: Int] = [:]
+        for row in try connection.query("SELECT state, count(*) FROM feeds WHERE active = 1 GROUP BY state", []) {
+            if let state = FeedState(rawValue: row.string(0) ?? "") { states[state, default: 0] += row.int(1) }
+        }
+        let events = try eventCounts()
+        let bySink = try outboxCountsBySink()
+        return StoreSummary(feedStates: states, openEvents: events.open, closedEvents: events.closed,
+                            alertsBySink: bySink.keys.sorted().map { SinkAlertCounts(sink: $0, counts: bySink[$0]!) })
+    }
+
+    func troubledFeeds(limit: Int) throws -> [FeedRecord] {
+        try connection.query("""
+            SELECT \(Self.feedColumns) FROM feeds WHERE active = 1 AND state IN ('failing', 'backing_off')
+            ORDER BY id LIMIT ?
+            """, [SQLValue(max(0, limit))]).map(Self.feed)
+    }
+
     /// Open and closed events, counted through the (closed, last_seen) index.
     func eventCounts() throws -> (open: Int64, closed: Int64) {
         var open: Int64 = 0, closed: Int64 = 0

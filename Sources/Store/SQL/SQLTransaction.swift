@@ -544,20 +544,7 @@ final class SQLTransaction: StoreTransaction {
         for feed in feeds { items += feed.itemCount }
         let events = try connection.queryOne("SELECT value FROM counters WHERE name = 'events'", [])?.int64(0) ?? 0
         let eventCounts = try eventCounts()
-        var bySink: [String: AlertCounts] = [:]
-        for row in try connection.query("SELECT sink, state, n FROM outbox_stats", []) {
-            let sink = row.string(0) ?? ""
-            let count = row.int64(2) ?? 0
-            var counts = bySink[sink] ?? AlertCounts()
-            switch OutboxState(rawValue: row.string(1) ?? "") {
-            case .pending: counts.pending += count
-            case .delivering: counts.delivering += count
-            case .delivered: counts.delivered += count
-            case .failed: counts.failed += count
-            case nil: break
-            }
-            bySink[sink] = counts
-        }
+        var bySink = try outboxCountsBySink()
         // Reads only the undelivered backlog, through the partial index.
         for row in try connection.query("""
             SELECT sink, count(*) FROM outbox WHERE state IN ('pending', 'delivering') AND attempts > 0 GROUP BY sink
@@ -589,6 +576,25 @@ final class SQLTransaction: StoreTransaction {
                                                items: items, events: events, openEvents: eventCounts.open,
                                                closedEvents: eventCounts.closed),
                            alerts: total, alertsBySink: sinks, recentAlerts: recent, heartbeats: heartbeats)
+    }
+
+    /// Per sink, from the writers' counters (never counting the outbox itself).
+    func outboxCountsBySink() throws -> [String: AlertCounts] {
+        var bySink: [String: AlertCounts] = [:]
+        for row in try connection.query("SELECT sink, state, n FROM outbox_stats", []) {
+            let sink = row.string(0) ?? ""
+            let count = row.int64(2) ?? 0
+            var counts = bySink[sink] ?? AlertCounts()
+            switch OutboxState(rawValue: row.string(1) ?? "") {
+            case .pending: counts.pending += count
+            case .delivering: counts.delivering += count
+            case .delivered: counts.delivered += count
+            case .failed: counts.failed += count
+            case nil: break
+            }
+            bySink[sink] = counts
+        }
+        return bySink
     }
 
     func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport {

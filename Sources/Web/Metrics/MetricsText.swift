@@ -5,7 +5,7 @@ import Store
 /// `/metrics` in the Prometheus text format (0.0.4): gauges read from the store's counters at scrape time,
 /// counters and the cycle histogram from the daemon's own `Metrics`.
 enum MetricsText {
-    static func render(status: StoreStatus, metrics: Metrics.Snapshot, version: String) -> String {
+    static func render(status: StoreSummary, metrics: Metrics.Snapshot, version: String) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -19,13 +19,11 @@ enum MetricsText {
         sample("tidings_build_info", [("version", version)], "1")
 
         family("tidings_feeds", "gauge", "Active feeds by state.")
-        var states: [String: Int] = [:]
-        for feed in status.feeds where feed.active { states[feed.state.rawValue, default: 0] += 1 }
-        for state in FeedState.allCases { sample("tidings_feeds", [("state", state.rawValue)], "\(states[state.rawValue] ?? 0)") }
+        for state in FeedState.allCases { sample("tidings_feeds", [("state", state.rawValue)], "\(status.feedStates[state] ?? 0)") }
 
         family("tidings_events", "gauge", "Stored events, open and closed.")
-        sample("tidings_events", [("state", "open")], "\(status.totals.openEvents)")
-        sample("tidings_events", [("state", "closed")], "\(status.totals.closedEvents)")
+        sample("tidings_events", [("state", "open")], "\(status.openEvents)")
+        sample("tidings_events", [("state", "closed")], "\(status.closedEvents)")
 
         family("tidings_fetches_total", "counter", "Feed fetches by result since the daemon started.")
         for result in ["changed", "not_modified", "failed"] {

@@ -27,8 +27,9 @@ enum Pages {
             }
             body += "</section>\n"
         }
-        let status = try store.status(now: now, recentAlerts: 0)
-        body += feedHealth(status.feeds.filter(\.active), now: now)
+        // Counts and the troubled few, not every feed's row: a page view at 10,000 feeds stays small.
+        let (summary, troubled) = try store.read { (try $0.summary(), try $0.troubledFeeds(limit: 50)) }
+        body += feedHealth(summary, troubled)
         return HTML.page(title: "News by topic", body: body)
     }
 
@@ -72,15 +73,15 @@ enum Pages {
             + "updated \(HTML.time(event.updated, now: now))\(event.closed ? " · closed" : "")</span>"
     }
 
-    private static func feedHealth(_ feeds: [FeedRecord], now: Date) -> String {
-        var counts: [String: Int] = [:]
-        for feed in feeds { counts[feed.state.rawValue, default: 0] += 1 }
-        var html = "<section>\n<h2>Feeds</h2>\n<p>\(feeds.count) feed\(feeds.count == 1 ? "" : "s"): "
-        html += counts.keys.sorted().map { "\(counts[$0]!) \(HTML.escape($0))" }.joined(separator: ", ") + "</p>\n"
-        let troubled = feeds.filter { $0.state == .failing || $0.state == .backingOff }
+    private static func feedHealth(_ summary: StoreSummary, _ troubled: [FeedRecord]) -> String {
+        let total = summary.feedStates.values.reduce(0, +)
+        var html = "<section>\n<h2>Feeds</h2>\n<p>\(total) feed\(total == 1 ? "" : "s"): "
+        html += FeedState.allCases.compactMap { state in
+            summary.feedStates[state].map { "\($0) \(HTML.escape(state.rawValue))" }
+        }.joined(separator: ", ") + "</p>\n"
         if !troubled.isEmpty {
             html += "<table>\n<tr><th>feed</th><th>state</th><th>error</th></tr>\n"
-            for feed in troubled.prefix(50) {
+            for feed in troubled {
                 html += "<tr class=\"failing\"><td>\(HTML.escape(HumanText.outlet(feed: feed.url, name: feed.name)))</td>"
                 html += "<td>\(HTML.escape(feed.state.rawValue))</td><td>\(HTML.escape(feed.lastError ?? ""))</td></tr>\n"
             }

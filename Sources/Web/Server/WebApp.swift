@@ -108,7 +108,7 @@ public final class WebApp: Sendable {
             return WebResponse(200, json, timeline.json.serialized() + "\n")
         }
         if segments == ["metrics"] {
-            let status = try store.status(now: now, recentAlerts: 0)
+            let status = try store.read { try $0.summary() }
             return WebResponse(200, "text/plain; version=0.0.4; charset=utf-8",
                                MetricsText.render(status: status, metrics: Metrics.shared.snapshot, version: version))
         }
