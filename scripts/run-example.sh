@@ -22,10 +22,10 @@ trap stop EXIT INT TERM
 
 echo "tidings is running (pid $daemon) on examples/tidings.toml; log: examples/state/daemon.log"
 # The web page's address, as the daemon logged it (the [http] listen default is 127.0.0.1:8725).
-for _ in $(seq 50); do
-  page=$(grep -o 'web page at http://[^ ]*' examples/state/daemon.log 2>/dev/null | head -1 | sed 's/^web page at //')
+for _ in $(seq 300); do
+  page=$(grep -o 'web page at http://[^ ]*' examples/state/daemon.log 2>/dev/null | head -1 | sed 's/^web page at //' || true)
   [ -n "$page" ] && break
-  grep -q 'web page not started' examples/state/daemon.log 2>/dev/null && break
+  if grep -q 'web page not started' examples/state/daemon.log 2>/dev/null; then break; fi
   sleep 0.1
 done
 if [ -n "${page:-}" ]; then

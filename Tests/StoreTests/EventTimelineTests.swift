@@ -85,6 +85,11 @@ struct EventTimelineTests {
             let rest = try store.read { try $0.items(beforeID: first.last?.id, limit: 3) }
             #expect(rest.map(\.entryID) == ["e2", "e1"])
             #expect(try store.read { try $0.recentAlerts(limit: 5) }.map(\.id) == ["two", "one"])
+            // The pages' and /metrics' counts, without every feed's row.
+            let summary = try store.read { try $0.summary() }
+            #expect(summary.feedStates == [.new: 1] && summary.openEvents == 0)
+            #expect(summary.alertsBySink.map(\.sink) == ["log"] && summary.alertsBySink.first?.counts.pending == 2)
+            #expect(try store.read { try $0.troubledFeeds(limit: 10) }.isEmpty)
         }
     }
 }
