@@ -137,6 +137,31 @@ phase poll_warm "$binary" poll --once --all --config "$work/poll.toml"
 python3 "$here/gen_feeds.py" "$cache" --count "$count" --change 100 --round "$(date +%s)1"
 phase poll_changed "$binary" poll --once --all --config "$work/poll.toml"
 
+# The daemon as it runs in production: `tidings run` with its web server on (issue 13), a fresh store, until its
+# first cycle has polled every feed; the wrapper fetches /metrics and / every half second meanwhile, so the
+# server's threads, buffers and store handle are in the peak.
+web_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed "s#$work/poll.db#$work/run.db#" "$work/poll.toml" > "$work/run.toml"
+printf '[http]\nlisten = "127.0.0.1:%s"\n' "$web_port" >> "$work/run.toml"
+cat > "$work/run-once.sh" <<'SH'
+#!/usr/bin/env bash
+# usage: run-once.sh BINARY CONFIG LOG FEEDS PORT — tidings run until FEEDS feeds were polled, then SIGTERM.
+"$1" run --config "$2" 2> "$3" &
+pid=$!
+requests=0
+for _ in $(seq 2400); do
+  polled=$(grep -o 'polled [0-9]* feeds' "$3" | awk '{ n += $2 } END { print n + 0 }')
+  [ "$polled" -ge "$4" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  curl -s -o /dev/null "http://127.0.0.1:$5/metrics" && curl -s -o /dev/null "http://127.0.0.1:$5/" && requests=$((requests + 2))
+  sleep 0.5
+done
+echo "polled $polled feeds; $requests web requests answered during the cycle" >&2
+kill -TERM "$pid"
+wait "$pid"
+SH
+phase run_cold_web bash "$work/run-once.sh" "$binary" "$work/run.toml" "$work/run.log" "$count" "$web_port"
+
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
 cold_ratio=$(ratio "${wall[tidings_cold]}" "${wall[curl_cold]}")
@@ -160,3 +185,4 @@ echo "poll cold:    ${wall[poll_cold]} s wall, ${cpu[poll_cold]} CPU-s = ${poll_
 echo "poll warm:    ${wall[poll_warm]} s wall, ${cpu[poll_warm]} CPU-s = ${poll_warm_ratio}x the curl floor (bar <= 1.5x) $(verdict "$poll_warm_ratio <= 1.5")  nginx: $counts_poll_warm"
 echo "poll changed: ${wall[poll_changed]} s wall, ${cpu[poll_changed]} CPU-s  nginx: $counts_poll_changed"
 echo "poll peak RSS over the three cycles: ${poll_peak} MB (bar <= 64 MB) $(verdict "$poll_peak <= 64")"
+echo "tidings run, web server on, first cycle: ${wall[run_cold_web]} s wall, peak RSS ${rss[run_cold_web]} MB (bar <= 64 MB) $(verdict "${rss[run_cold_web]} <= 64")"

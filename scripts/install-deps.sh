@@ -22,6 +22,11 @@ packages=(
   python3-aiosmtpd       # the SMTP receiver of the e-mail tests (aiosmtpd from PyPI, as Debian packages it)
   openssl                # the e-mail tests make a self-signed certificate for STARTTLS
   systemd                # systemd-analyze, to verify the unit file
+  libmicrohttpd-dev      # the web page, feeds and /metrics (tidings run's HTTP server)
+  chromium               # tests: headless Chromium renders the web page
+  newsboat               # tests: a real feed reader subscribes to /alerts.atom
+  prometheus             # tests: promtool checks /metrics
+  python3-feedparser     # tests: Python feedparser reads the Atom feed of alerts (Debian's /usr/bin/python3)
 )
 
 missing=()
@@ -37,6 +42,7 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
 
 if ! command -v swift >/dev/null 2>&1; then
   for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do

@@ -21,6 +21,18 @@ stop() {
 trap stop EXIT INT TERM
 
 echo "tidings is running (pid $daemon) on examples/tidings.toml; log: examples/state/daemon.log"
+# The web page's address, as the daemon logged it (the [http] listen default is 127.0.0.1:8725).
+for _ in $(seq 300); do
+  page=$(grep -o 'web page at http://[^ ]*' examples/state/daemon.log 2>/dev/null | head -1 | sed 's/^web page at //' || true)
+  [ -n "$page" ] && break
+  if grep -q 'web page not started' examples/state/daemon.log 2>/dev/null; then break; fi
+  sleep 0.1
+done
+if [ -n "${page:-}" ]; then
+  echo "web page: $page  (events, Atom feed of alerts: ${page}alerts.atom, metrics: ${page}metrics)"
+else
+  echo "web page: not started (see examples/state/daemon.log)"
+fi
 echo "alerts (examples/state/alerts.jsonl), as they arrive; Ctrl-C to stop:"
 echo
 tail -n +1 -F examples/state/alerts.jsonl 2>/dev/null | python3 -u -c '

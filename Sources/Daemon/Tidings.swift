@@ -10,6 +10,7 @@ struct Tidings: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, PollCommand.self, StatusCommand.self, CheckConfigCommand.self,
             ParseCommand.self, ExtractCommand.self, ReplayCommand.self, DigestCommand.self,
+            EventsCommand.self, EventCommand.self, TryCommand.self,
         ]
     )
 

@@ -19,6 +19,19 @@ public protocol StoreReader {
     func alertExists(id: String) throws -> Bool
     /// Alerts created in [start, end), oldest first, at most `limit` (digest messages, ids `digest:…`, left out).
     func alerts(createdFrom start: Date, until end: Date, limit: Int) throws -> [RecentAlert]
+    /// Event timelines (open and closed events), newest activity first.
+    func events(_ query: EventQuery) throws -> [EventSummary]
+    func eventSummary(id: String) throws -> EventSummary?
+    /// An event's articles in arrival order.
+    func eventArticles(eventID: String) throws -> [EventArticleRecord]
+    /// The newest alerts, newest first.
+    func recentAlerts(limit: Int) throws -> [RecentAlert]
+    /// Items with an id below `beforeID` (nil: from the newest), highest id (latest stored) first.
+    func items(beforeID: Int64?, limit: Int) throws -> [ItemRecord]
+    /// Counts for pages and metrics, without reading every feed's row (`status` does that).
+    func summary() throws -> StoreSummary
+    /// Active feeds that are failing or backing off, by id.
+    func troubledFeeds(limit: Int) throws -> [FeedRecord]
 }
 
 /// Everything one fetch of one feed writes, in one transaction. The body of `Store.write` may run more than
@@ -38,6 +51,8 @@ public protocol StoreTransaction: StoreReader {
     func saveEvent(_ event: EventRecord) throws
     /// Adds facts; a fact already known to its event (same fingerprint) is ignored.
     func addFacts(_ facts: [FactRecord]) throws
+    /// Appends an article to its event's timeline (sequence assigned here) and marks the event active at `seen`.
+    func appendEventArticle(_ article: EventArticleRecord, now: Date) throws
     /// Records an alert and owes it to every sink. Idempotent on (alert id, sink): a repeat adds nothing.
     /// Returns the sinks newly owed the alert.
     @discardableResult
@@ -78,8 +93,8 @@ public protocol Store: AnyObject, Sendable {
     /// Feeds, totals, alert counts, the newest alerts and heartbeats, from counters and indexes only.
     func status(now: Date, recentAlerts: Int) throws -> StoreStatus
     /// Retention: deletes items first seen before `olderThan` (and their matches), closes events last seen before
-    /// it, and deletes delivered/failed outbox rows of alerts created before it. Closed events last seen before
-    /// `dropClosedEventsBefore` are deleted with their facts.
+    /// it, and deletes delivered/failed outbox rows of alerts created before it. Events closed before
+    /// `dropClosedEventsBefore` are deleted with their facts and timelines.
     func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport
     /// Closes connections; the store must not be used afterwards.
     func close()

@@ -309,7 +309,8 @@ struct StoreBehaviourTests {
             // Old pruned entries come back as new if a feed still carries them: retention is the dedup horizon.
             #expect(try store.write { try $0.insertItems(feedID: feed, [item("o1", seen: recent)]) }.map(\.outcome) == [.new])
 
-            let dropped = try store.prune(olderThan: cutoff, dropClosedEventsBefore: cutoff)
+            // Closed events are dropped by their (wall-clock) closing time, a retention period after it.
+            let dropped = try store.prune(olderThan: cutoff, dropClosedEventsBefore: Date().addingTimeInterval(60))
             #expect(dropped.eventsDeleted == 1 && dropped.factsDeleted == 1)
             status = try store.status(now: recent, recentAlerts: 10)
             #expect(status.totals.events == 1 && status.totals.items == 2)

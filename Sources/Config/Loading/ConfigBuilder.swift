@@ -25,7 +25,8 @@ struct ConfigBuilder {
         self.diagnostics = DiagnosticCollector(file: path)
     }
 
-    static let topLevelKeys = ["store", "poll", "opml", "feed", "topic", "alert"]
+    static let topLevelKeys = ["store", "poll", "opml", "feed", "topic", "alert", "http"]
+    static let httpKeys = ["listen", "auth_token_env", "auth_token_file", "public_url"]
     static let storeKeys = ["path", "url", "retention"]
     static let pollKeys = ["interval", "min_interval", "max_interval", "concurrency", "per_host", "timeout",
                            "connect_timeout", "max_bytes", "user_agent", "first_fetch", "opml"]
@@ -91,10 +92,13 @@ struct ConfigBuilder {
         if alerts.isEmpty && document["alert"] == nil {
             diagnostics.warning("no [[alert]] sink: alerts are stored (see tidings status) but not delivered", at: start)
         }
-        guard let store, let poll else { return nil }
-        return TidingsConfig(sourcePath: path, directory: directory,
+        let http = buildHTTP(table(named: "http"))
+        guard let store, let poll, let http else { return nil }
+        var config = TidingsConfig(sourcePath: path, directory: directory,
                              absolutePath: URLRules.resolvePath(path, relativeTo: workingDirectory), store: store, poll: poll, opml: opml,
                              opmlPosition: opmlPosition, feeds: feeds, topics: topics, alerts: alerts)
+        config.http = http
+        return config
     }
 
     // MARK: Section lookup
@@ -166,6 +170,60 @@ struct ConfigBuilder {
             return URLRules.resolvePath(String(state) + "/tidings.db", relativeTo: workingDirectory)
         }
         return URLRules.resolvePath("tidings.db", relativeTo: workingDirectory)
+    }
+
+    // MARK: [http]
+
+    private func buildHTTP(_ section: SectionReader?) -> HTTPSettings? {
+        guard let section else { return nil }
+        section.warnAboutUnknownKeys(known: Self.httpKeys + ["auth_token"], notUsedHere: Self.misplacedInTable)
+        var settings = HTTPSettings()
+        if section.has("auth_token") {
+            section.error("auth_token", "the token must not be written in the configuration file (it is often readable by others and copied around); name an environment variable with auth_token_env, or a file with auth_token_file")
+        }
+        if let (text, _) = section.string("listen", allowEmpty: true) {
+            if text.isEmpty {
+                settings.listen = nil
+            } else {
+                switch ListenAddress.parse(text) {
+                case .success(let address): settings.listen = address
+                case .failure(let problem): section.error("listen", "\(problem)")
+                }
+            }
+        }
+        if section.has("auth_token_env") && section.has("auth_token_file") {
+            section.error("auth_token_file", "give either auth_token_env or auth_token_file, not both")
+        } else if let (name, _) = section.string("auth_token_env") {
+            if !Self.isEnvironmentName(name) {
+                section.error("auth_token_env", "\"\(name)\" is not an environment variable name")
+            } else if let value = environment[name], !value.isEmpty {
+                settings.authToken = value
+            } else {
+                section.error("auth_token_env", "environment variable \(name) is not set or empty (it must hold the bearer token)")
+            }
+        } else if let (file, _) = section.string("auth_token_file") {
+            let resolved = resolveSecretFile(file)
+            switch readFile(resolved) {
+            case .failure(let failure): section.error("auth_token_file", "cannot read \(resolved): \(failure.reason)")
+            case .success(var text):
+                while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+                if text.isEmpty { section.error("auth_token_file", "\(resolved) is empty") } else { settings.authToken = text }
+            }
+        }
+        if let (text, _) = section.string("public_url") {
+            // Where people reach the page (a reverse proxy, a host name): e-mails link event pages there.
+            let lowered = text.lowercased()
+            if (lowered.hasPrefix("http://") || lowered.hasPrefix("https://")), URLComponents(string: text)?.host?.isEmpty == false {
+                settings.publicURL = text
+            } else {
+                section.error("public_url", "\"\(text)\" is not an http:// or https:// URL")
+            }
+        }
+        if let listen = settings.listen, !listen.isLoopback, settings.authToken == nil,
+           !section.has("auth_token_env"), !section.has("auth_token_file") {
+            section.error("listen", "\(listen) is not a loopback address: set auth_token_env or auth_token_file so every request must carry a bearer token")
+        }
+        return settings
     }
 
     // MARK: [poll]

@@ -18,6 +18,7 @@ public struct TidingsConfig: Sendable, Equatable {
     public var feeds: [FeedSettings]
     public var topics: [TopicSettings]
     public var alerts: [SinkSettings]
+    public var http = HTTPSettings()
 
     public init(sourcePath: String, directory: String, absolutePath: String? = nil, store: StoreSettings, poll: PollSettings = PollSettings(),
                 opml: String? = nil, opmlPosition: SourcePosition? = nil, feeds: [FeedSettings] = [],

@@ -60,7 +60,7 @@ struct DigestCommand: AsyncParsableCommand {
         }
         defer { store.close() }
         let sinks: SinkSet
-        do { sinks = try SinkSet(config.config.alerts.filter { $0.typeName == "email" }, feeds: config.config.feeds) } catch {
+        do { sinks = try SinkSet(config.config.alerts.filter { $0.typeName == "email" }, feeds: config.config.feeds, eventPageBase: config.config.http.pageBase) } catch {
             StandardError.print("tidings digest: \(error)")
             throw ExitCode(1)
         }

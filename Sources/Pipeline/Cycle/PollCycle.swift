@@ -18,6 +18,8 @@ public struct CycleSummary: Sendable, Equatable {
     public var aborted = 0
     public var judged = 0
     public var alerts = 0
+    /// Alerts made, per topic and verdict (for `/metrics`).
+    public var alertKinds: [Metrics.AlertKind: Int] = [:]
     public var seconds: Double = 0
     /// One line per feed that failed: "URL: reason".
     public var failures: [String] = []
@@ -209,6 +211,7 @@ public final class PollCycle: Sendable {
                     $0.newItems += outcome.newItems
                     $0.judged += outcome.judged
                     $0.alerts += outcome.alerts
+                    $0.alertKinds.merge(outcome.alertKinds, uniquingKeysWith: +)
                 }
             } catch {
                 logger.error("storing and judging \(pending.count) feeds with on-topic items failed; they are fetched again when their lease expires",
@@ -364,7 +367,7 @@ public final class PollCycle: Sendable {
 
     // MARK: - Judging
 
-    struct JudgeOutcome { var newItems = 0, judged = 0, alerts = 0 }
+    struct JudgeOutcome { var newItems = 0, judged = 0, alerts = 0, alertKinds: [Metrics.AlertKind: Int] = [:] }
 
     private func judgeAndStore(_ pending: [DeferredFeed], context: CycleContext) async throws -> JudgeOutcome {
         // Pages first, outside any transaction: network time must not hold the store's write lock.
@@ -440,6 +443,13 @@ public final class PollCycle: Sendable {
                     for ((candidate, article), verdict) in zip(zip(mine, articles), verdicts) {
                         matches.append(TopicMatch(itemID: article.itemID, topic: topic.name, eventID: verdict.eventID,
                                                   verdict: verdict.verdict))
+                        if let eventID = verdict.eventID {
+                            // The event's timeline: every on-topic article in arrival order, with what it added.
+                            try transaction.appendEventArticle(EventArticleRecord(
+                                eventID: eventID, itemID: article.itemID, title: article.title, url: article.url,
+                                feed: article.feedURL, feedName: candidate.feed.name, published: article.published,
+                                seen: article.firstSeen, verdict: verdict.verdict, newFacts: verdict.newFacts), now: now)
+                        }
                         guard let alertVerdict = verdict.alertVerdict, let eventID = verdict.eventID else { continue }
                         if !verdict.newFacts.isEmpty {
                             try transaction.addFacts(verdict.newFacts.map {
@@ -464,7 +474,10 @@ public final class PollCycle: Sendable {
                         if !sinks.isEmpty || digested {
                             let owed = try transaction.enqueueAlert(id: alert.id, created: now, sinks: sinks,
                                                                     payload: alert.renderJSON())
-                            if !owed.isEmpty { outcome.alerts += 1 }
+                            if !owed.isEmpty {
+                                outcome.alerts += 1
+                                outcome.alertKinds[Metrics.AlertKind(topic: topic.name, verdict: verdict.verdict), default: 0] += 1
+                            }
                         }
                     }
                     try transaction.recordMatches(matches)

@@ -178,9 +178,11 @@ public final class AlertDelivery: Sendable {
                 _ = try await Blocking.run {
                     try store.markFailed(alertID: claim.alertID, sink: sink, owner: owner, error: error, nextAttempt: next, now: now)
                 }
+                Metrics.shared.record(delivery: next == nil ? "failed" : "retrying", sink: sink)
             } else {
                 _ = try await Blocking.run { try store.markDelivered(alertID: claim.alertID, sink: sink, owner: owner, now: now) }
                 report.delivered += 1
+                Metrics.shared.record(delivery: "delivered", sink: sink)
             }
         } catch {
             logger.error("cannot record a delivery outcome; the claim expires and the alert is sent again",

@@ -56,7 +56,7 @@ public final class DaemonRunner: Sendable {
         let sinks: SinkSet
         do {
             services = try Services.open(config)
-            sinks = try SinkSet(config.config.alerts, feeds: config.config.feeds)
+            sinks = try SinkSet(config.config.alerts, feeds: config.config.feeds, eventPageBase: config.config.http.pageBase)
         } catch {
             logger.critical("cannot start: \(error)")
             return .failure
@@ -156,6 +156,7 @@ public final class DaemonRunner: Sendable {
                 // A cycle's bodies and items are gone now: give their pages back before the daemon idles.
                 MallocTuning.trim()
                 if summary.feeds > 0 {
+                    Metrics.shared.record(cycle: summary)
                     logger.info("\(summary.line)", metadata: ["alerts": "\(summary.alerts)"])
                     lastSummary.withLock { $0 = summary.line }
                     notifier.status("\(summary.line); \(summary.alerts) alerts")
@@ -183,7 +184,7 @@ public final class DaemonRunner: Sendable {
             if let retention = current.withLock({ $0?.config.config.store.retention }), retention > 0 {
                 let cutoff = Date().addingTimeInterval(-retention)
                 do {
-                    let report = try await Blocking.run { try services.store.prune(olderThan: cutoff, dropClosedEventsBefore: cutoff.addingTimeInterval(-retention)) }
+                    let report = try await Blocking.run { try services.store.prune(olderThan: cutoff, dropClosedEventsBefore: cutoff) }
                     if report.itemsDeleted > 0 || report.eventsClosed > 0 {
                         logger.info("retention", metadata: ["items_deleted": "\(report.itemsDeleted)", "events_closed": "\(report.eventsClosed)"])
                     }
@@ -220,7 +221,7 @@ public final class DaemonRunner: Sendable {
         }
         let sinks: SinkSet
         do {
-            sinks = try SinkSet(fresh.config.alerts, feeds: fresh.config.feeds)
+            sinks = try SinkSet(fresh.config.alerts, feeds: fresh.config.feeds, eventPageBase: fresh.config.http.pageBase)
             try await services.syncFeeds(fresh)
         } catch {
             logger.error("reload rejected, keeping the running configuration: \(error)")

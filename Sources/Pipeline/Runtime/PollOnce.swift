@@ -21,7 +21,7 @@ public enum PollOnce {
         let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: judge,
                               articles: ArticlePages(fetcher: services.fetcher), owner: services.owner, logger: logger)
         let summary = try await cycle.run(config: config, all: all, progress: progress)
-        let sinks = try SinkSet(config.config.alerts, feeds: config.config.feeds)
+        let sinks = try SinkSet(config.config.alerts, feeds: config.config.feeds, eventPageBase: config.config.http.pageBase)
         let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger)
         let report = await delivery.drain(sinks)
         return Outcome(summary: summary, delivery: report)

@@ -73,6 +73,10 @@ public struct RuntimeConfig: Sendable {
                 }
             }
         }
+        if let name = (try? TOML.parse(text))?.entry("http")?.value.tableValue?.entry("auth_token_env")?.value.stringValue,
+           placeholders[name] == nil {
+            placeholders[name] = "unused-by-status"
+        }
         return try ConfigLoader.parse(text: text, path: path, environment: placeholders,
                                       readFile: { _ in .success("unused-by-status") })
     }

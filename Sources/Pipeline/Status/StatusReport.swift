@@ -92,6 +92,8 @@ public struct StatusReport: Sendable {
                 ("feeds", .int(status?.totals.activeFeeds ?? 0)),
                 ("items", .int(Int(status?.totals.items ?? 0))),
                 ("events", .int(Int(status?.totals.events ?? 0))),
+                ("events_open", .int(Int(status?.totals.openEvents ?? 0))),
+                ("events_closed", .int(Int(status?.totals.closedEvents ?? 0))),
             ])),
             ("alerts", .object([
                 ("pending", .int(Int(counts.pending + counts.delivering))),
@@ -130,7 +132,7 @@ public struct StatusReport: Sendable {
         lines.append("config: \(configPath)")
         lines.append("store:  \(storeStatus?.store ?? "(not created yet)")")
         if let status = storeStatus {
-            lines.append("totals: \(status.totals.activeFeeds) feeds, \(status.totals.items) items, \(status.totals.events) events")
+            lines.append("totals: \(status.totals.activeFeeds) feeds, \(status.totals.items) items, \(status.totals.openEvents) open and \(status.totals.closedEvents) closed events")
             let counts = status.alerts
             lines.append("alerts: \(counts.pending + counts.delivering) pending, \(counts.delivered) delivered, \(counts.failed) failed")
             for sink in status.alertsBySink {

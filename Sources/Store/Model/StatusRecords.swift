@@ -5,6 +5,9 @@ public struct StoreTotals: Sendable, Equatable {
     public var activeFeeds: Int
     public var items: Int64
     public var events: Int64
+    /// Open and closed events (closed ones stay for the retention period).
+    public var openEvents: Int64 = 0
+    public var closedEvents: Int64 = 0
 }
 
 public struct AlertCounts: Sendable, Equatable {

@@ -393,15 +393,19 @@ final class SQLTransaction: StoreTransaction {
         let values: [SQLValue] = [.text(event.topic), .text(event.title), SQLValue(event.firstSeen),
                                   SQLValue(event.lastSeen), SQLValue(event.articleCount), SQLValue(event.closed),
                                   .blob(event.state), .text(event.id)]
+        // Closing time is wall-clock and set once (retention keeps a closed event for its period after this).
+        let now = Date()
+        let closedAt: SQLValue = event.closed ? SQLValue(now) : .null
         let changed = try connection.execute("""
             UPDATE events SET topic = ?, title = ?, first_seen = ?, last_seen = ?, article_count = ?, closed = ?,
-                state = ? WHERE id = ?
-            """, values)
+                state = ?, closed_at = COALESCE(closed_at, ?) WHERE id = ?
+            """, Array(values.dropLast()) + [closedAt, .text(event.id)])
         if changed == 0 {
             try connection.execute("""
-                INSERT INTO events (topic, title, first_seen, last_seen, article_count, closed, state, id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, values)
+                INSERT INTO events (topic, title, first_seen, last_seen, article_count, closed, state, id, closed_at,
+                    updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, values + [closedAt, SQLValue(now)])
             counterDeltas["events", default: 0] += 1
         }
     }
@@ -549,20 +553,8 @@ final class SQLTransaction: StoreTransaction {
         var items: Int64 = 0
         for feed in feeds { items += feed.itemCount }
         let events = try connection.queryOne("SELECT value FROM counters WHERE name = 'events'", [])?.int64(0) ?? 0
-        var bySink: [String: AlertCounts] = [:]
-        for row in try connection.query("SELECT sink, state, n FROM outbox_stats", []) {
-            let sink = row.string(0) ?? ""
-            let count = row.int64(2) ?? 0
-            var counts = bySink[sink] ?? AlertCounts()
-            switch OutboxState(rawValue: row.string(1) ?? "") {
-            case .pending: counts.pending += count
-            case .delivering: counts.delivering += count
-            case .delivered: counts.delivered += count
-            case .failed: counts.failed += count
-            case nil: break
-            }
-            bySink[sink] = counts
-        }
+        let eventCounts = try eventCounts()
+        var bySink = try outboxCountsBySink()
         // Reads only the undelivered backlog, through the partial index.
         for row in try connection.query("""
             SELECT sink, count(*) FROM outbox WHERE state IN ('pending', 'delivering') AND attempts > 0 GROUP BY sink
@@ -593,8 +585,28 @@ final class SQLTransaction: StoreTransaction {
         }
         return StoreStatus(store: storeName, schemaVersion: schemaVersion, feeds: feeds,
                            totals: StoreTotals(feeds: feeds.count, activeFeeds: feeds.filter(\.active).count,
-                                               items: items, events: events),
+                                               items: items, events: events, openEvents: eventCounts.open,
+                                               closedEvents: eventCounts.closed),
                            alerts: total, alertsBySink: sinks, recentAlerts: recent, heartbeats: heartbeats)
+    }
+
+    /// Per sink, from the writers' counters (never counting the outbox itself).
+    func outboxCountsBySink() throws -> [String: AlertCounts] {
+        var bySink: [String: AlertCounts] = [:]
+        for row in try connection.query("SELECT sink, state, n FROM outbox_stats", []) {
+            let sink = row.string(0) ?? ""
+            let count = row.int64(2) ?? 0
+            var counts = bySink[sink] ?? AlertCounts()
+            switch OutboxState(rawValue: row.string(1) ?? "") {
+            case .pending: counts.pending += count
+            case .delivering: counts.delivering += count
+            case .delivered: counts.delivered += count
+            case .failed: counts.failed += count
+            case nil: break
+            }
+            bySink[sink] = counts
+        }
+        return bySink
     }
 
     func prune(olderThan cutoff: Date, dropClosedEventsBefore: Date?) throws -> PruneReport {
@@ -631,13 +643,16 @@ final class SQLTransaction: StoreTransaction {
         report.itemsDeleted = Int64(try connection.execute("DELETE FROM items WHERE id IN (\(doomed))", parameters))
         if connection.dialect == .sqlite { try connection.executeScript("DELETE FROM pruned_items") }
         report.eventsClosed = Int64(try connection.execute(
-            "UPDATE events SET closed = 1 WHERE closed = 0 AND last_seen < ?", [cut]))
+            "UPDATE events SET closed = 1, closed_at = ? WHERE closed = 0 AND last_seen < ?", [SQLValue(Date()), cut]))
         if let dropBefore = dropClosedEventsBefore {
+            // By closing time: an event stays for the retention period after it closed, with its timeline.
             let drop = SQLValue(dropBefore)
+            let doomedEvents = "SELECT id FROM events WHERE closed = 1 AND closed_at < ?"
             report.factsDeleted = Int64(try connection.execute(
-                "DELETE FROM facts WHERE event_id IN (SELECT id FROM events WHERE closed = 1 AND last_seen < ?)", [drop]))
+                "DELETE FROM facts WHERE event_id IN (\(doomedEvents))", [drop]))
+            try connection.execute("DELETE FROM event_articles WHERE event_id IN (\(doomedEvents))", [drop])
             report.eventsDeleted = Int64(try connection.execute(
-                "DELETE FROM events WHERE closed = 1 AND last_seen < ?", [drop]))
+                "DELETE FROM events WHERE closed = 1 AND closed_at < ?", [drop]))
             counterDeltas["events", default: 0] -= report.eventsDeleted
         }
         for row in try connection.query("""

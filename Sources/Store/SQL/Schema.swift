@@ -179,6 +179,44 @@ enum Schema {
         // scans the items once instead. PostgreSQL keeps it (its prune deletes through it; ingest is not its bar).
         Migration(version: 4, summary: "SQLite: no first-seen index (retention scans)", statements: [],
                   sqliteOnly: ["DROP INDEX IF EXISTS items_first_seen"]),
+        // ── Event timelines (issue 13) ──────────────────────────────────────────────────────────────────────────
+        // Events stay for the retention period after they close, with their articles in arrival order: each
+        // article's verdict and the new-fact sentences it carried, copied here so the timeline outlives the
+        // items' own pruning. `closed_at` and `updated` are wall-clock times (the engine's first/last seen follow
+        // the articles' published times, which may lie far in the past). Events closed before this migration get
+        // their last_seen as closing time; their articles are rebuilt from matches, without facts.
+        Migration(version: 5, summary: "event timelines: events.closed_at/updated, event_articles", statements: [
+            "ALTER TABLE events ADD COLUMN closed_at {REAL}",
+            "ALTER TABLE events ADD COLUMN updated {REAL}",
+            "UPDATE events SET closed_at = last_seen WHERE closed = 1",
+            "UPDATE events SET updated = last_seen",
+            """
+            CREATE TABLE event_articles (
+                event_id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                item_id BIGINT NOT NULL,
+                title TEXT NOT NULL,
+                url TEXT,
+                feed TEXT NOT NULL,
+                feed_name TEXT,
+                published {REAL},
+                seen {REAL} NOT NULL,
+                verdict TEXT NOT NULL,
+                new_facts TEXT NOT NULL,
+                PRIMARY KEY (event_id, seq)
+            ) {WITHOUT_ROWID}
+            """,
+            "CREATE INDEX events_updated ON events (updated)",
+            "CREATE INDEX events_topic_updated ON events (topic, updated)",
+            """
+            INSERT INTO event_articles (event_id, seq, item_id, title, url, feed, feed_name, published, seen, verdict,
+                new_facts)
+            SELECT m.event_id, ROW_NUMBER() OVER (PARTITION BY m.event_id ORDER BY i.first_seen, i.id), i.id, i.title,
+                i.link, f.configured_url, f.name, i.published, i.first_seen, COALESCE(m.verdict, 'no_new_facts'), '[]'
+            FROM matches m JOIN items i ON i.id = m.item_id JOIN feeds f ON f.id = i.feed_id
+            WHERE m.event_id IS NOT NULL
+            """,
+        ]),
     ]
 
     static func render(_ statement: String, for dialect: SQLDialect) -> String {
