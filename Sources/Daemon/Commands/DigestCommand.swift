@@ -32,13 +32,7 @@ struct DigestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config: RuntimeConfig
-        do {
-            config = try RuntimeConfig.load(path: configPath.resolvedPath(), needSecrets: false)
-        } catch {
-            for diagnostic in error.diagnostics { StandardError.print(diagnostic.description) }
-            throw ExitCode(ConfigExitCode.invalidConfiguration)
-        }
+        let config = try CommandStore.loadConfig(configPath)
         let known = Set(config.config.topics.map(\.name))
         for name in topic where !known.contains(name) {
             StandardError.print("tidings digest: --topic \(name): no such topic (configured: \(known.sorted().joined(separator: ", ")))")
