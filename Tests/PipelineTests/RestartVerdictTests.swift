@@ -12,21 +12,6 @@ import TestSupport
 @Suite struct RestartVerdictTests {
     enum Backend: String, CaseIterable, Sendable { case sqlite, postgres }
 
-    /// Made-up words ("bakiro"): no stemming, no collisions, nothing from any real story. `n` is scrambled
-    /// (a bijection on the 52³ words) so neighbouring numbers give words that differ in every syllable, not
-    /// one-letter variants the engine would read as slips of one name.
-    static func word(_ n: Int) -> String {
-        let consonants = Array("bdfgklmnprtvz"), vowels = Array("aiou")
-        var k = (n &* 2_654_435_761) % 140_608, out = ""
-        for _ in 0..<3 {
-            out.append(consonants[k % consonants.count]); k /= consonants.count
-            out.append(vowels[k % vowels.count]); k /= vowels.count
-        }
-        return out
-    }
-
-    static func name(_ n: Int) -> String { word(n).prefix(1).uppercased() + word(n).dropFirst() }
-
     static let people = ["Maria Okafor", "Tomas Lindqvist", "Aiko Brennan", "Farid Haddad", "Greta Novak",
                          "Samuel Adeyemi", "Lucia Ferreira", "Pavel Horak", "Nadia Rahman", "Oscar Whitfield",
                          "Ingrid Solberg", "Kwame Mensah"]
