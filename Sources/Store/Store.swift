@@ -14,6 +14,10 @@ public protocol StoreReader {
     /// Open (not closed) events of a topic, oldest first.
     func openEvents(topic: String) throws -> [EventRecord]
     func facts(eventID: String) throws -> [FactRecord]
+    /// The version token of a topic's stored term statistics (nil when none are stored): cheap, no payload.
+    func termStatisticsVersion(topic: String) throws -> Int64?
+    /// A topic's stored term statistics, payload included.
+    func termStatistics(topic: String) throws -> TermStatisticsRecord?
     /// Every sink's outbox row for one alert.
     func outbox(alertID: String) throws -> [OutboxAlert]
     func alertExists(id: String) throws -> Bool
@@ -49,6 +53,8 @@ public protocol StoreTransaction: StoreReader {
     func lockTopic(_ topic: String) throws
     /// Inserts or replaces an event (summary columns and the engine's state blob).
     func saveEvent(_ event: EventRecord) throws
+    /// Inserts or replaces a topic's term statistics (write them with the topic's events, under `lockTopic`).
+    func saveTermStatistics(_ record: TermStatisticsRecord) throws
     /// Adds facts; a fact already known to its event (same fingerprint) is ignored.
     func addFacts(_ facts: [FactRecord]) throws
     /// Appends an article to its event's timeline (sequence assigned here) and marks the event active at `seen`.

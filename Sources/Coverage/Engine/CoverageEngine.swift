@@ -234,9 +234,9 @@ public struct CoverageEngine {
         }
         list.sort { $0.firstSeen < $1.firstSeen }
         events[topic] = list
-        // Events loaded into an engine that has counted nothing (a restart: the statistics are not persisted)
-        // hold terms the statistics do not know; loaded beside statistics of this process (the daemon restores
-        // both every cycle), they are taken as counted.
+        // Events loaded into an engine that has counted nothing (statistics never saved, or lost) hold terms the
+        // statistics do not know; loaded beside statistics that counted them (the daemon restores both from the
+        // store every cycle), they are taken as counted.
         if !states.isEmpty && statistics.documents == 0 { statisticsCoverEvents = false }
     }
 

@@ -9,6 +9,10 @@ public struct TermStatistics: Sendable, Codable {
     public var capacity: Int = 200_000
     public var priorDocuments: Double = 50
 
+    /// Counts every `add` (not persisted): a caller compares it before and after judging to write the statistics
+    /// only when they changed.
+    public private(set) var revision: UInt64 = 0
+
     public init() {}
 
     public var termCount: Int { frequencies.count }
@@ -19,6 +23,7 @@ public struct TermStatistics: Sendable, Codable {
     @discardableResult
     mutating func add(document keys: [UInt64]) -> [UInt32]? {
         documents += 1
+        revision &+= 1
         var counts: [UInt32] = []
         counts.reserveCapacity(keys.count)
         for k in keys {
@@ -61,6 +66,53 @@ public struct TermStatistics: Sendable, Codable {
         let pairs = frequencies.pairs.sorted { $0.key < $1.key }
         try c.encode(pairs.map(\.key), forKey: .keys)
         try c.encode(pairs.map(\.value), forKey: .counts)
+    }
+
+    // MARK: Compact form, for the store
+
+    private static let magic: UInt32 = 0x5453_0001  // "TS", format 1
+
+    /// The document count and every (term key, document frequency) pair, little-endian: 16 bytes of header and
+    /// 12 bytes per term, so the bounded table (`capacity` terms) stays under 2.4 MB. `capacity` and
+    /// `priorDocuments` are configuration, not state, and are left out.
+    public func encoded() -> Data {
+        var data = Data(count: 16 + 12 * frequencies.count)
+        data.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: Self.magic.littleEndian, toByteOffset: 0, as: UInt32.self)
+            raw.storeBytes(of: UInt32(frequencies.count).littleEndian, toByteOffset: 4, as: UInt32.self)
+            raw.storeBytes(of: documents.bitPattern.littleEndian, toByteOffset: 8, as: UInt64.self)
+            var offset = 16
+            frequencies.forEach { key, count in
+                raw.storeBytes(of: key.littleEndian, toByteOffset: offset, as: UInt64.self)
+                raw.storeBytes(of: count.littleEndian, toByteOffset: offset + 8, as: UInt32.self)
+                offset += 12
+            }
+        }
+        return data
+    }
+
+    /// Restores `encoded()`; nil when the bytes are not that form (another format, truncated), so the caller
+    /// can start from the prior instead of failing.
+    public init?(encoded data: Data) {
+        guard data.count >= 16 else { return nil }
+        let parsed: (Double, UInt64Map<UInt32>)? = data.withUnsafeBytes { raw in
+            guard UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)) == Self.magic else { return nil }
+            let count = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+            guard raw.count == 16 + 12 * count else { return nil }
+            let documents = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            guard documents.isFinite, documents >= 0 else { return nil }
+            var map = UInt64Map<UInt32>(minimumCapacity: max(4096, count))
+            var offset = 16
+            for _ in 0..<count {
+                let key = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                map[key] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))
+                offset += 12
+            }
+            return (documents, map)
+        }
+        guard let (documents, map) = parsed else { return nil }
+        self.documents = documents
+        self.frequencies = map
     }
 
     @inline(__always)

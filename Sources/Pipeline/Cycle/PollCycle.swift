@@ -435,7 +435,8 @@ public final class PollCycle: Sendable {
                                             firstSeen: candidate.item.firstSeen)
                     }
                     let before = try transaction.openEvents(topic: topic.name)
-                    let (verdicts, events) = try judge.judge(topic: topic, articles: articles, openEvents: before, now: now)
+                    let (verdicts, events) = try judge.judge(topic: topic, articles: articles, openEvents: before,
+                                                          transaction: transaction, now: now)
                     let unchanged = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                     for event in events where unchanged[event.id] != event { try transaction.saveEvent(event) }
                     outcome.judged += articles.count

@@ -35,9 +35,10 @@ public struct JudgeVerdict: Sendable, Equatable {
 }
 
 /// Judges one topic's new articles, in the order given, against that topic's stored events, and hands back the
-/// events as they stand afterwards (to be saved in the same transaction). Stateless between calls: the store is
-/// the memory, so several daemons sharing it agree.
+/// events as they stand afterwards (to be saved in the same transaction). Everything that shapes a verdict is
+/// read from and written to the store through `transaction` (the topic is locked), so a restart, a reload or
+/// another daemon sharing the store changes no verdict; anything held in memory is only a cache of the store.
 public protocol TopicJudge: Sendable {
-    func judge(topic: CompiledTopic, articles: [JudgeArticle], openEvents: [EventRecord], now: Date) throws
-        -> (verdicts: [JudgeVerdict], events: [EventRecord])
+    func judge(topic: CompiledTopic, articles: [JudgeArticle], openEvents: [EventRecord],
+               transaction: StoreTransaction, now: Date) throws -> (verdicts: [JudgeVerdict], events: [EventRecord])
 }

@@ -37,3 +37,18 @@ public struct FactRecord: Sendable, Equatable, Hashable {
         self.fingerprint = fingerprint
     }
 }
+
+/// The coverage engine's term statistics for one topic. `payload` is the engine's own compact encoding (opaque
+/// to the store); `version` is a token that changes with every save, so a reader can tell whether its copy is
+/// still the stored one without reading the payload.
+public struct TermStatisticsRecord: Sendable, Equatable {
+    public var topic: String
+    public var version: Int64
+    public var payload: Data
+
+    public init(topic: String, version: Int64, payload: Data) {
+        self.topic = topic
+        self.version = version
+        self.payload = payload
+    }
+}

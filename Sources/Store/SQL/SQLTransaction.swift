@@ -120,6 +120,16 @@ final class SQLTransaction: StoreTransaction {
         }
     }
 
+    func termStatisticsVersion(topic: String) throws -> Int64? {
+        try connection.queryOne("SELECT version FROM term_statistics WHERE topic = ?", [.text(topic)])?.int64(0)
+    }
+
+    func termStatistics(topic: String) throws -> TermStatisticsRecord? {
+        try connection.queryOne("SELECT version, payload FROM term_statistics WHERE topic = ?", [.text(topic)]).map {
+            TermStatisticsRecord(topic: topic, version: $0.int64(0) ?? 0, payload: $0.data(1))
+        }
+    }
+
     func outbox(alertID: String) throws -> [OutboxAlert] {
         try connection.query("SELECT \(Self.outboxColumns) FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE o.alert_id = ? ORDER BY o.sink",
                              [.text(alertID)]).map(Self.outbox)
@@ -407,6 +417,14 @@ final class SQLTransaction: StoreTransaction {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, values + [closedAt, SQLValue(now)])
             counterDeltas["events", default: 0] += 1
+        }
+    }
+
+    func saveTermStatistics(_ record: TermStatisticsRecord) throws {
+        let values: [SQLValue] = [.integer(record.version), .blob(record.payload), .text(record.topic)]
+        let changed = try connection.execute("UPDATE term_statistics SET version = ?, payload = ? WHERE topic = ?", values)
+        if changed == 0 {
+            try connection.execute("INSERT INTO term_statistics (version, payload, topic) VALUES (?, ?, ?)", values)
         }
     }
 

@@ -217,6 +217,13 @@ enum Schema {
             WHERE m.event_id IS NOT NULL
             """,
         ]),
+        // The coverage engine's term statistics (IDF document frequencies), one opaque row per topic, written in
+        // the judging transaction that saves the topic's events so the two never disagree after a crash. `version`
+        // is a random token the judge compares with its in-memory copy to skip reading the payload when nobody
+        // else wrote it.
+        Migration(version: 6, summary: "term_statistics: the coverage engine's IDF table per topic", statements: [
+            "CREATE TABLE term_statistics (topic TEXT PRIMARY KEY, version BIGINT NOT NULL, payload {BLOB} NOT NULL)",
+        ]),
     ]
 
     static func render(_ statement: String, for dialect: SQLDialect) -> String {
