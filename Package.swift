@@ -24,21 +24,24 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CShims", dependencies: ["CCurl", "CLibXML2"]),
 
+        // Support: the one copy of helpers several targets need (stable hash, JSON string writing, ISO-8601, civil
+        // calendar arithmetic); pure Swift, no dependencies.
+        .target(name: "Support"),
         .target(name: "Config"),
-        .target(name: "Coverage"),
+        .target(name: "Coverage", dependencies: ["Support"]),
         .target(name: "Feeds", dependencies: [
-            "CShims", "CLibXML2", "CCurl", "CCompression", .product(name: "Logging", package: "swift-log"),
+            "Support", "CShims", "CLibXML2", "CCurl", "CCompression", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Articles", dependencies: ["Feeds", "CShims", "CLibXML2"]),
         .target(name: "Store", dependencies: [
-            "CSQLite", "CPostgres", .product(name: "Logging", package: "swift-log"),
+            "Support", "CSQLite", "CPostgres", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "Config", "Coverage", "Feeds", "Articles", "Store", "CShims", "CCrypto",
+            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "CShims", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Daemon", dependencies: [
-            "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline",
+            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -49,7 +52,8 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
-        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Config", "TestSupport"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Support", "Config", "TestSupport"]),
         .systemLibrary(name: "CBrotliEncoder", path: "Tests/CBrotliEncoder"),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport", "CCompression", "CBrotliEncoder"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),
