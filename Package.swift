@@ -26,24 +26,27 @@ let package = Package(
         // The web server: Debian's libmicrohttpd (see docs/web.md for why, and the measurements).
         .target(name: "CMicroHTTPD", linkerSettings: [.linkedLibrary("microhttpd")]),
 
+        // Support: the one copy of helpers several targets need (stable hash, JSON string writing, ISO-8601, civil
+        // calendar arithmetic); pure Swift, no dependencies.
+        .target(name: "Support"),
         .target(name: "Config"),
-        .target(name: "Coverage"),
+        .target(name: "Coverage", dependencies: ["Support"]),
         .target(name: "Feeds", dependencies: [
-            "CShims", "CLibXML2", "CCurl", "CCompression", .product(name: "Logging", package: "swift-log"),
+            "Support", "CShims", "CLibXML2", "CCurl", "CCompression", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Articles", dependencies: ["Feeds", "CShims", "CLibXML2"]),
         .target(name: "Store", dependencies: [
-            "CSQLite", "CPostgres", .product(name: "Logging", package: "swift-log"),
+            "Support", "CSQLite", "CPostgres", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "Config", "Coverage", "Feeds", "Articles", "Store", "CShims", "CCrypto",
+            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "CShims", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
             "CMicroHTTPD", "Config", "Coverage", "Store", "Pipeline", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Daemon", dependencies: [
-            "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline", "Web",
+            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -54,7 +57,8 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
-        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Config", "TestSupport"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Support", "Config", "TestSupport"]),
         .systemLibrary(name: "CBrotliEncoder", path: "Tests/CBrotliEncoder"),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport", "CCompression", "CBrotliEncoder"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),

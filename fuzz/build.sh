@@ -5,6 +5,7 @@
 #   config-toml        Sources/Config (the TOML configuration loader)
 #   content-decoding   Sources/Feeds/Fetching/ContentDecoding.swift (gzip/deflate/br/zstd bodies)
 #   replay-jsonl       Sources/Daemon/**/ReplayJSONLine.swift (replay's JSON-lines reader)
+# Sources/Support (the shared helpers) is compiled first, as its own module, for the modules that import it.
 # Kept out of Package.swift on purpose: a fuzzer executable target would break normal builds.
 #
 # Sources are found by directory, never listed by hand: each library module is every .swift file under
@@ -71,13 +72,14 @@ want() { [[ "$wanted" == *" $1 "* ]]; }
 
 if want feed-parser || want article-extractor || want content-decoding; then
   build_module Logging swift_log "$root/.build/checkouts/swift-log/Sources/Logging"
+  build_module Support tidings "$root/Sources/Support"
   build_module Feeds tidings "$root/Sources/Feeds"
 fi
-if want feed-parser; then build_fuzzer feed-parser Logging Feeds; fi
-if want content-decoding; then build_fuzzer content-decoding Logging Feeds; fi
+if want feed-parser; then build_fuzzer feed-parser Logging Support Feeds; fi
+if want content-decoding; then build_fuzzer content-decoding Logging Support Feeds; fi
 if want article-extractor; then
   build_module Articles tidings "$root/Sources/Articles"
-  build_fuzzer article-extractor Logging Feeds Articles
+  build_fuzzer article-extractor Logging Support Feeds Articles
 fi
 if want config-toml; then
   build_module Config tidings "$root/Sources/Config"

@@ -1,4 +1,5 @@
 @testable import Coverage
+import Support
 import Testing
 
 /// The speed pass replaced general code with fast paths (tokens without Strings, one-pass ASCII words, packed

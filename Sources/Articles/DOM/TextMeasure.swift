@@ -124,26 +124,7 @@ enum JSText {
     /// Byte length of the JavaScript whitespace character starting at `index`, or 0 (UTF-8 input).
     @inline(__always)
     static func whitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
-        let lead = bytes[index]
-        if lead < 0x80 { return (lead >= 9 && lead <= 13) || lead == 32 ? 1 : 0 }
-        let count = bytes.count
-        switch lead {
-        case 0xC2:
-            return index + 1 < count && bytes[index + 1] == 0xA0 ? 2 : 0
-        case 0xE1:
-            return index + 2 < count && bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80 ? 3 : 0
-        case 0xE2:
-            guard index + 2 < count else { return 0 }
-            let second = bytes[index + 1], third = bytes[index + 2]
-            if second == 0x80 && ((0x80...0x8A).contains(third) || third == 0xA8 || third == 0xA9 || third == 0xAF) { return 3 }
-            return second == 0x81 && third == 0x9F ? 3 : 0
-        case 0xE3:
-            return index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80 ? 3 : 0
-        case 0xEF:
-            return index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF ? 3 : 0
-        default:
-            return 0
-        }
+        UTF8Whitespace.width(bytes, index, .javaScript)
     }
 
     /// Streams text pieces and counts what `_getInnerText(...).length` would be, in UTF-16 units.

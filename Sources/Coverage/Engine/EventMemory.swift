@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// What one event knows: its identity, time span, the weighted terms that describe it (for grouping) and the
 /// index of every fact unit its articles have stated (for novelty).

@@ -1,3 +1,5 @@
+import Support
+
 /// The title and text of one article, tokenized once so that every topic query can be evaluated against it
 /// with look-ups rather than scans. Words are found by the stable hash of their lower-cased form (no String
 /// hashing per token); a case-sensitive word, a prefix or a phrase then checks the tokens themselves.

@@ -1,3 +1,5 @@
+import Support
+
 /// One sentence of an article, with the fact units it states.
 public struct AnalyzedSentence: Sendable {
     /// The sentence as reported in alerts: dateline removed, otherwise as written.

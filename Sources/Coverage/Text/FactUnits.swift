@@ -1,3 +1,5 @@
+import Support
+
 /// The atoms a sentence states, as the fact index stores them.
 public enum FactUnitKind: UInt8, Sendable, Codable {
     case word = 1        // a content word, under its spelling-and-inflection key

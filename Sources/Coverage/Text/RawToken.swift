@@ -1,3 +1,5 @@
+import Support
+
 /// A token of running text, with what the fact extractor needs to know about its surroundings.
 ///
 /// Plain data with no String inside: its value (folded lower-case text for words and codes, the normalised value

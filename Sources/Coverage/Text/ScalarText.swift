@@ -1,3 +1,5 @@
+import Support
+
 /// Building Strings from runs of scalars without the generic, allocation-heavy `UnicodeScalarView.append`
 /// path: most news text is ASCII, which gets written as bytes straight into the new String.
 enum ScalarText {

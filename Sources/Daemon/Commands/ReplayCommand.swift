@@ -2,6 +2,7 @@ import ArgumentParser
 import Config
 import Coverage
 import Foundation
+import Support
 
 /// `tidings replay --config PATH ARTICLES.jsonl`: judges a stream of articles exactly as the daemon would and
 /// prints one JSON object per input article, in input order:
@@ -78,7 +79,7 @@ enum ReplayInput {
         guard let publishedText = object.strings["published"] else {
             throw InputError(description: "article \(id): missing string \"published\"")
         }
-        guard let published = ISO8601.parse(publishedText) else {
+        guard let published = ISO8601Time.parse(publishedText) else {
             throw InputError(description: "article \(id): \"published\" is not an ISO-8601 time: \(publishedText)")
         }
         for key in ["title", "text", "feed", "url"] {
@@ -102,14 +103,14 @@ enum ReplayOutput {
 
     static func append(_ decision: Decision, to out: inout [UInt8]) {
         raw(#"{"id":"#, &out)
-        JSONText.append(decision.articleID, to: &out)
+        JSONString.append(decision.articleID, to: &out)
         raw(#","topics":["#, &out)
         list(decision.topics, &out)
         if let primary = decision.primary {
             raw(#"],"event":"#, &out)
             optional(primary.eventID, &out)
             raw(#","verdict":"#, &out)
-            JSONText.append(primary.verdict.rawValue, to: &out)
+            JSONString.append(primary.verdict.rawValue, to: &out)
             raw(#","new_facts":["#, &out)
             list(primary.newFacts, &out)
             raw(#"],"event_title":"#, &out)
@@ -122,11 +123,11 @@ enum ReplayOutput {
             for (i, v) in decision.verdicts.enumerated() {
                 if i > 0 { out.append(0x2C) }
                 raw(#"{"topic":"#, &out)
-                JSONText.append(v.topic, to: &out)
+                JSONString.append(v.topic, to: &out)
                 raw(#","event":"#, &out)
                 optional(v.eventID, &out)
                 raw(#","verdict":"#, &out)
-                JSONText.append(v.verdict.rawValue, to: &out)
+                JSONString.append(v.verdict.rawValue, to: &out)
                 raw(#","new_facts":["#, &out)
                 list(v.newFacts, &out)
                 raw("]}", &out)
@@ -142,102 +143,14 @@ enum ReplayOutput {
     }
 
     private static func optional(_ s: String?, _ out: inout [UInt8]) {
-        if let s { JSONText.append(s, to: &out) } else { raw("null", &out) }
+        if let s { JSONString.append(s, to: &out) } else { raw("null", &out) }
     }
 
     private static func list(_ items: [String], _ out: inout [UInt8]) {
         for (i, item) in items.enumerated() {
             if i > 0 { out.append(0x2C) }
-            JSONText.append(item, to: &out)
+            JSONString.append(item, to: &out)
         }
-    }
-}
-
-enum JSONText {
-    /// A JSON string literal; escapes only what JSON requires.
-    static func quote(_ s: String) -> String {
-        var out: [UInt8] = []
-        append(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `s` as a JSON string literal, copying runs that need no escape at once.
-    static func append(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { bytes in
-            out.append(0x22)
-            var runStart = 0
-            for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                runStart = i + 1
-                switch b {
-                case 0x22: out.append(0x5C); out.append(0x22)
-                case 0x5C: out.append(0x5C); out.append(0x5C)
-                case 0x0A: out.append(0x5C); out.append(0x6E)
-                case 0x0D: out.append(0x5C); out.append(0x72)
-                case 0x09: out.append(0x5C); out.append(0x74)
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex.utf8Start[Int(b >> 4)], hex.utf8Start[Int(b & 15)]])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-            out.append(0x22)
-        }
-    }
-}
-
-/// ISO-8601 times as feeds and the dev set write them: `2025-07-01T12:40:00Z`, with optional fraction and offset.
-enum ISO8601 {
-    static func parse(_ text: String) -> Date? {
-        let b = Array(text.utf8)
-        func num(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= b.count else { return nil }
-            var v = 0
-            for i in from..<(from + count) {
-                guard b[i] >= 48 && b[i] <= 57 else { return nil }
-                v = v * 10 + Int(b[i] - 48)
-            }
-            return v
-        }
-        guard b.count >= 19, let year = num(0, 4), b[4] == 45, let month = num(5, 2), b[7] == 45, let day = num(8, 2),
-              b[10] == 84 || b[10] == 116 || b[10] == 32, let hour = num(11, 2), b[13] == 58, let minute = num(14, 2),
-              b[16] == 58, let second = num(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-        var i = 19
-        var fraction = 0.0
-        if i < b.count && b[i] == 46 {
-            i += 1
-            var scale = 0.1
-            while i < b.count && b[i] >= 48 && b[i] <= 57 { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1 }
-        }
-        var offset = 0
-        if i < b.count {
-            if b[i] == 90 || b[i] == 122 {
-                i += 1
-            } else if b[i] == 43 || b[i] == 45 {
-                let sign = b[i] == 43 ? 1 : -1
-                guard let oh = num(i + 1, 2) else { return nil }
-                var j = i + 3
-                if j < b.count && b[j] == 58 { j += 1 }
-                guard let om = num(j, 2) else { return nil }
-                offset = sign * (oh * 3600 + om * 60)
-                i = j + 2
-            } else {
-                return nil
-            }
-        }
-        guard i == b.count else { return nil }
-        // Days since 1970-01-01 (civil calendar; Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
-        return Date(timeIntervalSince1970: seconds)
     }
 }
 

@@ -1,5 +1,6 @@
 import CLibXML2
 import CShims
+import Support
 
 /// Parses RSS 0.90–2.0, RSS 1.0 (RDF), Atom 0.3/1.0 and JSON Feed 1.0/1.1 documents.
 ///
@@ -189,18 +190,11 @@ enum StableIDs {
         }
     }
 
-    /// Two independent 64-bit FNV-1a hashes: enough to keep ids apart within one feed, and stable across runs.
+    /// Two independent 64-bit FNV-1a hashes (the second over the bytes xor 0x5A, from another start): enough to keep
+    /// ids apart within one feed, and stable across runs.
     static func fnv1a128Hex(_ text: String) -> String {
-        var first: UInt64 = 0xcbf2_9ce4_8422_2325
-        var second: UInt64 = 0x6c62_272e_07bb_0142
-        for byte in text.utf8 {
-            first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            second = (second ^ UInt64(byte ^ 0x5A)) &* 0x0000_0100_0000_01B3
-        }
-        func hex(_ value: UInt64) -> String {
-            let digits = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }
-        return hex(first) + hex(second)
+        let first = StableHash.hash(text.utf8)
+        let second = StableHash.hash(text.utf8.lazy.map { $0 ^ 0x5A }, seed: 0x6c62_272e_07bb_0142)
+        return StableHash.hex(first) + StableHash.hex(second)
     }
 }

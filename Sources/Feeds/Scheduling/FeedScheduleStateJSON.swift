@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The scheduler's memory as the store keeps it: the same JSON `JSONEncoder` writes for `FeedScheduleState`
 /// (dates as seconds since 2001, nil fields left out), written and read by hand.

@@ -1,4 +1,6 @@
 import Feeds
+import Support
+
 /// A JSON value that keeps object keys in the order they were written, so alert lines read like the contract's
 /// example (`id`, `created`, `topic`, …) rather than in hash or alphabetical order.
 public indirect enum JSONValue: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Support
+
 /// A fingerprint of an item's words, so a story copied to another URL (syndication, mirrors) is recognised.
 /// Case, punctuation and markup-induced spacing are ignored. Short texts get no fingerprint: "Daily briefing"
 /// titles would otherwise merge unrelated stories.
@@ -7,7 +9,7 @@ public enum ContentFingerprint {
 
     /// The two 64-bit FNV-1a variants' starting values: `a` is plain FNV-1a over the words (lower-cased letters
     /// and digits, one space after each word); `b` adds a constant after each word byte's multiply.
-    private static let startA: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let startA: UInt64 = StableHash.offset
     private static let startB: UInt64 = 0x8422_2325_cbf2_9ce4
 
     /// ASCII byte → the byte hashed for it inside a word (letters lower-cased, digits as-is), or 0 for a word
@@ -203,8 +205,8 @@ public enum ContentFingerprint {
         for byte in words {
             let value = UInt64(byte)
             let step: UInt64 = byte == 0x20 ? 0 : 0x9e37_79b9
-            a = (a ^ value) &* 0x0000_0100_0000_01b3
-            b = (b ^ value) &* 0x0000_0100_0000_01b3 &+ step
+            a = (a ^ value) &* StableHash.prime
+            b = (b ^ value) &* StableHash.prime &+ step
         }
         return (a, b)
     }
@@ -219,10 +221,10 @@ public enum ContentFingerprint {
             let x = UInt64(first[k]), y = UInt64(second[k])
             let stepX: UInt64 = x == 0x20 ? 0 : 0x9e37_79b9
             let stepY: UInt64 = y == 0x20 ? 0 : 0x9e37_79b9
-            a1 = (a1 ^ x) &* 0x0000_0100_0000_01b3
-            b1 = (b1 ^ x) &* 0x0000_0100_0000_01b3 &+ stepX
-            a2 = (a2 ^ y) &* 0x0000_0100_0000_01b3
-            b2 = (b2 ^ y) &* 0x0000_0100_0000_01b3 &+ stepY
+            a1 = (a1 ^ x) &* StableHash.prime
+            b1 = (b1 ^ x) &* StableHash.prime &+ stepX
+            a2 = (a2 ^ y) &* StableHash.prime
+            b2 = (b2 ^ y) &* StableHash.prime &+ stepY
             k += 1
         }
         let rest1 = hash(UnsafeBufferPointer(rebasing: first[common...]), a1, b1)

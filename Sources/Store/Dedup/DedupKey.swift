@@ -1,3 +1,5 @@
+import Support
+
 /// The 64-bit keys the unique dedup indexes hold for canonical URLs and content fingerprints (FNV-1a), instead of
 /// the texts: random-keyed indexes are the main ingest cost at a million items, and 8-byte keys keep them small.
 /// Two different stories share a key with probability about n²/2⁶⁵ (URL keys: per host, n²/2⁴⁹) — below one in a
@@ -5,7 +7,7 @@
 enum DedupKey {
     static func of(_ text: String) -> Int64 {
         var text = text
-        return text.withUTF8 { Int64(bitPattern: fnv1a($0)) }
+        return text.withUTF8 { Int64(bitPattern: StableHash.hash($0)) }
     }
 
     /// The top 16 bits hash the host, the rest the whole URL: one feed's items (mostly one host) land next to each
@@ -21,14 +23,8 @@ enum DedupKey {
             let afterScheme = utf8[schemeEnd...].dropFirst(3)
             host = afterScheme.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
         }
-        let hostBits = fnv1a(host) >> 48
-        let urlBits = fnv1a(utf8) & 0x0000_FFFF_FFFF_FFFF
+        let hostBits = StableHash.hash(host) >> 48
+        let urlBits = StableHash.hash(utf8) & 0x0000_FFFF_FFFF_FFFF
         return Int64(bitPattern: hostBits << 48 | urlBits)
-    }
-
-    private static func fnv1a<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The JSON form of a parsed feed that `tidings parse --json` prints: exactly the schema of
 /// ../shared/conformance/README.md (plus `path` when several inputs are listed, and `warnings` when the

@@ -1,0 +1,74 @@
+import Foundation
+import Support
+import Testing
+
+/// The shared helpers: stored keys depend on `StableHash` never changing, and every JSON the product prints on
+/// `JSONString`, so both are pinned to outside references (FNV-1a's published vectors, Foundation's JSON reader).
+struct StableHashTests {
+    @Test func matchesThePublishedFNV1aVectors() {
+        #expect(StableHash.hash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(StableHash.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(StableHash.hash("foobar") == 0x8594_4171_f739_67e8)
+    }
+
+    @Test func stepsAndSeedsComposeLikeOneHash() {
+        let whole = StableHash.hash("tag:value")
+        #expect(StableHash.hash("value", seed: StableHash.hash("tag:")) == whole)
+        #expect(Array("tag:value".utf8).reduce(StableHash.offset, StableHash.step) == whole)
+        #expect(StableHash.hex(0xab, digits: 16) == "00000000000000ab")
+        #expect(StableHash.hex(0x0123_4567_89ab_cdef, digits: 12) == "0123456789ab")
+    }
+}
+
+struct JSONStringTests {
+    static let awkward = "quote \" back \\ nl \n cr \r tab \t bs \u{08} ff \u{0C} nul \u{00} us \u{1F} "
+        + "ls \u{2028} ps \u{2029} e2-not-ls \u{2030} é 日本 🎉 del \u{7F}"
+
+    @Test func escapesControlsAndLineSeparatorsByTheirShortestNames() {
+        let quoted = JSONString.quote(Self.awkward)
+        #expect(quoted.contains(#"\b"#) && quoted.contains(#"\f"#) && quoted.contains(#"\u0000"#))
+        #expect(quoted.contains(#"\u001f"#) && quoted.contains(#"\u2028"#) && quoted.contains(#"\u2029"#))
+        #expect(!quoted.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+        #expect(quoted.contains("\u{2030}") && quoted.contains("🎉"))
+    }
+
+    @Test func theByteWriterWritesTheSameBytes() {
+        for text in [Self.awkward, "", "plain", "\u{2028}", "x\u{E2}", "\u{2029}end", "\"\\"] {
+            var bytes: [UInt8] = []
+            JSONString.append(text, to: &bytes)
+            #expect(bytes == Array(JSONString.quote(text).utf8), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func foundationReadsBackTheOriginal() throws {
+        let data = Data(("[" + JSONString.quote(Self.awkward) + "]").utf8)
+        let decoded = try JSONSerialization.jsonObject(with: data) as? [String]
+        #expect(decoded == [Self.awkward])
+    }
+}
+
+struct ISO8601TimeTests {
+    @Test func readsUTCOffsetsAndFractions() {
+        #expect(ISO8601Time.parse("1970-01-01T00:00:00Z")?.timeIntervalSince1970 == 0)
+        #expect(ISO8601Time.parse("2025-07-01T12:40:00Z")?.timeIntervalSince1970 == 1_751_373_600)
+        #expect(ISO8601Time.parse("2025-07-01T14:40:00+02:00")?.timeIntervalSince1970 == 1_751_373_600)
+        #expect(ISO8601Time.parse("2025-07-01T07:40:00-0500")?.timeIntervalSince1970 == 1_751_373_600)
+        #expect(ISO8601Time.parse("2025-07-01T12:40:00.25Z")?.timeIntervalSince1970 == 1_751_373_600.25)
+        #expect(ISO8601Time.parse("2024-02-29 00:00:00")?.timeIntervalSince1970 == 1_709_164_800)
+    }
+
+    @Test func rejectsWhatIsNotOneTime() {
+        for text in ["", "2025-07-01", "2025-13-01T00:00:00Z", "2025-07-01T24:00:00Z", "2025-07-01T12:40:00Q",
+                     "2025-07-01T12:40:00Z trailing", "2025-07-01T12:40:00+2"] {
+            #expect(ISO8601Time.parse(text) == nil, "\(text)")
+        }
+    }
+
+    @Test func civilTimeRoundTrips() {
+        for seconds: Int64 in [0, 951_782_400, 1_709_164_800, -86_400, 4_102_444_799] {
+            let (y, m, d, h, mi, s) = CivilTime.components(fromUnix: seconds)
+            #expect(Int64(CivilTime.days(year: y, month: m, day: d) * 86_400 + h * 3600 + mi * 60 + s) == seconds)
+        }
+        #expect(CivilTime.date(year: 2023, month: 2, day: 29) == nil)
+    }
+}
