@@ -14,8 +14,12 @@ struct BackgroundCheckpointTests {
         var options = SQLiteOptions()
         options.walAutocheckpointPages = 32   // 256 KiB of 8 KiB pages: many checkpoints in a small test
         options.walSizeLimitMiB = 1
+        // Creating the schema writes enough frames to cross this test's small threshold; a store opened again
+        // (its WAL copied back by the last close) starts with an empty WAL.
+        let creating = try StoreFactory.open(sqlitePath: path, options: options)
+        let feedID = try addFeeds(creating, ["https://a.example/rss"])[0]
+        creating.close()
         let store = try StoreFactory.open(sqlitePath: path, options: options)
-        let feedID = try addFeeds(store, ["https://a.example/rss"])[0]
         // A store that has not filled the WAL to the threshold has no checkpoint thread (status, small polls).
         #expect(!store.checkpointThreadStarted)
         let text = String(repeating: "Ministers met and agreed on a timetable for the engine deliveries. ", count: 30)
