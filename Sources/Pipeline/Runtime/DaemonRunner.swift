@@ -25,6 +25,8 @@ public final class DaemonRunner: Sendable {
     private let judge: any TopicJudge
     private let current: Mutex<Current?> = Mutex(nil)
     private let lastSummary = Mutex<String>("starting")
+    /// Sinks whose delivery loop is running (`deliveryLoop`).
+    private let deliveringSinks = Mutex<Set<String>>([])
 
     /// How often the daemon proves it is alive in the store (the contract asks for at most 10 s).
     public static let heartbeatInterval: Duration = .seconds(5)
@@ -169,10 +171,32 @@ public final class DaemonRunner: Sendable {
         }
     }
 
+    /// One delivery loop per configured sink, so a sink that hangs (a webhook that accepts and never answers, a
+    /// log file on a full disk) delays only its own alerts; sinks added by a reload get a loop within 500 ms, and
+    /// a removed sink's loop ends.
     private func deliveryLoop(_ delivery: AlertDelivery) async {
+        await withTaskGroup(of: Void.self) { group in
+            while !Task.isCancelled {
+                guard let sinks = current.withLock({ $0?.sinks }) else { break }
+                await delivery.digests.enqueueDue(sinks)
+                for sink in sinks.sinks where deliveringSinks.withLock({ $0.insert(sink.name).inserted }) {
+                    let name = sink.name
+                    group.addTask {
+                        await self.sinkDeliveryLoop(name, delivery)
+                        self.deliveringSinks.withLock { _ = $0.remove(name) }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func sinkDeliveryLoop(_ name: String, _ delivery: AlertDelivery) async {
         while !Task.isCancelled {
-            guard let sinks = current.withLock({ $0?.sinks }) else { return }
-            let report = await delivery.deliverOnce(sinks)
+            // The current set's sink of that name: a reload's new settings apply from the next batch.
+            guard let sink = current.withLock({ $0?.sinks.sinks.first { $0.name == name } }) else { return }
+            let report = await delivery.deliverBatch(sink)
             if report.claimed == 0 { try? await Task.sleep(for: .milliseconds(500)) }
         }
     }
