@@ -30,10 +30,13 @@ public final class AlertDelivery: Sendable {
 
     /// Owes digest e-mail sinks their periods' messages (checked on every pass, cheaply).
     public let digests: DigestQueue
+    /// The daemon's shared view of the store's health; nil: claim failures are logged each time.
+    private let outage: StoreOutage?
 
     public init(store: any Store, fetcher: Fetcher, owner: String, logger: Logger,
-                requestTimeout: TimeInterval = AlertDelivery.requestTimeout) {
+                requestTimeout: TimeInterval = AlertDelivery.requestTimeout, outage: StoreOutage? = nil) {
         self.store = store
+        self.outage = outage
         self.requestTimeout = requestTimeout
         self.fetcher = fetcher
         self.owner = owner
@@ -46,6 +49,8 @@ public final class AlertDelivery: Sendable {
         public var retrying = 0
         public var failed = 0
         public var claimed = 0
+        /// Set when the store could not be asked for claims: how long to wait before asking again.
+        public var storeBackoff: Duration?
         public init() {}
     }
 
@@ -96,9 +101,15 @@ public final class AlertDelivery: Sendable {
                 try store.claimAlerts(sink: name, now: now, limit: limit, owner: owner, leaseFor: Self.claimLease)
             }
         } catch {
-            logger.error("cannot claim alerts", metadata: ["sink": "\(name)", "error": "\(error)"])
-            return Report()
+            var report = Report()
+            if let outage {
+                report.storeBackoff = outage.failed(error, during: "claiming alerts for sink \(name)")
+            } else {
+                logger.error("cannot claim alerts", metadata: ["sink": "\(name)", "error": "\(error)"])
+            }
+            return report
         }
+        outage?.succeeded()
         guard !claims.isEmpty else { return Report() }
         var report = Report()
         report.claimed = claims.count

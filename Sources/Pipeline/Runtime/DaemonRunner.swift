@@ -27,6 +27,8 @@ public final class DaemonRunner: Sendable {
     private let lastSummary = Mutex<String>("starting")
     /// Sinks whose delivery loop is running (`deliveryLoop`).
     private let deliveringSinks = Mutex<Set<String>>([])
+    /// Store outages, logged once each; the loops back off while one lasts.
+    private let outage: StoreOutage
 
     /// How often the daemon proves it is alive in the store (the contract asks for at most 10 s).
     public static let heartbeatInterval: Duration = .seconds(5)
@@ -40,6 +42,7 @@ public final class DaemonRunner: Sendable {
         self.logger = logger
         self.environment = environment
         self.notifier = SystemdNotifier(environment: environment)
+        self.outage = StoreOutage(logger: logger)
     }
 
     public func run() async -> Exit {
@@ -87,7 +90,8 @@ public final class DaemonRunner: Sendable {
 
         let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: judge,
                               articles: ArticlePages(fetcher: services.fetcher), owner: services.owner, logger: logger)
-        let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger)
+        let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger,
+                                     outage: outage)
 
         let workers = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -133,6 +137,7 @@ public final class DaemonRunner: Sendable {
         let pid = Int(getpid()), host = ProcessInfo.processInfo.hostName
         let interval = min(Self.heartbeatInterval, notifier.watchdogInterval ?? Self.heartbeatInterval)
         var lastBeat = ContinuousClock.now - Self.heartbeatInterval
+        var lastAnswer = ContinuousClock.now
         while !Task.isCancelled {
             if ContinuousClock.now - lastBeat >= Self.heartbeatInterval {
                 do {
@@ -140,12 +145,15 @@ public final class DaemonRunner: Sendable {
                         try services.store.heartbeat(daemonID: services.owner, pid: pid, host: host, started: started, now: Date())
                     }
                     lastBeat = .now
+                    outage.succeeded()
                 } catch {
-                    logger.error("heartbeat failed", metadata: ["error": "\(error)"])
+                    _ = outage.failed(error, during: "heartbeat")
                 }
+                lastAnswer = .now
             }
-            // The watchdog is fed only while the heartbeat (and so the store) works: a wedged daemon gets restarted.
-            if ContinuousClock.now - lastBeat < Self.heartbeatInterval * 3 { notifier.watchdog() }
+            // The watchdog is fed only while store calls come back (with a beat or an error): a daemon wedged in
+            // one gets restarted, while one waiting out a store outage keeps running and reconnects by itself.
+            if ContinuousClock.now - lastAnswer < Self.heartbeatInterval * 3 { notifier.watchdog() }
             try? await Task.sleep(for: interval)
         }
     }
@@ -164,7 +172,9 @@ public final class DaemonRunner: Sendable {
                     continue
                 }
             } catch {
-                logger.error("poll cycle failed", metadata: ["error": "\(error)"])
+                // A cycle throws only when the store fails it (leasing, syncing): wait the outage out.
+                try? await Task.sleep(for: outage.failed(error, during: "poll cycle"))
+                continue
             }
             // Nothing was due: look again shortly (feeds may be due every second in demos and tests).
             try? await Task.sleep(for: .seconds(1))
@@ -197,7 +207,11 @@ public final class DaemonRunner: Sendable {
             // The current set's sink of that name: a reload's new settings apply from the next batch.
             guard let sink = current.withLock({ $0?.sinks.sinks.first { $0.name == name } }) else { return }
             let report = await delivery.deliverBatch(sink)
-            if report.claimed == 0 { try? await Task.sleep(for: .milliseconds(500)) }
+            if let backoff = report.storeBackoff {
+                try? await Task.sleep(for: backoff)
+            } else if report.claimed == 0 {
+                try? await Task.sleep(for: .milliseconds(500))
+            }
         }
     }
 
