@@ -26,31 +26,14 @@ struct PromptRecoveryEndToEndTests {
         let feed = feeds.appendingPathComponent("wire.xml")
         try Fixture.write(Fixture.rss(title: "Wire", stories: [stories[0]]), to: feed)
         let alertLog = directory.appendingPathComponent("alerts.jsonl")
-        var text = """
-            [store]
-            url = "\(database)"
-
-            [poll]
-            interval = "1s"
-            min_interval = "1s"
-            timeout = "10s"
-
-            [[feed]]
-            url = "\(nginx.baseURL)/wire.xml"
-
-            [[alert]]
-            type = "log"
-            path = "\(alertLog.path)"
+        let text = StoreOutageEndToEndTests.configText(store: database, feed: "\(nginx.baseURL)/wire.xml", alertLog: alertLog, extra: """
 
             [[alert]]
             type = "webhook"
             url = "http://127.0.0.1:\(silent.port)/hook"
             secret_env = "RECOVERY_SECRET"
 
-            """
-        for (name, place, thing) in StoreOutageEndToEndTests.topics {
-            text += "\n[[topic]]\nname = \"\(name)\"\nquery = '\(place) AND \(thing)'\n"
-        }
+            """)
         let config = directory.appendingPathComponent("tidings.toml")
         try text.write(to: config, atomically: true, encoding: .utf8)
         func start(_ label: String) throws -> DaemonProcess {

@@ -19,6 +19,29 @@ struct StoreOutageEndToEndTests {
             paragraphs: ["The \(thing) at \(place) failed early on Tuesday, officials said, and \(index + 3) people were moved away from it while engineers looked at the damage."])
     }
 
+    /// A daemon on `store` polling one feed every second for the three topics, with a log sink (+ `extra`).
+    static func configText(store: String, feed: String, alertLog: URL, extra: String = "") -> String {
+        var text = """
+            [store]
+            url = "\(store)"
+
+            [poll]
+            interval = "1s"
+            min_interval = "1s"
+            timeout = "10s"
+
+            [[feed]]
+            url = "\(feed)"
+
+            [[alert]]
+            type = "log"
+            path = "\(alertLog.path)"
+
+            """
+        for (name, place, thing) in topics { text += "\n[[topic]]\nname = \"\(name)\"\nquery = '\(place) AND \(thing)'\n" }
+        return text + extra
+    }
+
     @Test func restartedAndStoppedPostgreSQLIsWaitedOutAndNothingIsLost() throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-pg-outage")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -32,24 +55,7 @@ struct StoreOutageEndToEndTests {
         try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0)]), to: feed)
 
         let alertLog = directory.appendingPathComponent("alerts.jsonl")
-        var text = """
-            [store]
-            url = "\(postgres.url)"
-
-            [poll]
-            interval = "1s"
-            min_interval = "1s"
-            timeout = "10s"
-
-            [[feed]]
-            url = "\(nginx.baseURL)/wire.xml"
-
-            [[alert]]
-            type = "log"
-            path = "\(alertLog.path)"
-
-            """
-        for (name, place, thing) in Self.topics { text += "\n[[topic]]\nname = \"\(name)\"\nquery = '\(place) AND \(thing)'\n" }
+        let text = Self.configText(store: postgres.url, feed: "\(nginx.baseURL)/wire.xml", alertLog: alertLog)
         let config = directory.appendingPathComponent("tidings.toml")
         try text.write(to: config, atomically: true, encoding: .utf8)
 
