@@ -67,7 +67,8 @@ struct DiskFullTests {
         // Nothing half-written is left behind for the retry to follow.
         #expect(((try? FileManager.default.attributesOfItem(atPath: fullLog.path)[.size] as? Int) ?? 0) == 0)
         let status = StatusReport(configPath: "t.toml", storeStatus: try store.status(now: Date(), recentAlerts: 5))
-        #expect(status.problems.contains { $0.contains("being retried") })
+        #expect(status.problems.contains { $0.hasPrefix("sink full: 4 being retried") && $0.contains("disk full") && $0.contains(fullLog.path) },
+                "\(status.problems)")
 
         // Space returns: the retries (backoff from 1 s) deliver every alert, each line whole.
         try FileManager.default.removeItem(at: filler)
