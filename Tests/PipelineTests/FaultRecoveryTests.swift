@@ -127,7 +127,9 @@ import TestSupport
         let patient = AlertDelivery(store: store, fetcher: patientFetcher, owner: "daemon", logger: Logger(label: "test"),
                                     requestTimeout: 3600)
         let hanging = Task { await patient.deliverBatch(hook) }
-        #expect(FaultFixture.waitUntil { silent.requestsSeen >= 3 }, "the webhook requests never reached the socket")
+        #expect(FaultFixture.waitUntil {
+            (try? Self.states(store, ids, sink: "hook")) == Array(repeating: .delivering, count: 3) && silent.requestsSeen >= 1
+        }, "the webhook batch never claimed its alerts or reached the socket")
         let logged = await patient.deliverBatch(log)
         #expect(logged.delivered == 3)
         #expect(Set(FaultFixture.lines(logPath)) == Set(ids.map { #"{"id":"\#($0)"}"# }))

@@ -32,6 +32,8 @@ public final class DaemonRunner: Sendable {
 
     /// How often the daemon proves it is alive in the store (the contract asks for at most 10 s).
     public static let heartbeatInterval: Duration = .seconds(5)
+    /// How often a running daemon looks for leases and claims of dead processes of its host (also done at start).
+    public static let deadOwnerCheckInterval: Duration = .seconds(60)
     /// The whole shutdown, from the signal to the exit, stays under the contract's 10 s.
     public static let shutdownBudget: Duration = .seconds(8)
 
@@ -138,7 +140,14 @@ public final class DaemonRunner: Sendable {
         let interval = min(Self.heartbeatInterval, notifier.watchdogInterval ?? Self.heartbeatInterval)
         var lastBeat = ContinuousClock.now - Self.heartbeatInterval
         var lastAnswer = ContinuousClock.now
+        var lastDeadCheck = ContinuousClock.now
         while !Task.isCancelled {
+            // Another daemon of this host on a shared store may die while this one runs: what it held is taken
+            // back within a minute, not after its leases.
+            if ContinuousClock.now - lastDeadCheck >= Self.deadOwnerCheckInterval, !outage.isDown {
+                await services.releaseLeasesOfDeadProcesses(logger: logger)
+                lastDeadCheck = .now
+            }
             if ContinuousClock.now - lastBeat >= Self.heartbeatInterval {
                 do {
                     try await Blocking.run {
