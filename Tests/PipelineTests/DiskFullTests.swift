@@ -10,34 +10,11 @@ import TestSupport
 /// Issue 17, item 5 (the log sink's part): the alert log on a small tmpfs that fills up. Needs root for `mount`.
 @Suite(.serialized, .enabled(if: getuid() == 0 || TestEnvironment.strict, "mounting a tmpfs needs root"))
 struct DiskFullTests {
-    /// Mounts a tmpfs of `kibibytes` at a fresh directory and fills it with a filler file but for 8 KiB, so a
-    /// larger write starts and is cut short (the case that leaves half a line unless it is cut back).
-    static func fullTmpfs(kibibytes: Int) throws -> (mount: URL, filler: URL) {
-        let mount = try TestPaths.makeTemporaryDirectory("tidings-full")
-        let result = try runProcess(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=\(kibibytes)k", "tmpfs", mount.path])
-        guard result.status == 0 else { throw MountFailure(output: result.stderr) }
-        let filler = mount.appendingPathComponent("filler")
-        let fd = open(filler.path, O_WRONLY | O_CREAT, 0o600)
-        defer { close(fd) }
-        let block = [UInt8](repeating: 0, count: 4096)
-        while write(fd, block, block.count) > 0 {}
-        // The last partial block: byte by byte until nothing fits.
-        while write(fd, block, 1) > 0 {}
-        let size = lseek(fd, 0, SEEK_END)
-        guard ftruncate(fd, size - 8192) == 0 else { throw MountFailure(output: "cannot make room: \(errno)") }
-        return (mount, filler)
-    }
-
-    static func unmount(_ mount: URL) {
-        _ = try? runProcess(URL(fileURLWithPath: "/bin/umount"), [mount.path])
-        try? FileManager.default.removeItem(at: mount)
-    }
-
     @Test func aFullDiskHoldsBackOnlyItsLogAndRecoversWhenSpaceReturns() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-full-store")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (mount, filler) = try Self.fullTmpfs(kibibytes: 256)
-        defer { Self.unmount(mount) }
+        let (mount, filler) = try FullTmpfs.mount(kibibytes: 256)
+        defer { FullTmpfs.unmount(mount) }
         let fullLog = mount.appendingPathComponent("alerts.jsonl")
         let otherLog = directory.appendingPathComponent("other.jsonl")
         let store = try StoreFactory.open(sqlitePath: directory.appendingPathComponent("t.db").path)
@@ -85,7 +62,3 @@ struct DiskFullTests {
     }
 }
 
-struct MountFailure: Error, CustomStringConvertible {
-    let output: String
-    var description: String { "mount -t tmpfs failed: \(output)" }
-}
