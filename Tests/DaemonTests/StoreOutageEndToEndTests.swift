@@ -71,18 +71,18 @@ struct StoreOutageEndToEndTests {
         #expect(Fixture.eventually(seconds: 60) { Fixture.alerts(in: alertLog).count == 2 }, "no alert after the restart: \(daemon.log)")
 
         // Stopped: the daemon notices, says so once, keeps retrying (debug lines show the retries) and stays up.
-        let outagesBefore = count("store unreachable; retrying with backoff")
+        let outagesBefore = count("store unavailable; retrying with backoff")
         try postgres.pause()
         try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0), Self.story(1), Self.story(2)]), to: feed)
-        #expect(Fixture.eventually(seconds: 60) { count("store still unreachable") >= 5 }, "no retries seen: \(daemon.log)")
+        #expect(Fixture.eventually(seconds: 60) { count("store still unavailable") >= 5 }, "no retries seen: \(daemon.log)")
         #expect(daemon.isRunning)
-        #expect(count("store unreachable; retrying with backoff") == outagesBefore + 1, "the outage was not logged exactly once")
+        #expect(count("store unavailable; retrying with backoff") == outagesBefore + 1, "the outage was not logged exactly once")
         let status = try runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path])
         #expect(status.status != 0 && status.stderr.contains("cannot read the store"), "status during the outage: \(status.stderr)")
 
         try postgres.resume()
         #expect(Fixture.eventually(seconds: 90) { Fixture.alerts(in: alertLog).count == 3 }, "no alert after the outage: \(daemon.log)")
-        #expect(Fixture.eventually(seconds: 30) { count("store reachable again") == count("store unreachable; retrying with backoff") },
+        #expect(Fixture.eventually(seconds: 30) { count("store available again") == count("store unavailable; retrying with backoff") },
                 "an outage had no end logged: \(daemon.log)")
         let ids = Fixture.alerts(in: alertLog).compactMap { $0["id"] as? String }
         #expect(ids.count == 3 && Set(ids).count == 3, "alerts lost or doubled: \(ids)")

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Whether the store answers, shared by the daemon's loops (polling, each sink's delivery, the heartbeat): an
+/// Whether the store answers (PostgreSQL reachable, SQLite writable), shared by the daemon's loops (polling, each sink's delivery, the heartbeat): an
 /// outage (PostgreSQL restarted, stopped or unreachable) is logged once when it starts and once when it ends,
 /// instead of by every loop on every retry, and the loops back off while it lasts. The store reconnects by itself
 /// (`PostgresStore` opens a fresh connection per attempt); nothing is lost meanwhile: a cycle whose writes failed
@@ -34,9 +34,9 @@ public final class StoreOutage: Sendable {
             return (false, state.failures)
         }
         if first {
-            logger.error("store unreachable; retrying with backoff", metadata: ["during": "\(work)", "error": "\(error)"])
+            logger.error("store unavailable; retrying with backoff", metadata: ["during": "\(work)", "error": "\(error)"])
         } else {
-            logger.debug("store still unreachable", metadata: ["during": "\(work)", "error": "\(error)"])
+            logger.debug("store still unavailable", metadata: ["during": "\(work)", "error": "\(error)"])
         }
         return Self.backoff(afterFailures: failures)
     }
@@ -49,7 +49,7 @@ public final class StoreOutage: Sendable {
             return (since, state.failures)
         }
         if let (since, failures) = ended {
-            logger.notice("store reachable again", metadata: [
+            logger.notice("store available again", metadata: [
                 "outage_seconds": "\(Int(Date().timeIntervalSince(since).rounded()))", "failed_requests": "\(failures)",
             ])
         }
