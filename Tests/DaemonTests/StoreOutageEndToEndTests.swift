@@ -20,10 +20,11 @@ struct StoreOutageEndToEndTests {
     }
 
     /// A daemon on `store` polling one feed every second for the three topics, with a log sink (+ `extra`).
-    static func configText(store: String, feed: String, alertLog: URL, extra: String = "") -> String {
+    /// `storeKey`: `url` for PostgreSQL, `path` for a SQLite file.
+    static func configText(store: String, storeKey: String = "url", feed: String, alertLog: URL, extra: String = "") -> String {
         var text = """
             [store]
-            url = "\(store)"
+            \(storeKey) = "\(store)"
 
             [poll]
             interval = "1s"
