@@ -9,12 +9,9 @@ import TestSupport
                              "needs the built tidings binary, nginx and root (mount -t tmpfs)"))
 struct DiskFullEndToEndTests {
     @Test func aLogOnAFullDiskHoldsBackOnlyItselfAndCatchesUp() throws {
-        let directory = try TestPaths.makeTemporaryDirectory("tidings-full-e2e")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let feeds = directory.appendingPathComponent("www")
-        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
-        let nginx = try NginxServer.start(root: feeds)
-        defer { nginx.stop() }
+        let site = try ServedDirectory("tidings-full-e2e")
+        defer { site.remove() }
+        let (directory, feeds, nginx) = (site.directory, site.feeds, site.nginx)
         let (mount, filler) = try FullTmpfs.mount(kibibytes: 256)
         defer { FullTmpfs.unmount(mount) }
         // An alert is smaller than the 8 KiB FullTmpfs leaves: take those too.

@@ -9,12 +9,9 @@ import TestSupport
                              "needs the built tidings binary, nginx and PostgreSQL"))
 struct PromptRecoveryEndToEndTests {
     @Test func claimsHeldAtASIGKILLAreDeliveredPromptlyAfterRestart() throws {
-        let directory = try TestPaths.makeTemporaryDirectory("tidings-recovery")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let feeds = directory.appendingPathComponent("www")
-        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
-        let nginx = try NginxServer.start(root: feeds)
-        defer { nginx.stop() }
+        let site = try ServedDirectory("tidings-recovery")
+        defer { site.remove() }
+        let (directory, feeds, nginx) = (site.directory, site.feeds, site.nginx)
         let postgres = try PostgresServer.shared()
         let database = try postgres.createDatabase(prefix: "recovery")
         let databaseName = String(database.split(separator: "/").last!)

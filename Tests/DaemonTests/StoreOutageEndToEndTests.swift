@@ -44,12 +44,9 @@ struct StoreOutageEndToEndTests {
     }
 
     @Test func restartedAndStoppedPostgreSQLIsWaitedOutAndNothingIsLost() throws {
-        let directory = try TestPaths.makeTemporaryDirectory("tidings-pg-outage")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let feeds = directory.appendingPathComponent("www")
-        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
-        let nginx = try NginxServer.start(root: feeds)
-        defer { nginx.stop() }
+        let site = try ServedDirectory("tidings-pg-outage")
+        defer { site.remove() }
+        let (directory, feeds, nginx) = (site.directory, site.feeds, site.nginx)
         let postgres = try PostgresServer.start()
         defer { postgres.stop() }
         let feed = feeds.appendingPathComponent("wire.xml")
@@ -95,5 +92,29 @@ struct StoreOutageEndToEndTests {
 
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(seconds: 15) == 0, "\(daemon.log)")
+    }
+}
+
+/// A temporary directory whose `www` folder nginx serves: where the fault tests keep feeds, config and logs.
+final class ServedDirectory {
+    let directory: URL
+    let feeds: URL
+    let nginx: NginxServer
+
+    init(_ prefix: String) throws {
+        directory = try TestPaths.makeTemporaryDirectory(prefix)
+        feeds = directory.appendingPathComponent("www")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        do {
+            nginx = try NginxServer.start(root: feeds)
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    func remove() {
+        nginx.stop()
+        try? FileManager.default.removeItem(at: directory)
     }
 }
