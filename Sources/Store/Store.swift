@@ -111,6 +111,12 @@ public protocol Store: AnyObject, Sendable {
     func makeFeedsDue(now: Date) throws -> Int
     /// The feeds currently leased (id, owner, until), without reading the rest of their rows.
     func feedLeases() throws -> [FeedLease]
+    /// Owners of outbox claims still in `delivering` (expired or not), each once.
+    func outboxClaimOwners() throws -> [String]
+    /// Ends `owner`'s outbox claims now (a dead process's), so the next `claimAlerts` takes them at once.
+    /// Returns how many claims it ended.
+    @discardableResult
+    func expireAlertClaims(owner: String, now: Date) throws -> Int
     /// Moves feeds' next due times (spreading one host's polls), each only if its row is unleased and still
     /// due at `from`. Returns how many moved.
     @discardableResult

@@ -90,18 +90,33 @@ public final class PostgresServer: @unchecked Sendable {
         }
     }
 
-    private func launch() throws {
-        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off "
+    private var serverOptions: String {
+        "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off "
             + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    }
+
+    private func pgCtl(_ arguments: [String]) throws {
         // The server outlives pg_ctl and inherits its stdout/stderr: with pipes there, reading them to EOF would
         // wait for the server to exit. So pg_ctl's own output goes to a file.
         let status = try Self.runDetaching("pg_ctl", ["-D", dataDirectory.path, "-w", "-t", "60",
                                                       "-l", directory.appendingPathComponent("server.log").path,
-                                                      "-o", options, "start"])
+                                                      "-o", serverOptions] + arguments)
         guard status == 0 else {
             let log = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
-            throw Failure(step: "pg_ctl start (exit \(status))", output: log)
+            throw Failure(step: "pg_ctl \(arguments.joined(separator: " ")) (exit \(status))", output: log)
         }
+    }
+
+    /// `pg_ctl restart -m fast`: every client connection is cut, the data stays.
+    public func restart() throws { try pgCtl(["-m", "fast", "restart"]) }
+
+    /// `pg_ctl stop -m fast`: the server is down (connections refused) until `resume`.
+    public func pause() throws { try pgCtl(["-m", "fast", "stop"]) }
+
+    public func resume() throws { try pgCtl(["start"]) }
+
+    private func launch() throws {
+        try pgCtl(["start"])
         let created = try runClientTool("createdb", ["tidings"])
         guard created.status == 0 else {
             _ = try? Self.runDetaching("pg_ctl", ["-D", dataDirectory.path, "-m", "immediate", "stop"])

@@ -18,15 +18,26 @@ public final class AlertDelivery: Sendable {
     /// Webhook requests in flight per sink.
     public static let parallelRequests = 8
     public static let requestTimeout: TimeInterval = 30
+    /// How long one webhook request or SMTP session may take (`requestTimeout` unless a test asks for less).
+    public let requestTimeout: TimeInterval
+    /// Webhook alerts per claim: as many as `parallelRequests` can send in three rounds, so a batch against a
+    /// receiver that accepts and never answers (every request running into its timeout) still ends inside the
+    /// claim's lease and no other daemon takes it over midway.
+    public static let webhookBatchSize = parallelRequests * 3
     /// E-mails are sent one after another, each up to `requestTimeout`: a batch small enough to finish inside
     /// its claim's lease even against a server that stalls every time, so no other daemon takes it over midway.
     public static let emailBatchSize = 3
 
     /// Owes digest e-mail sinks their periods' messages (checked on every pass, cheaply).
     public let digests: DigestQueue
+    /// The daemon's shared view of the store's health; nil: claim failures are logged each time.
+    private let outage: StoreOutage?
 
-    public init(store: any Store, fetcher: Fetcher, owner: String, logger: Logger) {
+    public init(store: any Store, fetcher: Fetcher, owner: String, logger: Logger,
+                requestTimeout: TimeInterval = AlertDelivery.requestTimeout, outage: StoreOutage? = nil) {
         self.store = store
+        self.outage = outage
+        self.requestTimeout = requestTimeout
         self.fetcher = fetcher
         self.owner = owner
         self.logger = logger
@@ -38,6 +49,8 @@ public final class AlertDelivery: Sendable {
         public var retrying = 0
         public var failed = 0
         public var claimed = 0
+        /// Set when the store could not be asked for claims: how long to wait before asking again.
+        public var storeBackoff: Duration?
         public init() {}
     }
 
@@ -71,20 +84,32 @@ public final class AlertDelivery: Sendable {
         return total
     }
 
-    private func deliverBatch(_ sink: SinkSet.Sink) async -> Report {
+    /// Claims and delivers one batch for one sink. The daemon runs one loop of these per sink, so a sink that
+    /// hangs holds back only its own alerts.
+    public func deliverBatch(_ sink: SinkSet.Sink) async -> Report {
         let store = self.store, owner = self.owner, name = sink.name
         let now = Date()
         let limit: Int
-        if case .email = sink { limit = Self.emailBatchSize } else { limit = Self.batchSize }
+        switch sink {
+        case .email: limit = Self.emailBatchSize
+        case .webhook: limit = Self.webhookBatchSize
+        case .log: limit = Self.batchSize
+        }
         let claims: [OutboxAlert]
         do {
             claims = try await Blocking.run {
                 try store.claimAlerts(sink: name, now: now, limit: limit, owner: owner, leaseFor: Self.claimLease)
             }
         } catch {
-            logger.error("cannot claim alerts", metadata: ["sink": "\(name)", "error": "\(error)"])
-            return Report()
+            var report = Report()
+            if let outage {
+                report.storeBackoff = outage.failed(error, during: "claiming alerts for sink \(name)")
+            } else {
+                logger.error("cannot claim alerts", metadata: ["sink": "\(name)", "error": "\(error)"])
+            }
+            return report
         }
+        outage?.succeeded()
         guard !claims.isEmpty else { return Report() }
         var report = Report()
         report.claimed = claims.count
@@ -125,7 +150,7 @@ public final class AlertDelivery: Sendable {
             // messages read best when they arrive in the order they were judged.
             for claim in claims {
                 if Task.isCancelled { break }
-                let failure = await email.send(claim, timeout: Self.requestTimeout)
+                let failure = await email.send(claim, timeout: requestTimeout)
                 switch failure {
                 case nil:
                     await settle(claim, sink: name, error: nil, retryAfter: nil, giveUpAfter: email.settings.giveUpAfter, into: &report)
@@ -152,7 +177,7 @@ public final class AlertDelivery: Sendable {
         let headers = WebhookHeaders.make(alertID: claim.alertID, body: body, secret: settings.secret?.utf8Bytes,
                                           unixTime: Int(Date().timeIntervalSince1970))
         let result = await fetcher.post(url: settings.url, headers: headers.map { "\($0.0): \($0.1)" },
-                                        body: Array(body.utf8), timeout: Self.requestTimeout)
+                                        body: Array(body.utf8), timeout: requestTimeout)
         if let failure = result.failure { return (claim, failure.description, failure.retryAfter ?? result.retryAfter) }
         if let status = result.status, !(200..<300).contains(status) { return (claim, "http \(status)", result.retryAfter) }
         return (claim, nil, nil)

@@ -25,9 +25,15 @@ public final class DaemonRunner: Sendable {
     private let judge: any TopicJudge
     private let current: Mutex<Current?> = Mutex(nil)
     private let lastSummary = Mutex<String>("starting")
+    /// Sinks whose delivery loop is running (`deliveryLoop`).
+    private let deliveringSinks = Mutex<Set<String>>([])
+    /// Store outages, logged once each; the loops back off while one lasts.
+    private let outage: StoreOutage
 
     /// How often the daemon proves it is alive in the store (the contract asks for at most 10 s).
     public static let heartbeatInterval: Duration = .seconds(5)
+    /// How often a running daemon looks for leases and claims of dead processes of its host (also done at start).
+    public static let deadOwnerCheckInterval: Duration = .seconds(60)
     /// The whole shutdown, from the signal to the exit, stays under the contract's 10 s.
     public static let shutdownBudget: Duration = .seconds(8)
 
@@ -38,6 +44,7 @@ public final class DaemonRunner: Sendable {
         self.logger = logger
         self.environment = environment
         self.notifier = SystemdNotifier(environment: environment)
+        self.outage = StoreOutage(logger: logger)
     }
 
     public func run() async -> Exit {
@@ -85,7 +92,8 @@ public final class DaemonRunner: Sendable {
 
         let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: judge,
                               articles: ArticlePages(fetcher: services.fetcher), owner: services.owner, logger: logger)
-        let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger)
+        let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger,
+                                     outage: outage)
 
         let workers = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -131,19 +139,30 @@ public final class DaemonRunner: Sendable {
         let pid = Int(getpid()), host = ProcessInfo.processInfo.hostName
         let interval = min(Self.heartbeatInterval, notifier.watchdogInterval ?? Self.heartbeatInterval)
         var lastBeat = ContinuousClock.now - Self.heartbeatInterval
+        var lastAnswer = ContinuousClock.now
+        var lastDeadCheck = ContinuousClock.now
         while !Task.isCancelled {
+            // Another daemon of this host on a shared store may die while this one runs: what it held is taken
+            // back within a minute, not after its leases.
+            if ContinuousClock.now - lastDeadCheck >= Self.deadOwnerCheckInterval, !outage.isDown {
+                await services.releaseLeasesOfDeadProcesses(logger: logger)
+                lastDeadCheck = .now
+            }
             if ContinuousClock.now - lastBeat >= Self.heartbeatInterval {
                 do {
                     try await Blocking.run {
                         try services.store.heartbeat(daemonID: services.owner, pid: pid, host: host, started: started, now: Date())
                     }
                     lastBeat = .now
+                    outage.succeeded()
                 } catch {
-                    logger.error("heartbeat failed", metadata: ["error": "\(error)"])
+                    _ = outage.failed(error, during: "heartbeat")
                 }
+                lastAnswer = .now
             }
-            // The watchdog is fed only while the heartbeat (and so the store) works: a wedged daemon gets restarted.
-            if ContinuousClock.now - lastBeat < Self.heartbeatInterval * 3 { notifier.watchdog() }
+            // The watchdog is fed only while store calls come back (with a beat or an error): a daemon wedged in
+            // one gets restarted, while one waiting out a store outage keeps running and reconnects by itself.
+            if ContinuousClock.now - lastAnswer < Self.heartbeatInterval * 3 { notifier.watchdog() }
             try? await Task.sleep(for: interval)
         }
     }
@@ -163,18 +182,46 @@ public final class DaemonRunner: Sendable {
                     continue
                 }
             } catch {
-                logger.error("poll cycle failed", metadata: ["error": "\(error)"])
+                // A cycle throws only when the store fails it (leasing, syncing): wait the outage out.
+                try? await Task.sleep(for: outage.failed(error, during: "poll cycle"))
+                continue
             }
             // Nothing was due: look again shortly (feeds may be due every second in demos and tests).
             try? await Task.sleep(for: .seconds(1))
         }
     }
 
+    /// One delivery loop per configured sink, so a sink that hangs (a webhook that accepts and never answers, a
+    /// log file on a full disk) delays only its own alerts; sinks added by a reload get a loop within 500 ms, and
+    /// a removed sink's loop ends.
     private func deliveryLoop(_ delivery: AlertDelivery) async {
+        await withTaskGroup(of: Void.self) { group in
+            while !Task.isCancelled {
+                guard let sinks = current.withLock({ $0?.sinks }) else { break }
+                await delivery.digests.enqueueDue(sinks)
+                for sink in sinks.sinks where deliveringSinks.withLock({ $0.insert(sink.name).inserted }) {
+                    let name = sink.name
+                    group.addTask {
+                        await self.sinkDeliveryLoop(name, delivery)
+                        self.deliveringSinks.withLock { _ = $0.remove(name) }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func sinkDeliveryLoop(_ name: String, _ delivery: AlertDelivery) async {
         while !Task.isCancelled {
-            guard let sinks = current.withLock({ $0?.sinks }) else { return }
-            let report = await delivery.deliverOnce(sinks)
-            if report.claimed == 0 { try? await Task.sleep(for: .milliseconds(500)) }
+            // The current set's sink of that name: a reload's new settings apply from the next batch.
+            guard let sink = current.withLock({ $0?.sinks.sinks.first { $0.name == name } }) else { return }
+            let report = await delivery.deliverBatch(sink)
+            if let backoff = report.storeBackoff {
+                try? await Task.sleep(for: backoff)
+            } else if report.claimed == 0 {
+                try? await Task.sleep(for: .milliseconds(500))
+            }
         }
     }
 

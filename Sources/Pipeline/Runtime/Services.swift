@@ -87,28 +87,45 @@ public struct Services: Sendable {
         }
     }
 
-    /// Releases feed leases held by dead processes of this host (a SIGKILLed predecessor), so a restart fetches
-    /// their feeds at once instead of after the lease expires.
+    /// Whether the process named by a lease `owner` is certainly gone, so what it holds can be taken back now
+    /// instead of after its lease runs out: on this host with its pid no longer running, or, in a store only one
+    /// daemon works from (SQLite), any owner that is not a live process of this host (the file moved machines,
+    /// or the owner string is not ours). On a shared store (PostgreSQL) another host's owner is never judged: its
+    /// leases are taken over only when they expire.
+    public static func ownerIsDead(_ owner: String, host: String = ProcessInfo.processInfo.hostName, sharedStore: Bool,
+                                   isAlive: (Int) -> Bool = StatusReport.processIsAlive) -> Bool {
+        guard let (ownerHost, pid) = LeaseOwner.parse(owner) else { return !sharedStore }
+        guard ownerHost == host else { return !sharedStore }
+        return pid != Int(getpid()) && !isAlive(pid)
+    }
+
+    /// Takes back what dead processes held (a SIGKILLed predecessor): feed leases are released, so a restart
+    /// fetches those feeds at once, and outbox claims are ended, so their alerts go out in the first delivery pass
+    /// instead of after `AlertDelivery.claimLease`.
     public func releaseLeasesOfDeadProcesses(logger: Logger) async {
         let store = self.store
-        let host = ProcessInfo.processInfo.hostName
+        let shared = store.sharedByDaemons
         do {
-            let released = try await Blocking.run { () -> Int in
+            let (feeds, claims) = try await Blocking.run { () -> (Int, Int) in
                 // Only the leases, not every feed row: on 10,000 feeds the rows cost megabytes at startup.
-                let leases = try store.feedLeases()
-                var released = 0
-                for lease in leases {
-                    guard let until = lease.until, until > Date(),
-                          let (ownerHost, pid) = LeaseOwner.parse(lease.owner), ownerHost == host,
-                          pid != Int(getpid()), !StatusReport.processIsAlive(pid) else { continue }
+                var feeds = 0
+                for lease in try store.feedLeases() {
+                    guard let until = lease.until, until > Date(), Self.ownerIsDead(lease.owner, sharedStore: shared) else { continue }
                     try store.releaseFeedLease(feedID: lease.feedID, owner: lease.owner)
-                    released += 1
+                    feeds += 1
                 }
-                return released
+                var claims = 0
+                for owner in try store.outboxClaimOwners() where Self.ownerIsDead(owner, sharedStore: shared) {
+                    claims += try store.expireAlertClaims(owner: owner, now: Date())
+                }
+                return (feeds, claims)
             }
-            if released > 0 { logger.notice("released feed leases of a dead predecessor", metadata: ["feeds": "\(released)"]) }
+            if feeds > 0 || claims > 0 {
+                logger.notice("took back what a dead predecessor held",
+                              metadata: ["feed_leases": "\(feeds)", "alert_claims": "\(claims)"])
+            }
         } catch {
-            logger.warning("cannot check for stale feed leases", metadata: ["error": "\(error)"])
+            logger.warning("cannot check for stale leases and claims", metadata: ["error": "\(error)"])
         }
     }
 }

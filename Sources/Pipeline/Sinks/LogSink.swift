@@ -5,7 +5,11 @@ public struct LogSinkError: Error, CustomStringConvertible {
     public let path: String
     public let operation: String
     public let errno: Int32
-    public var description: String { "alert log \(path): \(operation) failed: \(String(cString: strerror(errno)))" }
+    public var description: String {
+        let reason = String(cString: strerror(errno))
+        return "alert log \(path): \(operation) failed: \(isDiskFull ? "disk full (\(reason))" : reason)"
+    }
+    public var isDiskFull: Bool { errno == ENOSPC || errno == EDQUOT }
 }
 
 /// The JSON-lines alert log: one alert per line, appended with O_APPEND (so concurrent writers never interleave
@@ -44,7 +48,10 @@ public final class LogSink: Sendable {
                 do throws(LogSinkError) { fd = try Self.open(path) } catch { return error }
             }
             let bytes = Array(payload.utf8)
-            return bytes.withUnsafeBufferPointer { buffer -> LogSinkError? in
+            // Where the file ended: a write cut short (a full disk) is cut back to here, so no half line is left
+            // for the retry to follow.
+            let end = lseek(fd, 0, SEEK_END)
+            let failure = bytes.withUnsafeBufferPointer { buffer -> LogSinkError? in
                 var offset = 0
                 while offset < buffer.count {
                     let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
@@ -57,6 +64,8 @@ public final class LogSink: Sendable {
                 if fsync(fd) != 0 { return LogSinkError(path: path, operation: "fsync", errno: errno) }
                 return nil
             }
+            if failure != nil, end >= 0 { _ = ftruncate(fd, end) }
+            return failure
         }
         if let failure { throw failure }
     }

@@ -42,6 +42,10 @@ public struct StatusReport: Sendable {
             }
             if storeStatus.alerts.failed > 0 { problems.append("\(storeStatus.alerts.failed) alert deliveries failed for good") }
             if storeStatus.alerts.retrying > 0 { problems.append("\(storeStatus.alerts.retrying) alert deliveries are being retried") }
+            // Which sink, and why (a receiver that never answers, a full disk), one line per retrying sink.
+            for sink in storeStatus.alertsBySink where sink.counts.retrying > 0 {
+                problems.append("sink \(sink.sink): \(sink.counts.retrying) being retried: \(sink.retryError ?? "no error recorded")")
+            }
         }
         self.problems = problems
     }
@@ -106,6 +110,8 @@ public struct StatusReport: Sendable {
                         ("pending", .int(Int(sink.counts.pending + sink.counts.delivering))),
                         ("delivered", .int(Int(sink.counts.delivered))),
                         ("failed", .int(Int(sink.counts.failed))),
+                        ("retrying", .int(Int(sink.counts.retrying))),
+                        ("last_error", .optional(sink.retryError)),
                     ])
                 })),
             ])),

@@ -24,6 +24,9 @@ public struct AlertCounts: Sendable, Equatable {
 public struct SinkAlertCounts: Sendable, Equatable {
     public var sink: String
     public var counts: AlertCounts
+    /// One of the errors of this sink's alerts being retried (nil when none is): what `status` shows, so a
+    /// hanging receiver or a full disk is named there.
+    public var retryError: String? = nil
 }
 
 public struct RecentAlert: Sendable, Equatable {

@@ -119,39 +119,88 @@ public final class PostgresStore: SQLBackedStore {
         }
     }
 
-    func inWriteTransaction<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
+    /// A transaction that failed because its connection broke before COMMIT was sent (the server restarted or
+    /// went away): nothing of it was applied, so it runs again on a fresh connection. A break during COMMIT is
+    /// not retried: the commit may have happened, and running the body again would apply it twice.
+    private struct ConnectionLost: Error {
+        let error: Error
+    }
+
+    /// Runs `body` on a pooled connection; a connection that broke under it turns the error into
+    /// `ConnectionLost` (when `beforeCommit` was still true) and empties the pool's idle connections, which
+    /// went to the same server and would each fail once more.
+    private func onConnection<T>(_ body: (PostgresConnection, inout Bool) throws -> T) throws -> T {
+        try withConnection { connection in
+            var beforeCommit = true
             do {
-                return try withConnection { connection in
-                    try connection.executeScript("BEGIN")
-                    do {
-                        let transaction = SQLTransaction(connection: connection, storeName: description)
-                        let result = try body(transaction)
-                        try transaction.flushCounters()
-                        try connection.executeScript("COMMIT")
-                        return result
-                    } catch {
-                        try? connection.executeScript("ROLLBACK")
-                        throw error
-                    }
-                }
+                return try body(connection, &beforeCommit)
+            } catch {
+                guard !connection.isHealthy else { throw error }
+                discardIdleConnections()
+                throw beforeCommit ? ConnectionLost(error: error) : error
+            }
+        }
+    }
+
+    private func discardIdleConnections() {
+        let idle = pool.withLock { pool -> [PostgresConnection] in
+            let idle = pool.idle
+            pool.idle.removeAll()
+            pool.open -= idle.count
+            return idle
+        }
+        for connection in idle { connection.close() }
+        returned.broadcast()
+    }
+
+    /// Runs `attempt` again after a serialization failure, deadlock or lost connection, up to `maxAttempts`.
+    private func retrying<T>(_ attempt: () throws -> T) throws -> T {
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                return try attempt()
+            } catch let lost as ConnectionLost {
+                // The next attempt opens a new connection; if the server is still down that fails with a plain
+                // `cannotOpen`, which the caller sees at once (no waiting here: the daemon's loops back off).
+                guard attempts < options.maxAttempts else { throw lost.error }
             } catch let error as StoreError where error.isRetryable {
-                guard attempt < options.maxAttempts else {
-                    throw StoreError.retriesExhausted(store: description, attempts: attempt, lastError: "\(error)")
+                guard attempts < options.maxAttempts else {
+                    throw StoreError.retriesExhausted(store: description, attempts: attempts, lastError: "\(error)")
                 }
                 // Back off a little, with jitter, so the transactions that collided do not collide again.
-                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempt))))
+                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempts))))
+            }
+        }
+    }
+
+    func inWriteTransaction<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
+        try retrying {
+            try onConnection { connection, beforeCommit in
+                try connection.executeScript("BEGIN")
+                do {
+                    let transaction = SQLTransaction(connection: connection, storeName: description)
+                    let result = try body(transaction)
+                    try transaction.flushCounters()
+                    beforeCommit = false
+                    try connection.executeScript("COMMIT")
+                    return result
+                } catch {
+                    try? connection.executeScript("ROLLBACK")
+                    throw error
+                }
             }
         }
     }
 
     func inReadTransaction<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
-        try withConnection { connection in
-            try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            defer { try? connection.executeScript("COMMIT") }
-            return try body(SQLTransaction(connection: connection, storeName: description))
+        // A read has no commit to be unsure of: any lost connection is retried.
+        try retrying {
+            try onConnection { connection, _ in
+                try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                defer { try? connection.executeScript("COMMIT") }
+                return try body(SQLTransaction(connection: connection, storeName: description))
+            }
         }
     }
 

@@ -574,13 +574,16 @@ final class SQLTransaction: StoreTransaction {
         let eventCounts = try eventCounts()
         var bySink = try outboxCountsBySink()
         // Reads only the undelivered backlog, through the partial index.
+        var retryErrors: [String: String] = [:]
         for row in try connection.query("""
-            SELECT sink, count(*) FROM outbox WHERE state IN ('pending', 'delivering') AND attempts > 0 GROUP BY sink
+            SELECT sink, count(*), max(last_error) FROM outbox WHERE state IN ('pending', 'delivering') AND attempts > 0
+            GROUP BY sink
             """, []) {
             bySink[row.string(0) ?? "", default: AlertCounts()].retrying = row.int64(1) ?? 0
+            if let error = row.string(2) { retryErrors[row.string(0) ?? ""] = error }
         }
         var total = AlertCounts()
-        let sinks = bySink.keys.sorted().map { SinkAlertCounts(sink: $0, counts: bySink[$0]!) }
+        let sinks = bySink.keys.sorted().map { SinkAlertCounts(sink: $0, counts: bySink[$0]!, retryError: retryErrors[$0]) }
         for sink in sinks {
             total.pending += sink.counts.pending
             total.delivering += sink.counts.delivering

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Issue 17, item 4: PostgreSQL restarted (`pg_ctl restart -m fast`) and stopped for a while under a running
+/// daemon. The daemon stays up, logs each outage once (and its end), backs off, reconnects by itself and
+/// delivers every alert exactly once. Its own PostgreSQL server, so restarting it disturbs no other test.
+@Suite(.serialized, .enabled(if: (Fixture.binaryIsBuilt && Fixture.nginxIsInstalled && PostgresServer.isAvailable) || TestEnvironment.strict,
+                             "needs the built tidings binary, nginx and PostgreSQL"))
+struct StoreOutageEndToEndTests {
+    static let topics = [("velmar-port", "Velmar", "crane"), ("orrin-dam", "Orrin", "spillway"), ("tessel-bridge", "Tessel", "bridge")]
+
+    static func story(_ index: Int) -> Fixture.Story {
+        let (_, place, thing) = topics[index]
+        return Fixture.Story(
+            title: "The \(thing) at \(place) fails on Tuesday, officials say",
+            link: "https://wire.example.net/\(place.lowercased())-\(thing)",
+            published: "Tue, 02 Jun 2026 0\(index + 6):00:00 GMT",
+            paragraphs: ["The \(thing) at \(place) failed early on Tuesday, officials said, and \(index + 3) people were moved away from it while engineers looked at the damage."])
+    }
+
+    /// A daemon on `store` polling one feed every second for the three topics, with a log sink (+ `extra`).
+    /// `storeKey`: `url` for PostgreSQL, `path` for a SQLite file.
+    static func configText(store: String, storeKey: String = "url", feed: String, alertLog: URL, extra: String = "") -> String {
+        var text = """
+            [store]
+            \(storeKey) = "\(store)"
+
+            [poll]
+            interval = "1s"
+            min_interval = "1s"
+            timeout = "10s"
+
+            [[feed]]
+            url = "\(feed)"
+
+            [[alert]]
+            type = "log"
+            path = "\(alertLog.path)"
+
+            """
+        for (name, place, thing) in topics { text += "\n[[topic]]\nname = \"\(name)\"\nquery = '\(place) AND \(thing)'\n" }
+        return text + extra
+    }
+
+    @Test func restartedAndStoppedPostgreSQLIsWaitedOutAndNothingIsLost() throws {
+        let site = try ServedDirectory("tidings-pg-outage")
+        defer { site.remove() }
+        let (directory, feeds, nginx) = (site.directory, site.feeds, site.nginx)
+        let postgres = try PostgresServer.start()
+        defer { postgres.stop() }
+        let feed = feeds.appendingPathComponent("wire.xml")
+        try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0)]), to: feed)
+
+        let alertLog = directory.appendingPathComponent("alerts.jsonl")
+        let text = Self.configText(store: postgres.url, feed: "\(nginx.baseURL)/wire.xml", alertLog: alertLog)
+        let config = directory.appendingPathComponent("tidings.toml")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+
+        let daemon = try DaemonProcess(arguments: ["run", "--config", config.path], environment: ["TIDINGS_LOG_LEVEL": "debug"],
+                                       logFile: directory.appendingPathComponent("daemon.log"))
+        defer { daemon.kill9() }
+        func count(_ text: String) -> Int { daemon.log.components(separatedBy: text).count - 1 }
+        #expect(Fixture.eventually(seconds: 60) { Fixture.alerts(in: alertLog).count == 1 }, "no first alert: \(daemon.log)")
+
+        // A restart under the running daemon.
+        try postgres.restart()
+        try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0), Self.story(1)]), to: feed)
+        #expect(Fixture.eventually(seconds: 60) { Fixture.alerts(in: alertLog).count == 2 }, "no alert after the restart: \(daemon.log)")
+
+        // Stopped: the daemon notices, says so once, keeps retrying (debug lines show the retries) and stays up.
+        let outagesBefore = count("store unavailable; retrying with backoff")
+        try postgres.pause()
+        try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0), Self.story(1), Self.story(2)]), to: feed)
+        #expect(Fixture.eventually(seconds: 60) { count("store still unavailable") >= 5 }, "no retries seen: \(daemon.log)")
+        #expect(daemon.isRunning)
+        #expect(count("store unavailable; retrying with backoff") == outagesBefore + 1, "the outage was not logged exactly once")
+        let status = try runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path])
+        #expect(status.status != 0 && status.stderr.contains("cannot read the store"), "status during the outage: \(status.stderr)")
+
+        try postgres.resume()
+        #expect(Fixture.eventually(seconds: 90) { Fixture.alerts(in: alertLog).count == 3 }, "no alert after the outage: \(daemon.log)")
+        #expect(Fixture.eventually(seconds: 30) { count("store available again") == count("store unavailable; retrying with backoff") },
+                "an outage had no end logged: \(daemon.log)")
+        let ids = Fixture.alerts(in: alertLog).compactMap { $0["id"] as? String }
+        #expect(ids.count == 3 && Set(ids).count == 3, "alerts lost or doubled: \(ids)")
+        let owed = try postgres.psql("SELECT count(*) FROM outbox WHERE state <> 'delivered'")
+        #expect(owed == "0")
+        #expect(Fixture.eventually(seconds: 30) {
+            (try? runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path]).status) == 0
+        }, "status did not come back to healthy")
+
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(seconds: 15) == 0, "\(daemon.log)")
+    }
+}
+
+/// A temporary directory whose `www` folder nginx serves: where the fault tests keep feeds, config and logs.
+final class ServedDirectory {
+    let directory: URL
+    let feeds: URL
+    let nginx: NginxServer
+
+    init(_ prefix: String) throws {
+        directory = try TestPaths.makeTemporaryDirectory(prefix)
+        feeds = directory.appendingPathComponent("www")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        do {
+            nginx = try NginxServer.start(root: feeds)
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    func remove() {
+        nginx.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
