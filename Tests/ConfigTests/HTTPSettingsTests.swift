@@ -43,3 +43,14 @@ struct HTTPSettingsTests {
                 && errors.first?.message.contains("not an http") == true, "\(errors)")
     }
 }
+
+/// "Did you mean" names one candidate whatever order the candidates come in (a fuzzer finding: two topics at the
+/// same distance were suggested in turn, so check-config's output changed between runs).
+@Suite struct NearestNameTests {
+    @Test func tiesGoToTheAlphabeticallyFirstWhateverTheOrder() {
+        #expect(SectionReader.nearest(to: "bridge", in: ["rbidge", "bgidre"]) == "bgidre")
+        #expect(SectionReader.nearest(to: "bridge", in: ["bgidre", "rbidge"]) == "bgidre")
+        #expect(SectionReader.nearest(to: "intervall", in: ["timeout", "interval"]) == "interval")
+        #expect(SectionReader.nearest(to: "zzzzzz", in: ["interval"]) == nil)
+    }
+}

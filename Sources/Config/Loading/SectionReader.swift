@@ -206,7 +206,13 @@ struct SectionReader {
             let distance = lowered == candidate ? 0 : editDistance(Array(lowered), Array(candidate))
             // Short names are too alike to guess between: only case and -/_ differences count for them.
             let limit = min(2, candidate.count / 3)
-            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+            // Ties go to the alphabetically first name, so the message never depends on the candidates' order
+            // (callers pass sets' contents; the fuzzer found a tie answered two ways).
+            guard distance <= limit else { continue }
+            if let (name, bestDistance) = best, distance > bestDistance || (distance == bestDistance && candidate >= name) {
+                continue
+            }
+            best = (candidate, distance)
         }
         return best?.0
     }
