@@ -58,6 +58,10 @@ struct ArticleRefiner {
                 if length <= rule.maxLength && Double(length) <= Double(total) * maxShareOfArticle
                     && !FurnitureRules.holdsEmbeddedPost(node) {
                     removals.append((node, rule))
+                    if rule == .promo {
+                        // "More:" over a list of links to other stories: the links go with their label.
+                        for links in FurnitureRules.linksAfterLabel(node) { removals.append((links, .promo)) }
+                    }
                     current = node.nextNodeSkippingChildren(within: article)
                     continue
                 }
@@ -70,7 +74,13 @@ struct ArticleRefiner {
         for (node, _) in removals { removedLength += JSText.normalizedLength(of: node) }
         if Double(removedLength) > Double(total) * maxRemovedShare { return [] }
         var removed: [(Rule, String)] = []
-        for (node, rule) in removals {
+        for (node, rule) in removals where node.parent != nil {
+            removed.append((rule, JSText.normalized(node.textContent)))
+            node.remove()
+        }
+        // Then the end of the story, where furniture is seldom marked by class: epilogues after a rule,
+        // "About <company>" boilerplate, trailing headings, link lines and calls to action.
+        for (node, rule) in StoryTail.furniture(in: article, total: total) where node.parent != nil {
             removed.append((rule, JSText.normalized(node.textContent)))
             node.remove()
         }

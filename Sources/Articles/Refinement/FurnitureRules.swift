@@ -36,7 +36,7 @@ enum FurnitureRules {
         "publicidad", "pubblicità", "реклама",
     ]
     /// Blocks a short pattern may judge; inline text inside a paragraph is never cut on its own.
-    static let blockTags: Set<String> = ["p", "div", "span", "li", "small", "em", "strong", "h4", "h5", "h6"]
+    static let blockTags: Set<String> = ["p", "div", "span", "li", "small", "em", "strong", "h2", "h3", "h4", "h5", "h6"]
     /// Embedded posts (tweets, Instagram, TikTok, …) and quotations: part of the story when they sit in it.
     static let embedTags: Set<String> = ["blockquote", "q"]
 
@@ -76,7 +76,77 @@ enum FurnitureRules {
         if adLabels.contains(text) { return .promo }
         if creditPrefixes.contains(where: text.hasPrefix) || isGalleryCounter(text) { return .caption }
         if datelinePrefixes.contains(where: text.hasPrefix) && text.contains(where: \.isNumber) { return .byline }
+        return callToActionRule(text)
+    }
+
+    /// Lines that ask the reader to do something else — subscribe, sign up, follow, read another story — or
+    /// disclose affiliate links, count comments, credit the reporting: page furniture written as plain text.
+    /// `text` is one whole short line, normalised and lower-cased.
+    static func callToActionRule(_ text: String) -> ArticleRefiner.Rule? {
+        if callToActionPrefixes.contains(where: text.hasPrefix) || relatedLabelPrefixes.contains(where: text.hasPrefix) {
+            return .promo
+        }
+        if furnitureLines.contains(text) || isCommentCount(text) { return .promo }
+        if reportingCreditPrefixes.contains(where: text.hasPrefix) { return .byline }
         return nil
+    }
+
+    static let callToActionPrefixes = [
+        "subscribe to ", "subscribe now", "subscribe for ", "subscribe today", "sign up for ", "sign up to ",
+        "sign up now", "sign up here", "follow us ", "follow us:", "like us on ", "join us on ",
+        "this post may contain affiliate", "this post contains affiliate", "this article contains affiliate",
+        "this article may contain affiliate", "this page contains affiliate", "this post may contain links",
+        "disclosure:", "want more stories like this", "get the latest ", "download our app", "download the app",
+        "tell us what you think", "leave a comment", "share this article", "share this story", "share this post",
+        "tags:", "filed under", "abonnieren sie", "melden sie sich", "abonnez-vous", "inscrivez-vous", "suscríbete",
+        "assine ", "iscriviti",
+    ]
+    /// Labels that head a list of links to other stories ("More:", "Related:", "Read also").
+    static let relatedLabelPrefixes = [
+        "related:", "[related", "(related", "more:", "see also", "also read", "read also", "read more:", "read next",
+        "you may also like", "you might also like", "you may be interested", "more from ", "more stories",
+        "recommended:", "lesen sie auch", "lesen sie mehr", "mehr zum thema", "lire aussi", "à lire aussi",
+        "a lire aussi", "voir aussi", "leia também", "leia mais", "lee también", "leer más", "leggi anche",
+        "читайте также",
+    ]
+    /// Whole lines that label a button or a count, not a sentence.
+    static let furnitureLines: Set<String> = [
+        "comments", "comment", "no comments", "share", "share this", "tweet", "email", "print", "loading",
+        "loading...", "loading content", "loading content ...", "loading content...", "read more", "more",
+        "continue reading", "back to top", "top",
+    ]
+    /// "Reporting by …; Editing by …": the wire's staff credit at the end.
+    static let reportingCreditPrefixes = [
+        "additional reporting by", "reporting by ", "editing by ", "writing by ", "compiled by ", "contributing: ",
+    ]
+
+    /// "12 comments", "3 Comments".
+    static func isCommentCount(_ text: String) -> Bool {
+        let words = text.split(separator: " ")
+        return words.count == 2 && words[0].allSatisfy(\.isNumber) && words[1].hasPrefix("comment")
+    }
+
+    /// A label line ("More:", "Related:") is followed by the links it heads: each next sibling that is
+    /// nothing but links (a list of them, or a line), at most `maxFollowingLinks` of them.
+    static let maxFollowingLinks = 10
+
+    static func linksAfterLabel(_ label: Node) -> [Node] {
+        let text = JSText.normalized(label.textContent).lowercased()
+        guard text.count <= 40, relatedLabelPrefixes.contains(where: text.hasPrefix) else { return [] }
+        var result: [Node] = []
+        unowned(unsafe) var sibling: Node? = label.nextElementSibling
+        while let node = sibling, result.count < maxFollowingLinks, isLinksOnly(node) {
+            result.append(node)
+            sibling = node.nextElementSibling
+        }
+        return result
+    }
+
+    /// A short block whose text is (almost) all links: a line of links or a list of them.
+    static func isLinksOnly(_ node: Node) -> Bool {
+        let length = JSText.normalizedLength(of: node)
+        guard length > 0, length <= 1000 else { return false }
+        return Double(StoryTail.linkedLength(of: node)) >= Double(length) * 0.8
     }
 
     /// Class names that mean "not displayed" in Bootstrap, Tailwind, WordPress, Foundation and most themes.
