@@ -23,6 +23,8 @@ struct ArticleRefiner {
         case byline
         /// Utility classes that hide an element in every common CSS framework (`hidden`, `sr-only`, …).
         case hidden
+        /// The standfirst (dek, subtitle, kicker) under the headline: a summary, not the story's text.
+        case standfirst
 
         /// Longest text (UTF-16 units, normalised) a block removed under the rule may hold.
         var maxLength: Int {
@@ -31,6 +33,7 @@ struct ArticleRefiner {
             case .promo: return 3000
             case .byline: return 600   // an author box: name, picture, a short biography
             case .hidden: return 5000
+            case .standfirst: return 400
             }
         }
     }

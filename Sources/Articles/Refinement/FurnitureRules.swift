@@ -10,6 +10,13 @@ enum FurnitureRules {
         "most-read", "mostread", "gallery", "slideshow", "carousel", "advert", "sponsor", "author-bio", "authorbio",
         "about-author", "about-the-author",
     ])
+    /// The standfirst under the headline (a summary of the story, usually repeating its first paragraph):
+    /// substrings, and whole class words ("dek" must not match "desk").
+    static let standfirstWords = SubstringSet([
+        "standfirst", "subtitle", "sub-title", "subheadline", "sub-headline", "strapline", "kicker",
+    ])
+    static let standfirstTokens: Set<String> = ["dek", "deck", "subhead"]
+    static let standfirstItemprops: Set<String> = ["alternativeheadline", "description", "abstract"]
     /// Who wrote it and when: metadata, read separately, not story text.
     static let bylineWords = SubstringSet([
         "byline", "author", "dateline", "timestamp", "pubdate", "publish-date", "published", "post-date",
@@ -57,7 +64,11 @@ enum FurnitureRules {
         if matchBytes.count > 1 {
             if captionWords.matches(matchBytes) { return .caption }
             if promoWords.matches(matchBytes) || Hints.isShareElement(matchBytes) { return .promo }
-            if bylineWords.matches(matchBytes) || hasBylineToken(matchBytes) { return .byline }
+            if bylineWords.matches(matchBytes) || hasToken(in: matchBytes, from: bylineTokens) { return .byline }
+            if standfirstWords.matches(matchBytes) || hasToken(in: matchBytes, from: standfirstTokens) { return .standfirst }
+        }
+        if let itemprop = node.attribute("itemprop"), standfirstItemprops.contains(itemprop.lowercased()) {
+            return .standfirst
         }
         guard blockTags.contains(node.tag) else { return nil }
         // A line is judged as a whole: text inside a paragraph or an inline element is part of that line.
@@ -76,7 +87,56 @@ enum FurnitureRules {
         if adLabels.contains(text) { return .promo }
         if creditPrefixes.contains(where: text.hasPrefix) || isGalleryCounter(text) { return .caption }
         if datelinePrefixes.contains(where: text.hasPrefix) && text.contains(where: \.isNumber) { return .byline }
-        return callToActionRule(text)
+        if let rule = callToActionRule(text) { return rule }
+        if isImageCaption(node, text: text) { return .caption }
+        return nil
+    }
+
+    /// A caption without a caption class: a short line right after a picture that repeats the picture's
+    /// `alt` text, or is centred under it in small print or italics.
+    static func isImageCaption(_ node: Node, text: String) -> Bool {
+        // Climb while `node` opens its parent: `<center><em>caption</em></center>` follows the image as a whole.
+        unowned(unsafe) var line = node
+        var depth = 0
+        while previousContentSibling(of: line) == nil, let parent = line.parent, depth < 3,
+              blockTags.contains(parent.tag) || parent.tag == "center" {
+            line = parent
+            depth += 1
+        }
+        guard let previous = previousContentSibling(of: line) else { return false }
+        let image: Node?
+        if previous.tag == "img" {
+            image = previous
+        } else if !previous.hasVisibleText, let only = previous.descendants(tag: "img").first {
+            image = only
+        } else {
+            image = nil
+        }
+        guard let image else { return false }
+        if let alt = image.attribute("alt"), !alt.isEmpty, JSText.normalized(alt).lowercased() == text { return true }
+        // One mark alone does not make a caption: a sponsor's disclosure or an editor's note can follow a picture
+        // in italics, and some pages centre every line.
+        return StoryTail.isSmallPrint(node) && (isCentred(node) || isCentred(line))
+    }
+
+    /// The previous sibling element, skipping whitespace and `<br>`; nil when text comes first.
+    private static func previousContentSibling(of node: Node) -> Node? {
+        unowned(unsafe) var sibling: Node? = node.previousSibling
+        while let candidate = sibling {
+            if candidate.isText {
+                if candidate.textStats.visibleUnits > 0 { return nil }
+            } else if candidate.isElement && candidate.tag != "br" {
+                return candidate
+            }
+            sibling = candidate.previousSibling
+        }
+        return nil
+    }
+
+    private static func isCentred(_ node: Node) -> Bool {
+        if node.tag == "center" || node.attribute("align")?.lowercased() == "center" { return true }
+        guard let style = node.attribute("style")?.lowercased() else { return false }
+        return style.contains("text-align: center") || style.contains("text-align:center")
     }
 
     /// Lines that ask the reader to do something else — subscribe, sign up, follow, read another story — or
@@ -198,7 +258,7 @@ enum FurnitureRules {
         return isCounter && (["image", "photo", "picture", "slide"].contains(first) || first.allSatisfy(\.isNumber))
     }
 
-    private static func hasBylineToken(_ matchBytes: [UInt8]) -> Bool {
+    private static func hasToken(in matchBytes: [UInt8], from tokens: Set<String>) -> Bool {
         var start = 0
         for index in 0...matchBytes.count {
             let isBoundary = index == matchBytes.count || !isAlphanumeric(matchBytes[index])
