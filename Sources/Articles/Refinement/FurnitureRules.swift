@@ -32,6 +32,56 @@ enum FurnitureRules {
         "credits:", "photo by ", "photos by ", "photo credit", "image credit", "image via ", "photo via ",
         "foto:", "fotos:", "bild:", "imagen:", "crédit photo", "фото:",
     ]
+    /// Picture agencies' and photographers' credits, which end a caption: a short line holding one is a caption.
+    static let creditMarks = [
+        "getty images", "ap photo", "(photo:", "(photo by", "(photo credit", "(image:", "(image credit", "photo courtesy",
+        "image courtesy", "courtesy photo", "shutterstock", "istockphoto", "(reuters/", "/reuters)", "afp photo",
+        "epa-efe", "(foto:", "foto: ",
+    ]
+
+    /// Month and weekday names and time words (English and a few other languages) for `isDateOnly`.
+    static let dateWords: Set<String> = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+        "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
+        "thursday", "friday", "saturday", "sunday", "am", "pm", "a", "m", "p", "gmt", "utc", "bst", "cet", "cest",
+        "est", "edt", "cst", "cdt", "pst", "pdt", "et", "pt", "ist", "at", "on", "de", "del", "um", "uhr", "le", "à",
+        "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier", "février", "mars",
+        "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "enero", "febrero",
+        "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+        "today", "yesterday", "updated", "published", "posted",
+    ]
+
+    /// A line that is only a date or time ("November 18, 2019", "18.11.2019 | 10:32", "Mon 18 Nov 2019 09.00 GMT").
+    static func isDateOnly(_ text: String) -> Bool {
+        guard text.count <= 60 else { return false }
+        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        guard !words.isEmpty, words.count <= 10 else { return false }
+        var digits = 0
+        for word in words {
+            if word.allSatisfy(\.isNumber) {
+                digits += 1
+                continue
+            }
+            // "18th", "1st"
+            if word.first?.isNumber == true, ["st", "nd", "rd", "th"].contains(String(word.drop(while: \.isNumber))) {
+                digits += 1
+                continue
+            }
+            if !dateWords.contains(String(word)) { return false }
+        }
+        return digits >= 1 && digits < words.count + 1 && text.contains(where: \.isNumber)
+            && (digits >= 2 || words.count >= 2)
+    }
+
+    /// "5 min read", "3 minute read", "Reading time: 4 minutes".
+    static func isReadingTime(_ text: String) -> Bool {
+        if text.hasPrefix("reading time") || text.hasPrefix("estimated reading time") { return text.count <= 40 }
+        let words = text.split(separator: " ")
+        guard words.count == 3 || words.count == 4, words[0].allSatisfy(\.isNumber) else { return false }
+        return (words[1].hasPrefix("min")) && words.last == "read"
+    }
+
     /// Short lines that date the page rather than tell the story.
     static let datelinePrefixes = [
         "published ", "updated ", "posted ", "last updated", "first published", "publicado ", "actualizado ",
@@ -70,13 +120,23 @@ enum FurnitureRules {
         if let itemprop = node.attribute("itemprop"), standfirstItemprops.contains(itemprop.lowercased()) {
             return .standfirst
         }
-        guard blockTags.contains(node.tag) else { return nil }
+        guard blockTags.contains(node.tag) || node.tag == "ul" || node.tag == "ol" else { return nil }
         // A line is judged as a whole: text inside a paragraph or an inline element is part of that line.
         if let parent = node.parent, parent.tag == "p" || Hints.phrasingElements.contains(parent.tag) || parent.tag == "a" {
             return nil
         }
+        // Tag and topic lists; short author biographies. Whole class words, and only on blocks: a `span.tag`
+        // inside a sentence is the sentence's.
+        if matchBytes.count > 1 {
+            if hasToken(in: matchBytes, from: tagListTokens) { return .promo }
+            if hasToken(in: matchBytes, from: bioTokens) { return .byline }
+        }
+        guard node.tag != "ul" && node.tag != "ol" else { return nil }
         return textRule(for: node)
     }
+
+    static let tagListTokens: Set<String> = ["tag", "tags", "tagged", "topics", "keywords", "categories"]
+    static let bioTokens: Set<String> = ["bio", "bios", "biography"]
 
     /// Patterns in the text of short blocks: credits, datelines, ad labels, gallery counters.
     private static func textRule(for node: Node) -> ArticleRefiner.Rule? {
@@ -86,7 +146,9 @@ enum FurnitureRules {
         let text = JSText.normalized(node.textContent).lowercased()
         if adLabels.contains(text) { return .promo }
         if creditPrefixes.contains(where: text.hasPrefix) || isGalleryCounter(text) { return .caption }
+        if creditMarks.contains(where: text.contains) { return .caption }
         if datelinePrefixes.contains(where: text.hasPrefix) && text.contains(where: \.isNumber) { return .byline }
+        if isDateOnly(text) || isReadingTime(text) { return .byline }
         if let rule = callToActionRule(text) { return rule }
         if isImageCaption(node, text: text) { return .caption }
         return nil
@@ -159,13 +221,13 @@ enum FurnitureRules {
         "disclosure:", "want more stories like this", "get the latest ", "download our app", "download the app",
         "tell us what you think", "leave a comment", "share this article", "share this story", "share this post",
         "tags:", "filed under", "abonnieren sie", "melden sie sich", "abonnez-vous", "inscrivez-vous", "suscríbete",
-        "assine ", "iscriviti",
+        "assine ", "iscriviti", "share on ",
     ]
     /// Labels that head a list of links to other stories ("More:", "Related:", "Read also").
     static let relatedLabelPrefixes = [
         "related:", "[related", "(related", "more:", "see also", "also read", "read also", "read more:", "read next",
         "you may also like", "you might also like", "you may be interested", "more from ", "more stories",
-        "recommended:", "lesen sie auch", "lesen sie mehr", "mehr zum thema", "lire aussi", "à lire aussi",
+        "recommended:", "read:", "watch:", "listen:", "related coverage", "lesen sie auch", "lesen sie mehr", "mehr zum thema", "lire aussi", "à lire aussi",
         "a lire aussi", "voir aussi", "leia também", "leia mais", "lee también", "leer más", "leggi anche",
         "читайте также",
     ]
@@ -173,7 +235,9 @@ enum FurnitureRules {
     static let furnitureLines: Set<String> = [
         "comments", "comment", "no comments", "share", "share this", "tweet", "email", "print", "loading",
         "loading...", "loading content", "loading content ...", "loading content...", "read more", "more",
-        "continue reading", "back to top", "top",
+        "continue reading", "back to top", "top", "story continues below advertisement",
+        "article continues below advertisement", "story continues below", "article continues below",
+        "continue reading below", "scroll to continue with content", "tweet this", "pin it", "email this",
     ]
     /// "Reporting by …; Editing by …": the wire's staff credit at the end.
     static let reportingCreditPrefixes = [
