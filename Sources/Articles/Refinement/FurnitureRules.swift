@@ -58,6 +58,7 @@ enum FurnitureRules {
         let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
         guard !words.isEmpty, words.count <= 10 else { return false }
         var digits = 0
+        var named = false
         for word in words {
             if word.allSatisfy(\.isNumber) {
                 digits += 1
@@ -69,9 +70,30 @@ enum FurnitureRules {
                 continue
             }
             if !dateWords.contains(String(word)) { return false }
+            if monthAndDayNames.contains(String(word)) { named = true }
         }
-        return digits >= 1 && digits < words.count + 1 && text.contains(where: \.isNumber)
-            && (digits >= 2 || words.count >= 2)
+        guard digits >= 1 else { return false }
+        // Numbers alone (a table's cells, "2, 3, 5") are a date only in a date's shape: 18.11.2019, 2019-11-18.
+        return named || isNumericDate(text)
+    }
+
+    private static let monthAndDayNames: Set<String> = dateWords.subtracting([
+        "am", "pm", "a", "m", "p", "gmt", "utc", "bst", "cet", "cest", "est", "edt", "cst", "cdt", "pst", "pdt", "et",
+        "pt", "ist", "at", "on", "de", "del", "um", "uhr", "le", "à", "today", "yesterday", "updated", "published",
+        "posted",
+    ])
+
+    /// "18.11.2019", "11/18/2019 10:32", "2019-11-18 09:00" (a day, month and year of 4 digits, one separator).
+    private static func isNumericDate(_ text: String) -> Bool {
+        let first = text.split(separator: " ").first.map(String.init) ?? ""
+        for separator: Character in [".", "/", "-"] {
+            let parts = first.split(separator: separator, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isNumber) }) else {
+                continue
+            }
+            if parts.contains(where: { $0.count == 4 }) { return true }
+        }
+        return false
     }
 
     /// "5 min read", "3 minute read", "Reading time: 4 minutes".
