@@ -72,7 +72,8 @@ enum FurnitureRules {
             if !dateWords.contains(String(word)) { return false }
             if monthAndDayNames.contains(String(word)) { named = true }
         }
-        guard digits >= 1 else { return false }
+        // A day, month, year and a time at most: more numbers are data ("2020-08-01 18:00 | 200 | 4084").
+        guard digits >= 1, digits <= 6 else { return false }
         // Numbers alone (a table's cells, "2, 3, 5") are a date only in a date's shape: 18.11.2019, 2019-11-18.
         return named || isNumericDate(text)
     }
@@ -162,7 +163,7 @@ enum FurnitureRules {
 
     /// Patterns in the text of short blocks: credits, datelines, ad labels, gallery counters.
     private static func textRule(for node: Node) -> ArticleRefiner.Rule? {
-        guard isSmallSubtree(node) else { return nil }
+        guard isSmallSubtree(node), !isInsideData(node) else { return nil }
         let length = JSText.normalizedLength(of: node)
         guard length > 0 && length <= 160 else { return nil }
         let text = JSText.normalized(node.textContent).lowercased()
@@ -322,6 +323,18 @@ enum FurnitureRules {
     }
 
     static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// Code listings and tables hold data, not page furniture: their lines are never judged by their text.
+    private static func isInsideData(_ node: Node) -> Bool {
+        var current = node.parent
+        var depth = 0
+        while let ancestor = current, depth < 8 {
+            if ancestor.tag == "pre" || ancestor.tag == "code" || ancestor.tag == "table" { return true }
+            current = ancestor.parent
+            depth += 1
+        }
+        return false
+    }
 
     /// At most 32 nodes below: a short line, not a container (keeps the pattern checks linear on any page).
     private static func isSmallSubtree(_ node: Node) -> Bool {
