@@ -54,16 +54,28 @@ struct ArticleRefiner {
     static func refine(_ article: Node) -> [(Rule, String)] {
         let total = max(1, JSText.normalizedLength(of: article))
         var removals: [(Node, Rule)] = []
+        var chosen = Set<ObjectIdentifier>()
+        func choose(_ node: Node, _ rule: Rule) {
+            if chosen.insert(ObjectIdentifier(node)).inserted { removals.append((node, rule)) }
+        }
         unowned(unsafe) var current: Node? = article.firstChild
         while let node = current {
+            if chosen.contains(ObjectIdentifier(node)) {   // a caption or a label's links, chosen ahead
+                current = node.nextNodeSkippingChildren(within: article)
+                continue
+            }
+            if node.isElement && node.tag == "img", let caption = FurnitureRules.captionAfterImage(node),
+               !FurnitureRules.holdsEmbeddedPost(caption) {
+                choose(caption, .caption)
+            }
             if node.isElement, let rule = FurnitureRules.rule(for: node) {
                 let length = JSText.normalizedLength(of: node)
                 if length <= rule.maxLength && Double(length) <= Double(total) * maxShareOfArticle
                     && !FurnitureRules.holdsEmbeddedPost(node) {
-                    removals.append((node, rule))
+                    choose(node, rule)
                     if rule == .promo {
                         // "More:" over a list of links to other stories: the links go with their label.
-                        for links in FurnitureRules.linksAfterLabel(node) { removals.append((links, .promo)) }
+                        for links in FurnitureRules.linksAfterLabel(node) { choose(links, .promo) }
                     }
                     current = node.nextNodeSkippingChildren(within: article)
                     continue

@@ -10,12 +10,11 @@ enum FurnitureRules {
         "most-read", "mostread", "gallery", "slideshow", "carousel", "advert", "sponsor", "author-bio", "authorbio",
         "about-author", "about-the-author",
     ])
-    /// The standfirst under the headline (a summary of the story, usually repeating its first paragraph):
-    /// substrings, and whole class words ("dek" must not match "desk").
+    /// The standfirst under the headline (a summary of the story, often repeating its first paragraph).
+    /// Not "dek"/"deck": on the pages developed on, hand-made main texts kept a "deck" as often as not.
     static let standfirstWords = SubstringSet([
         "standfirst", "subtitle", "sub-title", "subheadline", "sub-headline", "strapline", "kicker",
     ])
-    static let standfirstTokens: Set<String> = ["dek", "deck", "subhead"]
     static let standfirstItemprops: Set<String> = ["alternativeheadline", "description", "abstract"]
     /// Who wrote it and when: metadata, read separately, not story text.
     static let bylineWords = SubstringSet([
@@ -138,7 +137,7 @@ enum FurnitureRules {
             if captionWords.matches(matchBytes) { return .caption }
             if promoWords.matches(matchBytes) || Hints.isShareElement(matchBytes) { return .promo }
             if bylineWords.matches(matchBytes) || hasToken(in: matchBytes, from: bylineTokens) { return .byline }
-            if standfirstWords.matches(matchBytes) || hasToken(in: matchBytes, from: standfirstTokens) { return .standfirst }
+            if standfirstWords.matches(matchBytes) { return .standfirst }
         }
         if let itemprop = node.attribute("itemprop"), standfirstItemprops.contains(itemprop.lowercased()) {
             return .standfirst
@@ -202,6 +201,23 @@ enum FurnitureRules {
         // One mark alone does not make a caption: a sponsor's disclosure or an editor's note can follow a picture
         // in italics, and some pages centre every line.
         return StoryTail.isSmallPrint(node) && (isCentred(node) || isCentred(line))
+    }
+
+    /// The caption line right after a picture inside a paragraph (`<p><img …><span>caption</span></p>`, where
+    /// the line rules, which judge whole lines, do not look): the next sibling, if short, repeating the `alt`
+    /// text or centred in small print.
+    static func captionAfterImage(_ image: Node) -> Node? {
+        unowned(unsafe) var sibling: Node? = image.nextSibling
+        while let candidate = sibling, candidate.isText || candidate.tag == "br" {
+            if candidate.isText && candidate.textStats.visibleUnits > 0 { return nil }
+            sibling = candidate.nextSibling
+        }
+        guard let next = sibling, next.isElement, isSmallSubtree(next), !isInsideData(next) else { return nil }
+        let length = JSText.normalizedLength(of: next)
+        guard length > 0 && length <= 160 else { return nil }
+        let text = JSText.normalized(next.textContent).lowercased()
+        if let alt = image.attribute("alt"), !alt.isEmpty, JSText.normalized(alt).lowercased() == text { return next }
+        return StoryTail.isSmallPrint(next) && (isCentred(next) || next.parent.map(isCentred) == true) ? next : nil
     }
 
     /// The previous sibling element, skipping whitespace and `<br>`; nil when text comes first.
@@ -362,8 +378,8 @@ enum FurnitureRules {
         for index in 0...matchBytes.count {
             let isBoundary = index == matchBytes.count || !isAlphanumeric(matchBytes[index])
             guard isBoundary else { continue }
-            if index > start, index - start <= 5,
-               bylineTokens.contains(String(decoding: matchBytes[start..<index], as: UTF8.self)) {
+            if index > start, index - start <= 10,
+               tokens.contains(String(decoding: matchBytes[start..<index], as: UTF8.self)) {
                 return true
             }
             start = index + 1
