@@ -26,17 +26,17 @@ enum FurnitureRules {
     static let bylineTokens: Set<String> = ["date", "dates", "time", "meta"]
 
     /// Short lines that credit a picture or count a gallery's pictures.
-    static let creditPrefixes = [
+    static let creditPrefixes = PrefixSet([
         "photo:", "photos:", "photograph:", "photographs:", "image:", "images:", "picture:", "pictures:", "credit:",
         "credits:", "photo by ", "photos by ", "photo credit", "image credit", "image via ", "photo via ",
         "foto:", "fotos:", "bild:", "imagen:", "crédit photo", "фото:",
-    ]
+    ])
     /// Picture agencies' and photographers' credits, which end a caption: a short line holding one is a caption.
-    static let creditMarks = [
+    static let creditMarks = SubstringSet([
         "getty images", "ap photo", "(photo:", "(photo by", "(photo credit", "(image:", "(image credit", "photo courtesy",
         "image courtesy", "courtesy photo", "shutterstock", "istockphoto", "(reuters/", "/reuters)", "afp photo",
         "epa-efe", "(foto:", "foto: ",
-    ]
+    ])
 
     /// Month and weekday names and time words (English and a few other languages) for `isDateOnly`.
     static let dateWords: Set<String> = [
@@ -105,10 +105,10 @@ enum FurnitureRules {
     }
 
     /// Short lines that date the page rather than tell the story.
-    static let datelinePrefixes = [
+    static let datelinePrefixes = PrefixSet([
         "published ", "updated ", "posted ", "last updated", "first published", "publicado ", "actualizado ",
         "veröffentlicht", "aktualisiert", "publié ", "mis à jour", "pubblicato ", "aggiornato ",
-    ]
+    ])
     /// A block whose whole text is one of these labels an advertisement slot.
     static let adLabels: Set<String> = [
         "ad", "ads", "advert", "advertisement", "advertising", "sponsored", "anzeige", "werbung", "publicité",
@@ -166,12 +166,15 @@ enum FurnitureRules {
         let length = JSText.normalizedLength(of: node)
         guard length > 0 && length <= 160 else { return nil }
         let text = JSText.normalized(node.textContent).lowercased()
+        let bytes = Array(text.utf8)
         if adLabels.contains(text) { return .promo }
-        if creditPrefixes.contains(where: text.hasPrefix) || isGalleryCounter(text) { return .caption }
-        if creditMarks.contains(where: text.contains) { return .caption }
-        if datelinePrefixes.contains(where: text.hasPrefix) && text.contains(where: \.isNumber) { return .byline }
-        if isDateOnly(text) || isReadingTime(text) { return .byline }
-        if let rule = callToActionRule(text) { return rule }
+        // Dates, counters and reading times need a digit; most lines have none, so those checks are skipped.
+        let hasDigit = bytes.contains { $0 >= 48 && $0 <= 57 }
+        if creditPrefixes.matchesStart(bytes) || (hasDigit && isGalleryCounter(text)) { return .caption }
+        if creditMarks.matches(bytes) { return .caption }
+        if hasDigit && datelinePrefixes.matchesStart(bytes) { return .byline }
+        if hasDigit && (isDateOnly(text) || isReadingTime(text)) { return .byline }
+        if let rule = callToActionRule(text, bytes: bytes) { return rule }
         if isImageCaption(node, text: text) { return .caption }
         return nil
     }
@@ -243,16 +246,17 @@ enum FurnitureRules {
     /// Lines that ask the reader to do something else — subscribe, sign up, follow, read another story — or
     /// disclose affiliate links, count comments, credit the reporting: page furniture written as plain text.
     /// `text` is one whole short line, normalised and lower-cased.
-    static func callToActionRule(_ text: String) -> ArticleRefiner.Rule? {
-        if callToActionPrefixes.contains(where: text.hasPrefix) || relatedLabelPrefixes.contains(where: text.hasPrefix) {
+    static func callToActionRule(_ text: String, bytes: [UInt8]? = nil) -> ArticleRefiner.Rule? {
+        let bytes = bytes ?? Array(text.utf8)
+        if callToActionPrefixes.matchesStart(bytes) || relatedLabelPrefixes.matchesStart(bytes) {
             return .promo
         }
         if furnitureLines.contains(text) || isCommentCount(text) { return .promo }
-        if reportingCreditPrefixes.contains(where: text.hasPrefix) { return .byline }
+        if reportingCreditPrefixes.matchesStart(bytes) { return .byline }
         return nil
     }
 
-    static let callToActionPrefixes = [
+    static let callToActionPrefixes = PrefixSet([
         "subscribe to ", "subscribe now", "subscribe for ", "subscribe today", "sign up for ", "sign up to ",
         "sign up now", "sign up here", "follow us ", "follow us:", "like us on ", "join us on ",
         "this post may contain affiliate", "this post contains affiliate", "this article contains affiliate",
@@ -261,15 +265,15 @@ enum FurnitureRules {
         "tell us what you think", "leave a comment", "share this article", "share this story", "share this post",
         "tags:", "filed under", "abonnieren sie", "melden sie sich", "abonnez-vous", "inscrivez-vous", "suscríbete",
         "assine ", "iscriviti", "share on ",
-    ]
+    ])
     /// Labels that head a list of links to other stories ("More:", "Related:", "Read also").
-    static let relatedLabelPrefixes = [
+    static let relatedLabelPrefixes = PrefixSet([
         "related:", "[related", "(related", "more:", "see also", "also read", "read also", "read more:", "read next",
         "you may also like", "you might also like", "you may be interested", "more from ", "more stories",
         "recommended:", "read:", "watch:", "listen:", "related coverage", "lesen sie auch", "lesen sie mehr", "mehr zum thema", "lire aussi", "à lire aussi",
         "a lire aussi", "voir aussi", "leia também", "leia mais", "lee también", "leer más", "leggi anche",
         "читайте также",
-    ]
+    ])
     /// Whole lines that label a button or a count, not a sentence.
     static let furnitureLines: Set<String> = [
         "comments", "comment", "no comments", "share", "share this", "tweet", "email", "print", "loading",
@@ -279,9 +283,9 @@ enum FurnitureRules {
         "continue reading below", "scroll to continue with content", "tweet this", "pin it", "email this",
     ]
     /// "Reporting by …; Editing by …": the wire's staff credit at the end.
-    static let reportingCreditPrefixes = [
+    static let reportingCreditPrefixes = PrefixSet([
         "additional reporting by", "reporting by ", "editing by ", "writing by ", "compiled by ", "contributing: ",
-    ]
+    ])
 
     /// "12 comments", "3 Comments".
     static func isCommentCount(_ text: String) -> Bool {
@@ -295,7 +299,7 @@ enum FurnitureRules {
 
     static func linksAfterLabel(_ label: Node) -> [Node] {
         let text = JSText.normalized(label.textContent).lowercased()
-        guard text.count <= 40, relatedLabelPrefixes.contains(where: text.hasPrefix) else { return [] }
+        guard text.count <= 40, relatedLabelPrefixes.matchesStart(Array(text.utf8)) else { return [] }
         var result: [Node] = []
         unowned(unsafe) var sibling: Node? = label.nextElementSibling
         while let node = sibling, result.count < maxFollowingLinks, isLinksOnly(node) {
@@ -417,6 +421,23 @@ enum FurnitureRules {
         while let child = current {
             if child.isElement && embedTags.contains(child.tag) { return true }
             current = child.nextInDocumentOrder(within: node)
+        }
+        return false
+    }
+}
+
+/// Lower-case prefixes matched against a line's lower-cased UTF-8 bytes (cheaper than `String.hasPrefix` over
+/// a hundred prefixes for every short line of a page).
+struct PrefixSet: Sendable {
+    private let prefixes: [[UInt8]]
+
+    init(_ words: [String]) { prefixes = words.map { Array($0.utf8) } }
+
+    func matchesStart(_ bytes: [UInt8]) -> Bool {
+        for prefix in prefixes where prefix.count <= bytes.count {
+            var index = 0
+            while index < prefix.count && bytes[index] == prefix[index] { index += 1 }
+            if index == prefix.count { return true }
         }
         return false
     }
