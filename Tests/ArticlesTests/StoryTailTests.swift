@@ -140,6 +140,19 @@ import Testing
         Self.expectWholeStory(text)
     }
 
+    @Test func sectionLabelBeforeTheStoryIsDropped() throws {
+        let text = try Self.text(Self.page(before: """
+            <h3><a href="/rivers/"><span>River Watch</span> <span>Keeping you dry</span></a></h3>
+            """))
+        #expect(!text.contains("River Watch"))
+        Self.expectWholeStory(text)
+    }
+
+    @Test func aLinkInTheStorysFirstSentenceStays() throws {
+        let html = Self.page().replacingOccurrences(of: "The river authority confirmed", with: "The <a href=\"/ra\">river authority</a> confirmed")
+        Self.expectWholeStory(try Self.text(html).replacingOccurrences(of: "\n", with: " "))
+    }
+
     // MARK: lines without a telling class
 
     @Test func standfirstIsDropped() throws {

@@ -105,7 +105,31 @@ enum StoryTail {
             removed += line.length
             end -= 1
         }
+        // 3. Before the story's first line: a section label or breadcrumb written as a link line
+        //    ("SmartNews", "Culture › Books"), and separators, within a small bound.
+        var start = 0
+        var leading = 0
+        while start < end {
+            let line = lines[start]
+            guard isLeadingFurniture(line), leading + line.length <= min(maxLeadingLength, budget / 3) else { break }
+            if line.length > 0 || isSeparator(line) { result.append((line.node, .promo)) }
+            leading += line.length
+            start += 1
+        }
         return result
+    }
+
+    /// Leading link lines are at most this long each, and together.
+    static let maxLeadingLineLength = 100
+    static let maxLeadingLength = 300
+
+    static func isLeadingFurniture(_ line: Line) -> Bool {
+        let node = line.node
+        if line.length == 0 { return node.isElement && !node.hasDescendant(tag: "img") }
+        guard node.isElement, !FurnitureRules.holdsEmbeddedPost(node) else { return false }
+        if isSeparator(line) { return true }
+        return line.length <= maxLeadingLineLength
+            && Double(linkedLength(of: node)) >= Double(line.length) * linkLineShare
     }
 
     static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
