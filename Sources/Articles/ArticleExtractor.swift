@@ -114,7 +114,8 @@ public enum ArticleExtractor {
         try budget.check()
 
         var state = GrabState(articleTitle: metadata.title ?? "", metadataHasByline: metadata.byline != nil, pageByline: nil)
-        var text = try ReadabilityRunner.run(prepared: built.document, state: &state, budget: budget)
+        var text = try ReadabilityRunner.run(prepared: built.document, state: &state, budget: budget,
+                                             author: metadata.byline)
 
         // Readability found less than an article (script-rendered or paywalled pages often do), but the page
         // states a longer body in its schema.org data: trust that.
@@ -148,7 +149,8 @@ enum ReadabilityRunner {
     /// `TIDINGS_ARTICLES_DEBUG=1` traces each attempt on stderr (for tuning, never in production logs).
     static let debugEnabled = ProcessInfo.processInfo.environment["TIDINGS_ARTICLES_DEBUG"] == "1"
 
-    static func run(prepared: Document, state: inout GrabState, budget: TimeBudget) throws(ExtractionError) -> String {
+    static func run(prepared: Document, state: inout GrabState, budget: TimeBudget,
+                    author: String? = nil) throws(ExtractionError) -> String {
         var flags = ReadabilityFlags.all
         // The longest failed attempt so far, kept (with the document owning its nodes) as the fallback.
         var best: (document: Document, content: Node, length: Int)?
@@ -163,7 +165,7 @@ enum ReadabilityRunner {
                 FileHandle.standardError.write(Data("attempt flags=\(flags.rawValue) length=\(length) top=\(content.children.map { "\($0.tag).\($0.className)#\($0.id) score=\($0.contentScore ?? -1)" })\n".utf8))
             }
             if length >= characterThreshold {
-                return refinedText(content)
+                return refinedText(content, author: author ?? state.pageByline)
             }
             if length > (best?.length ?? -1) { best = (document, content, length) }
             if flags.contains(.stripUnlikelys) {
@@ -174,7 +176,8 @@ enum ReadabilityRunner {
                 flags.remove(.cleanConditionally)
             } else {
                 guard let best, best.length > 0 else { return "" }
-                return withExtendedLifetime(best.document) { refinedText(best.content) }
+                let author = author ?? state.pageByline
+                return withExtendedLifetime(best.document) { refinedText(best.content, author: author) }
             }
             document = pristine.deepCopy()
         }
@@ -182,12 +185,12 @@ enum ReadabilityRunner {
 
     /// The rules beyond Readability run on the attempt Readability settled on, so its retry decisions
     /// (by length) stay exactly upstream's.
-    private static func refinedText(_ content: Node) -> String {
+    private static func refinedText(_ content: Node, author: String?) -> String {
         let otherPosts = PermalinkPost.removeOtherPosts(from: content)
         if debugEnabled && otherPosts > 0 {
             FileHandle.standardError.write(Data("refined: kept the page's own post, removed \(otherPosts) others\n".utf8))
         }
-        let removed = ArticleRefiner.refine(content)
+        let removed = ArticleRefiner.refine(content, author: author)
         if debugEnabled {
             for (rule, text) in removed {
                 FileHandle.standardError.write(Data("refined \(rule): \(text.prefix(100))\n".utf8))

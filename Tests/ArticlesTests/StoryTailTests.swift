@@ -114,6 +114,18 @@ import Testing
         Self.expectWholeStory(text)
     }
 
+    @Test func theAuthorsSignOffAtTheEndIsDropped() throws {
+        let html = Self.page(after: """
+            <p>Jane Doe is the Gazette's river correspondent. Follow her at example.social/janedoe.</p>
+            """).replacingOccurrences(of: "</title>", with: "</title><meta name=\"author\" content=\"Jane Doe\">")
+        let text = try Self.text(html)
+        #expect(!text.contains("river correspondent"))
+        Self.expectWholeStory(text)
+        // The name alone is not enough: a single-word byline could begin any sentence.
+        #expect(StoryTail.firstAuthorName("Gazette") == nil)
+        #expect(StoryTail.firstAuthorName("By Jane Doe and John Roe, Reuters") == "jane doe")
+    }
+
     @Test func theTailNeverTakesMoreThanItsShare() throws {
         // A page of links after two paragraphs: the tail rules stop at their bound, leaving the first links.
         let links = (1...20).map { "<p><a href=\"/l/\($0)\">Link line number \($0) of the river's reading list</a></p>" }.joined()

@@ -51,7 +51,7 @@ struct ArticleRefiner {
 
     /// Removes furniture from `article` in place; returns what was removed, per rule (for tests and tracing).
     @discardableResult
-    static func refine(_ article: Node) -> [(Rule, String)] {
+    static func refine(_ article: Node, author: String? = nil) -> [(Rule, String)] {
         let total = max(1, JSText.normalizedLength(of: article))
         var removals: [(Node, Rule)] = []
         var chosen = Set<ObjectIdentifier>()
@@ -95,7 +95,7 @@ struct ArticleRefiner {
         }
         // Then the end of the story, where furniture is seldom marked by class: epilogues after a rule,
         // "About <company>" boilerplate, trailing headings, link lines and calls to action.
-        for (node, rule) in StoryTail.furniture(in: article, total: total) where node.parent != nil {
+        for (node, rule) in StoryTail.furniture(in: article, total: total, author: author) where node.parent != nil {
             removed.append((rule, JSText.normalized(node.textContent)))
             node.remove()
         }

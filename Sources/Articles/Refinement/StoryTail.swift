@@ -61,7 +61,8 @@ enum StoryTail {
     }
 
     /// Lines to remove from the end of `article` (not yet removed), with the rule that took each.
-    static func furniture(in article: Node, total: Int) -> [(Node, ArticleRefiner.Rule)] {
+    static func furniture(in article: Node, total: Int, author: String? = nil) -> [(Node, ArticleRefiner.Rule)] {
+        let authorName = author.flatMap(firstAuthorName)
         let lines = lines(of: article)
         guard !lines.isEmpty, total > 0 else { return [] }
         // after[i]: text length of the lines after line i.
@@ -100,8 +101,9 @@ enum StoryTail {
         //    of the story.
         while end > 0 {
             let line = lines[end - 1]
-            guard isTrailingFurniture(line), removed + line.length <= budget else { break }
-            result.append((line.node, .promo))
+            let isBio = authorName.map { isAuthorLine(line, name: $0) } ?? false
+            guard isBio || isTrailingFurniture(line), removed + line.length <= budget else { break }
+            result.append((line.node, isBio ? .byline : .promo))
             removed += line.length
             end -= 1
         }
@@ -133,6 +135,29 @@ enum StoryTail {
     }
 
     static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// An author's biography or sign-off at the story's end, with no class to mark it: a line of at most
+    /// `maxAuthorLineLength` that begins with the name of the page's author (its byline metadata).
+    static let maxAuthorLineLength = 400
+
+    static func isAuthorLine(_ line: Line, name: String) -> Bool {
+        guard line.length > 0, line.length <= maxAuthorLineLength, line.node.isElement else { return false }
+        return JSText.normalized(line.node.textContent).lowercased().hasPrefix(name)
+    }
+
+    /// The first author's name from a byline ("By Jane Doe and John Roe, Reuters" → "jane doe"), lower-cased;
+    /// nil unless it is two to four words (a single word could begin any sentence).
+    static func firstAuthorName(_ byline: String) -> String? {
+        var name = JSText.normalized(byline).lowercased()
+        if name.hasPrefix("by ") { name.removeFirst(3) }
+        for separator in [",", " and ", " & ", "|", ";", " - ", " – "] {
+            if let range = name.range(of: separator) { name = String(name[..<range.lowerBound]) }
+        }
+        name = name.trimmingCharacters(in: .whitespaces)
+        let words = name.split(separator: " ")
+        guard words.count >= 2 && words.count <= 4, name.count >= 6, !name.contains("http") else { return nil }
+        return name
+    }
 
     /// What follows a separator is an epilogue of furniture — not the story's last section, nor its notes and
     /// references — when it is mostly links (more stories, "full coverage at …"), holds a heading or a call to
