@@ -266,12 +266,27 @@ enum Novelty {
         let total = sentence.units.count
         // Units the event knows under another spelling (`Aliases`): known for every rule below.
         var knownAsAlias: [UInt64] = []
-        for u in sentence.units where !known.contains(u.key) {
-            if sentence.aliases.anyKnown(for: u.key, in: known) {
-                knownAsAlias.append(u.key)
+        // The longest run of new content words next to each other (units are in sentence order): a new claim in
+        // ordinary words is a new phrase — "reached an out of court settlement", "admits no liability" — while
+        // a rewrite of a known fact swaps single words between known ones ("left" for "quit").
+        var run = 0, longestRun = 0
+        for u in sentence.units {
+            if known.contains(u.key) {
+                run = 0
                 continue
             }
-            if u.kind.isStrong { newStrong += 1 } else { newWords += 1 }
+            if sentence.aliases.anyKnown(for: u.key, in: known) {
+                knownAsAlias.append(u.key)
+                run = 0
+                continue
+            }
+            if u.kind.isStrong {
+                newStrong += 1
+            } else {
+                newWords += 1
+                run += 1
+                longestRun = max(longestRun, run)
+            }
             if explaining { newLabels.append(labels?[u.key] ?? "?") }
         }
         func isKnown(_ key: UInt64) -> Bool { known.contains(key) || knownAsAlias.contains(key) }
@@ -303,9 +318,10 @@ enum Novelty {
         } else {
             novel = newStrong > 0 || newQuote || newClause
                 || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
+                || longestRun >= options.minimumNewWordRun
         }
         guard explaining else { return (novel, "") }
-        let why = "strong \(newStrong) words \(newWords)/\(total) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
+        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
     }
 }

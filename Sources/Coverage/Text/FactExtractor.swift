@@ -205,10 +205,15 @@ public enum FactExtractor {
         for sentence in split {
             var slice = scalars[sentence.range]
             if sentence.indexInLine == 0 { slice = Boilerplate.stripDateline(slice) }
+            // A quotation may run over several sentences of a paragraph ("…said: "We were told nothing. Nobody
+            // came."): the later ones are inside it although they carry no quotation mark. A new paragraph starts
+            // outside (one that continues a quote opens with a mark again).
+            if sentence.indexInLine == 0 { list.quoteOpen = false }
             let range = list.scan(slice)
             list.markShouting(range, headline: false)
             prepared.append((ScalarText.string(slice), sentence.line, range))
         }
+        list.quoteOpen = false
         let titleRange = list.scan(title[...])
         list.markShouting(titleRange, headline: true)
         var capitalizedMidSentence = UInt64Set(minimumCapacity: 64)
