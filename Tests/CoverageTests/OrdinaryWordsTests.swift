@@ -1,0 +1,70 @@
+@testable import Coverage
+import Foundation
+import Testing
+
+/// News told in ordinary words (no new name, number or date) inside a sentence that is otherwise known, and
+/// quotations that run over several sentences. Sentences written for these tests.
+@Suite struct OrdinaryWordsTests {
+    private static let everything = "a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z*"
+
+    /// Judges `texts` in order, one hour apart, under one topic every article matches.
+    private func judged(_ texts: [String], options: CoverageOptions = .init()) throws -> [TopicVerdict] {
+        var engine = CoverageEngine(topics: [try Topic(name: "all", queryText: Self.everything)], options: options)
+        return texts.enumerated().compactMap { k, text in
+            engine.judge(Stories.article("o\(k)", hours: Double(k), k == 0 ? "Harbour master fined" : "", text)).primary
+        }
+    }
+
+    private let opening = "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday for letting an unsafe ferry sail."
+
+    @Test func aNewPhraseInAMostlyKnownSentenceIsNews() throws {
+        // Five new words side by side ("signed private compensation agreements with passengers") in a sentence of
+        // nineteen units, the rest restated: under half new, no new clause, no new name or number.
+        let follow = "Harbour master Edmund Grimsdale of Tolworth who was fined at Carrow Crown Court on Monday for letting an unsafe "
+            + "ferry sail has signed private compensation agreements with passengers."
+        let v = try judged([opening, follow])
+        #expect(v[1].verdict == .newFacts, "\(v[1])")
+        #expect(v[1].newFacts == [follow])
+        // The same sentence without the run rule (a run longer than any sentence) reads as a paraphrase.
+        var off = CoverageOptions()
+        off.minimumNewWordRun = 1_000
+        let w = try judged([opening, follow], options: off)
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+    }
+
+    @Test func aRewriteThatSwapsSingleWordsIsNoNews() throws {
+        // New words, but each between known ones: another way of saying the known fact.
+        let v = try judged([opening,
+                            "Tolworth harbour master Edmund Grimsdale was penalised at Carrow Crown Court on Monday over letting an unsafe ferry leave."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+    }
+
+    @Test func aRunShorterThanTheRuleIsNoNewsInALongKnownSentence() throws {
+        // Three new words side by side ("sadly old vessel") in a long restatement stay a paraphrase.
+        let v = try judged([opening,
+                            "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday for letting the sadly old vessel, an unsafe ferry, sail."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+    }
+
+    @Test func aQuotationRunsOnOverTheSentencesOfItsParagraph() {
+        let article = FactExtractor.analyze(title: "", text: """
+            Grimsdale told the court: "The ferry passed every inspection that spring. Nobody on the harbour board ever \
+            warned me about the hull." He was fined on Monday.
+
+            His sister said: "We were told nothing.
+
+            The board met again on Friday and approved the budget for the coming year.
+            """)
+        let texts = article.sentences.map(\.text)
+        let inQuote = article.sentences.map { !$0.quotes.isEmpty }
+        #expect(texts.count == 5, "\(texts)")
+        // The second sentence carries no quotation mark at its start but is inside the quotation.
+        #expect(texts[1].hasPrefix("Nobody"))
+        #expect(inQuote[1], "\(texts[1])")
+        // After the closing mark, outside again.
+        #expect(!inQuote[2], "\(texts[2])")
+        // A quotation left open at a paragraph's end does not run into the next paragraph.
+        #expect(texts[4].hasPrefix("The board"))
+        #expect(!inQuote[4], "\(texts[4])")
+    }
+}
