@@ -68,3 +68,24 @@ import Testing
         #expect(!inQuote[4], "\(texts[4])")
     }
 }
+
+/// Capitalised words that are not names: a role before a name, and the adjective a newspaper shouts before one.
+/// Sentences written for these tests.
+@Suite struct RoleAndShoutTests {
+    private func labels(_ s: String) -> Set<String> { Set(FactExtractor.units(of: s).map(\.label)) }
+
+    @Test func aRoleBeforeANameIsNoName() {
+        let l = labels("The jury heard from Prosecutor Miriam Ashgrove and Detective Inspector Paul Renwick yesterday.")
+        #expect(!l.contains("name:prosecutor"), "\(l)")
+        #expect(!l.contains("name:detective") && !l.contains("name:inspector"), "\(l)")
+        #expect(l.contains("name:ashgrove") && l.contains("name:renwick"), "\(l)")
+    }
+
+    @Test func aShoutedAdjectiveBeforeANameIsNoName() {
+        let l = labels("FURIOUS Harold Venning stormed out of the council meeting.")
+        #expect(!l.contains("name:furious"), "\(l)")
+        #expect(l.contains("name:harold") && l.contains("name:venning"), "\(l)")
+        // Capitalised at the start of an ordinary sentence, a word before a name is still read as part of it.
+        #expect(labels("Harold Venning stormed out.").contains("name:harold"))
+    }
+}

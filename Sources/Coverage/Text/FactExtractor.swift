@@ -502,9 +502,11 @@ public enum FactExtractor {
                 } else if t.startsUpper && !info.isTitleWord {
                     if headline || t.initial || t.shouted {
                         // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
-                        // or a name follows at once ("Lisa Cook will…").
+                        // or a name follows at once ("Lisa Cook will…"). Not for a shouted word: a newspaper shouts
+                        // the adjective before a name ("FURIOUS Jane Doe…"), and a shouted first name of a person
+                        // named elsewhere in the text is capitalised there.
                         nameLike = capitalizedMidSentence.contains(t.hash)
-                        if !nameLike && !headline && i + 1 < tokens.count {
+                        if !nameLike && !headline && !t.shouted && i + 1 < tokens.count {
                             let next = tokens[i + 1]
                             if next.kind == .alpha && next.startsUpper && !next.shouted && !next.clauseBreakBefore && next.valueCount > 1 {
                                 let nextInfo = cache.info(tokens.value(i + 1), hash: next.hash)
