@@ -46,6 +46,32 @@ import Testing
         #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
     }
 
+    @Test func aNewWordOrShortPhraseQuotedIsNews() throws {
+        // One new quoted word in a sentence otherwise known: the speaker's own word is news.
+        let v = try judged([opening + " Grimsdale told the court the ferry was safe.",
+                            "Grimsdale told the court the ferry was \"seaworthy\"."])
+        #expect(v[1].verdict == .newFacts, "\(v[1])")
+        // The same word unquoted is one new word in a known sentence: a paraphrase.
+        let w = try judged([opening + " Grimsdale told the court the ferry was safe.",
+                            "Grimsdale told the court the ferry was seaworthy."])
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+        // A quoted phrase the event already carried is no news.
+        let x = try judged([opening + " Grimsdale called the inspection \"a farce\".",
+                            "Grimsdale told Carrow Crown Court the inspection was \"a farce\"."])
+        #expect(x[1].verdict == .noNewFacts, "\(x[1].newFacts)")
+    }
+
+    @Test func aOneLetterSlipInAShortQuoteIsNoNews() throws {
+        // "smugglers" known; "smuggglers" (a letter doubled) quoted is the same word.
+        let v = try judged([opening + " He said the port was open to smugglers.",
+                            "Grimsdale said the port was open to \"smuggglers\"."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        // One letter away from a stop word ("haven" as in "haven't"): says nothing new.
+        let w = try judged([opening + " He called the port a safe haven.",
+                            "Grimsdale called the port a \"safe heaven\"."])
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+    }
+
     @Test func aQuotationRunsOnOverTheSentencesOfItsParagraph() {
         let article = FactExtractor.analyze(title: "", text: """
             Grimsdale told the court: "The ferry passed every inspection that spring. Nobody on the harbour board ever \

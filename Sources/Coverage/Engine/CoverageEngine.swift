@@ -300,6 +300,9 @@ enum Novelty {
                 newQuote = true
             }
         }
+        // A word or short phrase quoted from someone, not carried before: their own words ("branded the ruling
+        // “wrong in fact”", "said there was “no truth” in it"). A rewrite keeps a known quote's words.
+        let newShortQuote = sentence.shortQuotes.contains { !isKnown($0) }
         let share = total == 0 ? 0 : Double(newWords) / Double(total)
         // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".
         var newClause = false
@@ -316,12 +319,12 @@ enum Novelty {
         if sentence.isEmbeddedPost {
             novel = newStrong > 0
         } else {
-            novel = newStrong > 0 || newQuote || newClause
+            novel = newStrong > 0 || newQuote || newShortQuote || newClause
                 || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
                 || longestRun >= options.minimumNewWordRun
         }
         guard explaining else { return (novel, "") }
-        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
+        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) short quote \(newShortQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
     }
 }
