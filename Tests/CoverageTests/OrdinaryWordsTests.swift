@@ -5,14 +5,8 @@ import Testing
 /// News told in ordinary words (no new name, number or date) inside a sentence that is otherwise known, and
 /// quotations that run over several sentences. Sentences written for these tests.
 @Suite struct OrdinaryWordsTests {
-    private static let everything = "a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z*"
-
-    /// Judges `texts` in order, one hour apart, under one topic every article matches.
     private func judged(_ texts: [String], options: CoverageOptions = .init()) throws -> [TopicVerdict] {
-        var engine = CoverageEngine(topics: [try Topic(name: "all", queryText: Self.everything)], options: options)
-        return texts.enumerated().compactMap { k, text in
-            engine.judge(Stories.article("o\(k)", hours: Double(k), k == 0 ? "Harbour master fined" : "", text)).primary
-        }
+        try Stories.judgedInOrder(texts, title: "Harbour master fined", options: options)
     }
 
     private let opening = "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday for letting an unsafe ferry sail."
