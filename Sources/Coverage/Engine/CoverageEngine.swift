@@ -267,8 +267,8 @@ enum Novelty {
         // Units the event knows under another spelling (`Aliases`): known for every rule below.
         var knownAsAlias: [UInt64] = []
         // The longest run of new content words next to each other (units are in sentence order): a new claim in
-        // ordinary words is a new phrase — "reached an out of court settlement", "admits no liability" — while
-        // a rewrite of a known fact swaps single words between known ones ("left" for "quit").
+        // ordinary words is a new phrase — "signed private compensation agreements with passengers" — while a
+        // rewrite of a known fact swaps single words between known ones ("penalised" for "fined").
         var run = 0, longestRun = 0
         for u in sentence.units {
             if known.contains(u.key) {
@@ -300,8 +300,8 @@ enum Novelty {
                 newQuote = true
             }
         }
-        // A word or short phrase quoted from someone, not carried before: their own words ("branded the ruling
-        // “wrong in fact”", "said there was “no truth” in it"). A rewrite keeps a known quote's words.
+        // A word or short phrase quoted from someone, not carried before: their own words ("called the ferry
+        // “seaworthy”", "branded the ruling “unlawful”"). A rewrite keeps a known quote's words.
         let newShortQuote = sentence.shortQuotes.contains { !isKnown($0) }
         let share = total == 0 ? 0 : Double(newWords) / Double(total)
         // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".

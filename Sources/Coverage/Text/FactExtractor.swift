@@ -13,7 +13,7 @@ public struct AnalyzedSentence: Sendable {
     /// Each quotation in the sentence with at least two word triples: its triples and its unit keys.
     let quotes: [Quotation]
     /// Unit keys of the short quotations in the sentence (one to three units: a word or phrase put in the
-    /// speaker's mouth, "branded it “wrong in fact”").
+    /// speaker's mouth, "called the ferry “seaworthy”").
     let shortQuotes: [UInt64]
     /// Unit keys of each clause (split at commas, dashes, brackets, quotes), for facts tucked into long sentences.
     let clauses: Clauses
