@@ -13,6 +13,16 @@ enum Stories {
         Article(id: id, feed: "test", url: "https://example.org/\(id)", published: at(hours: hours), title: title, text: text)
     }
 
+    /// `texts` judged in order, one hour apart, under one topic that every article matches; the first one has
+    /// `title` as its headline.
+    static func judgedInOrder(_ texts: [String], title: String, options: CoverageOptions = .init()) throws -> [TopicVerdict] {
+        let everything = "a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z*"
+        var engine = CoverageEngine(topics: [try Topic(name: "all", queryText: everything)], options: options)
+        return texts.enumerated().compactMap { k, text in
+            engine.judge(article("s\(k)", hours: Double(k), k == 0 ? title : "", text)).primary
+        }
+    }
+
     static let recall = article("recall-1", hours: 0, "Kestrel recalls 12,000 drones after battery fires", """
         OSLO (Reuters) - Kestrel Dynamics said on Monday it would recall 12,000 Falcon X2 delivery drones after \
         battery fires at two depots in Bergen and Trondheim.

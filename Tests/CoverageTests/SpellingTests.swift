@@ -46,12 +46,8 @@ import Testing
         #expect(labels("Police in Leeds arrested a man.").contains("name:leeds"))
     }
 
-    /// A tiny engine: one topic that every test article matches.
     private func judged(_ texts: [String]) throws -> [TopicVerdict] {
-        var engine = CoverageEngine(topics: [try Topic(name: "all", queryText: "a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z*")])
-        return texts.enumerated().compactMap { k, text in
-            engine.judge(Stories.article("s\(k)", hours: Double(k), k == 0 ? "Harbour master fined" : "", text)).primary
-        }
+        try Stories.judgedInOrder(texts, title: "Harbour master fined")
     }
 
     private let opening = "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday."

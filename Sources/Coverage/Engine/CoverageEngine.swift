@@ -266,12 +266,27 @@ enum Novelty {
         let total = sentence.units.count
         // Units the event knows under another spelling (`Aliases`): known for every rule below.
         var knownAsAlias: [UInt64] = []
-        for u in sentence.units where !known.contains(u.key) {
-            if sentence.aliases.anyKnown(for: u.key, in: known) {
-                knownAsAlias.append(u.key)
+        // The longest run of new content words next to each other (units are in sentence order): a new claim in
+        // ordinary words is a new phrase — "signed private compensation agreements with passengers" — while a
+        // rewrite of a known fact swaps single words between known ones ("penalised" for "fined").
+        var run = 0, longestRun = 0
+        for u in sentence.units {
+            if known.contains(u.key) {
+                run = 0
                 continue
             }
-            if u.kind.isStrong { newStrong += 1 } else { newWords += 1 }
+            if sentence.aliases.anyKnown(for: u.key, in: known) {
+                knownAsAlias.append(u.key)
+                run = 0
+                continue
+            }
+            if u.kind.isStrong {
+                newStrong += 1
+            } else {
+                newWords += 1
+                run += 1
+                longestRun = max(longestRun, run)
+            }
             if explaining { newLabels.append(labels?[u.key] ?? "?") }
         }
         func isKnown(_ key: UInt64) -> Bool { known.contains(key) || knownAsAlias.contains(key) }
@@ -285,6 +300,9 @@ enum Novelty {
                 newQuote = true
             }
         }
+        // A word or short phrase quoted from someone, not carried before: their own words ("called the ferry
+        // “seaworthy”", "branded the ruling “unlawful”"). A rewrite keeps a known quote's words.
+        let newShortQuote = sentence.shortQuotes.contains { !isKnown($0) }
         let share = total == 0 ? 0 : Double(newWords) / Double(total)
         // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".
         var newClause = false
@@ -301,11 +319,12 @@ enum Novelty {
         if sentence.isEmbeddedPost {
             novel = newStrong > 0
         } else {
-            novel = newStrong > 0 || newQuote || newClause
+            novel = newStrong > 0 || newQuote || newShortQuote || newClause
                 || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
+                || longestRun >= options.minimumNewWordRun
         }
         guard explaining else { return (novel, "") }
-        let why = "strong \(newStrong) words \(newWords)/\(total) quote \(newQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
+        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) short quote \(newShortQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
     }
 }

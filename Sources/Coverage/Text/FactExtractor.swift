@@ -12,6 +12,9 @@ public struct AnalyzedSentence: Sendable {
     let grams: [UInt64]
     /// Each quotation in the sentence with at least two word triples: its triples and its unit keys.
     let quotes: [Quotation]
+    /// Unit keys of the short quotations in the sentence (one to three units: a word or phrase put in the
+    /// speaker's mouth, "called the ferry “seaworthy”").
+    let shortQuotes: [UInt64]
     /// Unit keys of each clause (split at commas, dashes, brackets, quotes), for facts tucked into long sentences.
     let clauses: Clauses
     /// Other spellings of the sentence's facts (see `Aliases`).
@@ -69,6 +72,7 @@ struct SentenceUnits {
     var units: [FactUnit] = []
     var grams: [UInt64] = []
     var quotes: [Quotation] = []
+    var shortQuotes: [UInt64] = []
     var clauses = Clauses()
     var aliases = Aliases()
 }
@@ -130,7 +134,7 @@ struct ExtractionScratch {
     var mask: [Bool] = []
     var consumed: [Bool] = []
     var seen = ScratchSet()
-    var sequence: [(key: UInt64, quoted: Bool)] = []
+    var sequence: [(key: UInt64, quoted: Bool, start: Int32, count: Int32)] = []
     var clause: [UInt64] = []
 }
 
@@ -205,10 +209,15 @@ public enum FactExtractor {
         for sentence in split {
             var slice = scalars[sentence.range]
             if sentence.indexInLine == 0 { slice = Boilerplate.stripDateline(slice) }
+            // A quotation may run over several sentences of a paragraph ("…said: "We were told nothing. Nobody
+            // came."): the later ones are inside it although they carry no quotation mark. A new paragraph starts
+            // outside (one that continues a quote opens with a mark again).
+            if sentence.indexInLine == 0 { list.quoteOpen = false }
             let range = list.scan(slice)
             list.markShouting(range, headline: false)
             prepared.append((ScalarText.string(slice), sentence.line, range))
         }
+        list.quoteOpen = false
         let titleRange = list.scan(title[...])
         list.markShouting(titleRange, headline: true)
         var capitalizedMidSentence = UInt64Set(minimumCapacity: 64)
@@ -227,7 +236,7 @@ public enum FactExtractor {
                                                     cache: &cache, scratch: &scratch) : SentenceUnits())
             }
             sentences.append(AnalyzedSentence(text: p.text, isFact: isFact && !found.units.isEmpty, units: found.units,
-                                              grams: found.grams, quotes: found.quotes, clauses: found.clauses, aliases: found.aliases,
+                                              grams: found.grams, quotes: found.quotes, shortQuotes: found.shortQuotes, clauses: found.clauses, aliases: found.aliases,
                                               isEmbeddedPost: posts[i], line: p.line))
         }
         let titleUnits = list.withTokens(titleRange) {
@@ -370,7 +379,7 @@ public enum FactExtractor {
         var result = SentenceUnits()
         result.units.reserveCapacity(tokens.count)
         func add(_ unit: FactUnit, _ token: RawToken) {
-            sequence.append((unit.key, token.inQuote))
+            sequence.append((unit.key, token.inQuote, token.valueStart, token.valueCount))
             if !clause.contains(unit.key) { clause.append(unit.key) }
             if seen.insert(unit.key) { result.units.append(unit) }
         }
@@ -497,9 +506,11 @@ public enum FactExtractor {
                 } else if t.startsUpper && !info.isTitleWord {
                     if headline || t.initial || t.shouted {
                         // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
-                        // or a name follows at once ("Lisa Cook will…").
+                        // or a name follows at once ("Lisa Cook will…"). Not for a shouted word: a newspaper shouts
+                        // the adjective before a name ("FURIOUS Jane Doe…"), and a shouted first name of a person
+                        // named elsewhere in the text is capitalised there.
                         nameLike = capitalizedMidSentence.contains(t.hash)
-                        if !nameLike && !headline && i + 1 < tokens.count {
+                        if !nameLike && !headline && !t.shouted && i + 1 < tokens.count {
                             let next = tokens[i + 1]
                             if next.kind == .alpha && next.startsUpper && !next.shouted && !next.clauseBreakBefore && next.valueCount > 1 {
                                 let nextInfo = cache.info(tokens.value(i + 1), hash: next.hash)
@@ -532,6 +543,35 @@ public enum FactExtractor {
         }
         flushInitials()
         if !clause.isEmpty { result.clauses.append(clause) }
+        // Short quotations: runs of one to three quoted units.
+        var runStart = -1
+        for k in 0...sequence.count {
+            let quoted = k < sequence.count && sequence[k].quoted
+            if quoted && runStart < 0 { runStart = k }
+            if !quoted && runStart >= 0 {
+                if k - runStart <= 3 {
+                    for j in runStart..<k {
+                        // A slip of one letter in a known word is no new quotation ("safe heaven" for "safe
+                        // haven"): every form of a quoted word with one letter left out answers for it, and a
+                        // slip of a stop word says nothing.
+                        let bytes = tokens.bytes[Int(sequence[j].start)..<Int(sequence[j].start + sequence[j].count)]
+                        var slipOfStopword = false
+                        if bytes.count >= 5, bytes.allSatisfy({ $0 >= 97 && $0 <= 122 }) {
+                            for d in bytes.indices {
+                                var variant = Array(bytes)
+                                variant.remove(at: d - bytes.startIndex)
+                                let text = String(decoding: variant, as: UTF8.self)
+                                let info = cache.info(text, hash: StableHash.hash(text))
+                                if info.isStopword { slipOfStopword = true }
+                                result.aliases.append(unit: sequence[j].key, key: info.word.key)
+                            }
+                        }
+                        if !slipOfStopword { result.shortQuotes.append(sequence[j].key) }
+                    }
+                }
+                runStart = -1
+            }
+        }
         if sequence.count >= 3 {
             result.grams.reserveCapacity(sequence.count - 2)
             var quote = Quotation()

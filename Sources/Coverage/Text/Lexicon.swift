@@ -42,6 +42,11 @@ enum Lexicon {
         "institute", "association", "organisation", "organization", "international", "global", "world", "republic",
         "kingdom", "people", "peoples", "democratic", "north", "south", "east", "west", "central", "western",
         "eastern", "northern", "southern", "breaking", "update", "updated", "exclusive", "analysis", "opinion",
+        // Roles of people in courts, police forces, offices and teams ("Prosecutor Jane Doe", "Detective
+        // Inspector …"): the name follows.
+        "prosecutor", "prosecutors", "attorney", "counsel", "solicitor", "barrister", "lawyer", "detective",
+        "inspector", "constable", "superintendent", "magistrate", "magistrates", "spokesman", "spokeswoman",
+        "spokesperson", "coach", "manager", "presenter", "professor", "ambassador", "commissioner", "sheriff",
     ]
 
     static let weekdays: Set<String> = [

@@ -40,6 +40,8 @@ struct RawToken {
 struct TokenList {
     var tokens: [RawToken] = []
     var bytes: [UInt8] = []
+    /// A quotation still open where the last scan ended: the next sentence of the paragraph starts inside it.
+    var quoteOpen = false
 
     init() {}
 
@@ -80,9 +82,11 @@ struct TokenList {
         var tokens = self.tokens
         bytes = []
         self.tokens = []
+        var quoted = quoteOpen
         defer {
             bytes = out
             self.tokens = tokens
+            quoteOpen = quoted
         }
         let n = s.count
         // Grow geometrically: reserving exactly "count + n" for every sentence reallocated (and copied) the whole
@@ -92,7 +96,6 @@ struct TokenList {
         var i = 0
         var breakPending = false
         var initialPending = true
-        var quoted = false
         var hyphenPending = false
         var scratch: [Unicode.Scalar] = []
         while i < n {
