@@ -12,7 +12,7 @@ struct BackgroundCheckpointTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("tidings.db").path
         var options = SQLiteOptions()
-        options.walAutocheckpointPages = 32   // 256 KiB of 8 KiB pages: many checkpoints in a small test
+        options.walAutocheckpointPages = 32   // 512 KiB of 16 KiB pages: many checkpoints in a small test
         options.walSizeLimitMiB = 1
         // Creating the schema writes enough frames to cross this test's small threshold; a store opened again
         // (its WAL copied back by the last close) starts with an empty WAL.
