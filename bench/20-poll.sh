@@ -4,6 +4,8 @@
 # changed, each with wall time, CPU seconds, peak RSS and nginx's count of 200/304; and in the same run the
 # transfer floor, `curl --parallel --parallel-max 64` over the same URLs (cold, and warm with the same validators).
 # The driver is `tidings-bench fetch-bench`: the Fetcher plus the feed parser on every changed body, without the store.
+# This is the on-the-fly variant (nginx gzips every response, which slows curl's floor as much as tidings);
+# 21-poll-precompressed.sh, run next by `make bench`, is the same cycle on precompressed feeds (gzip_static).
 # Usage: bench/20-poll.sh path/to/tidings   (TIDINGS_BENCH_FEEDS=N for a smaller set)
 set -euo pipefail
 binary=$(realpath "$1")
@@ -143,24 +145,7 @@ phase poll_changed "$binary" poll --once --all --config "$work/poll.toml"
 web_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sed "s#$work/poll.db#$work/run.db#" "$work/poll.toml" > "$work/run.toml"
 printf '[http]\nlisten = "127.0.0.1:%s"\n' "$web_port" >> "$work/run.toml"
-cat > "$work/run-once.sh" <<'SH'
-#!/usr/bin/env bash
-# usage: run-once.sh BINARY CONFIG LOG FEEDS PORT — tidings run until FEEDS feeds were polled, then SIGTERM.
-"$1" run --config "$2" 2> "$3" &
-pid=$!
-requests=0
-for _ in $(seq 2400); do
-  polled=$(grep -o 'polled [0-9]* feeds' "$3" | awk '{ n += $2 } END { print n + 0 }')
-  [ "$polled" -ge "$4" ] && break
-  kill -0 "$pid" 2>/dev/null || break
-  curl -s -o /dev/null "http://127.0.0.1:$5/metrics" && curl -s -o /dev/null "http://127.0.0.1:$5/" && requests=$((requests + 2))
-  sleep 0.5
-done
-echo "polled $polled feeds; $requests web requests answered during the cycle" >&2
-kill -TERM "$pid"
-wait "$pid"
-SH
-phase run_cold_web bash "$work/run-once.sh" "$binary" "$work/run.toml" "$work/run.log" "$count" "$web_port"
+phase run_cold_web bash "$here/run-once.sh" "$binary" "$work/run.toml" "$work/run.log" "$count" "$web_port"
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }

@@ -150,24 +150,7 @@ if [ "${TIDINGS_BENCH_WEB:-1}" != 0 ]; then
   web_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   sed "s#$work/poll.db#$work/run.db#" "$work/poll.toml" > "$work/run.toml"
   printf '[http]\nlisten = "127.0.0.1:%s"\n' "$web_port" >> "$work/run.toml"
-  cat > "$work/run-once.sh" <<'SH'
-#!/usr/bin/env bash
-# usage: run-once.sh BINARY CONFIG LOG FEEDS PORT — tidings run until FEEDS feeds were polled, then SIGTERM.
-"$1" run --config "$2" 2> "$3" &
-pid=$!
-requests=0
-for _ in $(seq 2400); do
-  polled=$(grep -o 'polled [0-9]* feeds' "$3" | awk '{ n += $2 } END { print n + 0 }')
-  [ "$polled" -ge "$4" ] && break
-  kill -0 "$pid" 2>/dev/null || break
-  curl -s -o /dev/null "http://127.0.0.1:$5/metrics" && curl -s -o /dev/null "http://127.0.0.1:$5/" && requests=$((requests + 2))
-  sleep 0.5
-done
-echo "polled $polled feeds; $requests web requests answered during the cycle" >&2
-kill -TERM "$pid"
-wait "$pid"
-SH
-  phase run_web bash "$work/run-once.sh" "$binary" "$work/run.toml" "$work/run.log" "$count" "$web_port"
+  phase run_web bash "$here/run-once.sh" "$binary" "$work/run.toml" "$work/run.log" "$count" "$web_port"
 fi
 
 # Medians (and spreads) over the runs; the ratio is wall-clock against the floor measured in the same run.
