@@ -23,8 +23,9 @@ public struct SQLiteOptions: Sendable {
     /// Page size of a store created by this handle (an existing file keeps its own until VACUUMed). 16 KiB
     /// rather than SQLite's 4 KiB: an item row holds its text twice (plain and HTML), 1-5 KB for feeds that
     /// carry whole articles, and rows that size leave much of an 8 KiB page empty. On the 10,000-feed poll
-    /// benchmark (200,000 items of 2-5 KB, issue 19) the file was 791 MB instead of 983 MB at 8 KiB, and the
-    /// cold cycle, whose writes go to the WAL and again to the file, used 13 % less CPU; 32 KiB saved no more CPU.
+    /// benchmark (200,000 items of 2-5 KB, issue 19) the file was 791 MB instead of 983 MB at 8 KiB (32 KiB: 741),
+    /// every byte of it written twice (WAL, then checkpoint); CPU: 14.0 against 16.1 CPU-s in one A/B pair, within
+    /// the noise in the later ones (a busy 2-core host), and never more.
     /// (At 4 KiB against 8 KiB, with rows of about 1 KB, a bulk insert of 200,000 rows cost 20-25 % more.)
     public var pageSize = 16384
 
