@@ -45,8 +45,11 @@ else
   cache=$here/out/poll-static-own
   python3 "$here/gen_feeds.py" "$cache" --count "$count"
   # gzip_static does not compare mtimes: make every twin again when its feed is newer.
-  find "$cache/feeds" -name '*.xml' -newer "$cache/.twins" -print0 2>/dev/null | xargs -0 -r gzip -6 -k -f -n
-  [ -e "$cache/.twins" ] || find "$cache/feeds" -name '*.xml' -print0 | xargs -0 -r gzip -6 -k -f -n
+  if [ -e "$cache/.twins" ]; then
+    find "$cache/feeds" -type f ! -name '*.gz' -newer "$cache/.twins" -print0 | xargs -0 -r gzip -6 -k -f -n
+  else
+    find "$cache/feeds" -type f ! -name '*.gz' -print0 | xargs -0 -r gzip -6 -k -f -n
+  fi
   touch "$cache/.twins"
   www=$cache
   source_note="bench/gen_feeds.py, gzip -6 twins"
@@ -65,6 +68,7 @@ pid $work/nginx.pid;
 error_log $work/error.log warn;
 events { worker_connections 8192; multi_accept on; }
 http {
+    types { application/rss+xml rss; application/atom+xml atom; }
     default_type application/rss+xml;
     log_format bench '\$status|\$http_if_none_match|\$http_if_modified_since|\$sent_http_content_encoding';
     access_log $work/access.log bench;
