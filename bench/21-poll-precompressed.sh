@@ -29,6 +29,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+source "$here/poll-common.sh"
 
 fixture="$root/../shared/bench/poll_fixture.py"
 if [ -f "$fixture" ]; then
@@ -85,39 +86,12 @@ http {
     server { listen 127.0.0.1:$port backlog=4096; root $www; }
 }
 CONF
-/usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
-nginx_pid=$!
-for _ in $(seq 100); do
-  python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-  sleep 0.1
-done
+start_nginx "$port"
 
 sed "s#^#http://127.0.0.1:$port#" "$work/paths.txt" > "$work/urls.txt"
 awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
-python3 - "$work/urls.txt" "$work/feeds.opml" <<'PY'
-import sys
-from xml.sax.saxutils import quoteattr
-with open(sys.argv[1]) as source, open(sys.argv[2], "w") as target:
-    target.write('<?xml version="1.0"?>\n<opml version="2.0"><head><title>bench</title></head><body>\n')
-    for line in source:
-        target.write('<outline type="rss" xmlUrl=%s/>\n' % quoteattr(line.strip()))
-    target.write("</body></opml>\n")
-PY
+write_opml "$work/urls.txt" "$work/feeds.opml"
 
-declare -A figures   # name -> "wall cpu rss" per run, appended
-phase() {
-  local name=$1; shift
-  : > "$work/access.log"
-  local line w c r status counts
-  line=$(python3 "$here/measure.py" "$@" 2> "$work/$name.out")
-  read -r w c r status <<< "$line"
-  figures[$name]+="$w $c $r;"
-  sleep 0.3   # nginx logs a request just after answering it
-  counts=$(awk -F'|' '{ total++; s[$1]++; if ($2 != "-" || $3 != "-") cond++; if ($4 == "gzip") gz++ }
-    END { printf "requests=%d 200=%d 304=%d other=%d conditional=%d gzip=%d", total, s[200], s[304], total-s[200]-s[304], cond, gz }' "$work/access.log")
-  printf '%-10s wall %7.2f s  cpu %7.2f s  peak RSS %6.1f MB  exit %s  nginx: %s\n' "$name" "$w" "$c" "$r" "$status" "$counts"
-  sed 's/^/           /' "$work/$name.out" | tail -n 1
-}
 
 echo "precompressed variant: $count feeds from $source_note; nginx 1 worker, gzip_static on, 127.0.0.1:$port"
 echo "tidings: concurrency $concurrency, per_host $per_host, fresh SQLite store, no topics"
@@ -161,7 +135,7 @@ fi
 python3 - "$repeat" "${TIDINGS_BENCH_WEB:-1}" <<PY
 import statistics, sys
 runs, web = int(sys.argv[1]), sys.argv[2] != "0"
-raw = {$(for k in "${!figures[@]}"; do printf '"%s": "%s", ' "$k" "${figures[$k]}"; done)}
+raw = {$(for k in "${!runs[@]}"; do printf '"%s": "%s", ' "$k" "${runs[$k]}"; done)}
 fig = {k: [tuple(map(float, r.split())) for r in v.strip(";").split(";")] for k, v in raw.items()}
 def med(name, i): return statistics.median(r[i] for r in fig[name])
 def span(name, i):
