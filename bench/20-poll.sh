@@ -4,6 +4,8 @@
 # changed, each with wall time, CPU seconds, peak RSS and nginx's count of 200/304; and in the same run the
 # transfer floor, `curl --parallel --parallel-max 64` over the same URLs (cold, and warm with the same validators).
 # The driver is `tidings-bench fetch-bench`: the Fetcher plus the feed parser on every changed body, without the store.
+# This is the on-the-fly variant (nginx gzips every response, which slows curl's floor as much as tidings);
+# 21-poll-precompressed.sh, run next by `make bench`, is the same cycle on precompressed feeds (gzip_static).
 # Usage: bench/20-poll.sh path/to/tidings   (TIDINGS_BENCH_FEEDS=N for a smaller set)
 set -euo pipefail
 binary=$(realpath "$1")
@@ -20,6 +22,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+source "$here/poll-common.sh"
 
 echo "generating $count feeds in $cache (cached between runs)"
 python3 "$here/gen_feeds.py" "$cache" --count "$count"
@@ -49,33 +52,11 @@ http {
     server { listen 127.0.0.1:$port; root $cache; }
 }
 CONF
-/usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
-nginx_pid=$!
-for _ in $(seq 100); do
-  python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-  sleep 0.1
-done
+start_nginx "$port"
 
 sed "s#^#http://127.0.0.1:$port#" "$cache/urls-template.txt" > "$work/urls.txt"
 awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
 
-# phase NAME command...: runs one measured command against a fresh access log, prints one line, keeps figures.
-declare -A wall cpu rss
-phase() {
-  local name=$1; shift
-  : > "$work/access.log"
-  local figures
-  figures=$(python3 "$here/measure.py" "$@" 2> "$work/$name.out")
-  read -r w c r status <<< "$figures"
-  wall[$name]=$w; cpu[$name]=$c; rss[$name]=$r
-  local counts
-  sleep 0.3   # nginx logs a request just after answering it: let the last lines land
-  counts=$(awk -F'|' '{ total++; s[$1]++; if ($2 != "-" || $3 != "-") cond++; if ($4 == "gzip") gz++ }
-    END { printf "requests=%d 200=%d 304=%d other=%d conditional=%d gzip=%d", total, s[200], s[304], total-s[200]-s[304], cond, gz }' "$work/access.log")
-  printf '%-16s wall %7.2f s  cpu %7.2f s  peak RSS %6.1f MB  exit %s  nginx: %s\n' "$name" "$w" "$c" "$r" "$status" "$counts"
-  sed 's/^/                 /' "$work/$name.out" | tail -n 2
-  eval "counts_$name=\"\$counts\""
-}
 
 echo "feeds: $count  nginx: 1 worker on 127.0.0.1:$port  tidings: concurrency $concurrency, per-host $per_host"
 echo "(all feeds live on one host, so per_host = concurrency like curl's 64 connections; per_host 4 is shown too)"
@@ -109,15 +90,7 @@ phase tidings_changed "$bench_driver" fetch-bench "$work/urls.txt" --etag-file "
 # The real thing: `tidings poll --once --all` over the same URLs (OPML), SQLite store in the temp dir, parsing,
 # dedup keys, topic matching (two topics whose words the generator never writes: matching costs, judging does not)
 # and the store's writes included. Cold = empty store; warm = every feed conditional; changed = 100 feeds rewritten.
-python3 - "$work/urls.txt" "$work/feeds.opml" <<'PY'
-import sys
-from xml.sax.saxutils import quoteattr
-with open(sys.argv[1]) as source, open(sys.argv[2], "w") as target:
-    target.write('<?xml version="1.0"?>\n<opml version="2.0"><head><title>bench</title></head><body>\n')
-    for line in source:
-        target.write('<outline type="rss" xmlUrl=%s/>\n' % quoteattr(line.strip()))
-    target.write("</body></opml>\n")
-PY
+write_opml "$work/urls.txt" "$work/feeds.opml"
 cat > "$work/poll.toml" <<TOML
 opml = "$work/feeds.opml"
 [store]
@@ -143,24 +116,7 @@ phase poll_changed "$binary" poll --once --all --config "$work/poll.toml"
 web_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sed "s#$work/poll.db#$work/run.db#" "$work/poll.toml" > "$work/run.toml"
 printf '[http]\nlisten = "127.0.0.1:%s"\n' "$web_port" >> "$work/run.toml"
-cat > "$work/run-once.sh" <<'SH'
-#!/usr/bin/env bash
-# usage: run-once.sh BINARY CONFIG LOG FEEDS PORT — tidings run until FEEDS feeds were polled, then SIGTERM.
-"$1" run --config "$2" 2> "$3" &
-pid=$!
-requests=0
-for _ in $(seq 2400); do
-  polled=$(grep -o 'polled [0-9]* feeds' "$3" | awk '{ n += $2 } END { print n + 0 }')
-  [ "$polled" -ge "$4" ] && break
-  kill -0 "$pid" 2>/dev/null || break
-  curl -s -o /dev/null "http://127.0.0.1:$5/metrics" && curl -s -o /dev/null "http://127.0.0.1:$5/" && requests=$((requests + 2))
-  sleep 0.5
-done
-echo "polled $polled feeds; $requests web requests answered during the cycle" >&2
-kill -TERM "$pid"
-wait "$pid"
-SH
-phase run_cold_web bash "$work/run-once.sh" "$binary" "$work/run.toml" "$work/run.log" "$count" "$web_port"
+phase run_cold_web bash "$here/run-once.sh" "$binary" "$work/run.toml" "$work/run.log" "$count" "$web_port"
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }

@@ -12,7 +12,7 @@ struct BackgroundCheckpointTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("tidings.db").path
         var options = SQLiteOptions()
-        options.walAutocheckpointPages = 32   // 256 KiB of 8 KiB pages: many checkpoints in a small test
+        options.walAutocheckpointPages = 32   // 512 KiB of 16 KiB pages: many checkpoints in a small test
         options.walSizeLimitMiB = 1
         // Creating the schema writes enough frames to cross this test's small threshold; a store opened again
         // (its WAL copied back by the last close) starts with an empty WAL.
@@ -33,10 +33,10 @@ struct BackgroundCheckpointTests {
         // The thread ran: the writer's own checkpoints happen only at the hard cap or to finish a nearly done one.
         #expect(store.checkpointThreadStarted)
         #expect(store.backgroundCheckpoints > 0, "no background checkpoint ran (largest WAL \(largestWAL) bytes)")
-        // Bounded: never beyond the hard cap (8 × 32 frames of 8 KiB plus headers) and the transaction that
-        // crossed it (here at most ~16 frames: ten items of ~4 KB), though 200 × ~40 KB went in.
+        // Bounded: never beyond the hard cap (8 × 32 frames of one page plus its 24-byte header each) and the
+        // transaction that crossed it (here at most ~16 frames: ten items of ~4 KB), though 200 × ~40 KB went in.
         #expect(largestWAL > 0)
-        #expect(largestWAL <= UInt64(8 * 32 + 32) * 8_216, "WAL grew to \(largestWAL) bytes")
+        #expect(largestWAL <= UInt64(8 * 32 + 32) * UInt64(options.pageSize + 24), "WAL grew to \(largestWAL) bytes")
         store.close()
         // The last connection to close copied everything back and removed the WAL.
         #expect(Self.walBytes(path) == 0)

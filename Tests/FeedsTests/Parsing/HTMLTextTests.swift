@@ -33,6 +33,19 @@ import TestSupport
         #expect(HTMLText.plainText(fromHTML: "no markup\n\nat all", keepParagraphBreaks: true) == "no markup\n\nat all")
     }
 
+    /// `&quot;` is the commonest reference in escaped HTML after `&amp;` (quotes in body text): the fast path reads
+    /// it itself, as libxml2 does, instead of sending the whole fragment to libxml2's HTML parser (issue 19).
+    @Test func quotReferenceStaysOnTheFastPath() {
+        let html = "<p>She said &quot;yes&quot; to AT&amp;T.</p>\n<p>Next &quot;para&quot;</p>"
+        let fast = Array(html.utf8).withUnsafeBufferPointer { SimpleHTMLText.plainText($0, keepParagraphs: true) }
+        #expect(fast.map { String(decoding: $0, as: UTF8.self) } == "She said \"yes\" to AT&T.\n\nNext \"para\"")
+        let reference = HTMLTextConverter(forceLibXML2: true)
+        for keep in [false, true] {
+            #expect(HTMLTextConverter().plainText(fromHTML: html, keepParagraphBreaks: keep)
+                    == reference.plainText(fromHTML: html, keepParagraphBreaks: keep))
+        }
+    }
+
     /// The fast path and libxml2's HTML parser must agree on every fragment; the fast path must also take a
     /// good share of realistic (well-nested) fragments, or it is not worth having.
     @Test func fastPathAgreesWithLibxml2() {
@@ -48,11 +61,11 @@ import TestSupport
                       "<td>", "</td>", "<tr>", "</tr>", "<dl><dt>", "</dt><dd>", "</dd></dl>", "<i>", "</i>",
                       // UTF-8 written as Latin-1 references (the fast path reads these itself), complete and not.
                       "&#226;&#128;&#166;", "&#195;&#169;", "&Atilde;&copy;", "&#194;&#128;", "&#226;&#128;", "&eacute;&#128;",
-                      "&#xC3;&#xA9;", "&acirc;&#128;&#156;"]
+                      "&#xC3;&#xA9;", "&acirc;&#128;&#156;", "&quot;q&quot;", "x&quot;", "&QUOT;", "&quot", "&apos;"]
         let blocks = ["p", "div", "blockquote", "h3", "section", "figure", "ul", "ol", "table", "pre", "li", "td"]
         let inlines = ["b", "i", "em", "strong", "a href=\"/x\"", "span", "code", "sub"]
         let texts = ["word", "two words", " spaced  out ", "caf&eacute;", "&amp; co", "&#8220;q&#8221;", "x&nbsp;y", "\n",
-                     "caf&#195;&#169;", "&#226;&#128;&#148;"]
+                     "caf&#195;&#169;", "&#226;&#128;&#148;", "say &quot;hi&quot;", "AT&amp;T &quot;q&quot;"]
 
         /// A well-nested fragment built the way publishers' editors write them.
         func nested(_ depth: Int) -> String {

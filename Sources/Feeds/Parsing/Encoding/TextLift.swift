@@ -130,7 +130,7 @@ enum TextLift {
                 let chunk = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 let special = (chunk .>= nonASCII) .| (chunk .== ampersand) .| (chunk .== newline)
                     .| (chunk .== carriageReturn) .| (chunk .== bracket)
-                if !any(special) {
+                if !EntityRepair.anyLane(special) {
                     i += 16
                     continue
                 }

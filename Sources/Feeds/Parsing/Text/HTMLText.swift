@@ -303,7 +303,7 @@ enum WhitespaceCollapser {
         while index + 17 <= count {
             let here = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
             let next = raw.loadUnaligned(fromByteOffset: index + 1, as: SIMD16<UInt8>.self)
-            if any((here .< space) .| ((here .== space) .& (next .== space))) { break }
+            if EntityRepair.anyLane((here .< space) .| ((here .== space) .& (next .== space))) { break }
             index += 16
         }
         return needsCollapsing(bytes, from: index)

@@ -213,6 +213,9 @@ enum SimpleHTMLText {
         case 2 where b[i + 1] == 0x6C && b[i + 2] == 0x74: return ([0x3C], j + 1)  // lt
         case 2 where b[i + 1] == 0x67 && b[i + 2] == 0x74: return ([0x3E], j + 1)  // gt
         case 3 where b[i + 1] == 0x61 && b[i + 2] == 0x6D && b[i + 3] == 0x70: return ([0x26], j + 1)  // amp
+        // quot: predefined in XML, so not in `HTMLEntityTable` (the XML repair's table); an HTML 4 entity that
+        // libxml2's HTML parser reads as '"'. Without this case every fragment with a quote went to libxml2.
+        case 4 where b[i + 1] == 0x71 && b[i + 2] == 0x75 && b[i + 3] == 0x6F && b[i + 4] == 0x74: return ([0x22], j + 1)
         default: break
         }
         guard let scalars = HTMLEntityTable.table[String(decoding: b[(i + 1)..<j], as: UTF8.self)] else { return nil }
