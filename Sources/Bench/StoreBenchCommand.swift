@@ -34,18 +34,15 @@ struct StoreBenchCommand: ParsableCommand {
                 let count = min(batch, items - produced)
                 let feedIndex = transactions % feedIDs.count
                 let now = base.addingTimeInterval(Double(transactions))
-                let batchItems = (0..<count).map { offset -> NewItem in
+                let batchItems = NewItem.withDedupKeys((0..<count).map { offset -> NewItem in
                     let n = produced + offset
-                    var item = NewItem(entryID: "tag:site\(feedIndex).example,2025:\(n)",
-                                       title: "Story number \(n) about the defence talks in region \(n % 31)",
-                                       link: "https://site\(feedIndex % 97).example/news/\(feedIndex)/\(n)?utm_source=rss&utm_medium=feed",
-                                       published: now, firstSeen: now,
-                                       summary: "Item \(n): " + filler,
-                                       html: "<p>Item <b>\(n)</b>: " + filler + "</p>")
-                    item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
-                    item.fingerprint = ContentFingerprint.of(item)
-                    return item
-                }
+                    return NewItem(entryID: "tag:site\(feedIndex).example,2025:\(n)",
+                                   title: "Story number \(n) about the defence talks in region \(n % 31)",
+                                   link: "https://site\(feedIndex % 97).example/news/\(feedIndex)/\(n)?utm_source=rss&utm_medium=feed",
+                                   published: now, firstSeen: now,
+                                   summary: "Item \(n): " + filler,
+                                   html: "<p>Item <b>\(n)</b>: " + filler + "</p>")
+                })
                 batches.put(ProducedBatch(feedID: feedIDs[feedIndex], now: now, items: batchItems))
                 produced += count
                 transactions += 1

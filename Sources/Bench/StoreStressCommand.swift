@@ -48,11 +48,11 @@ struct StoreStressCommand: ParsableCommand {
                 update.etag = "\"\(transaction)\""
                 update.nextDue = now.addingTimeInterval(900)
                 try tx.updateFeed(id: feedID, update)
-                let inserted = try tx.insertItems(feedID: feedID, entries.map { entry in
+                let inserted = try tx.insertItems(feedID: feedID, NewItem.withDedupKeys(entries.map { entry in
                     NewItem(entryID: entry, title: "Story \(entry) on \(topic)", link: "https://news.example/\(entry)?utm_source=rss",
                             published: now, firstSeen: now, summary: "Summary of \(entry), with enough words to matter.",
                             html: "<p>Summary of <b>\(entry)</b>.</p>")
-                })
+                }))
                 let fresh = inserted.filter(\.isNew)
                 try tx.lockTopic(topic)
                 let open = try tx.openEvents(topic: topic)

@@ -76,17 +76,9 @@ struct IngestStage: Sendable {
                                      fetchPages: fetchPages))
     }
 
-    /// The feed's entries as items with their dedup keys: the one place they are computed.
+    /// The feed's entries as items with their dedup keys (`NewItem.withDedupKeys`).
     static func items(of parsed: ParsedFeed, firstSeen: Date) -> [NewItem] {
-        var items = parsed.entries.map { entry in
-            var item = NewItem(entry: entry, firstSeen: firstSeen)
-            item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
-            return item
-        }
-        // The feed's fingerprints together: two items' hashes run side by side.
-        let fingerprints = ContentFingerprint.of(items)
-        for i in items.indices { items[i].fingerprint = fingerprints[i] }
-        return items
+        NewItem.withDedupKeys(parsed.entries.map { NewItem(entry: $0, firstSeen: firstSeen) })
     }
 
     /// True when no entry carries more than a short summary: the story itself is only on its page.

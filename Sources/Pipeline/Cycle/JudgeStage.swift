@@ -87,6 +87,8 @@ struct JudgeStage: Sendable {
             for index in items.indices {
                 if let link = items[index].link, let page = pages[link], let text = page.text {
                     items[index].content = text
+                    // A feed text too short for a fingerprint: the page's text may carry one.
+                    if items[index].fingerprint == nil { items[index] = NewItem.withDedupKeys([items[index]])[0] }
                 }
             }
             let insertions = try transaction.insertItems(feedID: deferredFeed.feed.id, items)
