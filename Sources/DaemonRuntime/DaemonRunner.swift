@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Pipeline
 import Store
+import Support
 import Synchronization
 
 /// `tidings run`: poll, judge and deliver continuously until SIGTERM/SIGINT; reload on SIGHUP.

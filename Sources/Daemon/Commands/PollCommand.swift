@@ -3,6 +3,7 @@ import DaemonRuntime
 import Foundation
 import Logging
 import Pipeline
+import Support
 
 struct PollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Feeds
 import Foundation
 import Logging
 import Store
+import Support
 
 /// One pass over the due feeds, in five stages, each in its own file:
 ///
