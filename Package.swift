@@ -4,7 +4,8 @@ import PackageDescription
 // Layout (see README "Architecture"):
 //   C libraries come in through system-library targets; variadic C calls go through CShims.
 //   Config, Coverage: pure Swift, no I/O.  Feeds: fetch + parse.  Articles: page extraction.
-//   Store: SQLite / PostgreSQL.  Pipeline: poll cycle, outbox, sinks.  Daemon: the `tidings` CLI.
+//   Store: SQLite / PostgreSQL.  Pipeline: poll cycle, outbox, sinks.  DaemonRuntime: the daemon's process (run
+//   loop, signals, systemd, journald).  Daemon: the `tidings` CLI.
 let package = Package(
     name: "tidings",
     products: [
@@ -22,31 +23,34 @@ let package = Package(
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCompression", providers: [.apt(["libdeflate-dev", "libbrotli-dev", "libzstd-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // CShims: non-variadic wrappers for libcurl, and libxml2's one-time set-up (tidings_xml_initialize) that
+        // Feeds and Articles share.
         .target(name: "CShims", dependencies: ["CCurl", "CLibXML2"]),
         // The web server: Debian's libmicrohttpd (see docs/web.md for why, and the measurements).
         .target(name: "CMicroHTTPD", linkerSettings: [.linkedLibrary("microhttpd")]),
 
         // Support: the one copy of helpers several targets need (stable hash, JSON string writing, ISO-8601, civil
-        // calendar arithmetic); pure Swift, no dependencies.
+        // calendar arithmetic, glibc malloc tuning); Swift only, no dependencies.
         .target(name: "Support"),
         .target(name: "Config"),
         .target(name: "Coverage", dependencies: ["Support"]),
-        .target(name: "Feeds", dependencies: [
-            "Support", "CShims", "CLibXML2", "CCurl", "CCompression", .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "Articles", dependencies: ["Feeds", "CShims", "CLibXML2"]),
-        .target(name: "Store", dependencies: [
-            "Support", "CSQLite", "CPostgres", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(name: "Feeds", dependencies: ["Support", "CShims", "CLibXML2", "CCurl", "CCompression"]),
+        .target(name: "Articles", dependencies: ["CShims", "CLibXML2"]),
+        .target(name: "Store", dependencies: ["Support", "CSQLite", "CPostgres"]),
         .target(name: "Pipeline", dependencies: [
-            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "CShims", "CCrypto",
+            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The daemon's process: run loop (DaemonRunner), `poll --once`, signals, systemd notifications, journald
+        // logging, opening the store and fetcher (Services). Daemon holds the command line only.
+        .target(name: "DaemonRuntime", dependencies: [
+            "Support", "Config", "Feeds", "Store", "Pipeline", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
             "CMicroHTTPD", "Config", "Coverage", "Store", "Pipeline", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Daemon", dependencies: [
-            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline", "Web",
+            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline", "DaemonRuntime", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -63,7 +67,7 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport", "CCompression", "CBrotliEncoder"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DaemonRuntime", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,18 +7,16 @@ import Store
 /// measures the status query at that size. Prints one JSON object.
 struct StoreBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store-bench", abstract: "Benchmark store ingest and status (bench/30-store.sh).")
+        commandName: "store-bench", abstract: "Benchmark store ingest and status (bench/30-store.sh) on a new SQLite file or an empty PostgreSQL database.")
 
-    @Option(help: "SQLite database path (must not exist yet).") var sqlite: String?
-    @Option(help: "PostgreSQL URL of an empty database.") var postgres: String?
+    @OptionGroup var location: StoreLocationOptions
     @Option(help: "Items to ingest.") var items = 1_000_000
     @Option(help: "Feeds the items are spread over.") var feeds = 1_000
     @Option(help: "Items per feed transaction.") var batch = 50
     @Option(help: "Status queries to time.") var statusRuns = 7
 
     func run() throws {
-        guard let location = postgres ?? sqlite else { throw ValidationError("give --sqlite PATH or --postgres URL") }
-        let store = try StoreFactory.open(location: location)
+        let store = try location.open()
         let feedURLs = (0..<feeds).map { "https://site\($0 % 97).example/section/\($0)/feed.xml" }
         try store.syncFeeds(feedURLs.map { FeedSpec(url: $0) })
         let feedIDs = try store.read { reader in try feedURLs.compactMap { try reader.feed(configuredURL: $0)?.id } }
@@ -34,18 +32,15 @@ struct StoreBenchCommand: ParsableCommand {
                 let count = min(batch, items - produced)
                 let feedIndex = transactions % feedIDs.count
                 let now = base.addingTimeInterval(Double(transactions))
-                let batchItems = (0..<count).map { offset -> NewItem in
+                let batchItems = NewItem.withDedupKeys((0..<count).map { offset -> NewItem in
                     let n = produced + offset
-                    var item = NewItem(entryID: "tag:site\(feedIndex).example,2025:\(n)",
-                                       title: "Story number \(n) about the defence talks in region \(n % 31)",
-                                       link: "https://site\(feedIndex % 97).example/news/\(feedIndex)/\(n)?utm_source=rss&utm_medium=feed",
-                                       published: now, firstSeen: now,
-                                       summary: "Item \(n): " + filler,
-                                       html: "<p>Item <b>\(n)</b>: " + filler + "</p>")
-                    item.canonicalURL = item.link.flatMap(CanonicalURL.canonicalize)
-                    item.fingerprint = ContentFingerprint.of(item)
-                    return item
-                }
+                    return NewItem(entryID: "tag:site\(feedIndex).example,2025:\(n)",
+                                   title: "Story number \(n) about the defence talks in region \(n % 31)",
+                                   link: "https://site\(feedIndex % 97).example/news/\(feedIndex)/\(n)?utm_source=rss&utm_medium=feed",
+                                   published: now, firstSeen: now,
+                                   summary: "Item \(n): " + filler,
+                                   html: "<p>Item <b>\(n)</b>: " + filler + "</p>")
+                })
                 batches.put(ProducedBatch(feedID: feedIDs[feedIndex], now: now, items: batchItems))
                 produced += count
                 transactions += 1
@@ -105,7 +100,7 @@ struct StoreBenchCommand: ParsableCommand {
         store.close()
 
         // Status from a fresh handle, as `tidings status` runs it.
-        let reader = try StoreFactory.open(location: location)
+        let reader = try location.open()
         defer { reader.close() }
         var latencies: [Double] = []
         var lastStatus: StoreStatus?

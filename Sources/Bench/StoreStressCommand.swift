@@ -9,16 +9,14 @@ struct StoreStressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store-stress", abstract: "Ingest continuously into a store (crash-safety test driver).")
 
-    @Option(help: "SQLite database path.") var sqlite: String?
-    @Option(help: "PostgreSQL URL (instead of --sqlite).") var postgres: String?
+    @OptionGroup var location: StoreLocationOptions
     @Option(help: "File that receives each committed alert id, one per line.") var log: String
     @Option(help: "Feeds to spread the ingest over.") var feeds = 40
     @Option(help: "Items per transaction.") var items = 20
     @Option(help: "Stop after this many transactions (0: run until killed).") var transactions = 0
 
     func run() throws {
-        guard let location = postgres ?? sqlite else { throw ValidationError("give --sqlite PATH or --postgres URL") }
-        let store = try StoreFactory.open(location: location)
+        let store = try location.open()
         defer { store.close() }
         // Append across runs: the test restarts the driver on the same log after every kill.
         if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
@@ -48,11 +46,11 @@ struct StoreStressCommand: ParsableCommand {
                 update.etag = "\"\(transaction)\""
                 update.nextDue = now.addingTimeInterval(900)
                 try tx.updateFeed(id: feedID, update)
-                let inserted = try tx.insertItems(feedID: feedID, entries.map { entry in
+                let inserted = try tx.insertItems(feedID: feedID, NewItem.withDedupKeys(entries.map { entry in
                     NewItem(entryID: entry, title: "Story \(entry) on \(topic)", link: "https://news.example/\(entry)?utm_source=rss",
                             published: now, firstSeen: now, summary: "Summary of \(entry), with enough words to matter.",
                             html: "<p>Summary of <b>\(entry)</b>.</p>")
-                })
+                }))
                 let fresh = inserted.filter(\.isNew)
                 try tx.lockTopic(topic)
                 let open = try tx.openEvents(topic: topic)

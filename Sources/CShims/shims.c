@@ -2,6 +2,7 @@
 #include <libxml/xmlversion.h>
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
+#include <pthread.h>
 
 CURLcode tidings_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -49,4 +50,22 @@ CURLMcode tidings_multi_setopt_long(CURLM *multi, CURLMoption option, long value
 
 void tidings_xml_free(void *pointer) {
     xmlFree(pointer);
+}
+
+static xmlParserInputPtr tidings_refuse_external_entity(const char *url, const char *id, xmlParserCtxtPtr context) {
+    (void)url;
+    (void)id;
+    (void)context;
+    return NULL;
+}
+
+static pthread_once_t tidings_xml_once = PTHREAD_ONCE_INIT;
+
+static void tidings_xml_initialize_once(void) {
+    xmlInitParser();
+    xmlSetExternalEntityLoader(tidings_refuse_external_entity);
+}
+
+void tidings_xml_initialize(void) {
+    pthread_once(&tidings_xml_once, tidings_xml_initialize_once);
 }

@@ -143,18 +143,15 @@ public enum StoreFactory {
     }
 
     public static func open(sqlitePath: String, options: SQLiteOptions = SQLiteOptions()) throws -> SQLiteStore {
-        let store = try SQLiteStore(path: sqlitePath, options: options)
-        do {
-            try store.migrate()
-        } catch {
-            store.close()
-            throw error
-        }
-        return store
+        try migrated(SQLiteStore(path: sqlitePath, options: options))
     }
 
     public static func open(postgresURL: String, options: PostgresOptions = PostgresOptions()) throws -> PostgresStore {
-        let store = try PostgresStore(url: postgresURL, options: options)
+        try migrated(PostgresStore(url: postgresURL, options: options))
+    }
+
+    /// The store with its schema brought up to date, or closed when that fails.
+    private static func migrated<S: Store>(_ store: S) throws -> S {
         do {
             try store.migrate()
         } catch {

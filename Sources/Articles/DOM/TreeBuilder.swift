@@ -1,6 +1,5 @@
 import CLibXML2
 import CShims
-import Feeds
 
 /// Parses HTML with libxml2 and copies the tree into a `Document`, within the page limits.
 ///
@@ -34,7 +33,7 @@ struct TreeBuilder {
             document.root.appendChild(document.makeElement("body"))
             return Output(document: document, jsonLD: [], warnings: ["the page is empty"])
         }
-        FeedParser.prepare()   // libxml2's globals initialised once, before any thread makes a context
+        tidings_xml_initialize()   // libxml2's globals and entity loader set up once (CShims)
         guard let context = htmlNewParserCtxt() else {
             throw ExtractionError.unparseable(reason: "libxml2 could not allocate a parser")
         }

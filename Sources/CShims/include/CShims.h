@@ -28,4 +28,10 @@ CURLMcode tidings_multi_setopt_long(CURLM *multi, CURLMoption option, long value
 // (libxml2's headers are not included here, so CLibXML2 stays the one module that declares its API.)
 void tidings_xml_free(void *pointer);
 
+// libxml2's one-time set-up, for every target that parses with it (Feeds, Articles): its globals initialised
+// (xmlInitParser) before any thread makes a context, and an external-entity loader that refuses everything, so
+// nothing outside the bytes given (no DTD, no external entity, no network) is ever read. Once per process
+// (pthread_once); cheap to call before every parse.
+void tidings_xml_initialize(void);
+
 #endif

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Feeds
 import Foundation
+import Support
 
 /// `tidings parse`: parse feed files (or file:// URLs) and print what they hold.
 struct ParseCommand: AsyncParsableCommand {
@@ -113,7 +114,7 @@ struct ParseCommand: AsyncParsableCommand {
         // so each worker's malloc arena does not keep its own pile of freed pages (measured: 46 MB instead of 51 MB
         // peak on the benchmark; one shared arena was no better). One worker reuses its arena, and trimming would
         // only cost page faults on the next file (110k faults instead of 9k on the benchmark).
-        defer { if releaseMemory { MemoryRelease.trim() } }
+        defer { if releaseMemory { MallocTuning.trim() } }
         var result = FileResult()
         let jsonPath: String?
         if case .json(let withPath) = mode { jsonPath = withPath ? path : nil } else { jsonPath = nil }
@@ -229,17 +230,6 @@ struct ParseCommand: AsyncParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// glibc's malloc_trim, looked up at run time (malloc.h is not part of the Glibc module).
-enum MemoryRelease {
-    private typealias Trim = @convention(c) (Int) -> Int32
-    private static let function: Trim? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: Trim.self)
-    }()
-
-    static func trim() { _ = function?(0) }
 }
 
 /// One slot per input, each written by exactly one worker before `collect` runs on the calling thread.

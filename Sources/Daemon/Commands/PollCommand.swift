@@ -1,7 +1,9 @@
 import ArgumentParser
+import DaemonRuntime
 import Foundation
 import Logging
 import Pipeline
+import Support
 
 struct PollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -107,12 +107,8 @@ enum ReplayOutput {
         raw(#","topics":["#, &out)
         list(decision.topics, &out)
         if let primary = decision.primary {
-            raw(#"],"event":"#, &out)
-            optional(primary.eventID, &out)
-            raw(#","verdict":"#, &out)
-            JSONString.append(primary.verdict.rawValue, to: &out)
-            raw(#","new_facts":["#, &out)
-            list(primary.newFacts, &out)
+            raw("],", &out)
+            verdictFields(eventID: primary.eventID, verdict: primary.verdict.rawValue, newFacts: primary.newFacts, &out)
             raw(#"],"event_title":"#, &out)
             optional(primary.eventTitle, &out)
         } else {
@@ -124,17 +120,23 @@ enum ReplayOutput {
                 if i > 0 { out.append(0x2C) }
                 raw(#"{"topic":"#, &out)
                 JSONString.append(v.topic, to: &out)
-                raw(#","event":"#, &out)
-                optional(v.eventID, &out)
-                raw(#","verdict":"#, &out)
-                JSONString.append(v.verdict.rawValue, to: &out)
-                raw(#","new_facts":["#, &out)
-                list(v.newFacts, &out)
+                raw(",", &out)
+                verdictFields(eventID: v.eventID, verdict: v.verdict.rawValue, newFacts: v.newFacts, &out)
                 raw("]}", &out)
             }
             out.append(0x5D)
         }
         raw("}\n", &out)
+    }
+
+    /// `"event":…,"verdict":…,"new_facts":[…` for one topic's verdict (the list left open).
+    static func verdictFields(eventID: String?, verdict: String, newFacts: [String], _ out: inout [UInt8]) {
+        raw(#""event":"#, &out)
+        optional(eventID, &out)
+        raw(#","verdict":"#, &out)
+        JSONString.append(verdict, to: &out)
+        raw(#","new_facts":["#, &out)
+        list(newFacts, &out)
     }
 
     @inline(__always)

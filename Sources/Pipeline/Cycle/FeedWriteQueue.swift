@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Store
+import Support
 
 /// Everything one fetch of one feed writes: the feed row's new state and, for a parsed body, its items.
 struct FeedWrite: Sendable {

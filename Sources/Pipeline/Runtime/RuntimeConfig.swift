@@ -78,6 +78,7 @@ public struct RuntimeConfig: Sendable {
             placeholders[name] = "unused-by-status"
         }
         return try ConfigLoader.parse(text: text, path: path, environment: placeholders,
+                                      workingDirectory: FileManager.default.currentDirectoryPath,
                                       readFile: { _ in .success("unused-by-status") })
     }
 

@@ -28,3 +28,21 @@ enum DedupKey {
         return Int64(bitPattern: hostBits << 48 | urlBits)
     }
 }
+
+extension NewItem {
+    /// The items with their dedup keys: the canonical URL of the link (`CanonicalURL`) and the fingerprint of the
+    /// words (`ContentFingerprint`; one feed's items are hashed together). This is the one place the keys are
+    /// computed: the store stores the keys an item carries, and an item without them is deduplicated by its entry id
+    /// only. A key already set is kept.
+    public static func withDedupKeys(_ items: [NewItem]) -> [NewItem] {
+        var items = items
+        var unfingerprinted: [Int] = []
+        for index in items.indices {
+            if items[index].canonicalURL == nil { items[index].canonicalURL = items[index].link.flatMap(CanonicalURL.canonicalize) }
+            if items[index].fingerprint == nil { unfingerprinted.append(index) }
+        }
+        let fingerprints = ContentFingerprint.of(unfingerprinted.map { items[$0] })
+        for (index, fingerprint) in zip(unfingerprinted, fingerprints) { items[index].fingerprint = fingerprint }
+        return items
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 
-/// An item as a fetch produced it. `canonicalURL` and `fingerprint` are computed by the store when nil
-/// (`CanonicalURL.canonicalize`, `ContentFingerprint.compute`).
+/// An item as a fetch produced it. `canonicalURL` and `fingerprint` are its dedup keys, computed once by
+/// `NewItem.withDedupKeys` (the poll cycle does so as it parses); the store stores them as given.
 public struct NewItem: Sendable, Equatable {
     /// The feed's own id for the entry (guid/id, else link, else a hash): dedup key within one feed.
     public var entryID: String

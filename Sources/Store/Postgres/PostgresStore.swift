@@ -179,7 +179,7 @@ public final class PostgresStore: SQLBackedStore {
             try onConnection { connection, beforeCommit in
                 try connection.executeScript("BEGIN")
                 do {
-                    let transaction = SQLTransaction(connection: connection, storeName: description)
+                    let transaction = PostgresTransaction(connection: connection, storeName: description)
                     let result = try body(transaction)
                     try transaction.flushCounters()
                     beforeCommit = false
@@ -199,7 +199,7 @@ public final class PostgresStore: SQLBackedStore {
             try onConnection { connection, _ in
                 try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 defer { try? connection.executeScript("COMMIT") }
-                return try body(SQLTransaction(connection: connection, storeName: description))
+                return try body(PostgresTransaction(connection: connection, storeName: description))
             }
         }
     }

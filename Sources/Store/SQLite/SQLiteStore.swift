@@ -99,8 +99,7 @@ public final class SQLiteStore: SQLBackedStore {
             guard let connection else { throw closedError() }
             try connection.executeScript("BEGIN IMMEDIATE")
             do {
-                let transaction = SQLTransaction(connection: connection, storeName: description,
-                                                 itemKeys: connection.itemKeys)
+                let transaction = SQLiteTransaction(connection: connection, storeName: description)
                 let result = try body(transaction)
                 try transaction.flushCounters()
                 try connection.executeScript("COMMIT")
@@ -120,7 +119,7 @@ public final class SQLiteStore: SQLBackedStore {
             // One snapshot for the whole read, so status totals agree with each other.
             try connection.executeScript("BEGIN DEFERRED")
             defer { try? connection.executeScript("COMMIT") }
-            return try body(SQLTransaction(connection: connection, storeName: description))
+            return try body(SQLiteTransaction(connection: connection, storeName: description))
         }
     }
 

@@ -36,15 +36,9 @@ final class XMLErrorLog {
 
 /// Reads UTF-8 bytes into a libxml2 tree with everything dangerous switched off.
 enum XMLDocumentReader {
-    /// Never load anything from outside the document: not DTDs, not external entities, not over the network.
-    private static let installRefusingLoader: Void = {
-        // Once per process, before any thread parses (libxml2 wants its globals initialised first).
-        xmlInitParser()
-        xmlSetExternalEntityLoader { _, _, _ in nil }
-    }()
-
-    /// Call before parsing on several threads at once.
-    static func prepare() { _ = installRefusingLoader }
+    /// Never load anything from outside the document (not DTDs, not external entities, not over the network), and
+    /// libxml2's globals initialised before any thread parses: `tidings_xml_initialize` (CShims), once per process.
+    static func prepare() { tidings_xml_initialize() }
 
     static let options: Int32 = Int32(
         XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
@@ -55,7 +49,7 @@ enum XMLDocumentReader {
 
     /// The caller owns the returned document and must `xmlFreeDoc` it.
     static func read(_ utf8: [UInt8], baseURL: String?, log: XMLErrorLog) -> xmlDocPtr? {
-        _ = installRefusingLoader
+        tidings_xml_initialize()
         let logPointer = Unmanaged.passUnretained(log).toOpaque()
         xmlSetStructuredErrorFunc(logPointer) { context, error in
             guard let context, let error else { return }
@@ -71,7 +65,7 @@ enum XMLDocumentReader {
 
     /// Like `read`, with parse-time hooks: lifted text put back (see `TextLift`), entries read as they end.
     static func read(_ utf8: [UInt8], baseURL: String?, log: XMLErrorLog, hooks: ParseHooks) -> xmlDocPtr? {
-        _ = installRefusingLoader
+        tidings_xml_initialize()
         let logPointer = Unmanaged.passUnretained(log).toOpaque()
         xmlSetStructuredErrorFunc(logPointer) { context, error in
             guard let context, let error else { return }

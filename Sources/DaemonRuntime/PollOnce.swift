@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Pipeline
+import Support
 
 /// `tidings poll --once`: one cycle over the due feeds (or all), then one pass delivering what it alerted.
 public enum PollOnce {

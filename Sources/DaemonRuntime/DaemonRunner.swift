@@ -1,7 +1,9 @@
 import Config
 import Foundation
 import Logging
+import Pipeline
 import Store
+import Support
 import Synchronization
 
 /// `tidings run`: poll, judge and deliver continuously until SIGTERM/SIGINT; reload on SIGHUP.
