@@ -28,6 +28,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stable_port():
+    """A free port below the kernel's ephemeral range, for servers restarted on the same port (PostgreSQL, the
+    webhook receivers): while such a server is down, an outgoing connection could otherwise be given its port as
+    its own source port, and the restart would fail with "address already in use"."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    import random as _random
+    for _ in range(200):
+        port = _random.randint(max(1024, low - 12000), low - 1)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    return free_port()
+
+
 def wait_for_port(port, seconds=10.0, process=None):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -154,7 +175,7 @@ class Postgres:
         self.data = os.path.join(self.base, "data")
         self._tool("initdb", ["-D", self.data, "--auth=trust", "--no-sync", "-U", "postgres", "--encoding=UTF8", "--locale=C"])
         for _ in range(3):
-            self.port = free_port()
+            self.port = stable_port()
             try:
                 self._ctl(["start"])
                 break
@@ -204,18 +225,22 @@ class Receiver:
     def __init__(self, work, name, secret):
         self.records = os.path.join(work, f"{name}.jsonl")
         self.secret = secret
-        self.port = 0
+        self.port = stable_port()
         self.process = None
         self.kills = []   # times the receiver was killed (a delivery recorded just before may be sent again)
         self.start()
 
     def start(self):
+        errors = open(self.records + ".stderr", "ab")
         process = subprocess.Popen(["/usr/bin/python3", self.SCRIPT, "--port", str(self.port), "--secret", self.secret,
-                                    "--records", self.records], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                    "--records", self.records], stdout=subprocess.PIPE, stderr=errors)
+        errors.close()
         line = process.stdout.readline().decode().strip()
         if not line.startswith("LISTENING "):
             process.kill()
-            raise RuntimeError(f"webhook receiver did not start: {line!r}")
+            process.wait()
+            with open(self.records + ".stderr", encoding="utf-8", errors="replace") as f:
+                raise RuntimeError(f"webhook receiver did not start: {line!r}: {f.read()[-1000:]}")
         self.port = int(line.split()[1])
         self.process = process
 

@@ -37,15 +37,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import faultkit  # noqa: E402
 
 FEEDS = ["wire", "courier", "gazette", "ledger", "herald"]
-TOPICS = [  # (name, query, the word every story of the topic carries, things that happen there)
-    ("harbours", "harbour AND (crane OR vessel OR quay OR barge)", "harbour", ["crane", "vessel", "quay", "barge"]),
-    ("reservoirs", "reservoir AND (spillway OR pump OR valve OR levee)", "reservoir", ["spillway", "pump", "valve", "levee"]),
-    ("railways", "railway AND (signal OR junction OR viaduct OR tunnel)", "railway", ["signal", "junction", "viaduct", "tunnel"]),
+TOPICS = [  # (name, query, the word every story of the topic carries)
+    ("harbours", "harbour", "harbour"),
+    ("reservoirs", "reservoir", "reservoir"),
+    ("railways", "railway", "railway"),
 ]
 SYLLABLES = ["vel", "mar", "or", "rin", "tes", "sel", "ka", "dor", "bre", "lin", "quo", "th", "an", "sk", "ul", "mer",
              "ya", "pol", "ven", "dra", "gis", "hol", "ne", "tur", "wick", "fen", "ost", "rae", "lum", "bar"]
 FIRST = ["Mara", "Ilse", "Tomas", "Anouk", "Pell", "Rosa", "Edvin", "Kaia", "Lior", "Nadia", "Oskar", "Vera"]
-VERBS = ["failed", "broke down", "was damaged", "came apart", "gave way", "stopped working"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -84,9 +83,11 @@ class Stream:
         return self.name().lower()
 
     def new_event(self, feed, round_number, index):
-        topic, _, word, things = self.rng.choice(TOPICS)
-        event = {"topic": topic, "place": self.name(), "thing": self.rng.choice(things), "verb": self.rng.choice(VERBS),
-                 "word": word, "day": self.rng.choice(DAYS), "org": f"{self.name()} {self.name()}",
+        topic, _, word = self.rng.choice(TOPICS)
+        # Every word but the topic's own is the event's: two events of a topic share little but that word, so
+        # which one a story joins never hangs on the order they were judged in.
+        event = {"topic": topic, "place": self.name(), "thing": self.word(), "verb": self.word(),
+                 "word": word, "org": f"{self.name()} {self.name()}",
                  "jargon": [self.word() for _ in range(10)], "stories": 1}
         self.events.append(event)
         j = event["jargon"]
@@ -167,7 +168,7 @@ listen = ""
         text += f'[coverage]\nsettle = "{settle}"\n\n'
     for name, url in feeds:
         text += f'[[feed]]\nurl = "{url}"\nname = "{name}"\n\n'
-    for name, query, _, _ in TOPICS:
+    for name, query, _ in TOPICS:
         text += f"[[topic]]\nname = \"{name}\"\nquery = '{query}'\n\n"
     return text + sinks
 
@@ -250,7 +251,7 @@ def main():
         config = os.path.join(work, "tidings.toml")
         with open(config, "w") as f:
             f.write(config_text(f'url = "{postgres.url}"', [(feed, nginx.url(f"{feed}.xml")) for feed in FEEDS], sinks,
-                                "2s" if settle else None))
+                                "5s" if settle else None))
         daemon = faultkit.Daemon(binary, config, work, {"SOAK_SECRET": secret, "TIDINGS_LOG_LEVEL": "info"})
 
         # The schedule of faults: kills in the first 65 % (so the last daemon lives long enough to judge its RSS),
@@ -288,6 +289,11 @@ def main():
                     last_start = time.time()
                 elif kind == "outage":
                     index, how, seconds = detail
+                    if any(entry[1] == index for entry in outage_ends):
+                        # That receiver is already out: one outage at a time per receiver; this one comes later.
+                        schedule.append((now + 10, kind, detail))
+                        schedule.sort(key=lambda entry: entry[0])
+                        continue
                     receiver = receivers[index]
                     if how == "down":
                         receiver.stop()
@@ -421,7 +427,7 @@ def main():
         kinds = Counter(expected.values())
         per_sink = delivered()
         print(f"soak: {round_number} rounds, {len(stream.stories)} stories, {len(stream.events)} events, "
-              f"settle {'2s' if settle else 'n/a (this build has no [coverage] settle)'}")
+              f"settle {'5s' if settle else 'n/a (this build has no [coverage] settle)'}")
         print(f"soak: faults: {figures['kills']} SIGKILLs, "
               f"{figures['outages (down)']} webhook outages (receiver down) + {figures['outages (503)']} (503), "
               f"{figures['postgres restarts']} PostgreSQL restarts")

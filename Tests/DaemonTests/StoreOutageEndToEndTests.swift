@@ -91,6 +91,13 @@ struct StoreOutageEndToEndTests {
         #expect(count("store unavailable; retrying with backoff") == outagesBefore + 1, "the outage was not logged exactly once")
         let status = try runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path])
         #expect(status.status != 0 && status.stderr.contains("cannot read the store"), "status during the outage: \(status.stderr)")
+        // The daemon is up and waiting for its store: degraded (exit 1), not "not running" (2).
+        #expect(status.status == 1 && status.stdout.contains("health: degraded") && status.stdout.contains("pid \(daemon.pid)"),
+                "status during the outage: \(status.stdout)")
+        let statusJSON = try runProcess(TestPaths.tidingsBinary, ["status", "--json", "--config", config.path])
+        let object = try JSONSerialization.jsonObject(with: Data(statusJSON.stdout.utf8)) as? [String: Any]
+        #expect(object?["health"] as? String == "degraded")
+        #expect((object?["daemon"] as? [String: Any])?["running"] as? Bool == true)
 
         try postgres.resume()
         #expect(Fixture.eventually(seconds: 90) { Fixture.alerts(in: alertLog).count == 3 }, "no alert after the outage: \(daemon.log)")

@@ -31,6 +31,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
 
         var storeStatus: StoreStatus?
+        var storeError: String?
         let settings = config.config.store
         let exists: Bool
         switch settings.backend {
@@ -45,9 +46,13 @@ struct StatusCommand: AsyncParsableCommand {
                 storeStatus = try store.status(now: Date(), recentAlerts: 10)
             } catch {
                 StandardError.print("tidings status: cannot read the store \(settings.displayName): \(error)")
+                storeError = "\(error)"
             }
         }
-        let report = StatusReport(configPath: path, storeStatus: storeStatus)
+        // Heartbeats live in the store: without it, a daemon for this configuration is looked for on this host.
+        let local = storeError == nil ? nil
+            : LocalDaemons.pid(runningConfig: config.config.absolutePath, defaultPath: ConfigPathOption.defaultPath)
+        let report = StatusReport(configPath: path, storeStatus: storeStatus, storeError: storeError, localDaemonPID: local)
         print(json ? report.json.serialized() : report.text)
         if report.health != .healthy { throw ExitCode(report.health.rawValue) }
     }

@@ -21,9 +21,19 @@ public struct StatusReport: Sendable {
     /// A heartbeat older than this means the daemon is gone (it beats at least every 10 s).
     public static let heartbeatFreshness: TimeInterval = 30
 
+    /// Why the store could not be read (nil when it was, or does not exist yet).
+    public var storeError: String?
+    /// A `tidings run` on this host for this configuration, found without the store (`LocalDaemons`).
+    public var localDaemonPID: Int?
+
+    /// `storeError` and `localDaemonPID`: when the store cannot be read but a daemon for this configuration runs
+    /// here, the report says running and degraded (the daemon waits for its store), not "not running".
     public init(configPath: String, storeStatus: StoreStatus?, now: Date = Date(),
                 hostName: String = ProcessInfo.processInfo.hostName,
-                isAlive: (Int) -> Bool = StatusReport.processIsAlive) {
+                isAlive: (Int) -> Bool = StatusReport.processIsAlive,
+                storeError: String? = nil, localDaemonPID: Int? = nil) {
+        self.storeError = storeError
+        self.localDaemonPID = storeStatus == nil ? localDaemonPID : nil
         self.configPath = configPath
         self.storeStatus = storeStatus
         self.now = now
@@ -33,9 +43,12 @@ public struct StatusReport: Sendable {
             // On this machine we can also ask the kernel; a heartbeat from another host is taken at its word.
             running = newest.host != hostName || isAlive(newest.pid)
         } else {
-            running = false
+            running = storeStatus == nil && storeError != nil && localDaemonPID != nil
         }
         var problems: [String] = []
+        if storeStatus == nil, let storeError {
+            problems.append("the store cannot be read: \(storeError)")
+        }
         if let storeStatus {
             for feed in storeStatus.feeds where feed.active && (feed.state == .failing || feed.state == .backingOff) {
                 problems.append("feed \(feed.url) is \(feed.state.rawValue): \(feed.lastError ?? "no error recorded")")
@@ -66,7 +79,7 @@ public struct StatusReport: Sendable {
         let status = storeStatus
         let daemonJSON: JSONValue = .object([
             ("running", .bool(running)),
-            ("pid", running ? .optional(daemon?.pid) : .null),
+            ("pid", running ? .optional(daemon?.pid ?? localDaemonPID) : .null),
             ("started", running ? daemon.map { .string(ISOTime.format($0.started)) } ?? .null : .null),
             ("heartbeat", daemon.map { .string(ISOTime.format($0.lastBeat)) } ?? .null),
             ("host", .optional(daemon?.host)),
@@ -127,7 +140,9 @@ public struct StatusReport: Sendable {
 
     public var text: String {
         var lines: [String] = []
-        if running, let daemon {
+        if running, daemon == nil, let localDaemonPID {
+            lines.append("daemon: running, pid \(localDaemonPID) on this host (its store cannot be read)")
+        } else if running, let daemon {
             let uptime = Int(now.timeIntervalSince(daemon.started))
             lines.append("daemon: running, pid \(daemon.pid) on \(daemon.host), up \(Self.duration(uptime)), last heartbeat \(Int(now.timeIntervalSince(daemon.lastBeat))) s ago")
         } else if let daemon {
