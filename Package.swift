@@ -4,7 +4,8 @@ import PackageDescription
 // Layout (see README "Architecture"):
 //   C libraries come in through system-library targets; variadic C calls go through CShims.
 //   Config, Coverage: pure Swift, no I/O.  Feeds: fetch + parse.  Articles: page extraction.
-//   Store: SQLite / PostgreSQL.  Pipeline: poll cycle, outbox, sinks.  Daemon: the `tidings` CLI.
+//   Store: SQLite / PostgreSQL.  Pipeline: poll cycle, outbox, sinks.  DaemonRuntime: the daemon's process (run
+//   loop, signals, systemd, journald).  Daemon: the `tidings` CLI.
 let package = Package(
     name: "tidings",
     products: [
@@ -42,11 +43,16 @@ let package = Package(
             "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "CShims", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The daemon's process: run loop (DaemonRunner), `poll --once`, signals, systemd notifications, journald
+        // logging, opening the store and fetcher (Services). Daemon holds the command line only.
+        .target(name: "DaemonRuntime", dependencies: [
+            "Config", "Feeds", "Store", "Pipeline", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Web", dependencies: [
             "CMicroHTTPD", "Config", "Coverage", "Store", "Pipeline", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Daemon", dependencies: [
-            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline", "Web",
+            "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "Pipeline", "DaemonRuntime", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -63,7 +69,7 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport", "CCompression", "CBrotliEncoder"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DaemonRuntime", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+@testable import DaemonRuntime
 import Feeds
 import Foundation
 import Logging

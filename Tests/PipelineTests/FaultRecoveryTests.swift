@@ -1,4 +1,5 @@
 import Config
+@testable import DaemonRuntime
 import Feeds
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+@testable import DaemonRuntime
 import Foundation
 import Testing
 import TestSupport

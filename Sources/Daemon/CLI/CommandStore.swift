@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonRuntime
 import Foundation
 import Pipeline
 import Store

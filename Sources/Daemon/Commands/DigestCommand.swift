@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import DaemonRuntime
 import Foundation
 import Pipeline
 import Store

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import DaemonRuntime
 import Logging
 import Pipeline
 import Store

@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import Logging
+import Pipeline
 import Store
 import Synchronization
 

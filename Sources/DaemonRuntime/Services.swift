@@ -2,6 +2,7 @@ import Config
 import Feeds
 import Foundation
 import Logging
+import Pipeline
 import Store
 
 /// Who holds a lease: host, pid and a random suffix, so a restarted daemon can recognise (and release) the

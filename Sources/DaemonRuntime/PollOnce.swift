@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 
 /// `tidings poll --once`: one cycle over the due feeds (or all), then one pass delivering what it alerted.
 public enum PollOnce {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 import Synchronization
 
 /// A swift-log handler for stderr that journald reads well: under systemd (`$JOURNAL_STREAM` set) each line is
