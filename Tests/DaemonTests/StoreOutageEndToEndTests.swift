@@ -31,6 +31,9 @@ struct StoreOutageEndToEndTests {
             min_interval = "1s"
             timeout = "10s"
 
+            [coverage]
+            settle = "0s"
+
             [[feed]]
             url = "\(feed)"
 
