@@ -50,10 +50,23 @@ struct StatusCommand: AsyncParsableCommand {
                 storeError = "\(error)"
             }
         }
-        // Heartbeats live in the store: without it, a daemon for this configuration is looked for on this host.
-        let local = storeError == nil ? nil
-            : LocalDaemons.pid(runningConfig: config.config.absolutePath, defaultPath: ConfigPathOption.defaultPath)
-        let report = StatusReport(configPath: path, storeStatus: storeStatus, storeError: storeError, localDaemonPID: local)
+        // Heartbeats live in the store: when it cannot be read or written, a daemon for this configuration is looked
+        // for on this host.
+        let local = LocalDaemons.pid(runningConfig: config.config.absolutePath, defaultPath: ConfigPathOption.defaultPath)
+        var diskProblems: [String] = []
+        if case .sqlite(let file) = settings.backend, exists {
+            // A full disk stops every write, heartbeats included: say so, with the path.
+            let folder = (file as NSString).deletingLastPathComponent
+            var info = statvfs()
+            if statvfs(folder, &info) == 0 {
+                let free = UInt64(info.f_bavail) * UInt64(info.f_frsize)
+                if free < 64 * 1024 {
+                    diskProblems.append("disk full: \(folder) has \(free / 1024) KiB free; the store \(file) cannot grow")
+                }
+            }
+        }
+        let report = StatusReport(configPath: path, storeStatus: storeStatus, storeError: storeError, localDaemonPID: local,
+                                  diskProblems: diskProblems)
         print(json ? report.json.serialized() : report.text)
         if report.health != .healthy { throw ExitCode(report.health.rawValue) }
     }

@@ -31,24 +31,35 @@ public struct StatusReport: Sendable {
     public init(configPath: String, storeStatus: StoreStatus?, now: Date = Date(),
                 hostName: String = ProcessInfo.processInfo.hostName,
                 isAlive: (Int) -> Bool = StatusReport.processIsAlive,
-                storeError: String? = nil, localDaemonPID: Int? = nil) {
+                storeError: String? = nil, localDaemonPID: Int? = nil, diskProblems: [String] = []) {
         self.storeError = storeError
-        self.localDaemonPID = storeStatus == nil ? localDaemonPID : nil
         self.configPath = configPath
         self.storeStatus = storeStatus
         self.now = now
         let newest = storeStatus?.heartbeats.max { $0.lastBeat < $1.lastBeat }
         daemon = newest
+        var problems: [String] = []
         if let newest, now.timeIntervalSince(newest.lastBeat) < Self.heartbeatFreshness {
             // On this machine we can also ask the kernel; a heartbeat from another host is taken at its word.
             running = newest.host != hostName || isAlive(newest.pid)
+            self.localDaemonPID = nil
+        } else if let localDaemonPID, storeStatus != nil || storeError != nil {
+            // No fresh heartbeat, but a daemon of this configuration runs here: it cannot write to (or read) its
+            // store. Running, and degraded, not "not running".
+            running = true
+            self.localDaemonPID = localDaemonPID
+            if storeStatus != nil {
+                let age = newest.map { "\(Int(now.timeIntervalSince($0.lastBeat))) s" } ?? "ever"
+                problems.append("the daemon (pid \(localDaemonPID)) has written no heartbeat for \(age): it cannot write to its store")
+            }
         } else {
-            running = storeStatus == nil && storeError != nil && localDaemonPID != nil
+            running = false
+            self.localDaemonPID = nil
         }
-        var problems: [String] = []
         if storeStatus == nil, let storeError {
             problems.append("the store cannot be read: \(storeError)")
         }
+        problems += diskProblems
         if let storeStatus {
             for feed in storeStatus.feeds where feed.active && (feed.state == .failing || feed.state == .backingOff) {
                 problems.append("feed \(feed.url) is \(feed.state.rawValue): \(feed.lastError ?? "no error recorded")")
@@ -79,7 +90,7 @@ public struct StatusReport: Sendable {
         let status = storeStatus
         let daemonJSON: JSONValue = .object([
             ("running", .bool(running)),
-            ("pid", running ? .optional(daemon?.pid ?? localDaemonPID) : .null),
+            ("pid", running ? .optional(localDaemonPID ?? daemon?.pid) : .null),
             ("started", running ? daemon.map { .string(ISOTime.format($0.started)) } ?? .null : .null),
             ("heartbeat", daemon.map { .string(ISOTime.format($0.lastBeat)) } ?? .null),
             ("host", .optional(daemon?.host)),
@@ -140,8 +151,8 @@ public struct StatusReport: Sendable {
 
     public var text: String {
         var lines: [String] = []
-        if running, daemon == nil, let localDaemonPID {
-            lines.append("daemon: running, pid \(localDaemonPID) on this host (its store cannot be read)")
+        if running, let localDaemonPID {
+            lines.append("daemon: running, pid \(localDaemonPID) on this host (no fresh heartbeat in its store)")
         } else if running, let daemon {
             let uptime = Int(now.timeIntervalSince(daemon.started))
             lines.append("daemon: running, pid \(daemon.pid) on \(daemon.host), up \(Self.duration(uptime)), last heartbeat \(Int(now.timeIntervalSince(daemon.lastBeat))) s ago")
