@@ -109,6 +109,7 @@ def run_mode(mode, binary, setdir, settle, seed, keep):
         reload_rounds = [len(rounds) // 4, len(rounds) // 2, 3 * len(rounds) // 4] if mode == "one-reloads" else []
         items = {outlet: [] for outlet in outlets}
         kills, reloads, worst = [], [], 0.0
+        waits = []   # per round: from "all its feeds stored" to "nothing waits in the settle window"
         db = None
 
         def settled():
@@ -161,8 +162,10 @@ def run_mode(mode, binary, setdir, settle, seed, keep):
                     time.sleep(rng.uniform(0, 2))
                 daemon.restart()
                 kills.append((number, kind))
-            ok = faultkit.eventually(300, lambda: all(nginx.committed_since(files[o], m) for o, m in marks.items())
-                                     and settled(), 0.05)
+            stored = faultkit.eventually(300, lambda: all(nginx.committed_since(files[o], m) for o, m in marks.items()), 0.05)
+            stored_at = time.time()
+            ok = stored and faultkit.eventually(300, settled, 0.05)
+            waits.append(time.time() - stored_at)
             if not ok:
                 raise RuntimeError(f"{mode}: round {number} not taken in within 300 s\n{daemon.log()[-3000:]}")
             if not daemon.running():
@@ -207,6 +210,8 @@ def run_mode(mode, binary, setdir, settle, seed, keep):
             "rejected_reloads": log_text.count("reload rejected"),
             "second_sink": len(faultkit.log_lines(log2)),
             "took_back": log_text.count("took back what a dead predecessor held"),
+            "judge_wait_median": sorted(waits)[len(waits) // 2] if waits else 0.0,
+            "judge_wait_max": max(waits) if waits else 0.0,
             "work": work,
         }
         return result
@@ -239,7 +244,8 @@ def main():
               f"differ-from-one {differs if differs is not None else '-'}  duplicates {result['duplicates']}  "
               f"undelivered {result['undelivered']}  kills {len(result['kills'])}  reloads {len(result['reloads'])} "
               f"(rejected {result['rejected_reloads']}, second sink got {result['second_sink']})  "
-              f"slowest round {result['worst_round_s']:.1f} s  exit {result['exit']}", flush=True)
+              f"slowest round {result['worst_round_s']:.1f} s  stored→judged median {result['judge_wait_median']:.1f} s "
+              f"max {result['judge_wait_max']:.1f} s  exit {result['exit']}", flush=True)
     return 0
 
 
