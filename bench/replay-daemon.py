@@ -55,24 +55,7 @@ def slug(text):
 def config_text(setdir, store, feeds, logs, settle):
     with open(os.path.join(setdir, "topics.toml"), encoding="utf-8") as f:
         topics = f.read()
-    text = f"""[store]
-path = "{store}"
-
-[poll]
-interval = "1s"
-min_interval = "1s"
-max_interval = "2s"
-timeout = "10s"
-
-[http]
-listen = ""
-
-"""
-    if settle != "none":
-        text += f'[coverage]\nsettle = "{settle}"\n\n'
-
-    for name, url in feeds:
-        text += f'[[feed]]\nurl = "{url}"\nname = "{name}"\n\n'
+    text = faultkit.config_head(f'path = "{store}"', feeds, None if settle == "none" else settle)
     for index, path in enumerate(logs):
         text += f'[[alert]]\ntype = "log"\nname = "log-{index + 1}"\npath = "{path}"\n\n'
     # The set's topics last: their [[topic]] tables close the file.

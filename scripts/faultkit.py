@@ -338,6 +338,29 @@ class Daemon:
         return self.process.returncode
 
 
+def config_head(store_line, feeds, settle=None):
+    """The start of a fault run's configuration: the store, polling every second, no web page, the settle window
+    (left out when None), and the feeds as (name, url)."""
+    text = f"""[store]
+{store_line}
+
+[poll]
+interval = "1s"
+min_interval = "1s"
+max_interval = "2s"
+timeout = "10s"
+
+[http]
+listen = ""
+
+"""
+    if settle is not None:
+        text += f'[coverage]\nsettle = "{settle}"\n\n'
+    for name, url in feeds:
+        text += f'[[feed]]\nurl = "{url}"\nname = "{name}"\n\n'
+    return text
+
+
 def log_lines(path):
     """The JSON objects of a JSON-lines log sink, in order (a torn last line is left out)."""
     try:

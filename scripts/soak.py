@@ -151,23 +151,7 @@ class Stream:
 
 
 def config_text(store_line, feeds, sinks, settle=None):
-    text = f"""[store]
-{store_line}
-
-[poll]
-interval = "1s"
-min_interval = "1s"
-max_interval = "2s"
-timeout = "10s"
-
-[http]
-listen = ""
-
-"""
-    if settle is not None:
-        text += f'[coverage]\nsettle = "{settle}"\n\n'
-    for name, url in feeds:
-        text += f'[[feed]]\nurl = "{url}"\nname = "{name}"\n\n'
+    text = faultkit.config_head(store_line, feeds, settle)
     for name, query, _ in TOPICS:
         text += f"[[topic]]\nname = \"{name}\"\nquery = '{query}'\n\n"
     return text + sinks
