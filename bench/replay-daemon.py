@@ -93,6 +93,13 @@ def run_mode(mode, binary, setdir, settle, seed, keep):
         items = {outlet: [] for outlet in outlets}
         kills, reloads, worst = [], [], 0.0
         waits = []   # per round: from "all its feeds stored" to "nothing waits in the settle window"
+        deliveries = []   # per round: from judged to "nothing owed in the outbox"
+
+        def owed():
+            try:
+                return db.execute("SELECT count(*) FROM outbox WHERE state <> 'delivered'").fetchone()[0]
+            except (sqlite3.Error, AttributeError):
+                return -1
         db = None
 
         def settled():
@@ -148,7 +155,11 @@ def run_mode(mode, binary, setdir, settle, seed, keep):
             stored = faultkit.eventually(300, lambda: all(nginx.committed_since(files[o], m) for o, m in marks.items()), 0.05)
             stored_at = time.time()
             ok = stored and faultkit.eventually(300, settled, 0.05)
-            waits.append(time.time() - stored_at)
+            judged_at = time.time()
+            waits.append(judged_at - stored_at)
+            # Every alert of the round delivered (the log sinks): after a kill, taken back, not waited out.
+            ok = ok and faultkit.eventually(300, lambda: owed() == 0, 0.05)
+            deliveries.append(time.time() - judged_at)
             if not ok:
                 raise RuntimeError(f"{mode}: round {number} not taken in within 300 s\n{daemon.log()[-3000:]}")
             if not daemon.running():
@@ -156,11 +167,6 @@ def run_mode(mode, binary, setdir, settle, seed, keep):
             worst = max(worst, time.time() - began)
 
         # Everything owed delivered (the log sinks), then stop.
-        def owed():
-            try:
-                return db.execute("SELECT count(*) FROM outbox WHERE state <> 'delivered'").fetchone()[0]
-            except (sqlite3.Error, AttributeError):
-                return -1
         faultkit.eventually(120, lambda: owed() == 0, 0.2)
         undelivered = owed()
         status = daemon.terminate()
@@ -195,6 +201,7 @@ def run_mode(mode, binary, setdir, settle, seed, keep):
             "took_back": log_text.count("took back what a dead predecessor held"),
             "judge_wait_median": sorted(waits)[len(waits) // 2] if waits else 0.0,
             "judge_wait_max": max(waits) if waits else 0.0,
+            "delivery_max": max(deliveries) if deliveries else 0.0,
             "work": work,
         }
         return result
@@ -228,7 +235,7 @@ def main():
               f"undelivered {result['undelivered']}  kills {len(result['kills'])}  reloads {len(result['reloads'])} "
               f"(rejected {result['rejected_reloads']}, second sink got {result['second_sink']})  "
               f"slowest round {result['worst_round_s']:.1f} s  stored→judged median {result['judge_wait_median']:.1f} s "
-              f"max {result['judge_wait_max']:.1f} s  exit {result['exit']}", flush=True)
+              f"max {result['judge_wait_max']:.1f} s  judged→delivered max {result['delivery_max']:.1f} s  exit {result['exit']}", flush=True)
     return 0
 
 
