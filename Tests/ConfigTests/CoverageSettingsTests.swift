@@ -25,3 +25,13 @@ struct CoverageSettingsTests {
         #expect(ConfigFixture.warnings("settle = \"5s\"\n").contains { $0.message.contains("[coverage]") })
     }
 }
+
+@Suite("[coverage] reload")
+struct CoverageReloadTests {
+    @Test func aChangedSettleWindowIsAChange() throws {
+        let before = try ConfigFixture.load("[coverage]\nsettle = \"60s\"\n").config
+        let after = try ConfigFixture.load("[coverage]\nsettle = \"5s\"\n").config
+        #expect(ConfigChanges(from: before, to: after).coverageChanged)
+        #expect(ConfigChanges(from: before, to: before).isEmpty)
+    }
+}
