@@ -22,7 +22,8 @@ public enum PollOnce {
         await services.releaseLeasesOfDeadProcesses(logger: logger)
         let cycle = PollCycle(store: services.store, fetcher: services.fetcher, judge: judge,
                               articles: ArticlePages(fetcher: services.fetcher), owner: services.owner, logger: logger)
-        let summary = try await cycle.run(config: config, all: all, progress: progress)
+        // One cycle is all `poll --once` has: it is its own settle window, so everything is judged now.
+        let summary = try await cycle.run(config: config, all: all, judgeAtOnce: true, progress: progress)
         let sinks = try SinkSet(config.config.alerts, feeds: config.config.feeds, eventPageBase: config.config.http.pageBase)
         let delivery = AlertDelivery(store: services.store, fetcher: services.fetcher, owner: services.owner, logger: logger)
         let report = await delivery.drain(sinks)

@@ -26,7 +26,7 @@ public protocol StoreReader {
     /// Event timelines (open and closed events), newest activity first.
     func events(_ query: EventQuery) throws -> [EventSummary]
     func eventSummary(id: String) throws -> EventSummary?
-    /// An event's articles in arrival order.
+    /// An event's articles in order of publication (arrival order for equal or missing times).
     func eventArticles(eventID: String) throws -> [EventArticleRecord]
     /// The newest alerts, newest first.
     func recentAlerts(limit: Int) throws -> [RecentAlert]
@@ -36,6 +36,8 @@ public protocol StoreReader {
     func summary() throws -> StoreSummary
     /// Active feeds that are failing or backing off, by id.
     func troubledFeeds(limit: Int) throws -> [FeedRecord]
+    /// Items held for the settle window, earliest arrival first.
+    func settlingItems() throws -> [SettlingItem]
 }
 
 /// Everything one fetch of one feed writes, in one transaction. The body of `Store.write` may run more than
@@ -63,6 +65,12 @@ public protocol StoreTransaction: StoreReader {
     /// Returns the sinks newly owed the alert.
     @discardableResult
     func enqueueAlert(id: String, created: Date, sinks: [String], payload: String) throws -> [String]
+    /// Holds stored items for the settle window (a repeat of an item already held changes nothing).
+    func holdForSettling(_ items: [SettlingItem]) throws
+    /// Ends the wait of these items; returns those this transaction took out of the window (on a shared
+    /// PostgreSQL store another daemon's transaction may have taken some first: those are not judged twice).
+    @discardableResult
+    func releaseSettled(itemIDs: [Int64]) throws -> Set<Int64>
 }
 
 /// The daemon's memory. Two backends (`SQLiteStore`, `PostgresStore`) behind one interface; open one with

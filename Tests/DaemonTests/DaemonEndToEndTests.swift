@@ -69,6 +69,9 @@ final class DaemonEndToEndTests {
             min_interval = "1s"
             timeout = "10s"
 
+            [coverage]
+            settle = "0s"
+
             """
         for name in feedNames { text += "[[feed]]\nurl = \"\(nginx.baseURL)/\(name)\"\n\n" }
         text += """
@@ -268,6 +271,7 @@ final class DaemonEndToEndTests {
         let slowNginx = try NginxServer.start(root: feeds, extraServerConfig: slow)
         defer { slowNginx.stop() }
         var text = "[store]\npath = \"\(directory.path)/state/tidings.db\"\n\n[poll]\ninterval = \"1h\"\nper_host = 4\n\n"
+            + "[coverage]\nsettle = \"0s\"\n\n"
         for name in names { text += "[[feed]]\nurl = \"\(slowNginx.baseURL)/\(name)\"\n\n" }
         text += reference.components(separatedBy: "[[topic]]").last.map { "[[topic]]" + $0 }!
             .replacingOccurrences(of: "\(referenceDirectory.path)/alerts.jsonl", with: alertLog.path)

@@ -31,6 +31,9 @@ struct StoreOutageEndToEndTests {
             min_interval = "1s"
             timeout = "10s"
 
+            [coverage]
+            settle = "0s"
+
             [[feed]]
             url = "\(feed)"
 
@@ -63,23 +66,46 @@ struct StoreOutageEndToEndTests {
         func count(_ text: String) -> Int { daemon.log.components(separatedBy: text).count - 1 }
         #expect(Fixture.eventually(seconds: 60) { Fixture.alerts(in: alertLog).count == 1 }, "no first alert: \(daemon.log)")
 
+        // Each version of the feed is fetched whole (200) once: after that the daemon asks conditionally (304),
+        // which it can only do once the version is in the store. A cycle broken by the outage and run again
+        // would fetch it whole a second time.
+        func wholeFetches() -> Int { nginx.accessLog().filter { $0.uri == "/wire.xml" && $0.status == 200 }.count }
+        func storedSinceClear() -> Bool {
+            let lines = nginx.accessLog().filter { $0.uri == "/wire.xml" }
+            guard let whole = lines.lastIndex(where: { $0.status == 200 }) else { return false }
+            return lines[whole...].contains { $0.status == 304 }
+        }
+
         // A restart under the running daemon.
         try postgres.restart()
+        nginx.clearAccessLog()
         try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0), Self.story(1)]), to: feed)
         #expect(Fixture.eventually(seconds: 60) { Fixture.alerts(in: alertLog).count == 2 }, "no alert after the restart: \(daemon.log)")
+        #expect(Fixture.eventually(seconds: 30, storedSinceClear), "no conditional request after the restart")
+        #expect(wholeFetches() == 1, "the changed feed was fetched whole \(wholeFetches()) times around the restart")
 
         // Stopped: the daemon notices, says so once, keeps retrying (debug lines show the retries) and stays up.
         let outagesBefore = count("store unavailable; retrying with backoff")
         try postgres.pause()
+        nginx.clearAccessLog()
         try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0), Self.story(1), Self.story(2)]), to: feed)
         #expect(Fixture.eventually(seconds: 60) { count("store still unavailable") >= 5 }, "no retries seen: \(daemon.log)")
         #expect(daemon.isRunning)
         #expect(count("store unavailable; retrying with backoff") == outagesBefore + 1, "the outage was not logged exactly once")
         let status = try runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path])
         #expect(status.status != 0 && status.stderr.contains("cannot read the store"), "status during the outage: \(status.stderr)")
+        // The daemon is up and waiting for its store: degraded (exit 1), not "not running" (2).
+        #expect(status.status == 1 && status.stdout.contains("health: degraded") && status.stdout.contains("pid \(daemon.pid)"),
+                "status during the outage: \(status.stdout)")
+        let statusJSON = try runProcess(TestPaths.tidingsBinary, ["status", "--json", "--config", config.path])
+        let object = try JSONSerialization.jsonObject(with: Data(statusJSON.stdout.utf8)) as? [String: Any]
+        #expect(object?["health"] as? String == "degraded")
+        #expect((object?["daemon"] as? [String: Any])?["running"] as? Bool == true)
 
         try postgres.resume()
         #expect(Fixture.eventually(seconds: 90) { Fixture.alerts(in: alertLog).count == 3 }, "no alert after the outage: \(daemon.log)")
+        #expect(Fixture.eventually(seconds: 30, storedSinceClear), "no conditional request after the outage")
+        #expect(wholeFetches() == 1, "the changed feed was fetched whole \(wholeFetches()) times around the outage")
         #expect(Fixture.eventually(seconds: 30) { count("store available again") == count("store unavailable; retrying with backoff") },
                 "an outage had no end logged: \(daemon.log)")
         let ids = Fixture.alerts(in: alertLog).compactMap { $0["id"] as? String }

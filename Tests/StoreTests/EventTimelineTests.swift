@@ -71,6 +71,31 @@ struct EventTimelineTests {
         }
     }
 
+    /// Issue 17: a source published before the event's first article but fetched after it was judged (a late feed)
+    /// is listed first: timelines go by publication time, arrival breaking ties and standing in for a missing one.
+    @Test(arguments: Backend.allCases)
+    func anEarlierSourceArrivingLateIsListedFirst(_ backend: Backend) throws {
+        try withStore(backend) { store, _ in
+            let feed = try addFeeds(store, ["https://n.example/rss"])[0]
+            try store.write { tx in
+                let ids = try tx.insertItems(feedID: feed, [item("a"), item("b"), item("c")])
+                try tx.saveEvent(EventRecord(id: "evt_lock", topic: "canals", title: "Lock shut", firstSeen: t0,
+                                             lastSeen: t0, articleCount: 3))
+                func add(_ index: Int, _ title: String, published: Date?, seen: Date) throws {
+                    try tx.appendEventArticle(EventArticleRecord(
+                        eventID: "evt_lock", itemID: ids[index].itemID, title: title, url: "https://n.example/\(index)",
+                        feed: "https://n.example/rss", feedName: nil, published: published, seen: seen,
+                        verdict: "no_new_facts", newFacts: []), now: seen)
+                }
+                try add(0, "Reprint, judged first", published: t0.addingTimeInterval(3600), seen: t0.addingTimeInterval(3700))
+                try add(1, "No time given", published: nil, seen: t0.addingTimeInterval(3800))
+                try add(2, "The original, fetched late", published: t0, seen: t0.addingTimeInterval(7200))
+            }
+            let timeline = try store.read { try $0.eventArticles(eventID: "evt_lock") }
+            #expect(timeline.map(\.title) == ["The original, fetched late", "Reprint, judged first", "No time given"])
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func itemsPageNewestFirstAndRecentAlertsAreNewestFirst(_ backend: Backend) throws {
         try withStore(backend) { store, _ in

@@ -25,7 +25,8 @@ struct ConfigBuilder {
         self.diagnostics = DiagnosticCollector(file: path)
     }
 
-    static let topLevelKeys = ["store", "poll", "opml", "feed", "topic", "alert", "http"]
+    static let topLevelKeys = ["store", "poll", "opml", "feed", "topic", "alert", "http", "coverage"]
+    static let coverageKeys = ["settle"]
     static let httpKeys = ["listen", "auth_token_env", "auth_token_file", "public_url"]
     static let storeKeys = ["path", "url", "retention"]
     static let pollKeys = ["interval", "min_interval", "max_interval", "concurrency", "per_host", "timeout",
@@ -44,6 +45,7 @@ struct ConfigBuilder {
         var hints: [String: String] = [:]
         for key in pollKeys where key != "opml" { hints[key] = "a [poll] setting: put it under [poll]" }
         hints["retention"] = "a [store] setting: put it under [store]"
+        hints["settle"] = "a [coverage] setting: put it under [coverage]"
         for key in ["path", "url", "name", "query", "type"] {
             hints[key] = "belongs inside a table ([store], [[feed]], [[topic]] or [[alert]])"
         }
@@ -93,12 +95,33 @@ struct ConfigBuilder {
             diagnostics.warning("no [[alert]] sink: alerts are stored (see tidings status) but not delivered", at: start)
         }
         let http = buildHTTP(table(named: "http"))
-        guard let store, let poll, let http else { return nil }
+        let coverage = buildCoverage(table(named: "coverage"))
+        guard let store, let poll, let http, let coverage else { return nil }
         var config = TidingsConfig(sourcePath: path, directory: directory,
                              absolutePath: URLRules.resolvePath(path, relativeTo: workingDirectory), store: store, poll: poll, opml: opml,
                              opmlPosition: opmlPosition, feeds: feeds, topics: topics, alerts: alerts)
         config.http = http
+        config.coverage = coverage
         return config
+    }
+
+    // MARK: [coverage]
+
+    private func buildCoverage(_ section: SectionReader?) -> CoverageSettings? {
+        guard let section else { return nil }
+        section.warnAboutUnknownKeys(known: Self.coverageKeys)
+        var coverage = CoverageSettings()
+        // `0` (or "0s") judges at once; anything else is a duration of at most a day.
+        if let value = section.table["settle"], value.stringValue == "0" || { if case .integer(0) = value.kind { return true }; return false }() {
+            coverage.settle = 0
+        } else if let seconds = section.duration("settle", minimumSeconds: 0) {
+            if seconds > 86_400 {
+                section.error("settle", "must be at most 1d (items wait this long before they are judged), found \"\(section.table["settle"]?.stringValue ?? "")\"")
+            } else {
+                coverage.settle = seconds
+            }
+        }
+        return coverage
     }
 
     // MARK: Section lookup

@@ -14,6 +14,8 @@ public struct ConfigChanges: Sendable, Equatable {
     /// The new settings of sinks whose type, target, filter, format, secret or give-up time changed.
     public var changedSinks: [SinkSettings] = []
     public var pollChanged = false
+    /// `[coverage]` (the settle window) changed: applies from the next cycle.
+    public var coverageChanged = false
     public var opmlChanged = false
     /// `[store]` path, URL or retention changed: the daemon keeps its store until restarted.
     public var storeChanged = false
@@ -46,6 +48,7 @@ public struct ConfigChanges: Sendable, Equatable {
             $0.kind == $1.kind && $0.topics == $1.topics
         }
         pollChanged = old.poll != new.poll
+        coverageChanged = old.coverage != new.coverage
         opmlChanged = old.opml != new.opml
         storeChanged = old.store.path != new.store.path || old.store.url != new.store.url
             || old.store.retention != new.store.retention

@@ -19,6 +19,7 @@ public struct TidingsConfig: Sendable, Equatable {
     public var topics: [TopicSettings]
     public var alerts: [SinkSettings]
     public var http = HTTPSettings()
+    public var coverage = CoverageSettings()
 
     public init(sourcePath: String, directory: String, absolutePath: String? = nil, store: StoreSettings, poll: PollSettings = PollSettings(),
                 opml: String? = nil, opmlPosition: SourcePosition? = nil, feeds: [FeedSettings] = [],
@@ -267,4 +268,14 @@ public struct WebhookSecret: Sendable, Equatable, CustomStringConvertible, Custo
     public var utf8Bytes: [UInt8] { Array(value.utf8) }
     public var description: String { "<secret, \(value.utf8.count) bytes>" }
     public var debugDescription: String { description }
+}
+
+/// `[coverage]`: how the daemon judges what it fetched.
+public struct CoverageSettings: Sendable, Equatable {
+    /// On-topic items are held this long after they arrive, then judged together with everything else held, in
+    /// order of publication, so the original of a story is the new event whichever feed was polled first.
+    /// 0 judges every cycle's items at once.
+    public var settle: TimeInterval = 60
+
+    public init(settle: TimeInterval = 60) { self.settle = settle }
 }

@@ -32,6 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
 
         var storeStatus: StoreStatus?
+        var storeError: String?
         let settings = config.config.store
         let exists: Bool
         switch settings.backend {
@@ -46,9 +47,26 @@ struct StatusCommand: AsyncParsableCommand {
                 storeStatus = try store.status(now: Date(), recentAlerts: 10)
             } catch {
                 StandardError.print("tidings status: cannot read the store \(settings.displayName): \(error)")
+                storeError = "\(error)"
             }
         }
-        let report = StatusReport(configPath: path, storeStatus: storeStatus)
+        // Heartbeats live in the store: when it cannot be read or written, a daemon for this configuration is looked
+        // for on this host.
+        let local = LocalDaemons.pid(runningConfig: config.config.absolutePath, defaultPath: ConfigPathOption.defaultPath)
+        var diskProblems: [String] = []
+        if case .sqlite(let file) = settings.backend, exists {
+            // A full disk stops every write, heartbeats included: say so, with the path.
+            let folder = (file as NSString).deletingLastPathComponent
+            var info = statvfs()
+            if statvfs(folder, &info) == 0 {
+                let free = UInt64(info.f_bavail) * UInt64(info.f_frsize)
+                if free < 64 * 1024 {
+                    diskProblems.append("disk full: \(folder) has \(free / 1024) KiB free; the store \(file) cannot grow")
+                }
+            }
+        }
+        let report = StatusReport(configPath: path, storeStatus: storeStatus, storeError: storeError, localDaemonPID: local,
+                                  diskProblems: diskProblems)
         print(json ? report.json.serialized() : report.text)
         if report.health != .healthy { throw ExitCode(report.health.rawValue) }
     }

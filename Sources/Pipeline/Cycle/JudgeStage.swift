@@ -22,15 +22,23 @@ struct JudgeStage: Sendable {
 
     struct Outcome { var newItems = 0, judged = 0, alerts = 0, alertKinds: [Metrics.AlertKind: Int] = [:] }
 
-    func run(_ pending: [DeferredFeed], context: CycleContext) async throws -> Outcome {
+    /// `judgeAtOnce`: judge everything now, whatever `[coverage] settle` says (`poll --once`: its one cycle is its
+    /// window). Otherwise the new on-topic items are held in the settle window (`SettleWindow`) and what is judged
+    /// is everything held once the earliest held item has waited `settle`; `pending` may be empty then (a turn
+    /// of the daemon that only judges what has settled).
+    func run(_ pending: [DeferredFeed], context: CycleContext, judgeAtOnce: Bool = false) async throws -> Outcome {
         let pages = try await fetchPages(pending)
         let ordered = pending.sorted { context.feedOrder($0.feed) < context.feedOrder($1.feed) }
         let store = self.store
+        let settle = context.config.config.coverage.settle
         return try await Blocking.run {
             try store.write { transaction in
                 var outcome = Outcome()
-                let candidates = try insert(ordered, pages: pages, context: context, in: transaction, outcome: &outcome)
+                let arrived = try insert(ordered, pages: pages, context: context, in: transaction, outcome: &outcome)
                 let now = Date()
+                let candidates = Self.inContractOrder(try SettleWindow.take(
+                    arrived: arrived, settle: settle, judgeAtOnce: judgeAtOnce, now: now, transaction: transaction,
+                    feedOrder: context.feedOrder))
                 for topic in context.config.topics {
                     let mine = candidates.filter { $0.topics.contains(topic.name) }
                     guard !mine.isEmpty else { continue }
@@ -77,7 +85,7 @@ struct JudgeStage: Sendable {
     // MARK: - In the transaction
 
     /// Inserts the deferred feeds' items (a fetched page's text replacing the feed's), updates their feeds' rows,
-    /// and returns the new on-topic items in the contract's order.
+    /// and returns the new on-topic items.
     private func insert(_ ordered: [DeferredFeed], pages: [String: ArticlePageText], context: CycleContext,
                         in transaction: StoreTransaction, outcome: inout Outcome) throws -> [Candidate] {
         let firstFetchBaseline = context.config.config.poll.firstFetch == .baseline
@@ -107,14 +115,17 @@ struct JudgeStage: Sendable {
                                             topics: topics, baseline: baseline))
             }
         }
-        // The contract's order: published time, then feed order, then position in the feed.
-        candidates.sort {
+        return candidates
+    }
+
+    /// The contract's order: published time, then feed order, then position in the feed.
+    static func inContractOrder(_ candidates: [Candidate]) -> [Candidate] {
+        candidates.sorted {
             let left = $0.item.published ?? $0.item.firstSeen, right = $1.item.published ?? $1.item.firstSeen
             if left != right { return left < right }
             if $0.feedOrder != $1.feedOrder { return $0.feedOrder < $1.feedOrder }
             return $0.position < $1.position
         }
-        return candidates
     }
 
     /// Judges one topic's new articles against its open events (the topic locked) and records every verdict.

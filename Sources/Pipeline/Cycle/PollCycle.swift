@@ -54,7 +54,12 @@ public final class PollCycle: Sendable {
 
     /// Runs one cycle over the due feeds (`all`: every active feed). `progress` is told (done, leased so far)
     /// after each feed. `chunkSize` overrides `chunkSize(for:)` (tests).
+    ///
+    /// `judgeAtOnce` (`poll --once`): the cycle's on-topic items, and any still waiting in the settle window, are
+    /// judged now. Otherwise (`tidings run`) they wait out `[coverage] settle`; a cycle with nothing due still
+    /// judges what has settled.
     public func run(config: RuntimeConfig, all: Bool = false, limit: Int = 100_000, chunkSize: Int? = nil,
+                    judgeAtOnce: Bool = false,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> CycleSummary {
         let started = Monotonic.seconds()
         let poll = config.config.poll
@@ -65,6 +70,10 @@ public final class PollCycle: Sendable {
         let first = try await lease.next()
         guard !first.isEmpty else {
             var summary = CycleSummary()
+            if try await settledItemsAreDue(config: config, judgeAtOnce: judgeAtOnce) {
+                try await judgeSettled([], config: config, catalog: FeedCatalog(config: config), judgeAtOnce: judgeAtOnce,
+                                       into: &summary)
+            }
             summary.seconds = Monotonic.seconds() - started
             return summary
         }
@@ -91,14 +100,10 @@ public final class PollCycle: Sendable {
         summary.feeds += leased
         summary.newItems += written.newItems
         let pending = outcomes.deferred.value
-        if !pending.isEmpty {
-            let judging = JudgeStage(store: store, judge: judge, articles: articles, logger: logger)
+        let settledDue = pending.isEmpty ? (try? await settledItemsAreDue(config: config, judgeAtOnce: judgeAtOnce)) == true : true
+        if settledDue {
             do {
-                let outcome = try await judging.run(pending, context: CycleContext(config: config, catalog: catalog, leased: []))
-                summary.newItems += outcome.newItems
-                summary.judged += outcome.judged
-                summary.alerts += outcome.alerts
-                summary.alertKinds.merge(outcome.alertKinds, uniquingKeysWith: +)
+                try await judgeSettled(pending, config: config, catalog: catalog, judgeAtOnce: judgeAtOnce, into: &summary)
             } catch {
                 logger.error("storing and judging \(pending.count) feeds with on-topic items failed; they are fetched again when their lease expires",
                              metadata: ["error": "\(error)"])
@@ -109,6 +114,30 @@ public final class PollCycle: Sendable {
         }
         summary.seconds = Monotonic.seconds() - started
         return summary
+    }
+
+    /// Stage 4 over `pending` (and whatever the settle window lets go now).
+    private func judgeSettled(_ pending: [DeferredFeed], config: RuntimeConfig, catalog: FeedCatalog, judgeAtOnce: Bool,
+                              into summary: inout CycleSummary) async throws {
+        let judging = JudgeStage(store: store, judge: judge, articles: articles, logger: logger)
+        let outcome = try await judging.run(pending, context: CycleContext(config: config, catalog: catalog, leased: []),
+                                            judgeAtOnce: judgeAtOnce)
+        summary.newItems += outcome.newItems
+        summary.judged += outcome.judged
+        summary.alerts += outcome.alerts
+        summary.alertKinds.merge(outcome.alertKinds, uniquingKeysWith: +)
+        if pending.isEmpty && outcome.judged > 0 {
+            logger.info("judged \(outcome.judged) settled items", metadata: ["alerts": "\(outcome.alerts)"])
+        }
+    }
+
+    /// Whether items wait in the settle window and the earliest one's wait is over (or `judgeAtOnce`).
+    private func settledItemsAreDue(config: RuntimeConfig, judgeAtOnce: Bool) async throws -> Bool {
+        let store = self.store, settle = config.config.coverage.settle
+        guard let deadline = try await Blocking.run({ try SettleWindow.nextDeadline(store: store, settle: settle) }) else {
+            return false
+        }
+        return judgeAtOnce || settle <= 0 || deadline <= Date()
     }
 }
 

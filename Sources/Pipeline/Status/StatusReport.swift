@@ -21,21 +21,45 @@ public struct StatusReport: Sendable {
     /// A heartbeat older than this means the daemon is gone (it beats at least every 10 s).
     public static let heartbeatFreshness: TimeInterval = 30
 
+    /// Why the store could not be read (nil when it was, or does not exist yet).
+    public var storeError: String?
+    /// A `tidings run` on this host for this configuration, found without the store (`LocalDaemons`).
+    public var localDaemonPID: Int?
+
+    /// `storeError` and `localDaemonPID`: when the store cannot be read but a daemon for this configuration runs
+    /// here, the report says running and degraded (the daemon waits for its store), not "not running".
     public init(configPath: String, storeStatus: StoreStatus?, now: Date = Date(),
                 hostName: String = ProcessInfo.processInfo.hostName,
-                isAlive: (Int) -> Bool = StatusReport.processIsAlive) {
+                isAlive: (Int) -> Bool = StatusReport.processIsAlive,
+                storeError: String? = nil, localDaemonPID: Int? = nil, diskProblems: [String] = []) {
+        self.storeError = storeError
         self.configPath = configPath
         self.storeStatus = storeStatus
         self.now = now
         let newest = storeStatus?.heartbeats.max { $0.lastBeat < $1.lastBeat }
         daemon = newest
+        var problems: [String] = []
         if let newest, now.timeIntervalSince(newest.lastBeat) < Self.heartbeatFreshness {
             // On this machine we can also ask the kernel; a heartbeat from another host is taken at its word.
             running = newest.host != hostName || isAlive(newest.pid)
+            self.localDaemonPID = nil
+        } else if let localDaemonPID, storeStatus != nil || storeError != nil {
+            // No fresh heartbeat, but a daemon of this configuration runs here: it cannot write to (or read) its
+            // store. Running, and degraded, not "not running".
+            running = true
+            self.localDaemonPID = localDaemonPID
+            if storeStatus != nil {
+                let age = newest.map { "\(Int(now.timeIntervalSince($0.lastBeat))) s" } ?? "ever"
+                problems.append("the daemon (pid \(localDaemonPID)) has written no heartbeat for \(age): it cannot write to its store")
+            }
         } else {
             running = false
+            self.localDaemonPID = nil
         }
-        var problems: [String] = []
+        if storeStatus == nil, let storeError {
+            problems.append("the store cannot be read: \(storeError)")
+        }
+        problems += diskProblems
         if let storeStatus {
             for feed in storeStatus.feeds where feed.active && (feed.state == .failing || feed.state == .backingOff) {
                 problems.append("feed \(feed.url) is \(feed.state.rawValue): \(feed.lastError ?? "no error recorded")")
@@ -66,7 +90,7 @@ public struct StatusReport: Sendable {
         let status = storeStatus
         let daemonJSON: JSONValue = .object([
             ("running", .bool(running)),
-            ("pid", running ? .optional(daemon?.pid) : .null),
+            ("pid", running ? .optional(localDaemonPID ?? daemon?.pid) : .null),
             ("started", running ? daemon.map { .string(ISOTime.format($0.started)) } ?? .null : .null),
             ("heartbeat", daemon.map { .string(ISOTime.format($0.lastBeat)) } ?? .null),
             ("host", .optional(daemon?.host)),
@@ -127,7 +151,9 @@ public struct StatusReport: Sendable {
 
     public var text: String {
         var lines: [String] = []
-        if running, let daemon {
+        if running, let localDaemonPID {
+            lines.append("daemon: running, pid \(localDaemonPID) on this host (no fresh heartbeat in its store)")
+        } else if running, let daemon {
             let uptime = Int(now.timeIntervalSince(daemon.started))
             lines.append("daemon: running, pid \(daemon.pid) on \(daemon.host), up \(Self.duration(uptime)), last heartbeat \(Int(now.timeIntervalSince(daemon.lastBeat))) s ago")
         } else if let daemon {

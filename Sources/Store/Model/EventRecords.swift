@@ -52,3 +52,24 @@ public struct TermStatisticsRecord: Sendable, Equatable {
         self.payload = payload
     }
 }
+
+/// An on-topic item stored and waiting for the settle window to end before it is judged (`[coverage] settle`).
+public struct SettlingItem: Sendable, Equatable {
+    public var itemID: Int64
+    public var feedID: Int64
+    /// The item's position in its feed when it arrived (the contract's last tie-break).
+    public var position: Int
+    public var topics: Set<String>
+    /// Learnt without alerting (a new feed's first items under `first_fetch = "baseline"`).
+    public var baseline: Bool
+    public var arrived: Date
+
+    public init(itemID: Int64, feedID: Int64, position: Int, topics: Set<String>, baseline: Bool, arrived: Date) {
+        self.itemID = itemID
+        self.feedID = feedID
+        self.position = position
+        self.topics = topics
+        self.baseline = baseline
+        self.arrived = arrived
+    }
+}

@@ -22,7 +22,9 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
                 + "\(binaryVersion); upgrade tidings (or point it at another store) — refusing to touch a newer store"
         case .statementFailed(let store, let code, let message, let sql):
             let shortSQL = sql.count > 160 ? String(sql.prefix(160)) + "…" : sql
-            return "store \(store): \(message.trimmingCharacters(in: .whitespacesAndNewlines)) (code \(code)) in: \(shortSQL)"
+            // SQLITE_FULL (13): said in the words people search logs for, with the store's path (issue 17).
+            let full = code == "13" || message.contains("disk is full") ? "disk full: " : ""
+            return "store \(store): \(full)\(message.trimmingCharacters(in: .whitespacesAndNewlines)) (code \(code)) in: \(shortSQL)"
         case .retriesExhausted(let store, let attempts, let lastError):
             return "store \(store): transaction gave up after \(attempts) attempts: \(lastError)"
         case .unsupportedLocation(let location):

@@ -49,7 +49,9 @@ extension SQLTransaction {
     }
 
     func eventArticles(eventID: String) throws -> [EventArticleRecord] {
-        try connection.query("SELECT \(Self.eventArticleColumns) FROM event_articles WHERE event_id = ? ORDER BY seq",
+        // Publication order (arrival when a time is missing): a source published before the event's first article
+        // but fetched after it was judged (a late feed) is listed first, as the earlier source it is (issue 17).
+        try connection.query("SELECT \(Self.eventArticleColumns) FROM event_articles WHERE event_id = ? ORDER BY COALESCE(published, seen), seq",
                              [.text(eventID)]).map(Self.eventArticle)
     }
 

@@ -224,6 +224,22 @@ enum Schema {
         Migration(version: 6, summary: "term_statistics: the coverage engine's IDF table per topic", statements: [
             "CREATE TABLE term_statistics (topic TEXT PRIMARY KEY, version BIGINT NOT NULL, payload {BLOB} NOT NULL)",
         ]),
+        // Issue 17 (the settle window): on-topic items stored but not judged yet. They wait here, not in memory, so
+        // a SIGKILL while they settle loses nothing; the judging transaction deletes the rows it judged.
+        // `topics` is the names the item matched, one per line; `baseline` 1 for a new feed's first items under
+        // `first_fetch = "baseline"`.
+        Migration(version: 7, summary: "settling: on-topic items held for the settle window (issue 17)", statements: [
+            """
+            CREATE TABLE settling (
+                item_id BIGINT PRIMARY KEY,
+                feed_id BIGINT NOT NULL,
+                position INTEGER NOT NULL,
+                topics TEXT NOT NULL,
+                baseline INTEGER NOT NULL,
+                arrived {REAL} NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static func render(_ statement: String, for dialect: SQLDialect) -> String {
