@@ -53,6 +53,16 @@ struct TOMLInvalidTests {
         Case(source: "a = \"\\U00110000\"", line: 1, column: 6, words: "not a Unicode scalar"),
         Case(source: "a = \"tab\u{01}\"", line: 1, column: 9, words: "control character U+0001"),
         Case(source: "a = \"\"\"x\"\"\"\"\"\"", line: 1, column: 14, words: "too many quotes"),
+        // Basic and literal strings (one line or multi-line) share a parser: each keeps its own wording.
+        Case(source: "a = \"abc", line: 1, column: 9, words: "use \"\"\" for multi-line strings"),
+        Case(source: "a = 'abc", line: 1, column: 9, words: "use ''' for multi-line strings"),
+        Case(source: "'k\u{01}' = 1", line: 1, column: 3, words: "U+0001 is not allowed in a literal string"),
+        Case(source: "a = \"x\u{01}\"", line: 1, column: 7, words: "U+0001 must be escaped in a string"),
+        Case(source: "a = 'x\u{01}'", line: 1, column: 7, words: "U+0001 is not allowed in a literal string"),
+        Case(source: "a = \"\"\"x\u{01}\"\"\"", line: 1, column: 9, words: "U+0001 must be escaped in a string"),
+        Case(source: "a = '''x\u{01}'''", line: 1, column: 9, words: "U+0001 is not allowed in a literal string"),
+        Case(source: "a = '''x''''''", line: 1, column: 14, words: "too many quotes"),
+        Case(source: "a = '''x\r'''", line: 1, column: 9, words: "carriage return without a line feed"),
         Case(source: "a = \"x\" # bell \u{07}", line: 1, column: 16, words: "comment"),
         // Numbers
         Case(source: "a = 01", line: 1, column: 5, words: "leading zeros"),

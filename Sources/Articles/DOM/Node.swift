@@ -259,19 +259,15 @@ final class Document {
         return node
     }
 
-    var body: Node? {
-        var child = root.firstElementChild
-        while let node = child {
-            if node.tag == "body" { return node }
-            child = node.nextElementSibling
-        }
-        return nil
-    }
+    var body: Node? { rootChild(tagged: "body") }
 
-    var head: Node? {
+    var head: Node? { rootChild(tagged: "head") }
+
+    /// The first element child of `root` with this tag.
+    private func rootChild(tagged tag: String) -> Node? {
         var child = root.firstElementChild
         while let node = child {
-            if node.tag == "head" { return node }
+            if node.tag == tag { return node }
             child = node.nextElementSibling
         }
         return nil

@@ -169,10 +169,10 @@ struct TOMLParser {
         switch current {
         case "\"":
             if looksAt("\"\"\"") { throw error("a key cannot be a multi-line string") }
-            return TOMLKeyPart(name: try parseBasicString().text, position: start)
+            return TOMLKeyPart(name: try parseSingleLineString(quote: "\"", escapes: true).text, position: start)
         case "'":
             if looksAt("'''") { throw error("a key cannot be a multi-line string") }
-            return TOMLKeyPart(name: try parseLiteralString().text, position: start)
+            return TOMLKeyPart(name: try parseSingleLineString(quote: "'", escapes: false).text, position: start)
         default:
             let begin = index
             while let scalar = current, TOMLScalars.isBareKey(scalar) { index += 1 }
@@ -195,10 +195,12 @@ struct TOMLParser {
         guard let scalar = current, !atNewline else { throw error("expected a value") }
         switch scalar {
         case "\"":
-            let decoded = looksAt("\"\"\"") ? try parseMultilineBasicString() : try parseBasicString()
+            let decoded = looksAt("\"\"\"")
+                ? try parseMultilineString(quote: "\"", escapes: true) : try parseSingleLineString(quote: "\"", escapes: true)
             return TOMLValue(.string(decoded.text), at: start, sourceMap: decoded.sourceMap)
         case "'":
-            let decoded = looksAt("'''") ? try parseMultilineLiteralString() : try parseLiteralString()
+            let decoded = looksAt("'''")
+                ? try parseMultilineString(quote: "'", escapes: false) : try parseSingleLineString(quote: "'", escapes: false)
             return TOMLValue(.string(decoded.text), at: start, sourceMap: decoded.sourceMap)
         case "[", "{":
             depth += 1
@@ -281,22 +283,29 @@ struct TOMLParser {
                 TOMLStringSourceMap(segments: segments, scalarCount: accumulator.scalarCount))
     }
 
-    private mutating func parseBasicString() throws(TOMLSyntaxError) -> DecodedString {
+    /// A control character that must not stand raw in a string: basic strings could escape it, literal ones cannot.
+    private func controlCharacterError(_ scalar: Unicode.Scalar, escapes: Bool) -> TOMLSyntaxError {
+        escapes
+            ? error("control character \(TOMLScalars.describe(scalar)) must be escaped in a string")
+            : error("control character \(TOMLScalars.describe(scalar)) is not allowed in a literal string")
+    }
+
+    /// A basic (`"…"`, `escapes`) or literal (`'…'`) string on one line; the two differ only in backslash escapes.
+    private mutating func parseSingleLineString(quote: Unicode.Scalar, escapes: Bool) throws(TOMLSyntaxError) -> DecodedString {
         let open = index
         index += 1
         var text = TOMLStringAccumulator()
         while true {
             guard let scalar = current, !atNewline, scalar != "\r" else {
-                throw error("unterminated string (opened at \(position(of: open)); use \"\"\" for multi-line strings)")
+                let multiline = String(repeating: String(quote), count: 3)
+                throw error("unterminated string (opened at \(position(of: open)); use \(multiline) for multi-line strings)")
             }
-            if scalar == "\"" { index += 1; break }
+            if scalar == quote { index += 1; break }
             let at = index
-            if scalar == "\\" {
+            if escapes && scalar == "\\" {
                 text.append(try parseEscape(), from: at)
             } else {
-                if TOMLScalars.isForbiddenControl(scalar) {
-                    throw error("control character \(TOMLScalars.describe(scalar)) must be escaped in a string")
-                }
+                if TOMLScalars.isForbiddenControl(scalar) { throw controlCharacterError(scalar, escapes: escapes) }
                 text.append(scalar, from: at)
                 index += 1
             }
@@ -314,15 +323,17 @@ struct TOMLParser {
         for extra in 0..<(quotes - 3) { text.append(quote, from: index - quotes + extra) }
     }
 
-    private mutating func parseMultilineBasicString() throws(TOMLSyntaxError) -> DecodedString {
+    /// A multi-line basic (`"""…"""`, `escapes`) or literal (`'''…'''`) string; the two differ only in backslash escapes.
+    private mutating func parseMultilineString(quote: Unicode.Scalar, escapes: Bool) throws(TOMLSyntaxError) -> DecodedString {
         let open = index
+        let delimiter = String(repeating: String(quote), count: 3)
         index += 3
         if atNewline { try consumeNewline() }
         var text = TOMLStringAccumulator()
         while true {
             guard let scalar = current else { throw error("unterminated multi-line string (opened at \(position(of: open)))") }
-            if scalar == "\"" && looksAt("\"\"\"") {
-                try consumeMultilineClose(quote: "\"", into: &text)
+            if scalar == quote && looksAt(delimiter) {
+                try consumeMultilineClose(quote: quote, into: &text)
                 break
             }
             if atNewline {
@@ -331,7 +342,7 @@ struct TOMLParser {
                 continue
             }
             if scalar == "\r" { throw error("carriage return without a line feed") }
-            if scalar == "\\" {
+            if escapes && scalar == "\\" {
                 // A backslash ending a line swallows the line break and the whitespace that follows.
                 var probe = index + 1
                 while probe < scalars.count, TOMLScalars.isWhitespace(scalars[probe]) { probe += 1 }
@@ -346,9 +357,7 @@ struct TOMLParser {
                 text.append(try parseEscape(), from: at)
                 continue
             }
-            if TOMLScalars.isForbiddenControl(scalar) {
-                throw error("control character \(TOMLScalars.describe(scalar)) must be escaped in a string")
-            }
+            if TOMLScalars.isForbiddenControl(scalar) { throw controlCharacterError(scalar, escapes: escapes) }
             text.append(scalar, from: index)
             index += 1
         }
@@ -387,50 +396,6 @@ struct TOMLParser {
                 ? "a backslash followed by \(TOMLScalars.describe(code))" : "\\\(code)"
             throw error("invalid escape sequence \(shown) (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", at: backslash)
         }
-    }
-
-    private mutating func parseLiteralString() throws(TOMLSyntaxError) -> DecodedString {
-        let open = index
-        index += 1
-        var text = TOMLStringAccumulator()
-        while true {
-            guard let scalar = current, !atNewline, scalar != "\r" else {
-                throw error("unterminated string (opened at \(position(of: open)); use ''' for multi-line strings)")
-            }
-            if scalar == "'" { index += 1; break }
-            if TOMLScalars.isForbiddenControl(scalar) {
-                throw error("control character \(TOMLScalars.describe(scalar)) is not allowed in a literal string")
-            }
-            text.append(scalar, from: index)
-            index += 1
-        }
-        return finish(text)
-    }
-
-    private mutating func parseMultilineLiteralString() throws(TOMLSyntaxError) -> DecodedString {
-        let open = index
-        index += 3
-        if atNewline { try consumeNewline() }
-        var text = TOMLStringAccumulator()
-        while true {
-            guard let scalar = current else { throw error("unterminated multi-line string (opened at \(position(of: open)))") }
-            if scalar == "'" && looksAt("'''") {
-                try consumeMultilineClose(quote: "'", into: &text)
-                break
-            }
-            if atNewline {
-                text.append("\n", from: index)
-                try consumeNewline()
-                continue
-            }
-            if scalar == "\r" { throw error("carriage return without a line feed") }
-            if TOMLScalars.isForbiddenControl(scalar) {
-                throw error("control character \(TOMLScalars.describe(scalar)) is not allowed in a literal string")
-            }
-            text.append(scalar, from: index)
-            index += 1
-        }
-        return finish(text)
     }
 
     // MARK: Numbers and dates

@@ -60,12 +60,7 @@ extension QueryPreview {
             ("query", .string(query)),
             ("total", .int(total)),
             ("items", .array(items.map { item in
-                .object([
-                    ("title", .string(item.title)),
-                    ("url", .optional(item.url)),
-                    ("feed", .string(item.feed)),
-                    ("published", item.published.map { .string(ISOTime.format($0)) } ?? .null),
-                ])
+                .object(EventList.articleMembers(title: item.title, url: item.url, feed: item.feed, published: item.published))
             })),
         ])
     }

@@ -40,6 +40,14 @@ enum EntityRepair {
                 }
                 output!.append(contentsOf: b[copiedUpTo..<position])
             }
+            /// The `&` at `i` starts no reference: written as `&amp;`, and the scan moves past it.
+            func escapeBareAmpersand() {
+                flush(to: i)
+                output!.append(contentsOf: Array("&amp;".utf8))
+                copiedUpTo = i + 1
+                changed += 1
+                i += 1
+            }
             func startsWith(_ at: Int, _ literal: StaticString) -> Bool {
                 let count = literal.utf8CodeUnitCount
                 guard at + count <= n else { return false }
@@ -216,11 +224,7 @@ enum EntityRepair {
                         i = j + 1
                         continue
                     }
-                    flush(to: i)
-                    output!.append(contentsOf: Array("&amp;".utf8))
-                    copiedUpTo = i + 1
-                    changed += 1
-                    i += 1
+                    escapeBareAmpersand()
                     continue
                 }
                 let nameStart = j
@@ -245,11 +249,7 @@ enum EntityRepair {
                         continue
                     }
                 }
-                flush(to: i)
-                output!.append(contentsOf: Array("&amp;".utf8))
-                copiedUpTo = i + 1
-                changed += 1
-                i += 1
+                escapeBareAmpersand()
             }
             if output != nil { flush(to: n) }
         }

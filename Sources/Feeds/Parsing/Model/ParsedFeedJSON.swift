@@ -6,13 +6,7 @@ import Support
 /// document needed any repair).
 extension ParsedFeed {
     public func schemaJSON(path: String? = nil) -> String {
-        var json = JSONWriter()
-        json.beginObject()
-        if let path { json.key("path"); json.string(path) }
-        json.key("title"); json.string(title)
-        json.key("link"); json.string(link)
-        json.key("language"); json.string(language)
-        json.key("updated"); json.date(updated)
+        var json = Self.beginSchemaObject(path: path, title: title, link: link, language: language, updated: updated)
         json.key("entries")
         json.beginArray()
         for entry in entries {
@@ -49,16 +43,24 @@ extension ParsedFeed {
         return json.output
     }
 
-    /// The schema's shape for a document that could not be parsed, with the reason, so a consumer reading
-    /// one JSON object per input still gets one.
-    public static func failureJSON(path: String?, error: String) -> String {
+    /// The opened document object with the members every form starts with: `path` (when given), then the feed's
+    /// title, link, language and updated.
+    private static func beginSchemaObject(path: String?, title: String?, link: String?, language: String?,
+                                          updated: Date?) -> JSONWriter {
         var json = JSONWriter()
         json.beginObject()
         if let path { json.key("path"); json.string(path) }
-        json.key("title"); json.string(nil)
-        json.key("link"); json.string(nil)
-        json.key("language"); json.string(nil)
-        json.key("updated"); json.string(nil)
+        json.key("title"); json.string(title)
+        json.key("link"); json.string(link)
+        json.key("language"); json.string(language)
+        json.key("updated"); json.date(updated)
+        return json
+    }
+
+    /// The schema's shape for a document that could not be parsed, with the reason, so a consumer reading
+    /// one JSON object per input still gets one.
+    public static func failureJSON(path: String?, error: String) -> String {
+        var json = beginSchemaObject(path: path, title: nil, link: nil, language: nil, updated: nil)
         json.key("entries"); json.beginArray(); json.endArray()
         json.key("error"); json.string(error)
         json.endObject()

@@ -49,22 +49,34 @@ enum XMLDocumentReader {
 
     /// The caller owns the returned document and must `xmlFreeDoc` it.
     static func read(_ utf8: [UInt8], baseURL: String?, log: XMLErrorLog) -> xmlDocPtr? {
-        tidings_xml_initialize()
-        let logPointer = Unmanaged.passUnretained(log).toOpaque()
-        xmlSetStructuredErrorFunc(logPointer) { context, error in
-            guard let context, let error else { return }
-            Unmanaged<XMLErrorLog>.fromOpaque(context).takeUnretainedValue().record(error)
-        }
-        defer { xmlSetStructuredErrorFunc(nil, nil) }
-        return utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                xmlReadMemory(chars.baseAddress, Int32(chars.count), baseURL, "UTF-8", options)
+        reportingErrors(to: log) {
+            utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    xmlReadMemory(chars.baseAddress, Int32(chars.count), baseURL, "UTF-8", options)
+                }
             }
         }
     }
 
     /// Like `read`, with parse-time hooks: lifted text put back (see `TextLift`), entries read as they end.
     static func read(_ utf8: [UInt8], baseURL: String?, log: XMLErrorLog, hooks: ParseHooks) -> xmlDocPtr? {
+        reportingErrors(to: log) { () -> xmlDocPtr? in
+            // xmlReadMemory with our own context: the same parse, plus the hooks.
+            guard let parser = xmlNewParserCtxt() else { return nil }
+            defer { xmlFreeParserCtxt(parser) }
+            hooks.install(on: parser, log: log)
+            return withExtendedLifetime(hooks) {
+                utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+                    buffer.withMemoryRebound(to: CChar.self) { chars in
+                        xmlCtxtReadMemory(parser, chars.baseAddress, Int32(chars.count), baseURL, "UTF-8", options)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs one parse with libxml2 initialised and its structured errors going to `log` (unset again after).
+    private static func reportingErrors<Parsed>(to log: XMLErrorLog, _ parse: () -> Parsed) -> Parsed {
         tidings_xml_initialize()
         let logPointer = Unmanaged.passUnretained(log).toOpaque()
         xmlSetStructuredErrorFunc(logPointer) { context, error in
@@ -72,17 +84,7 @@ enum XMLDocumentReader {
             Unmanaged<XMLErrorLog>.fromOpaque(context).takeUnretainedValue().record(error)
         }
         defer { xmlSetStructuredErrorFunc(nil, nil) }
-        // xmlReadMemory with our own context: the same parse, plus the hooks.
-        guard let parser = xmlNewParserCtxt() else { return nil }
-        defer { xmlFreeParserCtxt(parser) }
-        hooks.install(on: parser, log: log)
-        return withExtendedLifetime(hooks) {
-            utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
-                buffer.withMemoryRebound(to: CChar.self) { chars in
-                    xmlCtxtReadMemory(parser, chars.baseAddress, Int32(chars.count), baseURL, "UTF-8", options)
-                }
-            }
-        }
+        return parse()
     }
 }
 
