@@ -71,6 +71,14 @@ public protocol StoreTransaction: StoreReader {
     /// PostgreSQL store another daemon's transaction may have taken some first: those are not judged twice).
     @discardableResult
     func releaseSettled(itemIDs: [Int64]) throws -> Set<Int64>
+    /// The settle window and cross-feed dedup (issue 17): `itemID`, just stored as a duplicate of `primary`, takes
+    /// `primary`'s place when `primary` still waits in the window (not judged yet) and was published later. Then
+    /// `itemID` becomes the primary (its keys claimed, `primary` and its other duplicates now duplicates of it) and
+    /// the waiting row is its own (`feedID`, `position`, `topics`; `baseline` only if both were; the row's arrival
+    /// time, so the window's end does not move). Returns false, changing nothing, otherwise (including when a key
+    /// of `itemID` belongs to some other primary).
+    func takeSettlingPlace(of primary: Int64, by itemID: Int64, feedID: Int64, position: Int, topics: Set<String>,
+                           baseline: Bool) throws -> Bool
 }
 
 /// The daemon's memory. Two backends (`SQLiteStore`, `PostgresStore`) behind one interface; open one with

@@ -34,7 +34,8 @@ struct JudgeStage: Sendable {
         return try await Blocking.run {
             try store.write { transaction in
                 var outcome = Outcome()
-                let arrived = try insert(ordered, pages: pages, context: context, in: transaction, outcome: &outcome)
+                let arrived = try insert(ordered, pages: pages, context: context, window: settle > 0, in: transaction,
+                                         outcome: &outcome)
                 let now = Date()
                 let candidates = Self.inContractOrder(try SettleWindow.take(
                     arrived: arrived, settle: settle, judgeAtOnce: judgeAtOnce, now: now, transaction: transaction,
@@ -85,9 +86,11 @@ struct JudgeStage: Sendable {
     // MARK: - In the transaction
 
     /// Inserts the deferred feeds' items (a fetched page's text replacing the feed's), updates their feeds' rows,
-    /// and returns the new on-topic items.
+    /// and returns the new on-topic items. With a settle `window`, an on-topic cross-feed duplicate published
+    /// earlier than its primary still waiting in the window takes the primary's place (`takeSettlingPlace`): the
+    /// original is judged, the reprint polled first becomes its duplicate.
     private func insert(_ ordered: [DeferredFeed], pages: [String: ArticlePageText], context: CycleContext,
-                        in transaction: StoreTransaction, outcome: inout Outcome) throws -> [Candidate] {
+                        window: Bool, in transaction: StoreTransaction, outcome: inout Outcome) throws -> [Candidate] {
         let firstFetchBaseline = context.config.config.poll.firstFetch == .baseline
         var candidates: [Candidate] = []
         for deferredFeed in ordered {
@@ -106,10 +109,21 @@ struct JudgeStage: Sendable {
             try transaction.updateFeed(id: deferredFeed.feed.id, update)
             outcome.newItems += added
             let baseline = firstFetchBaseline && deferredFeed.feed.lastSuccess == nil
-            for (position, (item, insertion)) in zip(items, insertions).enumerated() where insertion.isNew {
+            for (position, (item, insertion)) in zip(items, insertions).enumerated() {
                 // Matched on the feed's own text, as when the feed was deferred (cost follows interest).
                 let topics = deferredFeed.topics[position]
                 guard !topics.isEmpty else { continue }
+                switch insertion.outcome {
+                case .new: break
+                case .duplicateURL(let primary), .duplicateContent(let primary):
+                    // Taking the place needs no candidate: the waiting row, now this item's, is judged when it ends.
+                    if window {
+                        _ = try transaction.takeSettlingPlace(of: primary, by: insertion.itemID, feedID: deferredFeed.feed.id,
+                                                              position: position, topics: topics, baseline: baseline)
+                    }
+                    continue
+                case .knownEntry: continue
+                }
                 candidates.append(Candidate(item: item, itemID: insertion.itemID, feed: deferredFeed.feed,
                                             feedOrder: context.feedOrder(deferredFeed.feed), position: position,
                                             topics: topics, baseline: baseline))

@@ -118,6 +118,14 @@ final class PostgresTransaction: SQLTransaction {
         """
     }
 
+    override func anotherPrimaryHolds(urlKey: Int64?, contentKey: Int64?, except: Int64) throws -> Bool {
+        if let urlKey, try connection.queryOne("SELECT 1 FROM items WHERE url_key = ? AND duplicate_of IS NULL AND id <> ?",
+                                               [.integer(urlKey), .integer(except)]) != nil { return true }
+        if let contentKey, try connection.queryOne("SELECT 1 FROM items WHERE content_key = ? AND duplicate_of IS NULL AND id <> ?",
+                                                   [.integer(contentKey), .integer(except)]) != nil { return true }
+        return false
+    }
+
     override func lockTopic(_ topic: String) throws {
         // Two-key form: its own key space, apart from the one-key migration lock.
         _ = try connection.query("SELECT pg_advisory_xact_lock(7427, hashtext(?))", [.text(topic)])

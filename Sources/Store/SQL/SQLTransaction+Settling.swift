@@ -30,4 +30,33 @@ extension SQLTransaction {
         }
         return taken
     }
+
+    /// See `StoreTransaction.takeSettlingPlace`.
+    func takeSettlingPlace(of primary: Int64, by itemID: Int64, feedID: Int64, position: Int, topics: Set<String>,
+                           baseline: Bool) throws -> Bool {
+        guard itemID != primary, let row = try connection.queryOne("""
+            SELECT s.baseline, coalesce(p.published, p.first_seen), p.url_key, p.content_key,
+                   coalesce(n.published, n.first_seen), n.url_key, n.content_key, n.duplicate_of
+            FROM settling s JOIN items p ON p.id = s.item_id JOIN items n ON n.id = ?
+            WHERE s.item_id = ? AND p.duplicate_of IS NULL
+            """, [.integer(itemID), .integer(primary)]),
+            row.int64(7) == primary,
+            let waitingPublished = row.date(1), let published = row.date(4), published < waitingPublished
+        else { return false }
+        let oldKeys = (url: row.int64(2), content: row.int64(3)), newKeys = (url: row.int64(5), content: row.int64(6))
+        guard try !anotherPrimaryHolds(urlKey: newKeys.url, contentKey: newKeys.content, except: primary) else { return false }
+        // The waiting row first: on a shared store another daemon may have just taken it out to judge it.
+        guard try connection.execute("""
+            UPDATE settling SET item_id = ?, feed_id = ?, position = ?, topics = ?, baseline = ? WHERE item_id = ?
+            """, [.integer(itemID), .integer(feedID), SQLValue(position), .text(topics.sorted().joined(separator: "\n")),
+                  SQLValue(baseline && row.bool(0)), .integer(primary)]) > 0
+        else { return false }
+        // The old primary's duplicates arrived after it (higher ids): the id bound keeps this to a short range scan.
+        try connection.execute("UPDATE items SET duplicate_of = ? WHERE id > ? AND duplicate_of = ?",
+                               [.integer(itemID), .integer(primary), .integer(primary)])
+        try connection.execute("UPDATE items SET duplicate_of = ? WHERE id = ?", [.integer(itemID), .integer(primary)])
+        try connection.execute("UPDATE items SET duplicate_of = NULL WHERE id = ?", [.integer(itemID)])
+        try primaryMoved(from: primary, keys: oldKeys, to: itemID, keys: newKeys)
+        return true
+    }
 }

@@ -137,6 +137,17 @@ class SQLTransaction: StoreTransaction {
         preconditionFailure("selectPrunedItems is the backend's (SQLiteTransaction, PostgresTransaction)")
     }
 
+    /// Settle window (issue 17): whether a primary other than `except` holds one of these dedup keys (SQLite: the
+    /// writer's in-memory keys; PostgreSQL: the unique indexes).
+    func anotherPrimaryHolds(urlKey: Int64?, contentKey: Int64?, except: Int64) throws -> Bool {
+        fatalError("subclass")
+    }
+
+    /// Settle window (issue 17): `newPrimary` has taken the place of `old` as primary (both rows updated); what
+    /// goes with it (SQLite: `item_keys` and the in-memory keys).
+    func primaryMoved(from old: Int64, keys oldKeys: (url: Int64?, content: Int64?), to newPrimary: Int64,
+                      keys newKeys: (url: Int64?, content: Int64?)) throws {}
+
     /// Retention: what goes with the pruned items before they are deleted (SQLite: their in-memory keys).
     func willDeletePrunedItems(_ items: PrunedItems) throws {}
 

@@ -21,6 +21,8 @@ final class ItemKeyIndex {
     private var loaded = false
     /// Keys claimed by the open transaction, to remove again if it rolls back.
     private var claimedInTransaction: [(url: Int64?, content: Int64?)] = []
+    /// A primary's keys were moved by the open transaction (`move`).
+    private var movedInTransaction = false
 
     /// Brings the map up to date with the committed table. Call inside the write transaction, before lookups.
     func refresh(_ connection: SQLiteConnection) throws {
@@ -61,11 +63,31 @@ final class ItemKeyIndex {
         claimedInTransaction.append((urlKey, contentKey))
     }
 
-    func transactionCommitted() { claimedInTransaction.removeAll(keepingCapacity: true) }
+    /// A newer item took an older primary's place (the settle window, issue 17): the old primary's keys go, the new
+    /// one's point to it. `generation` is the counter as this transaction bumped it (so this map needs no reload).
+    func move(from old: Int64, keys oldKeys: (url: Int64?, content: Int64?), to newPrimary: Int64,
+              keys newKeys: (url: Int64?, content: Int64?), generation: Int64) {
+        if let url = oldKeys.url, byURL[url] == old { byURL[url] = nil }
+        if let content = oldKeys.content, byContent[content] == old { byContent[content] = nil }
+        if let url = newKeys.url { byURL[url] = newPrimary }
+        if let content = newKeys.content { byContent[content] = newPrimary }
+        self.generation = generation
+        movedInTransaction = true
+    }
+
+    func transactionCommitted() {
+        claimedInTransaction.removeAll(keepingCapacity: true)
+        movedInTransaction = false
+    }
 
     func transactionRolledBack() {
         // A claim is only made for keys that were absent, so removing them restores the committed state. Rowids
-        // of rolled-back rows are handed out again, so the next incremental load must start below them.
+        // of rolled-back rows are handed out again, so the next incremental load must start below them. A move
+        // cannot be undone in place: reload.
+        if movedInTransaction {
+            movedInTransaction = false
+            loaded = false
+        }
         guard !claimedInTransaction.isEmpty else { return }
         for claim in claimedInTransaction {
             if let url = claim.url { byURL[url] = nil }

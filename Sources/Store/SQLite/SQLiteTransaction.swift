@@ -67,6 +67,25 @@ final class SQLiteTransaction: SQLTransaction {
 
     private static let insertItemKeysSQL = "INSERT INTO item_keys (item_id, url_key, content_key) VALUES (?, ?, ?)"
 
+    override func anotherPrimaryHolds(urlKey: Int64?, contentKey: Int64?, except: Int64) throws -> Bool {
+        try itemKeys.refresh(sqlite)
+        let holders = [urlKey.flatMap(itemKeys.primary(urlKey:)), contentKey.flatMap(itemKeys.primary(contentKey:))]
+        return holders.contains { $0 != nil && $0 != except }
+    }
+
+    /// The keys move to the new primary, in `item_keys` and in memory; other processes' maps reload in full (an
+    /// incremental load would not see the old primary's row go).
+    override func primaryMoved(from old: Int64, keys oldKeys: (url: Int64?, content: Int64?), to newPrimary: Int64,
+                               keys newKeys: (url: Int64?, content: Int64?)) throws {
+        try connection.execute("DELETE FROM item_keys WHERE item_id = ?", [.integer(old)])
+        if newKeys.url != nil || newKeys.content != nil {
+            try connection.execute(Self.insertItemKeysSQL, [.integer(newPrimary), SQLValue(newKeys.url), SQLValue(newKeys.content)])
+        }
+        try connection.execute("UPDATE counters SET value = value + 1 WHERE name = 'dedup_generation'", [])
+        let generation = try connection.queryOne("SELECT value FROM counters WHERE name = 'dedup_generation'", [])?.int64(0) ?? 0
+        itemKeys.move(from: old, keys: oldKeys, to: newPrimary, keys: newKeys, generation: generation)
+    }
+
     override func lockTopic(_ topic: String) throws {
         // BEGIN IMMEDIATE already made this the only writer.
     }
