@@ -140,7 +140,7 @@ class SQLTransaction: StoreTransaction {
     /// Settle window (issue 17): whether a primary other than `except` holds one of these dedup keys (SQLite: the
     /// writer's in-memory keys; PostgreSQL: the unique indexes).
     func anotherPrimaryHolds(urlKey: Int64?, contentKey: Int64?, except: Int64) throws -> Bool {
-        fatalError("subclass")
+        preconditionFailure("anotherPrimaryHolds is the backend's (SQLiteTransaction, PostgresTransaction)")
     }
 
     /// Settle window (issue 17): `newPrimary` has taken the place of `old` as primary (both rows updated); what
