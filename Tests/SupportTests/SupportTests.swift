@@ -72,3 +72,26 @@ struct ISO8601TimeTests {
         #expect(CivilTime.date(year: 2023, month: 2, day: 29) == nil)
     }
 }
+
+/// `MallocTuning.limitArenas` fixes glibc's mmap threshold (issue 19): a block freed from its own mapping must not
+/// raise the threshold, or later blocks of that size are carved from the arenas and fragment them.
+struct MallocTuningTests {
+    /// Whether glibc gave `block` a mapping of its own: the IS_MMAPPED bit (0x2) of the chunk's size word, just
+    /// before the block (glibc's chunk layout).
+    private static func isMapped(_ block: UnsafeMutableRawPointer) -> Bool {
+        block.load(fromByteOffset: -MemoryLayout<Int>.size, as: UInt.self) & 0x2 != 0
+    }
+
+    @Test func aFreedLargeBlockDoesNotRaiseTheMmapThreshold() throws {
+        MallocTuning.limitArenas()
+        // Another libc (musl) has no mallopt: nothing is tuned, and its chunks are laid out otherwise.
+        guard dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") != nil else { return }
+        let large = try #require(malloc(4 << 20))
+        #expect(Self.isMapped(large))
+        // Without the fixed threshold, freeing this mapped block raises glibc's threshold to 4 MB.
+        free(large)
+        let block = try #require(malloc(512 * 1024))
+        defer { free(block) }
+        #expect(Self.isMapped(block), "a 512 KB block should still get its own mapping")
+    }
+}
