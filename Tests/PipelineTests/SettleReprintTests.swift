@@ -42,11 +42,7 @@ struct SettleReprintTests {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let nginx = try NginxServer.start(root: root)
         defer { nginx.stop() }
-        func write(_ name: String, _ text: String) throws {
-            let temporary = root.appendingPathComponent(".\(name)")
-            try text.write(to: temporary, atomically: false, encoding: .utf8)
-            _ = rename(temporary.path, root.appendingPathComponent(name).path)
-        }
+        func write(_ name: String, _ text: String) throws { try nginx.publish(name, text) }
         let store = switch backend {
         case .sqlite: "path = \"\(directory.appendingPathComponent("t.db").path)\""
         case .postgres: "url = \"\(try PostgresServer.shared().createDatabase(prefix: "reprint"))\""

@@ -43,11 +43,7 @@ struct SettleWindowTests {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let nginx = try NginxServer.start(root: root)
         defer { nginx.stop() }
-        func write(_ name: String, _ text: String) throws {
-            let temporary = root.appendingPathComponent(".\(name)")
-            try text.write(to: temporary, atomically: false, encoding: .utf8)
-            _ = rename(temporary.path, root.appendingPathComponent(name).path)
-        }
+        func write(_ name: String, _ text: String) throws { try nginx.publish(name, text) }
         let (first, second) = order == .reprintFirst ? (("paper.xml", reprint), ("wire.xml", original))
                                                      : (("wire.xml", original), ("paper.xml", reprint))
         try write("wire.xml", rss("Wire", []))

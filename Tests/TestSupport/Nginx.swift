@@ -101,6 +101,20 @@ public final class NginxServer: @unchecked Sendable {
         }
     }
 
+    /// Puts `text` at `name` under the served root, written then renamed, so nginx never serves half a file.
+    public func publish(_ name: String, _ text: String) throws {
+        try NginxServer.writeWhole(text, to: root.appendingPathComponent(name))
+    }
+
+    /// Writes `text` to a hidden temporary beside `url`, then renames it into place.
+    public static func writeWhole(_ text: String, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        try text.write(to: temporary, atomically: false, encoding: .utf8)
+        guard rename(temporary.path, url.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+    }
+
     public func stop() {
         lock.lock()
         defer { lock.unlock() }

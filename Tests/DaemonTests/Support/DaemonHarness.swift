@@ -179,12 +179,7 @@ enum Fixture {
         return condition()
     }
 
-    static func write(_ text: String, to url: URL) throws {
-        // Write then rename, so nginx never serves half a file.
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        try text.write(to: temporary, atomically: false, encoding: .utf8)
-        guard rename(temporary.path, url.path) == 0 else { throw ReceiverError(message: "rename to \(url.path) failed") }
-    }
+    static func write(_ text: String, to url: URL) throws { try NginxServer.writeWhole(text, to: url) }
 
     static var binaryIsBuilt: Bool { FileManager.default.isExecutableFile(atPath: TestPaths.tidingsBinary.path) }
     static var nginxIsInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") }
