@@ -61,12 +61,12 @@ let package = Package(
                                       "-lstdc++"])]),
         // Benchmark and stress drivers (bench/*.sh, the crash-safety test): kept out of the product binary.
         .executableTarget(name: "Bench", dependencies: [
-            "Feeds", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Support", "Feeds", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
-        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Support", "Config", "TestSupport"]),
         .systemLibrary(name: "CBrotliEncoder", path: "Tests/CBrotliEncoder"),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport", "CCompression", "CBrotliEncoder"]),

@@ -8,7 +8,7 @@ struct TidingsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidings-bench",
         abstract: "Benchmark and stress drivers for tidings (not installed; used by bench/ and the tests).",
-        subcommands: [FetchBenchCommand.self, StoreBenchCommand.self, StoreStressCommand.self]
+        subcommands: [FetchBenchCommand.self, StoreBenchCommand.self, StoreStressCommand.self, MallocProbeCommand.self]
     )
 }
 
