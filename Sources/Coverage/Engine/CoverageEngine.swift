@@ -73,9 +73,10 @@ public struct CoverageEngine {
                 unmatched = vector.map { frequencies[$0.key] == 1 }
             }
             let reportable = analysis.reportableSentences()
+            let subject = analysis.subjectNames()
             for topic in matched {
                 verdicts.append(judge(article, analysis: analysis, vector: vector, unmatched: unmatched, reportable: reportable,
-                                      topic: topic.name))
+                                      subject: subject, topic: topic.name))
             }
         }
         judgedSinceExpiry += 1
@@ -130,7 +131,7 @@ public struct CoverageEngine {
     }
 
     private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)],
-                                unmatched: [Bool], reportable: [Int], topic: String) -> TopicVerdict {
+                                unmatched: [Bool], reportable: [Int], subject: SubjectNames, topic: String) -> TopicVerdict {
         let options = self.options
         let explain = self.explain
         let labels = unitCache.labels
@@ -156,7 +157,13 @@ public struct CoverageEngine {
                 if gap > options.eventWindow { continue }
                 let needed = options.similarityNeeded(afterGap: gap)
                 if Double(list[i].similarity(to: vector, at: head)) < needed * 0.2 { continue }
-                let similarity = Double(list[i].similarity(to: vector))
+                var similarity = Double(list[i].similarity(to: vector))
+                // About someone the event never named: less likely the same event, however much else is shared.
+                if similarity >= needed && list[i].isNewSubject(subject) {
+                    explain?(String(format: "  [%@] candidate %@ sim %.3f, new subject %@", topic, list[i].id, similarity,
+                                    subject.keys.map { labels?[$0] ?? "?" }.joined(separator: ",")))
+                    similarity *= options.newSubjectFactor
+                }
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
                 if similarity / needed > bestMargin && similarity >= needed {
                     bestMargin = similarity / needed

@@ -56,6 +56,18 @@ struct EventMemory {
         return dot / centroidNorm
     }
 
+    /// Whether the article is about someone or something this event has never stated: a name of its subject
+    /// (`AnalyzedArticle.subjectNames`) in none of its facts, headlines or grouping terms, under no other
+    /// spelling. Look-alike events share people and the kind of action, and the second one usually opens with a
+    /// name the first never gave ("Tara Vance checks into rehab" after days of "Lena Ross checks into rehab").
+    func isNewSubject(_ subject: SubjectNames) -> Bool {
+        for i in subject.keys.indices {
+            let key = subject.keys[i]
+            if !known.contains(key) && centroid[key] == nil && !subject.anyAliasKnown(i, in: known) { return true }
+        }
+        return false
+    }
+
     mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
         for (k, w) in vector { centroid.update(k, initial: 0) { $0 + w } }
         // Trim back to the heaviest terms only when well over the limit, so the sort is amortised.
