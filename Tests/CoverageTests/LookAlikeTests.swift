@@ -90,4 +90,33 @@ import Testing
                                           title: "Harbour master in court")
         #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
     }
+
+    /// Wire copy sent in takes: the second take of a court report, minutes after the first, has no headline and
+    /// mostly new detail. It continues the story when it comes from the same feed; the same text from another
+    /// feed is compared as any article is.
+    @Test func aHeadlinelessTakeFromTheSameFeedContinuesTheStory() throws {
+        func article(_ id: String, minutes: Double, feed: String, _ title: String, _ text: String) -> Article {
+            Article(id: id, feed: feed, url: "https://example.org/\(id)", published: Stories.at(hours: minutes / 60), title: title, text: text)
+        }
+        let first = article("take-1", minutes: 0, feed: "wire", "Life for man who killed neighbour", """
+            A former taxi driver who stabbed his neighbour to death at her home in Tolworth was jailed for life today.
+
+            Dennis Hallam, 58, was convicted of the murder of Edith Crane at Carrow Crown Court.
+            """)
+        let takeText = """
+            The jury of seven women and five men took four hours to reach their verdict after a nine-day trial.
+
+            Neighbours found the body on a Sunday morning after noticing her garden gate left open overnight, and \
+            detectives traced fibres from a blue rope to a lock-up garage Hallam rented near the station.
+            """
+        let trace = Trace()
+        let v = try judged([first, article("take-2", minutes: 6, feed: "wire", "", takeText)], trace: trace)
+        #expect(v[1].eventID == v[0].eventID, "\(trace.lines)")
+        let w = try judged([first, article("take-2", minutes: 6, feed: "other", "", takeText)])
+        #expect(w[1].verdict == .newEvent)
+        var off = CoverageOptions()
+        off.continuationBarFactor = 1
+        let x = try judged([first, article("take-2", minutes: 6, feed: "wire", "", takeText)], options: off)
+        #expect(x[1].verdict == .newEvent)
+    }
 }
