@@ -118,5 +118,9 @@ import Testing
         off.continuationBarFactor = 1
         let x = try judged([first, article("take-2", minutes: 6, feed: "wire", "", takeText)], options: off)
         #expect(x[1].verdict == .newEvent)
+        // A feed whose items have no headline at all (posts): an untitled item is no continuation.
+        let untitledFirst = article("post-1", minutes: 0, feed: "wire", "", first.text)
+        let y = try judged([untitledFirst, article("post-2", minutes: 6, feed: "wire", "", takeText)])
+        #expect(y[1].verdict == .newEvent)
     }
 }

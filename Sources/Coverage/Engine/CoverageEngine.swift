@@ -158,9 +158,11 @@ public struct CoverageEngine {
                 var needed = options.similarityNeeded(afterGap: gap)
                 // A continuation: no headline, from the feed of the event's latest article, minutes after it (wire
                 // copy sent in takes). What it adds is new by design, so it shares less with the event: the bar is
-                // lowered, unless it opens with a subject the event never named.
+                // lowered, unless it opens with a subject the event never named. Only for an event opened under a
+                // headline: in a feed whose items never have one (posts), an untitled item is no continuation.
                 if after >= 0, after <= options.continuationWindow, !article.feed.isEmpty, article.feed == list[i].lastFeed,
-                   article.title.allSatisfy(\.isWhitespace), !list[i].isNewSubject(subject) {
+                   article.title.allSatisfy(\.isWhitespace), !list[i].title.allSatisfy(\.isWhitespace),
+                   !list[i].isNewSubject(subject) {
                     needed *= options.continuationBarFactor
                 }
                 if Double(list[i].similarity(to: vector, at: head)) < needed * 0.2 { continue }
