@@ -73,9 +73,10 @@ public struct CoverageEngine {
                 unmatched = vector.map { frequencies[$0.key] == 1 }
             }
             let reportable = analysis.reportableSentences()
+            let subject = analysis.subjectNames()
             for topic in matched {
                 verdicts.append(judge(article, analysis: analysis, vector: vector, unmatched: unmatched, reportable: reportable,
-                                      topic: topic.name))
+                                      subject: subject, topic: topic.name))
             }
         }
         judgedSinceExpiry += 1
@@ -130,7 +131,7 @@ public struct CoverageEngine {
     }
 
     private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)],
-                                unmatched: [Bool], reportable: [Int], topic: String) -> TopicVerdict {
+                                unmatched: [Bool], reportable: [Int], subject: SubjectNames, topic: String) -> TopicVerdict {
         let options = self.options
         let explain = self.explain
         let labels = unitCache.labels
@@ -154,9 +155,24 @@ public struct CoverageEngine {
                 let before = list[i].firstSeen.timeIntervalSince(article.published)
                 let gap = max(after, before, 0)
                 if gap > options.eventWindow { continue }
-                let needed = options.similarityNeeded(afterGap: gap)
+                var needed = options.similarityNeeded(afterGap: gap)
+                // A continuation: no headline, from the feed of the event's latest article, minutes after it (wire
+                // copy sent in takes). What it adds is new by design, so it shares less with the event: the bar is
+                // lowered, unless it opens with a subject the event never named. Only for an event opened under a
+                // headline: in a feed whose items never have one (posts), an untitled item is no continuation.
+                if after >= 0, after <= options.continuationWindow, !article.feed.isEmpty, article.feed == list[i].lastFeed,
+                   article.title.allSatisfy(\.isWhitespace), !list[i].title.allSatisfy(\.isWhitespace),
+                   !list[i].isNewSubject(subject) {
+                    needed *= options.continuationBarFactor
+                }
                 if Double(list[i].similarity(to: vector, at: head)) < needed * 0.2 { continue }
-                let similarity = Double(list[i].similarity(to: vector))
+                var similarity = Double(list[i].similarity(to: vector))
+                // About someone the event never named: less likely the same event, however much else is shared.
+                if similarity >= needed && list[i].isNewSubject(subject) {
+                    explain?(String(format: "  [%@] candidate %@ sim %.3f, new subject %@", topic, list[i].id, similarity,
+                                    subject.keys.map { labels?[$0] ?? "?" }.joined(separator: ",")))
+                    similarity *= options.newSubjectFactor
+                }
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
                 if similarity / needed > bestMargin && similarity >= needed {
                     bestMargin = similarity / needed
@@ -171,7 +187,7 @@ public struct CoverageEngine {
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
-            Self.learn(analysis, vector: vector, published: article.published, into: &list[index], options: options)
+            Self.learn(analysis, vector: vector, published: article.published, feed: article.feed, into: &list[index], options: options)
             let event = list[index]
             let verdict: Verdict = reported.isEmpty ? .noNewFacts : .newFacts
             explain?("  [\(topic)] \(verdict.rawValue) \(event.id) (\(event.articleCount) articles)")
@@ -185,7 +201,7 @@ public struct CoverageEngine {
             var event = EventMemory(id: EventMemory.makeID(topic: topic, firstArticleID: article.id), topic: topic,
                                     title: article.title, firstSeen: article.published)
             let reported = reportable.map { analysis.sentences[$0].text }
-            Self.learn(analysis, vector: vector, published: article.published, into: &event, options: options)
+            Self.learn(analysis, vector: vector, published: article.published, feed: article.feed, into: &event, options: options)
             explain?("  [\(topic)] new_event \(event.id)")
             events[topic, default: []].append(event)
             return TopicVerdict(topic: topic, eventID: event.id, verdict: .newEvent, newFacts: reported,
@@ -197,7 +213,7 @@ public struct CoverageEngine {
     static let headTerms = 12
 
     /// Adds an article's fact units, word triples and grouping terms to its event.
-    private static func learn(_ analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], published: Date,
+    private static func learn(_ analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)], published: Date, feed: String,
                               into event: inout EventMemory, options: CoverageOptions) {
         if event.known.count < options.maximumKnownUnits {
             for s in analysis.sentences where s.isFact {
@@ -208,7 +224,10 @@ public struct CoverageEngine {
         }
         event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
         event.articleCount += 1
-        if published > event.lastSeen { event.lastSeen = published }
+        if published >= event.lastSeen || event.articleCount == 1 {
+            event.lastSeen = max(published, event.lastSeen)
+            event.lastFeed = feed
+        }
     }
 
     // MARK: memory
@@ -382,3 +401,4 @@ enum IntegerSort {
         }
     }
 }
+

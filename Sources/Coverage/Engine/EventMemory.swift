@@ -9,6 +9,8 @@ struct EventMemory {
     let title: String
     let firstSeen: Date
     var lastSeen: Date
+    /// Feed of the latest article (by time), for continuations (`CoverageOptions.continuationWindow`).
+    var lastFeed: String = ""
     var articleCount: Int
     var centroid: UInt64Map<Float>
     var centroidNorm: Float
@@ -56,6 +58,18 @@ struct EventMemory {
         return dot / centroidNorm
     }
 
+    /// Whether the article is about someone or something this event has never stated: a name of its subject
+    /// (`AnalyzedArticle.subjectNames`) in none of its facts, headlines or grouping terms, under no other
+    /// spelling. Look-alike events share people and the kind of action, and the second one usually opens with a
+    /// name the first never gave ("Tara Vance checks into rehab" after days of "Lena Ross checks into rehab").
+    func isNewSubject(_ subject: SubjectNames) -> Bool {
+        for i in subject.keys.indices {
+            let key = subject.keys[i]
+            if !known.contains(key) && centroid[key] == nil && !subject.anyAliasKnown(i, in: known) { return true }
+        }
+        return false
+    }
+
     mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
         for (k, w) in vector { centroid.update(k, initial: 0) { $0 + w } }
         // Trim back to the heaviest terms only when well over the limit, so the sort is amortised.
@@ -73,7 +87,8 @@ struct EventMemory {
         let terms = centroid.pairs.sorted { $0.key < $1.key }
         return EventState(id: id, topic: topic, title: title, firstSeen: firstSeen, lastSeen: lastSeen,
                           articleCount: articleCount, centroidKeys: terms.map(\.key),
-                          centroidWeights: terms.map(\.value), knownUnits: known.elements.sorted())
+                          centroidWeights: terms.map(\.value), knownUnits: known.elements.sorted(),
+                          lastFeed: lastFeed.isEmpty ? nil : lastFeed)
     }
 
     init(state: EventState) {
@@ -82,6 +97,7 @@ struct EventMemory {
         title = state.title
         firstSeen = state.firstSeen
         lastSeen = state.lastSeen
+        lastFeed = state.lastFeed ?? ""
         articleCount = state.articleCount
         var c = UInt64Map<Float>(minimumCapacity: state.centroidKeys.count)
         var sum: Float = 0
@@ -106,4 +122,6 @@ public struct EventState: Sendable, Codable, Equatable {
     public var centroidWeights: [Float]
     /// The fact index: stable 64-bit keys of every name, number, date, code and content word stated so far.
     public var knownUnits: [UInt64]
+    /// Feed of the event's latest article; nil in states saved before it was kept.
+    public var lastFeed: String?
 }

@@ -49,6 +49,26 @@ public struct AnalyzedArticle: Sendable {
         return Boilerplate.normalizedForComparison(sentence) == normalizedTitle
     }
 
+    /// The names an article is about: those its headline and its lead (the first two fact sentences) both give;
+    /// with no name in the headline, those of its first fact sentence. With the other spellings the lead
+    /// sentences give them (`Aliases`).
+    func subjectNames() -> SubjectNames {
+        var subject = SubjectNames()
+        var headline: [UInt64] = []
+        for u in titleUnits where u.kind == .name { headline.append(u.key) }
+        var seen = 0
+        for s in sentences where s.isFact {
+            for u in s.units where u.kind == .name && !subject.keys.contains(u.key)
+                && (headline.isEmpty ? seen == 0 : headline.contains(u.key)) {
+                subject.keys.append(u.key)
+            }
+            subject.aliases.append(s.aliases)
+            seen += 1
+            if seen == 2 { break }
+        }
+        return subject
+    }
+
     /// The fact sentences worth reporting, in order: each text once, headline repeats left out. The same for
     /// every topic the article matches, so the engine asks once per article.
     func reportableSentences() -> [Int] {
@@ -65,6 +85,18 @@ public struct AnalyzedArticle: Sendable {
             out.append(i)
         }
         return out
+    }
+}
+
+/// The names an article is about (`AnalyzedArticle.subjectNames`).
+struct SubjectNames {
+    var keys: [UInt64] = []
+    /// Other spellings the lead sentences give their units.
+    var aliases: [Aliases] = []
+
+    /// Whether the lead gives the name at `index` another spelling `known` holds.
+    func anyAliasKnown(_ index: Int, in known: UInt64Set) -> Bool {
+        aliases.contains { $0.anyKnown(for: keys[index], in: known) }
     }
 }
 

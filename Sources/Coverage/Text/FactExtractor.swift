@@ -240,6 +240,17 @@ public enum FactExtractor {
             let unit = WordForms.key(tokens.string(end + 1))
             add(cache.make(.number, value + " " + unit), t)
         }
+        // Who said it is no fact of the sentence, but the event has stated it: the names and words of an
+        // attribution are learnt (unit 0, as `Aliases` learns initials), so "…, Luton Crown Court heard" after
+        // "…, told the jury at Luton Crown Court" names nothing new.
+        if dropAttribution {
+            for i in tokens.indices where mask[i] && tokens[i].kind == .alpha && tokens[i].valueCount >= 2 {
+                let info = cache.info(tokens.value(i), hash: tokens[i].hash)
+                if info.isStopword { continue }
+                result.aliases.append(unit: 0, key: info.word.key)
+                if tokens[i].startsUpper { result.aliases.append(unit: 0, key: info.name.key) }
+            }
+        }
         for i in tokens.indices where !mask[i] && !consumed[i] && !tokens[i].afterSigil {
             let t = tokens[i]
             if t.clauseBreakBefore && !clause.isEmpty {
