@@ -146,9 +146,9 @@ struct JudgeStage: Sendable {
     private func judge(_ topic: CompiledTopic, _ mine: [Candidate], config: RuntimeConfig,
                        in transaction: StoreTransaction, now: Date, outcome: inout Outcome) throws {
         try transaction.lockTopic(topic.name)
-        let articles = try mine.map { candidate -> JudgeArticle in
-            let stored = try transaction.item(id: candidate.itemID)
-            let key = ArticleKey.make(canonicalURL: stored?.canonicalURL, link: candidate.item.link,
+        let articles = mine.map { candidate -> JudgeArticle in
+            // The canonical URL the cycle computed (`NewItem.withDedupKeys`) is the one stored: no read back.
+            let key = ArticleKey.make(canonicalURL: candidate.item.canonicalURL, link: candidate.item.link,
                                       guid: candidate.item.entryID, feedURL: candidate.feed.configuredURL)
             return JudgeArticle(itemID: candidate.itemID, key: key, title: candidate.item.title,
                                 text: candidate.item.judgeableText, url: candidate.item.link,
@@ -193,7 +193,6 @@ struct JudgeStage: Sendable {
         // A digest sink is owed no single alert, but its digest is read from the stored alerts.
         let digested = config.config.alerts.contains { $0.accepts(topic: topic) && !$0.receivesEachAlert }
         guard !sinks.isEmpty || digested else { return }
-        let stored = try transaction.item(id: article.itemID)
         let alert = Alert(
             id: AlertID.make(topic: topic, articleKey: article.key), created: now, topic: topic,
             verdict: alertVerdict,
@@ -201,7 +200,7 @@ struct JudgeStage: Sendable {
                          firstSeen: verdict.eventFirstSeen ?? article.firstSeen,
                          articles: max(1, verdict.eventArticleCount)),
             article: .init(title: article.title, url: article.url ?? article.key,
-                           canonicalURL: stored?.canonicalURL, feed: article.feedURL,
+                           canonicalURL: candidate.item.canonicalURL, feed: article.feedURL,
                            published: article.published),
             newFacts: verdict.newFacts)
         let owed = try transaction.enqueueAlert(id: alert.id, created: now, sinks: sinks, payload: alert.renderJSON())
