@@ -178,9 +178,10 @@ struct JudgeStage: Sendable {
         if let eventID = verdict.eventID {
             // The event's timeline: every on-topic article in arrival order, with what it added.
             try transaction.appendEventArticle(EventArticleRecord(
-                eventID: eventID, itemID: article.itemID, title: article.title, url: article.url,
-                feed: article.feedURL, feedName: candidate.feed.name, published: article.published,
-                seen: article.firstSeen, verdict: verdict.verdict, newFacts: verdict.newFacts), now: now)
+                eventID: eventID, itemID: article.itemID,
+                article: ArticleListing(title: article.title, url: article.url, feed: article.feedURL,
+                                        feedName: candidate.feed.name, published: article.published, seen: article.firstSeen),
+                verdict: verdict.verdict, newFacts: verdict.newFacts), now: now)
         }
         guard let alertVerdict = verdict.alertVerdict, let eventID = verdict.eventID else { return }
         if !verdict.newFacts.isEmpty {
