@@ -30,12 +30,12 @@ let package = Package(
         .target(name: "CMicroHTTPD", linkerSettings: [.linkedLibrary("microhttpd")]),
 
         // Support: the one copy of helpers several targets need (stable hash, JSON string writing, ISO-8601, civil
-        // calendar arithmetic, glibc malloc tuning); Swift only, no dependencies.
+        // calendar arithmetic, glibc malloc tuning, charset decoding for feeds and pages); Swift only, no dependencies.
         .target(name: "Support"),
         .target(name: "Config"),
         .target(name: "Coverage", dependencies: ["Support"]),
         .target(name: "Feeds", dependencies: ["Support", "CShims", "CLibXML2", "CCurl", "CCompression"]),
-        .target(name: "Articles", dependencies: ["CShims", "CLibXML2"]),
+        .target(name: "Articles", dependencies: ["Support", "CShims", "CLibXML2"]),
         .target(name: "Store", dependencies: ["Support", "CSQLite", "CPostgres"]),
         .target(name: "Pipeline", dependencies: [
             "Support", "Config", "Coverage", "Feeds", "Articles", "Store", "CCrypto",
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "Support", "Config", "TestSupport"]),
         .systemLibrary(name: "CBrotliEncoder", path: "Tests/CBrotliEncoder"),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport", "CCompression", "CBrotliEncoder"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Support", "TestSupport", "CCompression", "CBrotliEncoder"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DaemonRuntime", "TestSupport"]),

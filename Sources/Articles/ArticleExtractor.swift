@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The main text and metadata of one web page.
 public struct ExtractedArticle: Sendable, Codable, Equatable {
@@ -97,7 +98,7 @@ public enum ArticleExtractor {
             throw ExtractionError.tooLarge(bytes: html.count, limit: limits.maxBytes)
         }
         let budget = TimeBudget(limits.timeBudget)
-        let decoded = CharsetDecoder.decode(html, httpCharset: contentTypeCharset)
+        let decoded = CharsetDecoder.decode(html, transportCharset: contentTypeCharset, precedence: .page)
         var warnings = decoded.warnings
 
         let built = try TreeBuilder(maxDepth: limits.maxDepth, maxNodes: limits.maxNodes)

@@ -60,9 +60,9 @@ struct StoreBenchCommand: ParsableCommand {
             let feedID = next.feedID, now = next.now, batchItems = next.items
             let judged = transactions % 10 == 0
             let fresh = try store.write { tx -> Int in
-                try tx.updateFeed(id: feedID, FeedFetchUpdate(state: .ok, etag: "\"\(transactions)\"",
+                try tx.updateFeed(id: feedID, FeedFetchUpdate(FeedFetchState(state: .ok, etag: "\"\(transactions)\"",
                                                               nextDue: now.addingTimeInterval(900), lastFetch: now,
-                                                              lastSuccess: now))
+                                                              lastSuccess: now)))
                 let inserted = try tx.insertItems(feedID: feedID, batchItems)
                 let newOnes = inserted.filter(\.isNew)
                 if judged, let first = newOnes.first {

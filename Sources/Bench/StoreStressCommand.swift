@@ -42,7 +42,7 @@ struct StoreStressCommand: ParsableCommand {
             // Feeds repeat their recent entries: those must come back as known, not new.
             entries += previousEntries[feedID]?.prefix(items / 2) ?? []
             try store.write { tx in
-                var update = FeedFetchUpdate(state: .ok, lastFetch: now, lastSuccess: now)
+                var update = FeedFetchUpdate(FeedFetchState(state: .ok, lastFetch: now, lastSuccess: now))
                 update.etag = "\"\(transaction)\""
                 update.nextDue = now.addingTimeInterval(900)
                 try tx.updateFeed(id: feedID, update)

@@ -92,14 +92,14 @@ public struct Services: Sendable {
     }
 
     /// Whether the process named by a lease `owner` is certainly gone, so what it holds can be taken back now
-    /// instead of after its lease runs out: on this host with its pid no longer running, or, in a store only one
-    /// daemon works from (SQLite), any owner that is not a live process of this host (the file moved machines,
-    /// or the owner string is not ours). On a shared store (PostgreSQL) another host's owner is never judged: its
-    /// leases are taken over only when they expire.
-    public static func ownerIsDead(_ owner: String, host: String = ProcessInfo.processInfo.hostName, sharedStore: Bool,
+    /// instead of after its lease runs out: on this host with its pid no longer running, or, in a store no other host
+    /// leases from (`Store.otherHostsMayLease` false: SQLite), any owner that is not a live process of this host
+    /// (the file moved machines, or the owner string is not ours). Where other hosts may lease (PostgreSQL), another
+    /// host's owner is never judged: its leases are taken over only when they expire.
+    public static func ownerIsDead(_ owner: String, host: String = ProcessInfo.processInfo.hostName, otherHostsMayLease: Bool,
                                    isAlive: (Int) -> Bool = StatusReport.processIsAlive) -> Bool {
-        guard let (ownerHost, pid) = LeaseOwner.parse(owner) else { return !sharedStore }
-        guard ownerHost == host else { return !sharedStore }
+        guard let (ownerHost, pid) = LeaseOwner.parse(owner) else { return !otherHostsMayLease }
+        guard ownerHost == host else { return !otherHostsMayLease }
         return pid != Int(getpid()) && !isAlive(pid)
     }
 
@@ -108,18 +108,18 @@ public struct Services: Sendable {
     /// instead of after `AlertDelivery.claimLease`.
     public func releaseLeasesOfDeadProcesses(logger: Logger) async {
         let store = self.store
-        let shared = store.sharedByDaemons
+        let otherHostsMayLease = store.otherHostsMayLease
         do {
             let (feeds, claims) = try await Blocking.run { () -> (Int, Int) in
                 // Only the leases, not every feed row: on 10,000 feeds the rows cost megabytes at startup.
                 var feeds = 0
                 for lease in try store.feedLeases() {
-                    guard let until = lease.until, until > Date(), Self.ownerIsDead(lease.owner, sharedStore: shared) else { continue }
+                    guard let until = lease.until, until > Date(), Self.ownerIsDead(lease.owner, otherHostsMayLease: otherHostsMayLease) else { continue }
                     try store.releaseFeedLease(feedID: lease.feedID, owner: lease.owner)
                     feeds += 1
                 }
                 var claims = 0
-                for owner in try store.outboxClaimOwners() where Self.ownerIsDead(owner, sharedStore: shared) {
+                for owner in try store.outboxClaimOwners() where Self.ownerIsDead(owner, otherHostsMayLease: otherHostsMayLease) {
                     claims += try store.expireAlertClaims(owner: owner, now: Date())
                 }
                 return (feeds, claims)

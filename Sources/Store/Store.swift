@@ -86,11 +86,11 @@ public protocol StoreTransaction: StoreReader {
 public protocol Store: AnyObject, Sendable {
     /// "sqlite:/path" or "postgresql://host:port/db", without credentials.
     var description: String { get }
-    /// Whether several daemons may work from this store at once (PostgreSQL). They then lease feeds in smaller
-    /// chunks, so a cycle's work spreads over all of them instead of going to whichever leased first.
-    var sharedByDaemons: Bool { get }
-    /// Applies pending migrations; refuses a store migrated by a newer binary. `StoreFactory` calls it.
-    func migrate() throws
+    /// Whether daemons on other hosts may hold leases (feeds, outbox claims) in this store at the same time as
+    /// this one. Callers then lease in small chunks, so a cycle's work spreads over all daemons instead of going
+    /// to whichever leased first, and never take back a lease of another host's owner before it expires. When
+    /// false, every lease holder is a process of this host, and one whose process is gone is certainly dead.
+    var otherHostsMayLease: Bool { get }
     @discardableResult
     func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T
     func read<T>(_ body: (StoreReader) throws -> T) throws -> T
@@ -167,7 +167,7 @@ public enum StoreFactory {
     }
 
     /// The store with its schema brought up to date, or closed when that fails.
-    private static func migrated<S: Store>(_ store: S) throws -> S {
+    private static func migrated<S: SQLBackedStore>(_ store: S) throws -> S {
         do {
             try store.migrate()
         } catch {

@@ -67,13 +67,6 @@ import Testing
         #expect(article.text.contains("cafÃ©"))
     }
 
-    @Test func contentTypeCharsetParameter() {
-        #expect(CharsetDecoder.charsetParameter(ofContentType: "text/html; charset=\"ISO-8859-1\"") == "ISO-8859-1")
-        #expect(CharsetDecoder.charsetParameter(ofContentType: "text/html;Charset=utf-8 ") == "utf-8")
-        #expect(CharsetDecoder.charsetParameter(ofContentType: "text/html") == nil)
-        #expect(CharsetDecoder.charsetParameter(ofContentType: "text/html; boundary=x; charset=") == nil)
-    }
-
     @Test func unknownDeclaredCharsetFallsBackWithAWarning() throws {
         let html = Self.windows1252(Self.page(charsetDeclaration: "<meta charset=\"x-no-such-charset\">"))
         let article = try ArticleExtractor.extract(html: html, url: nil)

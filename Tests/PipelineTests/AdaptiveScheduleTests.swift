@@ -120,9 +120,8 @@ struct AdaptiveScheduleTests {
 
     @Test func legacyRowsWithoutStateKeepBackingOff() throws {
         let feed = FeedRecord(id: 1, configuredURL: "https://a.example/rss", url: "https://a.example/rss", name: nil,
-                              active: true, state: .failing, etag: nil, lastModified: nil, nextDue: nil,
-                              consecutiveFailures: 4, lastError: "http 500", lastFetch: nil, lastSuccess: nil,
-                              retired: false, itemCount: 0, leaseOwner: nil, leaseUntil: nil)
+                              active: true, fetch: FeedFetchState(state: .failing, consecutiveFailures: 4, lastError: "http 500"),
+                              itemCount: 0, leaseOwner: nil, leaseUntil: nil)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let scheduling = FeedScheduling(feed: feed, policy: SchedulePolicy(interval: 900, minInterval: 300, maxInterval: 3600),
                                         now: now)

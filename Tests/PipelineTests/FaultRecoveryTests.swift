@@ -96,14 +96,14 @@ import TestSupport
         let pid = gone.processIdentifier
         Self.kill9(gone)
         let host = ProcessInfo.processInfo.hostName
-        #expect(Services.ownerIsDead(LeaseOwner.make(pid: pid, host: host), sharedStore: true))
-        #expect(!Services.ownerIsDead(LeaseOwner.make(), sharedStore: false), "this very process")
+        #expect(Services.ownerIsDead(LeaseOwner.make(pid: pid, host: host), otherHostsMayLease: true))
+        #expect(!Services.ownerIsDead(LeaseOwner.make(), otherHostsMayLease: false), "this very process")
         // Another host's daemon on a shared PostgreSQL store may be alive: only its lease's expiry frees its work.
-        #expect(!Services.ownerIsDead(LeaseOwner.make(pid: pid, host: "elsewhere.example"), sharedStore: true))
+        #expect(!Services.ownerIsDead(LeaseOwner.make(pid: pid, host: "elsewhere.example"), otherHostsMayLease: true))
         // A SQLite store is one daemon's: an owner from another host (the file moved) or one not ours is gone.
-        #expect(Services.ownerIsDead(LeaseOwner.make(pid: pid, host: "elsewhere.example"), sharedStore: false))
-        #expect(Services.ownerIsDead("test", sharedStore: false))
-        #expect(!Services.ownerIsDead("test", sharedStore: true))
+        #expect(Services.ownerIsDead(LeaseOwner.make(pid: pid, host: "elsewhere.example"), otherHostsMayLease: false))
+        #expect(Services.ownerIsDead("test", otherHostsMayLease: false))
+        #expect(!Services.ownerIsDead("test", otherHostsMayLease: true))
     }
 
     @Test func aWebhookThatAcceptsAndNeverAnswersHoldsBackOnlyItself() async throws {

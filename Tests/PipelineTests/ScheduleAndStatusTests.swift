@@ -10,10 +10,11 @@ import Testing
         var counts = AlertCounts()
         counts.failed = failedAlerts
         let feed = FeedRecord(id: 1, configuredURL: "https://a.example/rss", url: "https://a.example/rss", name: nil,
-                              active: true, state: failingFeed ? .failing : .ok, etag: nil, lastModified: nil,
-                              nextDue: now, consecutiveFailures: failingFeed ? 1 : 0,
-                              lastError: failingFeed ? "http 500" : nil, lastFetch: now, lastSuccess: now,
-                              retired: false, itemCount: 3, leaseOwner: nil, leaseUntil: nil)
+                              active: true,
+                              fetch: FeedFetchState(state: failingFeed ? .failing : .ok, nextDue: now,
+                                                    consecutiveFailures: failingFeed ? 1 : 0,
+                                                    lastError: failingFeed ? "http 500" : nil, lastFetch: now, lastSuccess: now),
+                              itemCount: 3, leaseOwner: nil, leaseUntil: nil)
         let beats = beatAgo.map {
             [HeartbeatRecord(daemonID: "d", pid: 4242, host: "here", started: now.addingTimeInterval(-100), lastBeat: now.addingTimeInterval(-$0))]
         } ?? []

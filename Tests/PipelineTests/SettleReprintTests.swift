@@ -18,15 +18,18 @@ struct SettleReprintTests {
         the harbour board said. Skipper Wenna Calloway said three ferries were moored at Slade until repairs end.
         """
     static let original = (title: "Orlin ferries halted after pontoon breaks loose",
-                           link: "https://wire.example.net/orlin-ferries",
+                           link: "https://wire.example.net/orlin-ferries?utm_source=rss",
                            published: "Tue, 02 Jun 2026 08:05:00 GMT", text: text)
-    static let copy = (title: original.title, link: "https://mirror.example.org/2026/orlin-ferries",
+    static let copy = (title: original.title, link: "https://mirror.example.org/2026/orlin-ferries?utm_medium=feed",
                        published: "Tue, 02 Jun 2026 09:30:00 GMT", text: text)
 
     struct Result: Equatable {
         var waiting = 0
         /// Links of the alerts' articles.
         var alertLinks: [String] = []
+        /// Per alert: its `canonical_url` is the stored item's (tracking parameters stripped, so not the link) and
+        /// its id is derived from it. The judge stage takes the canonical URL from the cycle, not from the store.
+        var alertKeysAreStored: [Bool] = []
         /// Verdicts by link.
         var verdicts: [String: String] = [:]
         /// The item each link is a duplicate of, by link ("" for a primary).
@@ -90,7 +93,12 @@ struct SettleReprintTests {
             }
             for alert in try reader.recentAlerts(limit: 10) {
                 let json = try JSONSerialization.jsonObject(with: Data(alert.payload.utf8)) as? [String: Any]
-                result.alertLinks.append((json?["article"] as? [String: Any])?["url"] as? String ?? "?")
+                let article = json?["article"] as? [String: Any]
+                let link = article?["url"] as? String ?? "?"
+                result.alertLinks.append(link)
+                let stored = items.first { $0.link == link }?.canonicalURL
+                result.alertKeysAreStored.append(stored != nil && stored != link && article?["canonical_url"] as? String == stored
+                                                 && alert.id == AlertID.make(topic: "ferries", articleKey: stored ?? ""))
             }
             for event in try reader.events(EventQuery()) {
                 result.timelines.append(try reader.eventArticles(eventID: event.id).map { $0.url ?? "?" })
@@ -106,6 +114,7 @@ struct SettleReprintTests {
         // One item waited in each run (the other was its duplicate), and the original is the one judged.
         #expect(copyFirst.waiting == 1 && originalFirst.waiting == 1)
         #expect(copyFirst.alertLinks == [Self.original.link], "\(copyFirst)")
+        #expect(copyFirst.alertKeysAreStored == [true], "\(copyFirst)")
         #expect(copyFirst.verdicts == [Self.original.link: "new_event"], "\(copyFirst)")
         #expect(copyFirst.duplicateOf == [Self.original.link: "", Self.copy.link: Self.original.link], "\(copyFirst)")
         #expect(copyFirst.timelines == [[Self.original.link]], "\(copyFirst)")
@@ -118,6 +127,7 @@ struct SettleReprintTests {
         let atOnce = try await Self.run(backend, copyFirst: true, settle: "0s")
         #expect(atOnce.waiting == 0)
         #expect(atOnce.alertLinks == [Self.copy.link], "\(atOnce)")
+        #expect(atOnce.alertKeysAreStored == [true], "\(atOnce)")
         #expect(atOnce.duplicateOf == [Self.copy.link: "", Self.original.link: Self.copy.link], "\(atOnce)")
     }
 }

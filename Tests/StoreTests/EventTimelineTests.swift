@@ -9,9 +9,10 @@ import TestSupport
 struct EventTimelineTests {
     private func article(_ event: String, _ itemID: Int64, _ title: String, verdict: String, facts: [String],
                          seen: Date = t0) -> EventArticleRecord {
-        EventArticleRecord(eventID: event, itemID: itemID, title: title, url: "https://n.example/\(itemID)",
-                           feed: "https://n.example/rss", feedName: itemID == 1 ? "Wire" : nil, published: seen,
-                           seen: seen, verdict: verdict, newFacts: facts)
+        EventArticleRecord(eventID: event, itemID: itemID,
+                           article: ArticleListing(title: title, url: "https://n.example/\(itemID)", feed: "https://n.example/rss",
+                                                   feedName: itemID == 1 ? "Wire" : nil, published: seen, seen: seen),
+                           verdict: verdict, newFacts: facts)
     }
 
     @Test(arguments: Backend.allCases)
@@ -83,8 +84,9 @@ struct EventTimelineTests {
                                              lastSeen: t0, articleCount: 3))
                 func add(_ index: Int, _ title: String, published: Date?, seen: Date) throws {
                     try tx.appendEventArticle(EventArticleRecord(
-                        eventID: "evt_lock", itemID: ids[index].itemID, title: title, url: "https://n.example/\(index)",
-                        feed: "https://n.example/rss", feedName: nil, published: published, seen: seen,
+                        eventID: "evt_lock", itemID: ids[index].itemID,
+                        article: ArticleListing(title: title, url: "https://n.example/\(index)", feed: "https://n.example/rss",
+                                                feedName: nil, published: published, seen: seen),
                         verdict: "no_new_facts", newFacts: []), now: seen)
                 }
                 try add(0, "Reprint, judged first", published: t0.addingTimeInterval(3600), seen: t0.addingTimeInterval(3700))

@@ -47,8 +47,8 @@ struct MultiDaemonTests {
                     // The "fetch": record its outcome, which releases the lease and sets the next due time.
                     try stores[daemon].write { tx in
                         for id in batch.map(\.id) {
-                            try tx.updateFeed(id: id, FeedFetchUpdate(state: .ok, nextDue: now.addingTimeInterval(3600),
-                                                                      lastFetch: now, lastSuccess: now))
+                            try tx.updateFeed(id: id, FeedFetchUpdate(FeedFetchState(state: .ok, nextDue: now.addingTimeInterval(3600),
+                                                                      lastFetch: now, lastSuccess: now)))
                         }
                     }
                 }

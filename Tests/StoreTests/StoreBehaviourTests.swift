@@ -38,7 +38,7 @@ struct StoreBehaviourTests {
         try withStore(backend) { store, _ in
             let id = try addFeeds(store, ["http://old.example/feed"])[0]
             try store.write { tx in
-                var update = FeedFetchUpdate(state: .ok, lastFetch: t0, lastSuccess: t0)
+                var update = FeedFetchUpdate(FeedFetchState(state: .ok, lastFetch: t0, lastSuccess: t0))
                 update.permanentURL = "https://new.example/feed"
                 try tx.updateFeed(id: id, update)
             }
@@ -53,7 +53,7 @@ struct StoreBehaviourTests {
     func updatingAnUnknownFeedIsAnError(_ backend: Backend) throws {
         try withStore(backend) { store, _ in
             #expect(throws: StoreError.self) {
-                try store.write { try $0.updateFeed(id: 4242, FeedFetchUpdate(state: .ok)) }
+                try store.write { try $0.updateFeed(id: 4242, FeedFetchUpdate(FeedFetchState(state: .ok))) }
             }
         }
     }
@@ -234,8 +234,8 @@ struct StoreBehaviourTests {
         try withStore(backend) { store, _ in
             let ids = try addFeeds(store, (0..<5).map { "https://f\($0).example/rss" })
             try store.write { tx in
-                try tx.updateFeed(id: ids[4], FeedFetchUpdate(state: .ok, nextDue: t0.addingTimeInterval(3600)))
-                try tx.updateFeed(id: ids[3], FeedFetchUpdate(state: .retired, retired: true))
+                try tx.updateFeed(id: ids[4], FeedFetchUpdate(FeedFetchState(state: .ok, nextDue: t0.addingTimeInterval(3600))))
+                try tx.updateFeed(id: ids[3], FeedFetchUpdate(FeedFetchState(state: .retired, retired: true)))
             }
             let first = try store.leaseDueFeeds(now: t0, limit: 2, owner: "d1", leaseFor: 60)
             let second = try store.leaseDueFeeds(now: t0, limit: 10, owner: "d2", leaseFor: 60)
@@ -246,7 +246,7 @@ struct StoreBehaviourTests {
             let takeover = try store.leaseDueFeeds(now: t0.addingTimeInterval(61), limit: 10, owner: "d3", leaseFor: 60)
             #expect(Set(takeover.map(\.id)) == Set([ids[0], ids[1], ids[2]]))
             // A fetch outcome releases the lease; the feed comes back when due again.
-            try store.write { try $0.updateFeed(id: ids[0], FeedFetchUpdate(state: .ok, nextDue: t0.addingTimeInterval(100))) }
+            try store.write { try $0.updateFeed(id: ids[0], FeedFetchUpdate(FeedFetchState(state: .ok, nextDue: t0.addingTimeInterval(100)))) }
             #expect(try store.leaseDueFeeds(now: t0.addingTimeInterval(99), limit: 10, owner: "d4", leaseFor: 60).isEmpty)
             #expect(try store.leaseDueFeeds(now: t0.addingTimeInterval(100), limit: 10, owner: "d4", leaseFor: 60).map(\.id) == [ids[0]])
             try store.releaseFeedLease(feedID: ids[0], owner: "d4")

@@ -138,12 +138,6 @@ public struct FetchResult: Sendable {
     public var outcome: FetchOutcome
     public var metadata: FetchMetadata
 
-    public init(request: FetchRequest, outcome: FetchOutcome, metadata: FetchMetadata) {
-        self.request = request
-        self.outcome = outcome
-        self.metadata = metadata
-    }
-
     public var failure: FetchFailure? {
         if case .failed(let failure) = outcome { return failure }
         return nil

@@ -29,15 +29,15 @@ public enum FeedParser {
         else {
             throw FeedParseError(.empty, "document is empty")
         }
-        if bytes[firstSignificant] == UInt8(ascii: "{") || (DocumentDecoder.byteOrderMark(bytes)?.0 == "utf-8"
+        if bytes[firstSignificant] == UInt8(ascii: "{") || (CharsetDecoder.byteOrderMark(bytes)?.0 == "utf-8"
             && bytes.count > 3 && bytes[3...].first(where: { $0 > 0x20 }) == UInt8(ascii: "{")) {
             return try JSONFeedReader.parse(bytes, options: options)
         }
 
         var bytes = bytes
         var junkWarning: String? = nil
-        let byteOrderMark = DocumentDecoder.byteOrderMark(bytes)
-        if byteOrderMark == nil || byteOrderMark?.0 == "utf-8", DocumentDecoder.sniffWideEncoding(bytes) == nil {
+        let byteOrderMark = CharsetDecoder.byteOrderMark(bytes)
+        if byteOrderMark == nil || byteOrderMark?.0 == "utf-8", CharsetDecoder.sniffWideEncoding(bytes) == nil {
             let skip = byteOrderMark?.1 ?? 0
             if let junk = LeadingJunk.prefixLength(bytes, after: skip) {
                 bytes.removeSubrange(skip..<(skip + junk))
@@ -45,7 +45,7 @@ public enum FeedParser {
             }
         }
 
-        let decoded = DocumentDecoder.decode(bytes, charsetHint: options.charsetHint)
+        let decoded = CharsetDecoder.decode(bytes, transportCharset: options.charsetHint, precedence: .feed)
         let entityBudget = max(entityBudgetFloor, bytes.count * entityBudgetFactor)
         func newReader() -> FeedTreeReader {
             FeedTreeReader(entityBudget: entityBudget, keepParagraphBreaks: options.keepParagraphBreaks,
@@ -112,7 +112,7 @@ public enum FeedParser {
         if reader.entityBudgetExceeded {
             throw FeedParseError(.entityLoop, "entity expansion exceeds \(entityBudget) bytes")
         }
-        feed.encoding = decoded.encoding
+        feed.encoding = decoded.charset
         feed.warnings = decoded.warnings
         if let junkWarning { feed.warnings.append(junkWarning) }
         if repaired.changed > 0 {

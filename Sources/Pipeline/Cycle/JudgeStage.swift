@@ -146,9 +146,9 @@ struct JudgeStage: Sendable {
     private func judge(_ topic: CompiledTopic, _ mine: [Candidate], config: RuntimeConfig,
                        in transaction: StoreTransaction, now: Date, outcome: inout Outcome) throws {
         try transaction.lockTopic(topic.name)
-        let articles = try mine.map { candidate -> JudgeArticle in
-            let stored = try transaction.item(id: candidate.itemID)
-            let key = ArticleKey.make(canonicalURL: stored?.canonicalURL, link: candidate.item.link,
+        let articles = mine.map { candidate -> JudgeArticle in
+            // The canonical URL the cycle computed (`NewItem.withDedupKeys`) is the one stored: no read back.
+            let key = ArticleKey.make(canonicalURL: candidate.item.canonicalURL, link: candidate.item.link,
                                       guid: candidate.item.entryID, feedURL: candidate.feed.configuredURL)
             return JudgeArticle(itemID: candidate.itemID, key: key, title: candidate.item.title,
                                 text: candidate.item.judgeableText, url: candidate.item.link,
@@ -178,9 +178,10 @@ struct JudgeStage: Sendable {
         if let eventID = verdict.eventID {
             // The event's timeline: every on-topic article in arrival order, with what it added.
             try transaction.appendEventArticle(EventArticleRecord(
-                eventID: eventID, itemID: article.itemID, title: article.title, url: article.url,
-                feed: article.feedURL, feedName: candidate.feed.name, published: article.published,
-                seen: article.firstSeen, verdict: verdict.verdict, newFacts: verdict.newFacts), now: now)
+                eventID: eventID, itemID: article.itemID,
+                article: ArticleListing(title: article.title, url: article.url, feed: article.feedURL,
+                                        feedName: candidate.feed.name, published: article.published, seen: article.firstSeen),
+                verdict: verdict.verdict, newFacts: verdict.newFacts), now: now)
         }
         guard let alertVerdict = verdict.alertVerdict, let eventID = verdict.eventID else { return }
         if !verdict.newFacts.isEmpty {
@@ -193,7 +194,6 @@ struct JudgeStage: Sendable {
         // A digest sink is owed no single alert, but its digest is read from the stored alerts.
         let digested = config.config.alerts.contains { $0.accepts(topic: topic) && !$0.receivesEachAlert }
         guard !sinks.isEmpty || digested else { return }
-        let stored = try transaction.item(id: article.itemID)
         let alert = Alert(
             id: AlertID.make(topic: topic, articleKey: article.key), created: now, topic: topic,
             verdict: alertVerdict,
@@ -201,7 +201,7 @@ struct JudgeStage: Sendable {
                          firstSeen: verdict.eventFirstSeen ?? article.firstSeen,
                          articles: max(1, verdict.eventArticleCount)),
             article: .init(title: article.title, url: article.url ?? article.key,
-                           canonicalURL: stored?.canonicalURL, feed: article.feedURL,
+                           canonicalURL: candidate.item.canonicalURL, feed: article.feedURL,
                            published: article.published),
             newFacts: verdict.newFacts)
         let owed = try transaction.enqueueAlert(id: alert.id, created: now, sinks: sinks, payload: alert.renderJSON())

@@ -35,8 +35,8 @@ public final class PollCycle: Sendable {
     /// Feeds leased (and fetched) at a time. On a store several daemons share, chunks are a few rounds of
     /// transfers only, so daemons that start a cycle together each get a part of it (with 1,024, the first to
     /// lease took nearly every feed of a 1,000-feed cycle).
-    public static func chunkSize(for poll: PollSettings, sharedStore: Bool = false) -> Int {
-        sharedStore ? max(64, poll.concurrency * 4) : max(1024, poll.concurrency * 16)
+    public static func chunkSize(for poll: PollSettings, otherHostsMayLease: Bool = false) -> Int {
+        otherHostsMayLease ? max(64, poll.concurrency * 4) : max(1024, poll.concurrency * 16)
     }
 
     /// Least time between the next polls of two feeds of one host (see `ScheduleStage`).
@@ -65,7 +65,7 @@ public final class PollCycle: Sendable {
         let poll = config.config.poll
         let lease = LeaseStage(
             store: store, owner: owner, now: Date(), leaseFor: Self.leaseDuration(for: poll),
-            chunkSize: max(1, chunkSize ?? Self.chunkSize(for: poll, sharedStore: store.sharedByDaemons)), limit: limit)
+            chunkSize: max(1, chunkSize ?? Self.chunkSize(for: poll, otherHostsMayLease: store.otherHostsMayLease)), limit: limit)
         if all { try await lease.makeAllDue() }
         let first = try await lease.next()
         guard !first.isEmpty else {

@@ -33,11 +33,7 @@ enum SettleWindow {
             guard let record = try transaction.item(id: entry.itemID) else { continue }
             if feeds[entry.feedID] == nil { feeds[entry.feedID] = try transaction.feed(id: entry.feedID) }
             guard let feed = feeds[entry.feedID] else { continue }
-            let item = NewItem(entryID: record.entryID, title: record.title, link: record.link,
-                               canonicalURL: record.canonicalURL, published: record.published, firstSeen: record.firstSeen,
-                               summary: record.summary, content: record.content, html: record.html,
-                               fingerprint: record.fingerprint)
-            out.append(Candidate(item: item, itemID: entry.itemID, feed: feed, feedOrder: feedOrder(feed),
+            out.append(Candidate(item: record.item, itemID: entry.itemID, feed: feed, feedOrder: feedOrder(feed),
                                  position: entry.position, topics: entry.topics, baseline: entry.baseline))
         }
         return out

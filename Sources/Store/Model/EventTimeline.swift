@@ -12,20 +12,10 @@ public struct EventSummary: Sendable, Equatable {
     public var articleCount: Int
     public var closed: Bool
     public var closedAt: Date?
-
-    public init(id: String, topic: String, title: String, firstSeen: Date, lastSeen: Date, updated: Date,
-                articleCount: Int, closed: Bool, closedAt: Date?) {
-        self.id = id; self.topic = topic; self.title = title; self.firstSeen = firstSeen; self.lastSeen = lastSeen
-        self.updated = updated; self.articleCount = articleCount; self.closed = closed; self.closedAt = closedAt
-    }
 }
 
-/// One article of an event's timeline, copied when it joined the event so the timeline outlives item pruning.
-public struct EventArticleRecord: Sendable, Equatable {
-    public var eventID: String
-    /// 1, 2, … in arrival (judging) order; assigned by the store.
-    public var sequence: Int
-    public var itemID: Int64
+/// An article as lists show it (an event's timeline, a query preview): what it is, where and when it appeared.
+public struct ArticleListing: Sendable, Equatable {
     public var title: String
     public var url: String?
     /// The feed's configured URL, and its configured name if any.
@@ -34,16 +24,32 @@ public struct EventArticleRecord: Sendable, Equatable {
     public var published: Date?
     /// When the article was first seen (stored).
     public var seen: Date
+
+    public init(title: String, url: String?, feed: String, feedName: String?, published: Date?, seen: Date) {
+        self.title = title; self.url = url; self.feed = feed; self.feedName = feedName; self.published = published
+        self.seen = seen
+    }
+}
+
+/// One article of an event's timeline, copied when it joined the event so the timeline outlives item pruning.
+/// The listing's fields read through (`record.title` is `record.article.title`).
+public struct EventArticleRecord: Sendable, Equatable, ReadThrough {
+    public var eventID: String
+    /// 1, 2, … in arrival (judging) order; assigned by the store.
+    public var sequence: Int
+    public var itemID: Int64
+    public var article: ArticleListing
     /// `new_event`, `new_facts` or `no_new_facts`.
     public var verdict: String
     public var newFacts: [String]
 
-    public init(eventID: String, sequence: Int = 0, itemID: Int64, title: String, url: String?, feed: String,
-                feedName: String?, published: Date?, seen: Date, verdict: String, newFacts: [String]) {
-        self.eventID = eventID; self.sequence = sequence; self.itemID = itemID; self.title = title; self.url = url
-        self.feed = feed; self.feedName = feedName; self.published = published; self.seen = seen
+    public init(eventID: String, sequence: Int = 0, itemID: Int64, article: ArticleListing, verdict: String,
+                newFacts: [String]) {
+        self.eventID = eventID; self.sequence = sequence; self.itemID = itemID; self.article = article
         self.verdict = verdict; self.newFacts = newFacts
     }
+
+    public static var held: WritableKeyPath<EventArticleRecord, ArticleListing> { \.article }
 }
 
 /// Which events `StoreReader.events` lists: newest activity (`updated`) first.

@@ -51,22 +51,15 @@ public struct ItemInsertion: Sendable, Equatable {
     public var isNew: Bool { outcome == .new }
 }
 
-/// A stored item.
-public struct ItemRecord: Sendable, Equatable {
+/// A stored item: the `NewItem` as it was stored, and what the store knows of it. Its fields read through
+/// (`record.title` is `record.item.title`).
+public struct ItemRecord: Sendable, Equatable, ReadThrough {
     public var id: Int64
     public var feedID: Int64
-    public var entryID: String
-    public var title: String
-    public var link: String?
-    public var canonicalURL: String?
-    public var published: Date?
-    public var firstSeen: Date
-    public var summary: String?
-    public var content: String?
-    public var html: String?
-    public var fingerprint: String?
+    public var item: NewItem
     /// The item this one repeats (same canonical URL or content), when it is a duplicate.
     public var duplicateOf: Int64?
+    public static var held: WritableKeyPath<ItemRecord, NewItem> { \.item }
 }
 
 /// An item matched a topic; `eventID`/`verdict` say what the coverage engine made of it.

@@ -17,7 +17,7 @@ public struct PostgresOptions: Sendable {
 /// serialization failure or deadlock are run again.
 public final class PostgresStore: SQLBackedStore {
     public let description: String
-    public var sharedByDaemons: Bool { true }
+    public var otherHostsMayLease: Bool { true }
     private let url: String
     private let options: PostgresOptions
     private let pool: Mutex<Pool>

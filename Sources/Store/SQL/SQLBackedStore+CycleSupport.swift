@@ -5,12 +5,6 @@ public struct FeedLease: Sendable, Equatable {
     public var feedID: Int64
     public var owner: String
     public var until: Date?
-
-    public init(feedID: Int64, owner: String, until: Date?) {
-        self.feedID = feedID
-        self.owner = owner
-        self.until = until
-    }
 }
 
 /// A feed's next poll moved later (host spreading), applied only if the row still holds `from`.

@@ -18,19 +18,22 @@ extension SQLTransaction {
 
     static func feed(_ row: SQLRow) -> FeedRecord {
         FeedRecord(id: row.int64(0) ?? 0, configuredURL: row.string(1) ?? "", url: row.string(2) ?? "",
-                   name: row.string(3), active: row.bool(4), state: FeedState(rawValue: row.string(5) ?? "") ?? .new,
-                   etag: row.string(6), lastModified: row.string(7), nextDue: row.date(8),
-                   consecutiveFailures: row.int(9), lastError: row.string(10), lastFetch: row.date(11),
-                   lastSuccess: row.date(12), retired: row.bool(13), itemCount: row.int64(14) ?? 0,
-                   leaseOwner: row.string(15), leaseUntil: row.date(16), scheduleState: row.string(17))
+                   name: row.string(3), active: row.bool(4),
+                   fetch: FeedFetchState(state: FeedState(rawValue: row.string(5) ?? "") ?? .new, etag: row.string(6),
+                                         lastModified: row.string(7), nextDue: row.date(8),
+                                         consecutiveFailures: row.int(9), lastError: row.string(10),
+                                         lastFetch: row.date(11), lastSuccess: row.date(12), retired: row.bool(13),
+                                         scheduleState: row.string(17)),
+                   itemCount: row.int64(14) ?? 0, leaseOwner: row.string(15), leaseUntil: row.date(16))
     }
 
     static func item(_ row: SQLRow) -> ItemRecord {
-        ItemRecord(id: row.int64(0) ?? 0, feedID: row.int64(1) ?? 0, entryID: row.string(2) ?? "",
-                   title: row.string(3) ?? "", link: row.string(4), canonicalURL: row.string(5),
-                   published: row.date(6), firstSeen: row.date(7) ?? Date(timeIntervalSince1970: 0),
-                   summary: row.string(8), content: row.string(9), html: row.string(10),
-                   fingerprint: row.string(11), duplicateOf: row.int64(12))
+        ItemRecord(id: row.int64(0) ?? 0, feedID: row.int64(1) ?? 0,
+                   item: NewItem(entryID: row.string(2) ?? "", title: row.string(3) ?? "", link: row.string(4),
+                                 canonicalURL: row.string(5), published: row.date(6),
+                                 firstSeen: row.date(7) ?? Date(timeIntervalSince1970: 0), summary: row.string(8),
+                                 content: row.string(9), html: row.string(10), fingerprint: row.string(11)),
+                   duplicateOf: row.int64(12))
     }
 
     static func event(_ row: SQLRow) -> EventRecord {

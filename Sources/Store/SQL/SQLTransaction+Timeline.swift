@@ -19,9 +19,10 @@ extension SQLTransaction {
     static func eventArticle(_ row: SQLRow) -> EventArticleRecord {
         let facts = (try? JSONDecoder().decode([String].self, from: Data((row.string(10) ?? "[]").utf8))) ?? []
         return EventArticleRecord(eventID: row.string(0) ?? "", sequence: row.int(1), itemID: row.int64(2) ?? 0,
-                                  title: row.string(3) ?? "", url: row.string(4), feed: row.string(5) ?? "",
-                                  feedName: row.string(6), published: row.date(7),
-                                  seen: row.date(8) ?? Date(timeIntervalSince1970: 0),
+                                  article: ArticleListing(title: row.string(3) ?? "", url: row.string(4),
+                                                          feed: row.string(5) ?? "", feedName: row.string(6),
+                                                          published: row.date(7),
+                                                          seen: row.date(8) ?? Date(timeIntervalSince1970: 0)),
                                   verdict: row.string(9) ?? "", newFacts: facts)
     }
 

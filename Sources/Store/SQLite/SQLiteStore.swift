@@ -38,8 +38,8 @@ public struct SQLiteOptions: Sendable {
 public final class SQLiteStore: SQLBackedStore {
     public let path: String
     public var description: String { "sqlite:\(path)" }
-    /// One writer process at a time (other processes read, or wait for the write lock).
-    public var sharedByDaemons: Bool { false }
+    /// A file on this host: one writer process at a time (other processes read, or wait for the write lock).
+    public var otherHostsMayLease: Bool { false }
     private let writer: Mutex<SQLiteConnection?>
     private let reader: Mutex<SQLiteConnection?>
     private let checkpointer: BackgroundCheckpointer

@@ -7,14 +7,7 @@ import Store
 /// feed's longest text), newest first. Reads only; pages through the items newest-stored first and stops at the
 /// first page entirely older than `since`, so a preview of a week does not read a year.
 public struct QueryPreview: Sendable {
-    public struct Item: Sendable, Equatable {
-        public var title: String
-        public var url: String?
-        public var feed: String
-        public var feedName: String?
-        public var published: Date?
-        public var seen: Date
-    }
+    public typealias Item = ArticleListing
 
     public var query: String
     public var total: Int
@@ -60,7 +53,7 @@ extension QueryPreview {
             ("query", .string(query)),
             ("total", .int(total)),
             ("items", .array(items.map { item in
-                .object(EventList.articleMembers(title: item.title, url: item.url, feed: item.feed, published: item.published))
+                .object(EventList.articleMembers(item))
             })),
         ])
     }

@@ -21,8 +21,7 @@ public struct EventTimeline: Sendable {
         .object(EventList.identity(event) + [
             ("closed", .bool(event.closed)),
             ("articles", .array(articles.map { article in
-                .object(EventList.articleMembers(title: article.title, url: article.url, feed: article.feed,
-                                                  published: article.published) + [
+                .object(EventList.articleMembers(article.article) + [
                     ("seen", .string(ISOTime.format(article.seen))),
                     ("verdict", .string(article.verdict)),
                     ("new_facts", .array(article.newFacts.map(JSONValue.string))),
@@ -36,9 +35,9 @@ public struct EventTimeline: Sendable {
 public enum EventList {
     /// The members every article's JSON starts with (an event's timeline, a query preview): title, url, feed,
     /// published.
-    static func articleMembers(title: String, url: String?, feed: String, published: Date?) -> [(String, JSONValue)] {
-        [("title", .string(title)), ("url", .optional(url)), ("feed", .string(feed)),
-         ("published", published.map { .string(ISOTime.format($0)) } ?? .null)]
+    static func articleMembers(_ article: ArticleListing) -> [(String, JSONValue)] {
+        [("title", .string(article.title)), ("url", .optional(article.url)), ("feed", .string(article.feed)),
+         ("published", article.published.map { .string(ISOTime.format($0)) } ?? .null)]
     }
 
     /// The members every event's JSON starts with: id, topic, title, first_seen, last_seen.

@@ -3,6 +3,7 @@ import CShims
 import Foundation
 import Testing
 @testable import Feeds
+@testable import Support
 
 /// Two per-document shortcuts keep their meaning: the XML declaration's encoding read as bytes, and links that
 /// start with a scheme kept as they are instead of going through libxml2's URI resolution.
@@ -44,16 +45,16 @@ import Testing
     @Test func declaredEncodingReadsAsTheStringSearchDid() {
         for declaration in Self.declarations {
             let bytes = Array(declaration.utf8)
-            #expect(DocumentDecoder.declaredEncoding(bytes) == Self.referenceDeclaredEncoding(bytes), "\(declaration)")
+            #expect(CharsetLabels.xmlDeclaredEncoding(bytes) == Self.referenceDeclaredEncoding(bytes), "\(declaration)")
         }
-        #expect(DocumentDecoder.declaredEncoding(Array(Self.declarations[1].utf8)) == "iso-8859-1")
-        #expect(DocumentDecoder.declaredEncoding(Array(Self.declarations[10].utf8)) == "shift_jis")
+        #expect(CharsetLabels.xmlDeclaredEncoding(Array(Self.declarations[1].utf8)) == "iso-8859-1")
+        #expect(CharsetLabels.xmlDeclaredEncoding(Array(Self.declarations[10].utf8)) == "shift_jis")
         // Every cut of every declaration (an end in the middle of the keyword, the value, the quotes).
         for declaration in Self.declarations {
             let bytes = Array(declaration.utf8)
             for cut in 0...bytes.count {
                 let prefix = Array(bytes[..<cut]) + [0x3E]
-                #expect(DocumentDecoder.declaredEncoding(prefix) == Self.referenceDeclaredEncoding(prefix), "\(declaration) cut at \(cut)")
+                #expect(CharsetLabels.xmlDeclaredEncoding(prefix) == Self.referenceDeclaredEncoding(prefix), "\(declaration) cut at \(cut)")
             }
         }
     }

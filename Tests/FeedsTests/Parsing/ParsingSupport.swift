@@ -1,5 +1,6 @@
 import Foundation
 @testable import Feeds
+import Support
 
 /// Small helpers shared by the parser tests.
 enum Parse {

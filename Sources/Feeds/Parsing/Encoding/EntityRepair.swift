@@ -1,3 +1,5 @@
+import Support
+
 /// Makes the `&`s of real-world feeds well-formed before libxml2 sees them.
 ///
 /// libxml2 in recover mode silently drops `&mdash;` (no DTD defines it) and mangles a bare `&` in a URL.

@@ -1,4 +1,5 @@
 import CLibXML2
+import Support
 
 /// Takes long text out of libxml2's way and gives it back through the SAX `characters` callback.
 ///

@@ -1,7 +1,9 @@
+import Support
+
 /// Values that are UTF-8 read as windows-1252 ("BrÃ¸ndby" for "Brøndby"), repaired field by field.
 ///
 /// A document declared ISO-8859-1 or windows-1252 whose bytes are wholly valid UTF-8 is already read as UTF-8
-/// (`DocumentDecoder`). Feeds assembled from several sources mix both: Latin-1 bytes in one field, UTF-8 in the
+/// (`CharsetDecoder`, feed precedence). Feeds assembled from several sources mix both: Latin-1 bytes in one field, UTF-8 in the
 /// next, so the document as a whole is not valid UTF-8 and is read as declared. Each value is then checked on its
 /// own: when its characters all have windows-1252 bytes and those bytes form valid UTF-8 with at least one
 /// multi-byte sequence, the bytes say it was UTF-8 (real Latin-1 text practically never does: "Ã" followed by

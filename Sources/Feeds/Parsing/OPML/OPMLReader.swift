@@ -1,5 +1,6 @@
 import CLibXML2
 import CShims
+import Support
 
 /// Feed subscriptions from an OPML file: every `<outline xmlUrl=…>`, at any depth (folders are outlines too).
 public enum OPMLReader {
@@ -12,7 +13,7 @@ public enum OPMLReader {
     public static func feeds(from bytes: [UInt8], maxBytes: Int = FeedParseOptions.defaultMaxBytes) throws -> [(url: String, title: String?)] {
         guard bytes.count <= maxBytes else { throw Error(message: "OPML file is \(bytes.count) bytes; the limit is \(maxBytes)") }
         guard !bytes.isEmpty else { throw Error(message: "OPML file is empty") }
-        let decoded = DocumentDecoder.decode(bytes, charsetHint: nil)
+        let decoded = CharsetDecoder.decode(bytes, transportCharset: nil, precedence: .feed)
         let repaired = EntityRepair.repair(decoded.utf8).bytes
         let log = XMLErrorLog()
         guard let document = XMLDocumentReader.read(repaired, baseURL: nil, log: log) else {

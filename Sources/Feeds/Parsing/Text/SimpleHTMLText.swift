@@ -1,3 +1,5 @@
+import Support
+
 /// The fast path of `HTMLText`: plain text from HTML fragments that are simple enough to read without a full
 /// HTML parser, with the same result libxml2's parser gives (a differential test holds the two together).
 ///
