@@ -122,16 +122,6 @@ public enum ContentFingerprint {
             // Eight ASCII bytes at a time while no byte is dropped: in running prose most groups are letters and
             // single separators, which come out one for one (letters lower-cased, separators as spaces).
             if let input, let output {
-                // Sixteen at a time first (SIMD), the same fold; the eight-byte loop takes what it leaves.
-                while index + 16 <= count {
-                    let group = input.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                    guard let written = WordGroup.fold(group, afterWord: inWord) else { break }
-                    output.storeBytes(of: written.bytes, toByteOffset: filled, as: SIMD16<UInt8>.self)
-                    filled &+= 16
-                    words &+= written.wordEnds
-                    inWord = written.endsInWord
-                    index &+= 16
-                }
                 while index + 8 <= count {
                     let group = input.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                     guard let written = WordGroup.fold(group, afterWord: inWord) else { break }
@@ -197,34 +187,6 @@ public enum ContentFingerprint {
             let separatorBytes = (separators >> 7) &* 0xFF
             let folded = (group | upper >> 2) & ~separatorBytes | 0x2020_2020_2020_2020 & separatorBytes
             return (folded, separators.nonzeroBitCount, isWord >> 63 != 0)
-        }
-
-        /// `fold` for sixteen bytes at once with SIMD lanes: the same classes, the same output, the same nil.
-        @inline(__always)
-        static func fold(_ group: SIMD16<UInt8>, afterWord: Bool) -> (bytes: SIMD16<UInt8>, wordEnds: Int, endsInWord: Bool)? {
-            let asciiLimit = SIMD16<UInt8>(repeating: 0x80)
-            guard !anyLane(group .>= asciiLimit) else { return nil }
-            // x - lo < count (wrapping, unsigned): lo...lo+count-1 in one compare.
-            let upper = (group &- SIMD16(repeating: 0x41)) .< SIMD16(repeating: 26)
-            let lower = (group &- SIMD16(repeating: 0x61)) .< SIMD16(repeating: 26)
-            let digit = (group &- SIMD16(repeating: 0x30)) .< SIMD16(repeating: 10)
-            let isWord = upper .| lower .| digit
-            // Lane i's previous byte is lane i-1 (little-endian: 8 bits lower); lane 0's is the byte before the
-            // group (`afterWord`). Every lane must be a word byte or follow one, as in `fold` of eight.
-            let wordBits = unsafeBitCast(isWord, to: SIMD2<UInt64>.self)
-            let previousLow = wordBits[0] << 8 | (afterWord ? 0xFF : 0)
-            let previousHigh = wordBits[1] << 8 | wordBits[0] >> 56
-            guard (wordBits[0] | previousLow) & (wordBits[1] | previousHigh) == ~0 else { return nil }
-            let folded = group.replacing(with: group | SIMD16(repeating: 0x20), where: upper)
-                .replacing(with: SIMD16(repeating: 0x20), where: .!isWord)
-            let separators = (~wordBits[0]).nonzeroBitCount / 8 + (~wordBits[1]).nonzeroBitCount / 8
-            return (folded, separators, wordBits[1] >> 63 != 0)
-        }
-
-        @inline(__always)
-        private static func anyLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
-            let halves = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
-            return halves[0] | halves[1] != 0
         }
     }
 
