@@ -225,6 +225,35 @@ struct ChunkedCycleTests {
         }
     }
 
+    /// A handler waiting for room in a full queue ends the writer's gather wait: the writer takes what is queued
+    /// at once instead of waiting for more feeds that cannot arrive (in a cold cycle the queue fills by bytes,
+    /// and every parse worker stood still for the gather window once per batch). With a 40-second window, only
+    /// that keeps these three writes from taking 80 seconds (the time limit fails the test then).
+    @Test(.timeLimit(.minutes(1)))
+    func aFullQueueIsWrittenWithoutWaitingForTheGatherWindow() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-writequeue-full")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try StoreFactory.open(sqlitePath: directory.appendingPathComponent("t.db").path)
+        defer { store.close() }
+        let urls = (0..<3).map { "https://feeds.example.org/\($0).xml" }
+        try store.syncFeeds(urls.map { FeedSpec(url: $0) })
+        let leased = try store.leaseDueFeeds(now: Date(), limit: 10, owner: "test", leaseFor: 60)
+        var limits = FeedWriteQueue.Limits()
+        limits.preferredBatch = 100
+        limits.gatherSeconds = 40
+        limits.maxQueuedBytes = 1   // one write at a time: every later one waits for room
+        let queue = FeedWriteQueue(store: store, logger: Logger(label: "test"), limits: limits)
+        for feed in leased {
+            var update = FeedFetchUpdate(from: feed)
+            update.state = .notModified
+            await queue.submit(FeedWrite(feedID: feed.id, update: update))
+        }
+        let totals = await queue.finish()
+        #expect(totals.feeds == urls.count)
+        #expect(totals.failedFeeds == 0)
+        #expect(try store.read { try $0.feeds() }.allSatisfy { $0.state == .notModified })
+    }
+
     @Test func batchesGroupManyFeedsPerTransaction() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-writequeue-batch")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -87,6 +87,25 @@ import TestSupport
         #expect(ContentFingerprint.compute(title: "", text: prose) != nil)
     }
 
+    /// The word pass takes eight bytes at a time, then one: a dropped separator (two in a row, or one after a
+    /// title or at a text's start), an upper-case letter, a digit or a multi-byte scalar at every offset of a
+    /// group (and of two, for a wider pass) must hash like the scalar definition.
+    @Test func everyOffsetOfTheWordGroupsHashesLikeTheScalarDefinition() {
+        let run = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore"
+        let pieces = [" ", "  ", ". ", ",", "-", "Q", "7", "\u{E9}", "\u{C9}t\u{E9}", "\u{6771}", " \u{1F525} ", "\n\t", "x"]
+        for piece in pieces {
+            for offset in 0..<48 {
+                let split = run.utf8.index(run.utf8.startIndex, offsetBy: offset)
+                let text = String(run[..<split]) + piece + String(run[split...])
+                for title in ["", "Title", "Two words "] {
+                    let fingerprint = ContentFingerprint.compute(title: title, text: text)
+                    #expect(fingerprint != nil)
+                    #expect(fingerprint == Self.reference(title: title, text: text), "piece \(piece.debugDescription) at \(offset)")
+                }
+            }
+        }
+    }
+
     /// Long texts are hashed in buffered pieces (words written out, then hashed): words, multi-byte scalars and
     /// title/text joins must come out the same wherever a piece ends.
     @Test func longMixedTextsHashLikeTheScalarDefinition() {

@@ -1,4 +1,5 @@
 import CCompression
+import Synchronization
 
 /// Undoes a response's Content-Encoding once the whole body has arrived. libcurl is told not to decode
 /// (`CURLOPT_HTTP_CONTENT_DECODING` 0): its gzip goes through zlib's streaming inflate, which was 14 % of a cold
@@ -116,9 +117,30 @@ enum ContentDecoding {
 private enum Deflate {
     enum Format { case gzip, zlibOrRaw }
 
+    /// One decompressor kept between bodies: making one (a block of about 10 KB, cleared) for every response was
+    /// a large malloc, a memset and a free per feed. Bodies are decoded on the fetch loop's thread, one at a time;
+    /// a second decode at once makes its own and frees it.
+    /// (Its address as an integer: an OpaquePointer is not Sendable; 0 is none.)
+    private static let spare = Mutex<UInt>(0)
+
     static func decode(_ input: [UInt8], format: Format, limit: Int) -> Result<[UInt8], ContentDecoding.Failure> {
-        guard let decompressor = libdeflate_alloc_decompressor() else { return .failure(.invalid("deflate: out of memory")) }
-        defer { libdeflate_free_decompressor(decompressor) }
+        let kept = spare.withLock { slot -> UInt in
+            defer { slot = 0 }
+            return slot
+        }
+        guard let decompressor = OpaquePointer(bitPattern: kept) ?? libdeflate_alloc_decompressor() else {
+            return .failure(.invalid("deflate: out of memory"))
+        }
+        // A decompressor keeps no state between calls (each libdeflate call decodes a whole stream).
+        defer {
+            let address = UInt(bitPattern: UnsafeRawPointer(decompressor))
+            let stored = spare.withLock { slot -> Bool in
+                guard slot == 0 else { return false }
+                slot = address
+                return true
+            }
+            if !stored { libdeflate_free_decompressor(decompressor) }
+        }
         var capacity = min(limit, initialCapacity(input, format: format))
         while true {
             var outcome = Outcome.done

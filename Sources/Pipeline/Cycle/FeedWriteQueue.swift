@@ -107,7 +107,11 @@ final class FeedWriteQueue: @unchecked Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 condition.lock()
                 let full = isFull(adding: weight)
-                if full { roomWaiters.append(continuation) }
+                if full {
+                    roomWaiters.append(continuation)
+                    // A writer gathering a batch stops waiting: the queue will not grow while a handler waits.
+                    condition.signal()
+                }
                 condition.unlock()
                 if !full { continuation.resume() }
             }
@@ -187,9 +191,11 @@ final class FeedWriteQueue: @unchecked Sendable {
             return nil
         }
         // A few milliseconds of patience turn a stream of 304s into a few hundred transactions instead of
-        // ten thousand; a cycle that is ending (closed) is not kept waiting.
+        // ten thousand; a cycle that is ending (closed) is not kept waiting, nor is a full queue (a handler waits
+        // for room: fetched bodies fill it by bytes long before `preferredBatch` feeds, and the gather wait was a
+        // stall of every parse worker, once per batch, in a cold cycle; issue 19).
         let deadline = Date(timeIntervalSinceNow: limits.gatherSeconds)
-        while queuedCount < limits.preferredBatch && !closed {
+        while queuedCount < limits.preferredBatch && !closed && roomWaiters.isEmpty {
             if !condition.wait(until: deadline) { break }
         }
         let end = min(queue.count, queueHead + limits.maxBatch)

@@ -23,63 +23,85 @@ public enum ContentFingerprint {
     }
 
     public static func compute(title: String, text: String?) -> String? {
-        withWords(title: title, text: text) { words, count in
-            guard count >= minimumWords else { return nil }
-            let (a, b) = hash(words, startA, startB)
-            return hex(a, b)
+        let text = text ?? ""
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: wordsCapacity(title, text)) { buffer in
+            withWords(title: title, text: text, buffer: buffer) { words, count in
+                guard count >= minimumWords else { return nil }
+                let (a, b) = hash(words, startA, startB)
+                return hex(a, b)
+            }
         }
     }
 
     /// `compute` for several items at once (one feed's), same results. Two items' hashes run side by side: each
     /// is a chain of dependent multiplies, one per byte, so one alone leaves the multiplier idle most cycles.
+    /// The words of every pair are written into one buffer, allocated once for the whole batch (a block the size
+    /// of two articles per item was a large malloc and free per item).
     public static func compute(_ items: [(title: String, text: String?)]) -> [String?] {
         var out: [String?] = []
         out.reserveCapacity(items.count)
-        var i = 0
-        while i + 1 < items.count {
-            let (first, second) = withWords(title: items[i].title, text: items[i].text) { words1, count1 in
-                withWords(title: items[i + 1].title, text: items[i + 1].text) { words2, count2 -> (String?, String?) in
-                    switch (count1 >= minimumWords, count2 >= minimumWords) {
-                    case (true, true):
-                        let (h1, h2) = hashPair(words1, words2)
-                        return (hex(h1.0, h1.1), hex(h2.0, h2.1))
-                    case (true, false):
-                        let (a, b) = hash(words1, startA, startB)
-                        return (hex(a, b), nil)
-                    case (false, true):
-                        let (a, b) = hash(words2, startA, startB)
-                        return (nil, hex(a, b))
-                    case (false, false):
-                        return (nil, nil)
+        let texts = items.map { (title: $0.title, text: $0.text ?? "") }
+        let largest = texts.reduce(0) { max($0, wordsCapacity($1.title, $1.text)) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * largest) { buffer in
+            let firstBuffer = UnsafeMutableBufferPointer(rebasing: buffer[..<largest])
+            let secondBuffer = UnsafeMutableBufferPointer(rebasing: buffer[largest...])
+            var i = 0
+            while i + 1 < texts.count {
+                let (first, second) = withWords(title: texts[i].title, text: texts[i].text, buffer: firstBuffer) { words1, count1 in
+                    withWords(title: texts[i + 1].title, text: texts[i + 1].text, buffer: secondBuffer) {
+                        words2, count2 -> (String?, String?) in
+                        switch (count1 >= minimumWords, count2 >= minimumWords) {
+                        case (true, true):
+                            let (h1, h2) = hashPair(words1, words2)
+                            return (hex(h1.0, h1.1), hex(h2.0, h2.1))
+                        case (true, false):
+                            let (a, b) = hash(words1, startA, startB)
+                            return (hex(a, b), nil)
+                        case (false, true):
+                            let (a, b) = hash(words2, startA, startB)
+                            return (nil, hex(a, b))
+                        case (false, false):
+                            return (nil, nil)
+                        }
                     }
                 }
+                out.append(first)
+                out.append(second)
+                i += 2
             }
-            out.append(first)
-            out.append(second)
-            i += 2
+            if i < texts.count {
+                out.append(withWords(title: texts[i].title, text: texts[i].text, buffer: firstBuffer) { words, count in
+                    guard count >= minimumWords else { return nil }
+                    let (a, b) = hash(words, startA, startB)
+                    return hex(a, b)
+                })
+            }
         }
-        if i < items.count { out.append(compute(title: items[i].title, text: items[i].text)) }
         return out
     }
 
+    /// Bytes the words of a title and text can take: a lower-case mapping is at most 1.5 times its scalar's
+    /// bytes, a separator at most one byte.
+    private static func wordsCapacity(_ title: String, _ text: String) -> Int {
+        2 * (title.utf8.count + text.utf8.count) + 16
+    }
+
     /// Calls `body` with the item's words as hashed (lower-cased, one space after each word, title then text) and
-    /// their count. Walks the UTF-8 bytes directly: ASCII (most of most feeds) is classified per byte without
-    /// decoding a scalar, with selects rather than branches; only multi-byte sequences are decoded and go through
-    /// Unicode properties. Same words, same bytes as a walk over `unicodeScalars` (a test keeps the two equal).
-    private static func withWords<R>(title: String, text: String?,
+    /// their count, written into `buffer` (at least `wordsCapacity` bytes). Walks the UTF-8 bytes directly: ASCII
+    /// (most of most feeds) is classified per byte without decoding a scalar, with selects rather than branches;
+    /// only multi-byte sequences are decoded and go through Unicode properties. Same words, same bytes as a walk
+    /// over `unicodeScalars` (a test keeps the two equal).
+    private static func withWords<R>(title: String, text: String, buffer: UnsafeMutableBufferPointer<UInt8>,
                                      _ body: (UnsafeBufferPointer<UInt8>, Int) -> R) -> R {
-        var title = title, text = text ?? ""
+        var title = title, text = text
         return title.withUTF8 { titleBytes in
             text.withUTF8 { textBytes in
-                // A lower-case mapping is at most 1.5 times its scalar's bytes, a separator at most one byte.
-                let capacity = 2 * (titleBytes.count + textBytes.count) + 16
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-                    asciiWordByte.withUnsafeBufferPointer { table in
-                        var filled = 0, words = 0
-                        (filled, words) = writeWords(titleBytes, into: buffer, at: filled, words: words, table: table)
-                        (filled, words) = writeWords(textBytes, into: buffer, at: filled, words: words, table: table)
-                        return body(UnsafeBufferPointer(rebasing: buffer[..<filled]), words)
-                    }
+                precondition(buffer.count >= 2 * (titleBytes.count + textBytes.count) + 16)
+                return asciiWordByte.withUnsafeBufferPointer { table in
+                    var filled = 0, words = 0
+                    (filled, words) = writeWords(titleBytes, into: buffer, at: filled, words: words, table: table)
+                    (filled, words) = writeWords(textBytes, into: buffer, at: filled, words: words, table: table)
+                    return body(UnsafeBufferPointer(rebasing: buffer[..<filled]), words)
                 }
             }
         }

@@ -116,6 +116,32 @@ import TestSupport
         #expect(fastAccepted > 1_000, "fast path accepted only \(fastAccepted) of 4000 fragments")
     }
 
+    /// Long runs of text go through the fast path's sixteen-byte skip: a space pair, a line break, a tag, a
+    /// reference or a non-ASCII character at every offset of a group (and at its last lane, where the byte after
+    /// it decides) must come out as libxml2 reads it, and the fast path must take these fragments itself.
+    @Test func longTextRunsAgreeAtEveryOffset() {
+        let fast = HTMLTextConverter()
+        let reference = HTMLTextConverter(forceLibXML2: true)
+        let breaks = [" ", "  ", "\n", " \t ", "<b>x</b>", "&amp;", "&quot;", "caf\u{E9}", "\u{65E5}", " &lt; ", "<br>", "x "]
+        let words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor"
+        var taken = 0
+        for piece in breaks {
+            for offset in 0..<40 {
+                let start = words.utf8.index(words.utf8.startIndex, offsetBy: offset)
+                let html = "<p>" + String(words[..<start]) + piece + String(words[start...]) + "</p>"
+                for keep in [false, true] {
+                    #expect(fast.plainText(fromHTML: html, keepParagraphBreaks: keep)
+                            == reference.plainText(fromHTML: html, keepParagraphBreaks: keep),
+                            "fragment: \(html.debugDescription) keep: \(keep)")
+                }
+                if Array(html.utf8).withUnsafeBufferPointer({ SimpleHTMLText.plainText($0, keepParagraphs: false) }) != nil {
+                    taken += 1
+                }
+            }
+        }
+        #expect(taken == breaks.count * 40)
+    }
+
     /// Inputs the feed-parser fuzzer once broke (fuzz/regressions/feed-parser): the parser survives them, both
     /// HTML paths agree, and lifted + streamed parsing equals the whole-tree parse without lifting (the
     /// harness's oracles, replayed without libFuzzer).

@@ -48,6 +48,8 @@ final class HTMLTextConverter {
     private let sink = TextSink(keepParagraphs: false)
     /// Always use libxml2 (the differential tests compare both paths).
     let forceLibXML2: Bool
+    /// The fast path's output buffer, reused for every fragment (one per feed, not one per fragment).
+    private var scratch: [UInt8] = []
 
     init(forceLibXML2: Bool = false) {
         self.forceLibXML2 = forceLibXML2
@@ -79,8 +81,8 @@ final class HTMLTextConverter {
         }
         // The fast path reads every entity itself (the full HTML5 table, double-encoded UTF-8), as the rewrite
         // below spells them for libxml2.
-        if !forceLibXML2, let fast = SimpleHTMLText.plainText(html, keepParagraphs: keepParagraphBreaks) {
-            return String(decoding: fast, as: UTF8.self)
+        if !forceLibXML2, SimpleHTMLText.plainText(html, keepParagraphs: keepParagraphBreaks, into: &scratch) {
+            return String(decoding: scratch, as: UTF8.self)
         }
         // libxml2's HTML parser knows only the HTML 4 entities: spell the rest (&apos;, HTML5 names) numerically.
         let rewritten = hasAmpersand ? EntityRepair.numericHTML5EntitiesIfAny(html) : nil

@@ -28,10 +28,16 @@ struct TextReader {
         collector.text(of: element.node)
     }
 
+    /// `rawText` collapsed, nil when empty: straight from the text's bytes, without a String of the raw text.
+    mutating func plainText(_ element: XMLElement) -> String? {
+        let collapsed = collector.withText(of: element.node) { WhitespaceCollapser.collapse($0) }
+        return collapsed.isEmpty ? nil : collapsed
+    }
+
     mutating func read(_ element: XMLElement, rule: TextRule) -> TextValue {
         switch rule {
         case .plain:
-            return TextValue(plain: nonEmpty(WhitespaceCollapser.collapse(rawText(element))), html: nil)
+            return TextValue(plain: plainText(element), html: nil)
         case .html:
             return fromHTML(markupOrText(element))
         case .guessHTML:
@@ -174,7 +180,11 @@ struct TextReader {
 
     /// feedparser's rule: a closing tag or an entity reference makes a "plain" value HTML.
     static func looksLikeHTML(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { looksLikeHTML($0) }
+    }
+
+    static func looksLikeHTML(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]

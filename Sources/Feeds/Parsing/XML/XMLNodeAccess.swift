@@ -156,18 +156,27 @@ struct XMLTextCollector {
     init(budget: Int) { self.budget = budget }
 
     mutating func text(of node: xmlNodePtr) -> String {
-        // The common case, one text child: straight from libxml2's buffer into the String.
+        withText(of: node) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The subtree's text bytes, as `text(of:)` reads them, handed to `body` without making a String of them
+    /// (for values that are collapsed or converted anyway: one copy less per value).
+    mutating func withText<Result>(of node: xmlNodePtr, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // The common case, one text child: straight from libxml2's buffer.
         if let child = node.pointee.children, child.pointee.next == nil,
            child.pointee.type == XML_TEXT_NODE || child.pointee.type == XML_CDATA_SECTION_NODE,
            let content = child.pointee.content {
             let length = Int(strlen(content))
             budget -= length
-            if budget < 0 { exceeded = true; return "" }
-            return String(decoding: UnsafeBufferPointer(start: content, count: length), as: UTF8.self)
+            if budget < 0 {
+                exceeded = true
+                return body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            return body(UnsafeBufferPointer(start: content, count: length))
         }
         var bytes: [UInt8] = []
         append(childrenOf: node, to: &bytes, depth: 0)
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.withUnsafeBufferPointer(body)
     }
 
     private mutating func append(childrenOf node: xmlNodePtr, to bytes: inout [UInt8], depth: Int) {
