@@ -55,6 +55,9 @@ final class FeedWriteQueue: @unchecked Sendable {
         var failedFeeds = 0
         var transactions = 0
         var feeds = 0
+        /// Batches for which the writer waited out its whole gather window (a stream of 304s trickling in);
+        /// never while a handler waits for room.
+        var gatherWindowsWaitedOut = 0
     }
 
     private let store: any Store
@@ -196,7 +199,10 @@ final class FeedWriteQueue: @unchecked Sendable {
         // stall of every parse worker, once per batch, in a cold cycle; issue 19).
         let deadline = Date(timeIntervalSinceNow: limits.gatherSeconds)
         while queuedCount < limits.preferredBatch && !closed && roomWaiters.isEmpty {
-            if !condition.wait(until: deadline) { break }
+            if !condition.wait(until: deadline) {
+                totals.gatherWindowsWaitedOut += 1
+                break
+            }
         }
         let end = min(queue.count, queueHead + limits.maxBatch)
         let batch = queue[queueHead..<end].map(\.write)
