@@ -70,4 +70,21 @@ struct ConfigFileEdgeTests {
         #expect(webhook.secret?.value == "disk-secret")
         #expect(ConfigFile.readTextFile(folder.appendingPathComponent("absent").path) == .failure(ConfigLoader.FileReadFailure("no such file")))
     }
+
+    @Test("status loads a configuration whose secrets only the daemon has; the daemon's load refuses it")
+    func secretsOnlyTheDaemonHas() throws {
+        let folder = try TestPaths.makeTemporaryDirectory("tidings-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configPath = folder.appendingPathComponent("t.toml").path
+        try Data(("[[feed]]\nurl = \"https://a.example/\"\n[[alert]]\ntype = \"webhook\"\nurl = \"https://h.example/\"\n"
+            + "secret_env = \"TIDINGS_EDGE_TEST_UNSET\"\n").utf8).write(to: URL(fileURLWithPath: configPath))
+        let config = try RuntimeConfig.load(path: configPath, environment: [:], needSecrets: false)
+        #expect(config.config.alerts.count == 1)
+        do {
+            _ = try RuntimeConfig.load(path: configPath, environment: [:])
+            Issue.record("a secret the environment lacks was accepted")
+        } catch {
+            #expect(error.description.contains("TIDINGS_EDGE_TEST_UNSET"))
+        }
+    }
 }
