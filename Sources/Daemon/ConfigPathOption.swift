@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import DaemonRuntime
 import Foundation
 
 /// `--config PATH`, shared by every command that reads the configuration. Without it: `$TIDINGS_CONFIG`, else
@@ -22,8 +23,8 @@ struct ConfigPathOption: ParsableArguments {
     /// (EX_CONFIG), as every command does for an unusable configuration.
     func loadOrExit(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TidingsConfig {
         do {
-            let (config, warnings) = try ConfigLoader.load(path: resolvedPath(environment: environment), environment: environment,
-                                                           validateQuery: TopicQueryCheck.validator)
+            let (config, warnings) = try ConfigFile.load(path: resolvedPath(environment: environment), environment: environment,
+                                                         validateQuery: TopicQueryCheck.validator)
             for warning in warnings { StandardError.print(warning.description) }
             return config
         } catch {

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Config
 
-@Suite("Configuration files: the contract example, the offline example, reading from disk")
+@Suite("Configuration files: the contract example, the offline example, bytes that are not UTF-8")
 struct ConfigFileTests {
     /// What the contract file must give, whichever copy is loaded.
     private func checkContract(_ config: TidingsConfig, warnings: [ConfigDiagnostic]) {
@@ -27,9 +27,10 @@ struct ConfigFileTests {
           .enabled(if: TestPaths.shared != nil, "../shared is not present (the embedded copy is still tested)"))
     func sharedContract() throws {
         let path = try #require(TestPaths.shared).appendingPathComponent("spec/tidings.example.toml").path
-        let (config, warnings) = try ConfigLoader.load(path: path, environment: [:])
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let (config, warnings) = try ConfigFixture.load(text, path: path)
         checkContract(config, warnings: warnings)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == ContractExample.text + "\n",
+        #expect(text == ContractExample.text + "\n",
                 "the embedded copy in ContractExample.swift is out of date")
     }
 
@@ -67,7 +68,9 @@ struct ConfigFileTests {
     @Test("examples/tidings.toml: SQLite and the alert log under examples/state/, four file: feeds in examples/feeds/")
     func offlineExample() throws {
         let root = TestPaths.packageRoot.standardizedFileURL.path
-        let (config, warnings) = try ConfigLoader.load(path: root + "/examples/tidings.toml", environment: ["STATE_DIRECTORY": "/elsewhere"])
+        let path = root + "/examples/tidings.toml"
+        let (config, warnings) = try ConfigFixture.load(try String(contentsOfFile: path, encoding: .utf8),
+                                                        environment: ["STATE_DIRECTORY": "/elsewhere"], path: path)
         #expect(warnings.isEmpty, "\(warnings)")
         #expect(config.store.path == root + "/examples/state/tidings.db")
         #expect(config.feeds.map(\.url) == ["wire", "outlet-a", "outlet-b", "unrelated"].map {
@@ -79,62 +82,21 @@ struct ConfigFileTests {
         #expect(config.alerts.map(\.kind) == [.log(path: root + "/examples/state/alerts.jsonl")])
     }
 
-    @Test("load(path:) reads the file; problems name it and the line")
-    func fromDisk() throws {
-        let folder = try TestPaths.makeTemporaryDirectory("tidings-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let good = folder.appendingPathComponent("good.toml")
-        try Data("[store]\npath = \"db/t.db\"\n[[feed]]\nurl = \"file:f.xml\"\n".utf8).write(to: good)
-        let (config, _) = try ConfigLoader.load(path: good.path, environment: [:])
-        #expect(config.store.path == folder.standardizedFileURL.path + "/db/t.db")
-
-        let broken = folder.appendingPathComponent("broken.toml")
-        try Data("[[feed]]\nurl = \"https://a.example/\"\n\n[poll]\ninterval = \"soon\"\n".utf8).write(to: broken)
-        #expect(throws: ConfigError.self) { try ConfigLoader.load(path: broken.path, environment: [:]) }
+    @Test("bytes that are not UTF-8 are reported at the first bad byte; an unreadable file names the file")
+    func bytes() throws {
+        let latin1: [UInt8] = [0x61, 0x20, 0x3D, 0x20, 0x31, 0x0A, 0x62, 0x20, 0x3D, 0x20, 0x22, 0xE9, 0x22, 0x0A]
+        let path = ConfigFixture.path
         do {
-            _ = try ConfigLoader.load(path: broken.path, environment: [:])
-        } catch {
-            #expect(error.errors.map(\.description) == [
-                "\(broken.path):5:12: poll.interval: invalid duration \"soon\": it must start with a whole number (use 30s, 10m, 2h, 1d)",
-            ])
-        }
-
-        let missing = folder.appendingPathComponent("missing.toml").path
-        do {
-            _ = try ConfigLoader.load(path: missing, environment: [:])
-            Issue.record("a missing file loaded")
-        } catch {
-            #expect(error.description == "\(missing): cannot read the configuration: no such file")
-        }
-        do {
-            _ = try ConfigLoader.load(path: folder.path, environment: [:])
-            Issue.record("a directory loaded")
-        } catch {
-            #expect(error.description.contains("it is a directory"))
-        }
-
-        let latin1 = folder.appendingPathComponent("latin1.toml")
-        try Data([0x61, 0x20, 0x3D, 0x20, 0x31, 0x0A, 0x62, 0x20, 0x3D, 0x20, 0x22, 0xE9, 0x22, 0x0A]).write(to: latin1)
-        do {
-            _ = try ConfigLoader.load(path: latin1.path, environment: [:])
+            _ = try ConfigLoader.parse(bytes: latin1, path: path, environment: [:], workingDirectory: "/",
+                                       readFile: { _ in .failure(ConfigLoader.FileReadFailure("no such file")) })
             Issue.record("invalid UTF-8 loaded")
         } catch {
-            #expect(error.description == "\(latin1.path):2:6: the file is not valid UTF-8 (TOML files must be UTF-8)")
+            #expect(error.description == "\(path):2:6: the file is not valid UTF-8 (TOML files must be UTF-8)")
         }
-    }
-
-    @Test("a webhook secret file is read from disk when the configuration loads")
-    func secretFileFromDisk() throws {
-        let folder = try TestPaths.makeTemporaryDirectory("tidings-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Data("disk-secret\n".utf8).write(to: folder.appendingPathComponent("webhook-secret"))
-        let configPath = folder.appendingPathComponent("t.toml")
-        try Data("[[alert]]\ntype = \"webhook\"\nurl = \"https://h.example/\"\nsecret_file = \"webhook-secret\"\n".utf8).write(to: configPath)
-        let (config, _) = try ConfigLoader.load(path: configPath.path, environment: [:])
-        guard case .webhook(let webhook) = config.alerts.first?.kind else {
-            Issue.record("no webhook sink")
-            return
-        }
-        #expect(webhook.secret?.value == "disk-secret")
+        let (config, _) = try ConfigLoader.parse(bytes: Array(ConfigFixture.oneFeed.utf8), path: path, environment: [:],
+                                                 workingDirectory: "/", readFile: { _ in .success("") })
+        #expect(config.feeds.map(\.url) == ["https://example.org/rss.xml"])
+        #expect(ConfigLoader.unreadable(path: path, ConfigLoader.FileReadFailure("no such file")).description
+                    == "\(path): cannot read the configuration: no such file")
     }
 }

@@ -8,13 +8,13 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    // The loader refuses invalid UTF-8 itself (ConfigLoader.load); the text path takes Strings.
-    guard let text = String(validating: bytes, as: UTF8.self) else { return 0 }
-    let lines = text.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    // The bytes as the file edge hands them over: invalid UTF-8 is a diagnostic too.
+    let text = String(decoding: bytes, as: UTF8.self)
+    let lines = bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
     let noFiles: ConfigLoader.FileReader = { _ in .failure(.init("the fuzzer reads no files")) }
     func load() -> Result<[ConfigDiagnostic], ConfigError> {
         do {
-            let loaded = try ConfigLoader.parse(text: text, path: "/fuzz/tidings.toml", environment: [:],
+            let loaded = try ConfigLoader.parse(bytes: bytes, path: "/fuzz/tidings.toml", environment: [:],
                                                 workingDirectory: "/fuzz", readFile: noFiles)
             return .success(loaded.1)
         } catch {

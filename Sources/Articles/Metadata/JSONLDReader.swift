@@ -1,14 +1,8 @@
 import Foundation
 
-/// schema.org metadata from `<script type="application/ld+json">`: the first Article-like object wins.
-struct JSONLDMetadata {
-    var title: String?
-    var byline: String?
-    var siteName: String?
-    var datePublished: String?
-    var articleBody: String?
-}
-
+/// schema.org metadata from `<script type="application/ld+json">`: the first Article-like object wins. It fills
+/// the `PageMetadata` fields JSON-LD can give (title, byline, site name, published, body); `MetadataReader` puts
+/// them first and falls back to the page's `<meta>` tags.
 enum JSONLDReader {
     /// `^Article|…|APIReference$` of schema.org's Article subtypes (the alternation anchors only its ends).
     private static let articleTypesAnywhere = [
@@ -32,7 +26,7 @@ enum JSONLDReader {
     }
 
     /// `htmlTitle` breaks ties when `name` and `headline` disagree (some sites put the site name in `name`).
-    static func read(_ scripts: [String], htmlTitle: () -> String) -> JSONLDMetadata? {
+    static func read(_ scripts: [String], htmlTitle: () -> String) -> PageMetadata? {
         for script in scripts {
             var content = script.trimmingCharacters(in: .whitespacesAndNewlines)
             if content.hasPrefix("<![CDATA[") { content.removeFirst(9) }
@@ -66,7 +60,7 @@ enum JSONLDReader {
             }
             guard isArticleType(object["@type"]) else { continue }
 
-            var metadata = JSONLDMetadata()
+            var metadata = PageMetadata()
             let name = object["name"] as? String
             let headline = object["headline"] as? String
             if let name, let headline, name != headline {
@@ -88,8 +82,8 @@ enum JSONLDReader {
             if let publisher = object["publisher"] as? [String: Any], let publisherName = publisher["name"] as? String {
                 metadata.siteName = JSText.trim(publisherName)
             }
-            if let date = object["datePublished"] as? String { metadata.datePublished = JSText.trim(date) }
-            if let body = object["articleBody"] as? String { metadata.articleBody = body }
+            if let date = object["datePublished"] as? String { metadata.published = JSText.trim(date) }
+            if let body = object["articleBody"] as? String { metadata.jsonLDBody = body }
             return metadata
         }
         return nil

@@ -63,9 +63,9 @@ enum MetadataReader {
         metadata.byline = first(jsonMetadata?.byline, values["dc:creator"], values["dcterm:creator"], values["author"],
                                 values["parsely-author"], articleAuthor)
         metadata.siteName = first(jsonMetadata?.siteName, values["og:site_name"])
-        metadata.published = first(jsonMetadata?.datePublished, values["article:published_time"], values["parsely-pub-date"],
+        metadata.published = first(jsonMetadata?.published, values["article:published_time"], values["parsely-pub-date"],
                                    extra["itemprop:datePublished"], timeElementDate(document))
-        metadata.jsonLDBody = jsonMetadata?.articleBody
+        metadata.jsonLDBody = jsonMetadata?.jsonLDBody
 
         metadata.title = metadata.title.map(unescapeEntities)
         metadata.byline = metadata.byline.map(unescapeEntities)

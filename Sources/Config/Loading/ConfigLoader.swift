@@ -1,9 +1,9 @@
 import Foundation
 
 /// Checks and resolves a tidings configuration. Every problem is collected (not just the first) and reported as
-/// `file:line:column: message`; unknown keys and harmless oddities are warnings. `parse(text:…)` works on the text
-/// and the environment it is given; reading the file and secret files is `load(path:…)`'s
-/// (ConfigLoader+Files.swift), the one place Config touches the disk.
+/// `file:line:column: message`; unknown keys and harmless oddities are warnings. Pure: it works on the text (or
+/// bytes) and the environment it is given, and reads secret files only through the `FileReader` passed in.
+/// Reading the disk and the process environment is the caller's: `ConfigFile` in DaemonRuntime.
 public enum ConfigLoader {
     public typealias Loaded = (config: TidingsConfig, warnings: [ConfigDiagnostic])
 

@@ -70,14 +70,6 @@ public struct StoreSettings: Sendable, Equatable {
     /// Where `[store]` is (line 0 when the file has none).
     public var position: SourcePosition
 
-    public init(path: String?, url: String?, retention: TimeInterval = 30 * 86_400,
-                position: SourcePosition = SourcePosition(line: 0, column: 0)) {
-        self.path = path
-        self.url = url
-        self.retention = retention
-        self.position = position
-    }
-
     public var backend: Backend {
         if let url { return .postgres(url: url) }
         return .sqlite(path: path ?? "tidings.db")
@@ -143,17 +135,8 @@ public struct TopicSettings: Sendable, Equatable {
     /// Line and column of the query's first character in the file.
     public var queryLine: Int
     public var queryColumn: Int
-    /// Where each Unicode scalar of `query` is in the file (nil when built by hand).
+    /// Where each Unicode scalar of `query` is in the file (nil when the value carries no map).
     var querySourceMap: TOMLStringSourceMap?
-
-    public init(name: String, query: String, line: Int = 0, queryLine: Int = 0, queryColumn: Int = 0) {
-        self.name = name
-        self.query = query
-        self.line = line
-        self.queryLine = queryLine
-        self.queryColumn = queryColumn
-        self.querySourceMap = nil
-    }
 
     init(name: String, query: String, line: Int, queryValue: TOMLValue) {
         self.name = name
@@ -182,7 +165,7 @@ public struct TopicSettings: Sendable, Equatable {
                 return SourcePosition(line: last.line, column: last.column + 1 + remaining)
             }
         }
-        // Built without positions (by hand): assume one line from queryColumn.
+        // Without a source map: assume one line from queryColumn.
         return SourcePosition(line: queryLine, column: queryColumn + scalarOffset + remaining)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import DaemonRuntime
 import Foundation
 
 /// `tidings check-config`: reports every problem of a configuration as `file:line:column: message` on stderr
@@ -19,8 +20,8 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let path = configPath.resolvedPath()
         let environment = ProcessInfo.processInfo.environment
         do {
-            let (config, warnings) = try ConfigLoader.load(path: path, environment: environment,
-                                                           validateQuery: TopicQueryCheck.validator)
+            let (config, warnings) = try ConfigFile.load(path: path, environment: environment,
+                                                         validateQuery: TopicQueryCheck.validator)
             for warning in warnings { StandardError.print(warning.description) }
             print("\(path): OK: \(config.summary)\(warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))")")
         } catch {

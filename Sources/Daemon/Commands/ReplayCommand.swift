@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
 import Coverage
+import DaemonRuntime
 import Foundation
 import Support
 
@@ -241,8 +242,8 @@ extension ReplayCommand {
     /// the warnings about missing feeds or sinks are not printed; errors are, with file and line, and exit 78.
     static func loadTopics(path: String) throws -> [Topic] {
         do {
-            let (config, _) = try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment,
-                                                    validateQuery: TopicQueryCheck.validator)
+            let (config, _) = try ConfigFile.load(path: path, environment: ProcessInfo.processInfo.environment,
+                                                  validateQuery: TopicQueryCheck.validator)
             return try config.topics.map { settings in
                 do throws(QueryError) {
                     return try Topic(name: settings.name, queryText: settings.query)

@@ -22,14 +22,10 @@ public struct RuntimeConfig: Sendable {
 
     public var path: String { config.sourcePath }
 
-    /// Loads and checks the file; throws every problem found (file:line:column: message).
-    /// `needSecrets: false` (for `status`, which never signs anything) accepts webhook secrets that are not
-    /// available to the caller: an admin's shell lacks the daemon's environment and credentials.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            needSecrets: Bool = true) throws(ConfigError) -> RuntimeConfig {
-        let (config, warnings) = needSecrets
-            ? try ConfigLoader.load(path: path, environment: environment)
-            : try loadWithoutSecrets(path: path, environment: environment)
+    /// Checks a loaded configuration as a whole: its topic queries and its OPML file. Loading the file is the
+    /// file edge's (`RuntimeConfig.load` in DaemonRuntime).
+    public static func checking(_ loaded: ConfigLoader.Loaded) throws(ConfigError) -> RuntimeConfig {
+        let (config, warnings) = loaded
         var diagnostics: [ConfigDiagnostic] = []
         var topics: [CompiledTopic] = []
         for topic in config.topics {
@@ -56,30 +52,6 @@ public struct RuntimeConfig: Sendable {
         if !diagnostics.isEmpty { throw ConfigError(diagnostics: warnings + diagnostics) }
         return RuntimeConfig(config: config, topics: topics, vocabulary: MatchVocabulary(queries: topics.map(\.query)), feeds: feeds,
                              warnings: warnings)
-    }
-
-    private static func loadWithoutSecrets(path: String, environment: [String: String]) throws(ConfigError) -> ConfigLoader.Loaded {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            // Let the loader produce its own precise message (missing file, not UTF-8, …).
-            return try ConfigLoader.load(path: path, environment: environment)
-        }
-        var placeholders = environment
-        if let document = try? TOML.parse(text), let sinks = document.entry("alert")?.value.arrayValue {
-            for sink in sinks {
-                for key in ["secret_env", "password_env"] {
-                    if let name = sink.tableValue?.entry(key)?.value.stringValue, placeholders[name] == nil {
-                        placeholders[name] = "unused-by-status"
-                    }
-                }
-            }
-        }
-        if let name = (try? TOML.parse(text))?.entry("http")?.value.tableValue?.entry("auth_token_env")?.value.stringValue,
-           placeholders[name] == nil {
-            placeholders[name] = "unused-by-status"
-        }
-        return try ConfigLoader.parse(text: text, path: path, environment: placeholders,
-                                      workingDirectory: FileManager.default.currentDirectoryPath,
-                                      readFile: { _ in .success("unused-by-status") })
     }
 
     /// The feed as configured, by its configured URL (the store's identity for it).
