@@ -108,13 +108,21 @@ struct StoreOutageEndToEndTests {
         #expect(wholeFetches() == 1, "the changed feed was fetched whole \(wholeFetches()) times around the outage")
         #expect(Fixture.eventually(seconds: 30) { count("store available again") == count("store unavailable; retrying with backoff") },
                 "an outage had no end logged: \(daemon.log)")
+        // The log line is written before the outbox row is marked delivered, so the row may lag a moment.
+        var owed = ""
+        #expect(Fixture.eventually(seconds: 30) {
+            owed = (try? postgres.psql("SELECT count(*) FROM outbox WHERE state <> 'delivered'")) ?? "?"
+            return owed == "0"
+        }, "\(owed) alerts still owed after the outage: \(daemon.log)")
+        var lastStatus = ""
+        #expect(Fixture.eventually(seconds: 30) {
+            let result = try? runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path])
+            lastStatus = result.map { $0.stdout + $0.stderr } ?? "status did not run"
+            return result?.status == 0
+        }, "status did not come back to healthy: \(lastStatus)\n\(daemon.log)")
+        // Checked last, so that an alert sent again after a lost delivery record would show here.
         let ids = Fixture.alerts(in: alertLog).compactMap { $0["id"] as? String }
         #expect(ids.count == 3 && Set(ids).count == 3, "alerts lost or doubled: \(ids)")
-        let owed = try postgres.psql("SELECT count(*) FROM outbox WHERE state <> 'delivered'")
-        #expect(owed == "0")
-        #expect(Fixture.eventually(seconds: 30) {
-            (try? runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path]).status) == 0
-        }, "status did not come back to healthy")
 
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(seconds: 15) == 0, "\(daemon.log)")
