@@ -179,14 +179,19 @@ struct ChunkedCycleTests {
 
 /// Group commit: several feeds per transaction, and a feed whose write fails costs only itself.
 @Suite struct FeedWriteQueueTests {
+    /// A fresh SQLite store in `directory` with `count` feeds, every one leased by "test".
+    private static func storeWithLeasedFeeds(_ count: Int, in directory: URL) throws -> (any Store, [String], [FeedRecord]) {
+        let store = try StoreFactory.open(sqlitePath: directory.appendingPathComponent("t.db").path)
+        let urls = (0..<count).map { "https://feeds.example.org/\($0).xml" }
+        try store.syncFeeds(urls.map { FeedSpec(url: $0) })
+        return (store, urls, try store.leaseDueFeeds(now: Date(), limit: count, owner: "test", leaseFor: 60))
+    }
+
     @Test func aFailingFeedInABatchDoesNotLoseTheOthers() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-writequeue")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try StoreFactory.open(sqlitePath: directory.appendingPathComponent("t.db").path)
+        let (store, urls, leased) = try Self.storeWithLeasedFeeds(6, in: directory)
         defer { store.close() }
-        let urls = (0..<6).map { "https://feeds.example.org/\($0).xml" }
-        try store.syncFeeds(urls.map { FeedSpec(url: $0) })
-        let leased = try store.leaseDueFeeds(now: Date(), limit: 10, owner: "test", leaseFor: 60)
         #expect(leased.count == urls.count)
 
         // A long gather window and a large preferred batch: everything queued goes into one first transaction.
@@ -232,11 +237,8 @@ struct ChunkedCycleTests {
     @Test func aFullQueueIsWrittenWithoutWaitingForTheGatherWindow() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-writequeue-full")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try StoreFactory.open(sqlitePath: directory.appendingPathComponent("t.db").path)
+        let (store, urls, leased) = try Self.storeWithLeasedFeeds(3, in: directory)
         defer { store.close() }
-        let urls = (0..<3).map { "https://feeds.example.org/\($0).xml" }
-        try store.syncFeeds(urls.map { FeedSpec(url: $0) })
-        let leased = try store.leaseDueFeeds(now: Date(), limit: 10, owner: "test", leaseFor: 60)
         var limits = FeedWriteQueue.Limits()
         limits.preferredBatch = 100
         limits.gatherSeconds = 20
@@ -257,11 +259,8 @@ struct ChunkedCycleTests {
     @Test func batchesGroupManyFeedsPerTransaction() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-writequeue-batch")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try StoreFactory.open(sqlitePath: directory.appendingPathComponent("t.db").path)
+        let (store, urls, leased) = try Self.storeWithLeasedFeeds(200, in: directory)
         defer { store.close() }
-        let urls = (0..<200).map { "https://feeds.example.org/\($0).xml" }
-        try store.syncFeeds(urls.map { FeedSpec(url: $0) })
-        let leased = try store.leaseDueFeeds(now: Date(), limit: 1000, owner: "test", leaseFor: 60)
         let queue = FeedWriteQueue(store: store, logger: Logger(label: "test"))
         for feed in leased {
             var update = FeedFetchUpdate(from: feed)
