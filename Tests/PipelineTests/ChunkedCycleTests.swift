@@ -187,6 +187,15 @@ struct ChunkedCycleTests {
         return (store, urls, try store.leaseDueFeeds(now: Date(), limit: count, owner: "test", leaseFor: 60))
     }
 
+    /// Queues a 304 ("not modified") write for each feed.
+    private static func submitNotModified(_ feeds: [FeedRecord], to queue: FeedWriteQueue) async {
+        for feed in feeds {
+            var update = FeedFetchUpdate(from: feed)
+            update.state = .notModified
+            await queue.submit(FeedWrite(feedID: feed.id, update: update))
+        }
+    }
+
     @Test func aFailingFeedInABatchDoesNotLoseTheOthers() async throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-writequeue")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -244,11 +253,7 @@ struct ChunkedCycleTests {
         limits.gatherSeconds = 20
         limits.maxQueuedBytes = 1   // one write at a time: every later one waits for room
         let queue = FeedWriteQueue(store: store, logger: Logger(label: "test"), limits: limits)
-        for feed in leased {
-            var update = FeedFetchUpdate(from: feed)
-            update.state = .notModified
-            await queue.submit(FeedWrite(feedID: feed.id, update: update))
-        }
+        await Self.submitNotModified(leased, to: queue)
         let totals = await queue.finish()
         #expect(totals.feeds == urls.count)
         #expect(totals.failedFeeds == 0)
@@ -262,11 +267,7 @@ struct ChunkedCycleTests {
         let (store, urls, leased) = try Self.storeWithLeasedFeeds(200, in: directory)
         defer { store.close() }
         let queue = FeedWriteQueue(store: store, logger: Logger(label: "test"))
-        for feed in leased {
-            var update = FeedFetchUpdate(from: feed)
-            update.state = .notModified
-            await queue.submit(FeedWrite(feedID: feed.id, update: update))
-        }
+        await Self.submitNotModified(leased, to: queue)
         let totals = await queue.finish()
         #expect(totals.feeds == urls.count)
         #expect(totals.failedFeeds == 0)
