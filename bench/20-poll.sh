@@ -11,18 +11,9 @@ set -euo pipefail
 binary=$(realpath "$1")
 bench_driver="$(dirname "$binary")/tidings-bench"   # the benchmark drivers, built beside tidings
 here=$(cd "$(dirname "$0")" && pwd)
-count=${TIDINGS_BENCH_FEEDS:-10000}
-concurrency=${TIDINGS_BENCH_CONCURRENCY:-64}
-per_host=${TIDINGS_BENCH_PER_HOST:-64}
 cache=$here/out/poll-cache
-work=$(mktemp -d /tmp/tidings-bench-poll.XXXXXX)
-nginx_pid=""
-cleanup() {
-  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source "$here/poll-common.sh"
+poll_bench_setup poll
 
 echo "generating $count feeds in $cache (cached between runs)"
 python3 "$here/gen_feeds.py" "$cache" --count "$count"

@@ -18,18 +18,9 @@ set -euo pipefail
 binary=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-count=${TIDINGS_BENCH_FEEDS:-10000}
 repeat=${TIDINGS_BENCH_REPEAT:-1}
-concurrency=${TIDINGS_BENCH_CONCURRENCY:-64}
-per_host=${TIDINGS_BENCH_PER_HOST:-64}
-work=$(mktemp -d /tmp/tidings-bench-static.XXXXXX)
-nginx_pid=""
-cleanup() {
-  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source "$here/poll-common.sh"
+poll_bench_setup static
 
 fixture="$root/../shared/bench/poll_fixture.py"
 if [ -f "$fixture" ]; then

@@ -1,4 +1,20 @@
-# Shared by the poll benchmarks (20-poll.sh, 21-poll-precompressed.sh); sourced after they set $here and $work.
+# Shared by the poll benchmarks (20-poll.sh, 21-poll-precompressed.sh); sourced after they set $here.
+
+# poll_bench_setup NAME: the knobs both benchmarks take (count, concurrency, per_host from TIDINGS_BENCH_*), and
+# a work folder ($work, /tmp/tidings-bench-NAME.*) removed on exit, with nginx stopped if it runs.
+poll_bench_setup() {
+  count=${TIDINGS_BENCH_FEEDS:-10000}
+  concurrency=${TIDINGS_BENCH_CONCURRENCY:-64}
+  per_host=${TIDINGS_BENCH_PER_HOST:-64}
+  work=$(mktemp -d "/tmp/tidings-bench-$1.XXXXXX")
+  nginx_pid=""
+  trap poll_bench_cleanup EXIT
+}
+
+poll_bench_cleanup() {
+  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 
 # start_nginx PORT: nginx on $work/nginx.conf in the foreground of a background job (nginx_pid), ready on PORT.
 start_nginx() {
