@@ -50,7 +50,8 @@ extension RuntimeConfig {
                             needSecrets: Bool = true) throws(ConfigError) -> RuntimeConfig {
         try checking(needSecrets
             ? ConfigFile.load(path: path, environment: environment)
-            : loadWithoutSecrets(path: path, environment: environment))
+            : loadWithoutSecrets(path: path, environment: environment),
+            readOPML: { OPMLFeeds.read(path: $0) })
     }
 
     private static func loadWithoutSecrets(path: String, environment: [String: String]) throws(ConfigError) -> ConfigLoader.Loaded {
@@ -60,16 +61,15 @@ extension RuntimeConfig {
             return try ConfigFile.load(path: path, environment: environment)
         }
         var placeholders = environment
-        if let document = try? TOML.parse(text), let sinks = document.entry("alert")?.value.arrayValue {
-            for sink in sinks {
-                for key in ["secret_env", "password_env"] {
-                    if let name = sink.tableValue?.entry(key)?.value.stringValue, placeholders[name] == nil {
-                        placeholders[name] = "unused-by-status"
-                    }
+        let document = try? TOML.parse(text)
+        for sink in document?.entry("alert")?.value.arrayValue ?? [] {
+            for key in ["secret_env", "password_env"] {
+                if let name = sink.tableValue?.entry(key)?.value.stringValue, placeholders[name] == nil {
+                    placeholders[name] = "unused-by-status"
                 }
             }
         }
-        if let name = (try? TOML.parse(text))?.entry("http")?.value.tableValue?.entry("auth_token_env")?.value.stringValue,
+        if let name = document?.entry("http")?.value.tableValue?.entry("auth_token_env")?.value.stringValue,
            placeholders[name] == nil {
             placeholders[name] = "unused-by-status"
         }

@@ -22,9 +22,12 @@ public struct RuntimeConfig: Sendable {
 
     public var path: String { config.sourcePath }
 
-    /// Checks a loaded configuration as a whole: its topic queries and its OPML file. Loading the file is the
-    /// file edge's (`RuntimeConfig.load` in DaemonRuntime).
-    public static func checking(_ loaded: ConfigLoader.Loaded) throws(ConfigError) -> RuntimeConfig {
+    /// Reads the OPML file at a path into feeds, or says why it cannot.
+    public typealias ReadOPML = (String) -> Result<[RuntimeFeed], OPMLProblem>
+
+    /// Checks a loaded configuration as a whole: its topic queries and its OPML file, read with `readOPML`.
+    /// Reading files is the edge's (`RuntimeConfig.load` and `OPMLFeeds` in DaemonRuntime).
+    public static func checking(_ loaded: ConfigLoader.Loaded, readOPML: ReadOPML) throws(ConfigError) -> RuntimeConfig {
         let (config, warnings) = loaded
         var diagnostics: [ConfigDiagnostic] = []
         var topics: [CompiledTopic] = []
@@ -39,7 +42,7 @@ public struct RuntimeConfig: Sendable {
             RuntimeFeed(url: $0.url, name: $0.name, interval: $0.interval, fetchArticles: $0.fetchArticles)
         }
         if let opml = config.opml {
-            switch OPMLFeeds.read(path: opml) {
+            switch readOPML(opml) {
             case .success(let outlines):
                 let known = Set(feeds.map(\.url))
                 feeds += outlines.filter { !known.contains($0.url) }
@@ -79,4 +82,10 @@ public struct RuntimeFeed: Sendable, Hashable {
     public init(url: String, name: String? = nil, interval: TimeInterval? = nil, fetchArticles: Bool = false) {
         self.url = url; self.name = name; self.interval = interval; self.fetchArticles = fetchArticles
     }
+}
+
+/// Why an OPML file gave no feeds (unreadable, not OPML), for the configuration diagnostic.
+public struct OPMLProblem: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,7 +1,9 @@
 import Feeds
 import Foundation
+import Pipeline
 
-/// Feeds listed in an OPML file (`[poll]`/top-level `opml`), read with the feed parser's OPML reader. Relative
+/// Feeds listed in an OPML file (`[poll]`/top-level `opml`), read with the feed parser's OPML reader: the file edge
+/// hands this reader to `RuntimeConfig.checking`, so Pipeline reads no file. Relative
 /// `xmlUrl`s resolve against the OPML file's folder, so a `feeds.opml` next to local feed files works.
 public enum OPMLFeeds {
     public static func read(path: String) -> Result<[RuntimeFeed], OPMLProblem> {
@@ -23,9 +25,4 @@ public enum OPMLFeeds {
             return RuntimeFeed(url: url, name: outline.title)
         })
     }
-}
-
-public struct OPMLProblem: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }
