@@ -26,6 +26,32 @@ import Testing
         #expect(!labels("Two teams and a half-time show.").contains("number:2.5"))
     }
 
+    @Test func fractionsWithASlashAreOneNumber() {
+        // "3 1/2", and "31/2": a "3½" whose sign became "1/2" run together with the whole number (plain text, OCR).
+        for s in ["He was jailed for 3 1/2 years.", "He was jailed for 31/2 years.", "He was jailed for 3½ years."] {
+            #expect(labels(s).contains("number:3.5"), "\(s): \(labels(s))")
+            #expect(labels(s).contains("number:3.5 year"), "\(s): \(labels(s))")
+            #expect(!labels(s).contains("number:31"), "\(s): \(labels(s))")
+        }
+        #expect(labels("About 1/4 of voters agreed.").contains("number:0.25"))
+        #expect(labels("The race was 23/4 miles.").contains("number:2.75"))
+        // Not fractions: a ratio, a date, a denominator of two digits.
+        #expect(labels("Open 24/7 since March.").contains("number:24"))
+        #expect(labels("It was filed on 11/2/2019 in Leeds.").contains("number:11"))
+        #expect(labels("He scored 31/22 on the test.").contains("number:31"))
+    }
+
+    @Test func twoCapitalsAfterANameSayWhatKindNotWho() {
+        let l = labels("The presenter of the Top Gear TV show quit.")
+        #expect(l.contains("word:tv"), "\(l)")
+        #expect(!l.contains("name:tv"), "\(l)")
+        #expect(l.contains("name:gear"), "\(l)")
+        #expect(labels("The Labour MP Jane Doe resigned.").contains("word:mp"))
+        // Standing alone, two capitals name a party; three or more stay an acronym anywhere.
+        #expect(labels("The union welcomed the EC decision.").contains("name:ec"))
+        #expect(labels("He told Radio BBC on Monday.").contains("name:bbc"))
+    }
+
     @Test func aLengthOfTimeIsAFactOfItsOwnButAnAgeIsNot() {
         #expect(labels("He was jailed for three months.").contains("number:3 month"))
         #expect(labels("He was jailed for 3 months.").contains("number:3 month"))

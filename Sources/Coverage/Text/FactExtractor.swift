@@ -323,7 +323,14 @@ public enum FactExtractor {
                 }
                 var nameLike: Bool
                 if t.allUpper && !t.shouted {
+                    // Two capitals right after a name ("Top Gear TV", "Labour MP", "BBC TV") say what kind of thing
+                    // the name is, as a role word does, not who: an ordinary word, news only with other new words.
+                    // Standing alone ("the EC decision", "BA said") they name a party.
                     nameLike = !info.isTitleWord
+                    if t.valueCount == 2, i > 0, !t.clauseBreakBefore, !t.hyphenBefore, tokens[i - 1].kind == .alpha,
+                       tokens[i - 1].startsUpper, tokens[i - 1].valueCount >= 2 {
+                        nameLike = false
+                    }
                 } else if t.startsUpper && !info.isTitleWord {
                     if headline || t.initial || t.shouted {
                         // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
