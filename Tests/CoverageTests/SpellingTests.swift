@@ -101,6 +101,23 @@ import Testing
         #expect(w[1].verdict == .newFacts)
     }
 
+    @Test func aSlashedOrRunTogetherFractionOfAKnownTermIsNoNewFact() throws {
+        let v = try judged([opening + " He was jailed for 2½ years.", "Grimsdale was jailed for 21/2 years at Carrow Crown Court."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        let w = try judged([opening + " He was jailed for 2½ years.", "Grimsdale was jailed for 2 1/2 years at Carrow Crown Court."])
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+        let x = try judged([opening + " He was jailed for 2½ years.", "Grimsdale was jailed for 31/2 years at Carrow Crown Court."])
+        #expect(x[1].verdict == .newFacts, "another term is news")
+    }
+
+    @Test func twoCapitalsAfterAKnownNameAreNoNewFact() throws {
+        let v = try judged([opening + " He presents the Harbour Watch programme.",
+                            "Harbour Watch TV presenter Edmund Grimsdale was fined at Carrow Crown Court."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        let w = try judged([opening, "The EC fined Edmund Grimsdale at Carrow Crown Court."])
+        #expect(w[1].verdict == .newFacts, "two capitals standing alone name a party")
+    }
+
     @Test func theAcronymOfATitleSpelledOutIsNoNewName() throws {
         let v = try judged([opening + " The arrest was made by a woman police constable from Tolworth.",
                             "A WPC from Tolworth arrested Grimsdale, Carrow Crown Court heard."])

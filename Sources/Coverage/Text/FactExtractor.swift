@@ -328,7 +328,8 @@ public enum FactExtractor {
                     // Standing alone ("the EC decision", "BA said") they name a party.
                     nameLike = !info.isTitleWord
                     if t.valueCount == 2, i > 0, !t.clauseBreakBefore, !t.hyphenBefore, tokens[i - 1].kind == .alpha,
-                       tokens[i - 1].startsUpper, tokens[i - 1].valueCount >= 2 {
+                       tokens[i - 1].startsUpper, tokens[i - 1].valueCount >= 2,
+                       !cache.info(tokens.value(i - 1), hash: tokens[i - 1].hash).isStopword {
                         nameLike = false
                     }
                 } else if t.startsUpper && !info.isTitleWord {
