@@ -118,6 +118,21 @@ import Testing
         #expect(w[1].verdict == .newFacts, "two capitals standing alone name a party")
     }
 
+    @Test func aPeersTerritorialDesignationIsNoNewName() throws {
+        let v = try judged([opening + " The harbour belongs to Lord Pemberton.",
+                            "Grimsdale was fined at Carrow Crown Court over the harbour of Lord Pemberton of Wexcombe."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        // A peer's name that reads as an ordinary word (its ending is a demonym's) still carries its designation.
+        let u = try judged([opening + " The harbour belongs to Lord Garnish.",
+                            "Grimsdale was fined at Carrow Crown Court over the harbour of Lord Garnish of Wexcombe."])
+        #expect(u[1].verdict == .noNewFacts, "\(u[1].newFacts)")
+        // Not for a peer the event never named, nor for a place after any other name.
+        let w = try judged([opening, "Grimsdale was fined at Carrow Crown Court over the harbour of Lord Pemberton of Wexcombe."])
+        #expect(w[1].verdict == .newFacts)
+        let x = try judged([opening, "Edmund Grimsdale of Wexcombe was fined at Carrow Crown Court."])
+        #expect(x[1].verdict == .newFacts, "\(x[1].newFacts)")
+    }
+
     @Test func theAcronymOfATitleSpelledOutIsNoNewName() throws {
         let v = try judged([opening + " The arrest was made by a woman police constable from Tolworth.",
                             "A WPC from Tolworth arrested Grimsdale, Carrow Crown Court heard."])

@@ -356,6 +356,19 @@ public enum FactExtractor {
                 if nameLike {
                     add(info.name, t)
                     result.aliases.append(unit: info.name.key, key: info.word.key)
+                    // A peer's territorial designation ("Lord Cavendish of Furness", "Baroness Doe of Kesteven") is
+                    // part of the peer's style: it answers to the name it follows, so once the event knows the peer
+                    // it is no new name.
+                    if i >= 3, tokens.valueIs(i - 1, "of"), !t.clauseBreakBefore, !tokens[i - 1].clauseBreakBefore,
+                       tokens[i - 2].kind == .alpha, tokens[i - 2].startsUpper, !tokens[i - 2].clauseBreakBefore,
+                       tokens[i - 3].kind == .alpha, tokens[i - 3].startsUpper,
+                       Self.peerStyleHashes.contains(tokens[i - 3].hash), Self.peerStyles.contains(tokens.string(i - 3)) {
+                        // Either key: a peer's name may have been read as an ordinary word ("Cavendish" ends as a
+                        // demonym does).
+                        let peer = cache.info(tokens.value(i - 2), hash: tokens[i - 2].hash)
+                        result.aliases.append(unit: info.name.key, key: peer.name.key)
+                        result.aliases.append(unit: info.name.key, key: peer.word.key)
+                    }
                     WordInfo.forEachSlipKey(tokens.value(i)) { result.aliases.append(unit: info.name.key, key: $0) }
                 } else {
                     add(info.word, t)
@@ -420,6 +433,11 @@ public enum FactExtractor {
         }
         return result
     }
+
+    /// Styles of peers, whose name may carry a territorial designation ("Lord X of Y").
+    static let peerStyles: Set<String> = ["lord", "lady", "baron", "baroness", "viscount", "viscountess", "earl", "countess",
+                                          "marquess", "marchioness"]
+    static let peerStyleHashes = UInt64Set(peerStyles.map { StableHash.hash($0) })
 
     static let multiplierWordHashes = UInt64Set(["million", "billion", "thousand", "trillion", "bn", "mn", "crore", "lakh"].map { StableHash.hash($0) })
     static let durationUnits: Set<String> = ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
