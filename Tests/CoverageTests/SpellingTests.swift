@@ -118,6 +118,15 @@ import Testing
         #expect(w[1].verdict == .newFacts, "two capitals standing alone name a party")
     }
 
+    @Test func aFirstNameWithADemonymsEndingIsAName() {
+        #expect(labels("The court heard that Adrian Littlewood shot him.").contains("name:adrian"))
+        #expect(labels("Police said Damian Rourke was arrested.").contains("name:damian"))
+        // Before a role, a body or an ordinary word, the demonym stays an adjective.
+        #expect(labels("The jury heard from Indian Army officers.").contains("word:indian"))
+        #expect(labels("He met British officials in Leeds.").contains("word:british"))
+        #expect(labels("The Canadian Prime Minister spoke.").contains("word:canadian"))
+    }
+
     @Test func aPeersTerritorialDesignationIsNoNewName() throws {
         let v = try judged([opening + " The harbour belongs to Lord Pemberton.",
                             "Grimsdale was fined at Carrow Crown Court over the harbour of Lord Pemberton of Wexcombe."])

@@ -349,7 +349,10 @@ public enum FactExtractor {
                     } else {
                         nameLike = true
                     }
-                    if nameLike && info.isDemonym { nameLike = false }
+                    // A demonym's ending is also a first name's or a surname's ("Adrian", "Cavendish"): right before
+                    // another name ("Adrian Littlebury") it is read as a name; before a role or a thing ("Indian Army",
+                    // "British officials") it stays an adjective.
+                    if nameLike && info.isDemonym && !Self.nameFollows(tokens, i, cache: &cache) { nameLike = false }
                 } else {
                     nameLike = false
                 }
@@ -432,6 +435,15 @@ public enum FactExtractor {
             if quote.grams.count >= 2 { result.quotes.append(quote) }
         }
         return result
+    }
+
+    /// Whether a capitalised word that is neither a role nor a stop word follows token `i` with no break.
+    static func nameFollows(_ tokens: Tokens, _ i: Int, cache: inout UnitCache) -> Bool {
+        guard i + 1 < tokens.count else { return false }
+        let next = tokens[i + 1]
+        guard next.kind == .alpha, next.startsUpper, !next.shouted, !next.clauseBreakBefore, !next.hyphenBefore, next.valueCount > 1 else { return false }
+        let info = cache.info(tokens.value(i + 1), hash: next.hash)
+        return !info.isTitleWord && !info.isStopword && !info.isDemonym
     }
 
     /// Styles of peers, whose name may carry a territorial designation ("Lord X of Y").
