@@ -26,6 +26,32 @@ import Testing
         #expect(!labels("Two teams and a half-time show.").contains("number:2.5"))
     }
 
+    @Test func fractionsWithASlashAreOneNumber() {
+        // "3 1/2", and "31/2": a "3½" whose sign became "1/2" run together with the whole number (plain text, OCR).
+        for s in ["He was jailed for 3 1/2 years.", "He was jailed for 31/2 years.", "He was jailed for 3½ years."] {
+            #expect(labels(s).contains("number:3.5"), "\(s): \(labels(s))")
+            #expect(labels(s).contains("number:3.5 year"), "\(s): \(labels(s))")
+            #expect(!labels(s).contains("number:31"), "\(s): \(labels(s))")
+        }
+        #expect(labels("About 1/4 of voters agreed.").contains("number:0.25"))
+        #expect(labels("The race was 23/4 miles.").contains("number:2.75"))
+        // Not fractions: a ratio, a date, a denominator of two digits.
+        #expect(labels("Open 24/7 since March.").contains("number:24"))
+        #expect(labels("It was filed on 11/2/2019 in Leeds.").contains("number:11"))
+        #expect(labels("He scored 31/22 on the test.").contains("number:31"))
+    }
+
+    @Test func twoCapitalsAfterANameSayWhatKindNotWho() {
+        let l = labels("The presenter of the Top Gear TV show quit.")
+        #expect(l.contains("word:tv"), "\(l)")
+        #expect(!l.contains("name:tv"), "\(l)")
+        #expect(l.contains("name:gear"), "\(l)")
+        #expect(labels("The Labour MP Jane Doe resigned.").contains("word:mp"))
+        // Standing alone, two capitals name a party; three or more stay an acronym anywhere.
+        #expect(labels("The union welcomed the EC decision.").contains("name:ec"))
+        #expect(labels("He told Radio BBC on Monday.").contains("name:bbc"))
+    }
+
     @Test func aLengthOfTimeIsAFactOfItsOwnButAnAgeIsNot() {
         #expect(labels("He was jailed for three months.").contains("number:3 month"))
         #expect(labels("He was jailed for 3 months.").contains("number:3 month"))
@@ -73,6 +99,47 @@ import Testing
         // Another name is news.
         let w = try judged([opening, "Edmund Grimsdale and Alfred Pemberton were fined at Carrow Crown Court."])
         #expect(w[1].verdict == .newFacts)
+    }
+
+    @Test func aSlashedOrRunTogetherFractionOfAKnownTermIsNoNewFact() throws {
+        let v = try judged([opening + " He was jailed for 2½ years.", "Grimsdale was jailed for 21/2 years at Carrow Crown Court."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        let w = try judged([opening + " He was jailed for 2½ years.", "Grimsdale was jailed for 2 1/2 years at Carrow Crown Court."])
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+        let x = try judged([opening + " He was jailed for 2½ years.", "Grimsdale was jailed for 31/2 years at Carrow Crown Court."])
+        #expect(x[1].verdict == .newFacts, "another term is news")
+    }
+
+    @Test func twoCapitalsAfterAKnownNameAreNoNewFact() throws {
+        let v = try judged([opening + " He presents the Harbour Watch programme.",
+                            "Harbour Watch TV presenter Edmund Grimsdale was fined at Carrow Crown Court."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        let w = try judged([opening, "The EC fined Edmund Grimsdale at Carrow Crown Court."])
+        #expect(w[1].verdict == .newFacts, "two capitals standing alone name a party")
+    }
+
+    @Test func aFirstNameWithADemonymsEndingIsAName() {
+        #expect(labels("The court heard that Adrian Littlewood shot him.").contains("name:adrian"))
+        #expect(labels("Police said Damian Rourke was arrested.").contains("name:damian"))
+        // Before a role, a body or an ordinary word, the demonym stays an adjective.
+        #expect(labels("The jury heard from Indian Army officers.").contains("word:indian"))
+        #expect(labels("He met British officials in Leeds.").contains("word:british"))
+        #expect(labels("The Canadian Prime Minister spoke.").contains("word:canadian"))
+    }
+
+    @Test func aPeersTerritorialDesignationIsNoNewName() throws {
+        let v = try judged([opening + " The harbour belongs to Lord Pemberton.",
+                            "Grimsdale was fined at Carrow Crown Court over the harbour of Lord Pemberton of Wexcombe."])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        // A peer's name that reads as an ordinary word (its ending is a demonym's) still carries its designation.
+        let u = try judged([opening + " The harbour belongs to Lord Garnish.",
+                            "Grimsdale was fined at Carrow Crown Court over the harbour of Lord Garnish of Wexcombe."])
+        #expect(u[1].verdict == .noNewFacts, "\(u[1].newFacts)")
+        // Not for a peer the event never named, nor for a place after any other name.
+        let w = try judged([opening, "Grimsdale was fined at Carrow Crown Court over the harbour of Lord Pemberton of Wexcombe."])
+        #expect(w[1].verdict == .newFacts)
+        let x = try judged([opening, "Edmund Grimsdale of Wexcombe was fined at Carrow Crown Court."])
+        #expect(x[1].verdict == .newFacts, "\(x[1].newFacts)")
     }
 
     @Test func theAcronymOfATitleSpelledOutIsNoNewName() throws {

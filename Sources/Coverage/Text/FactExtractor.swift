@@ -323,7 +323,15 @@ public enum FactExtractor {
                 }
                 var nameLike: Bool
                 if t.allUpper && !t.shouted {
+                    // Two capitals right after a name ("Top Gear TV", "Labour MP", "BBC TV") say what kind of thing
+                    // the name is, as a role word does, not who: an ordinary word, news only with other new words.
+                    // Standing alone ("the EC decision", "BA said") they name a party.
                     nameLike = !info.isTitleWord
+                    if t.valueCount == 2, i > 0, !t.clauseBreakBefore, !t.hyphenBefore, tokens[i - 1].kind == .alpha,
+                       tokens[i - 1].startsUpper, tokens[i - 1].valueCount >= 2,
+                       !cache.info(tokens.value(i - 1), hash: tokens[i - 1].hash).isStopword {
+                        nameLike = false
+                    }
                 } else if t.startsUpper && !info.isTitleWord {
                     if headline || t.initial || t.shouted {
                         // A capital that grammar demands says nothing, unless the word is capitalised elsewhere
@@ -341,13 +349,29 @@ public enum FactExtractor {
                     } else {
                         nameLike = true
                     }
-                    if nameLike && info.isDemonym { nameLike = false }
+                    // A demonym's ending is also a first name's or a surname's ("Adrian", "Cavendish"): right before
+                    // another name ("Adrian Littlebury") it is read as a name; before a role or a thing ("Indian Army",
+                    // "British officials") it stays an adjective.
+                    if nameLike && info.isDemonym && !Self.nameFollows(tokens, i, cache: &cache) { nameLike = false }
                 } else {
                     nameLike = false
                 }
                 if nameLike {
                     add(info.name, t)
                     result.aliases.append(unit: info.name.key, key: info.word.key)
+                    // A peer's territorial designation ("Lord Cavendish of Furness", "Baroness Doe of Kesteven") is
+                    // part of the peer's style: it answers to the name it follows, so once the event knows the peer
+                    // it is no new name.
+                    if i >= 3, tokens.valueIs(i - 1, "of"), !t.clauseBreakBefore, !tokens[i - 1].clauseBreakBefore,
+                       tokens[i - 2].kind == .alpha, tokens[i - 2].startsUpper, !tokens[i - 2].clauseBreakBefore,
+                       tokens[i - 3].kind == .alpha, tokens[i - 3].startsUpper,
+                       Self.peerStyleHashes.contains(tokens[i - 3].hash), Self.peerStyles.contains(tokens.string(i - 3)) {
+                        // Either key: a peer's name may have been read as an ordinary word ("Cavendish" ends as a
+                        // demonym does).
+                        let peer = cache.info(tokens.value(i - 2), hash: tokens[i - 2].hash)
+                        result.aliases.append(unit: info.name.key, key: peer.name.key)
+                        result.aliases.append(unit: info.name.key, key: peer.word.key)
+                    }
                     WordInfo.forEachSlipKey(tokens.value(i)) { result.aliases.append(unit: info.name.key, key: $0) }
                 } else {
                     add(info.word, t)
@@ -412,6 +436,20 @@ public enum FactExtractor {
         }
         return result
     }
+
+    /// Whether a capitalised word that is neither a role nor a stop word follows token `i` with no break.
+    static func nameFollows(_ tokens: Tokens, _ i: Int, cache: inout UnitCache) -> Bool {
+        guard i + 1 < tokens.count else { return false }
+        let next = tokens[i + 1]
+        guard next.kind == .alpha, next.startsUpper, !next.shouted, !next.clauseBreakBefore, !next.hyphenBefore, next.valueCount > 1 else { return false }
+        let info = cache.info(tokens.value(i + 1), hash: next.hash)
+        return !info.isTitleWord && !info.isStopword && !info.isDemonym
+    }
+
+    /// Styles of peers, whose name may carry a territorial designation ("Lord X of Y").
+    static let peerStyles: Set<String> = ["lord", "lady", "baron", "baroness", "viscount", "viscountess", "earl", "countess",
+                                          "marquess", "marchioness"]
+    static let peerStyleHashes = UInt64Set(peerStyles.map { StableHash.hash($0) })
 
     static let multiplierWordHashes = UInt64Set(["million", "billion", "thousand", "trillion", "bn", "mn", "crore", "lakh"].map { StableHash.hash($0) })
     static let durationUnits: Set<String> = ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",

@@ -153,6 +153,8 @@ struct TokenList {
                     if out.count == valueStart { out.append(48) }
                     out.append(contentsOf: fraction.utf8)
                     i += 1
+                } else if !decimal {
+                    Self.slashedFraction(s, &i, &out, valueStart: valueStart)
                 }
                 let suffixStart = i
                 while i < n && ScalarClass.isWord(s[i]) { i += 1 }
@@ -330,6 +332,41 @@ struct TokenList {
             for k in fractionStart..<fractionEnd { out[w] = out[k]; w += 1 }
         }
         out.removeLast(end - w)
+    }
+
+    /// A fraction written with a slash, after the whole number's digits were read into `out` and `i` stands after
+    /// them: "3 1/2" is 3.5, "1/2" is 0.5, and "31/2" — a "3½" whose fraction sign became "1/2" in plain text or OCR
+    /// — is 3.5 too (the last digit before the slash is the numerator). Halves and quarters only, a one-digit
+    /// denominator not followed by another digit or slash: "24/7", "9/11" and "11/2/2019" stay as they are.
+    static func slashedFraction(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ i: inout Int, _ out: inout [UInt8], valueStart: Int) {
+        let n = s.count
+        func fraction(at k: Int) -> (String, end: Int)? {
+            // numerator digit at k, "/" at k+1, denominator at k+2, then no digit, slash or letter.
+            guard k + 2 < n, ScalarClass.isDigit(s[k]), s[k + 1] == "/", ScalarClass.isDigit(s[k + 2]) else { return nil }
+            if k + 3 < n, ScalarClass.isWord(s[k + 3]) || s[k + 3] == "/" { return nil }
+            if k > 0, s[k - 1] == "/" { return nil }
+            switch (s[k].value - 48, s[k + 2].value - 48) {
+            case (1, 2): return (".5", k + 3)
+            case (1, 4): return (".25", k + 3)
+            case (3, 4): return (".75", k + 3)
+            default: return nil
+            }
+        }
+        let digits = out.count - valueStart
+        guard digits >= 1 else { return }
+        if i < n, s[i] == "/" {
+            // The numerator was read as (the end of) the number: "1/2" or the run-together "31/2".
+            guard let (decimals, end) = fraction(at: i - 1) else { return }
+            if i - 2 >= 0, s[i - 2] == "/" { return }
+            out.removeLast()
+            if out.count == valueStart { out.append(48) }
+            out.append(contentsOf: decimals.utf8)
+            i = end
+        } else if i + 1 < n, s[i] == " ", let (decimals, end) = fraction(at: i + 1) {
+            // "3 1/2": a whole number, one space, a fraction.
+            out.append(contentsOf: decimals.utf8)
+            i = end
+        }
     }
 
     /// The decimals of a vulgar fraction character ("½" → ".5").
