@@ -13,7 +13,8 @@ import os
 import sys
 import time
 
-out, executable, wanted = sys.argv[1], os.fsencode(os.path.realpath(sys.argv[2])), [os.fsencode(a) for a in sys.argv[3:]]
+out, wanted = sys.argv[1], [os.fsencode(a) for a in sys.argv[3:]]
+executables = {os.fsencode(sys.argv[2]), os.fsencode(os.path.realpath(sys.argv[2]))}
 
 
 def find():
@@ -22,7 +23,7 @@ def find():
             argv = open(directory + "/cmdline", "rb").read().split(b"\0")
         except OSError:
             continue
-        if argv and argv[0] == executable and all(arg in argv for arg in wanted):
+        if argv and argv[0] in executables and all(arg in argv for arg in wanted):
             return directory
     return None
 
