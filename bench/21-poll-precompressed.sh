@@ -14,6 +14,7 @@
 # Usage: bench/21-poll-precompressed.sh path/to/tidings
 #   TIDINGS_BENCH_FEEDS=N (default 10000)  TIDINGS_BENCH_REPEAT=R (cold+warm pairs, default 1; medians printed)
 #   TIDINGS_BENCH_WEB=0 skips the run_web phase
+#   TIDINGS_BENCH_THREADS=FILE appends poll_cold's per-thread CPU, run-queue wait and sleep (bench/thread-waits.py)
 set -euo pipefail
 binary=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -98,7 +99,13 @@ concurrency = $concurrency
 per_host = $per_host
 TOML
   phase curl_cold curl --silent --compressed --parallel --parallel-max 64 -K "$work/curl-cold.cfg"
+  threads_pid=""
+  if [ -n "${TIDINGS_BENCH_THREADS:-}" ]; then
+    python3 "$here/thread-waits.py" "$TIDINGS_BENCH_THREADS" "$binary" poll --once --all &
+    threads_pid=$!
+  fi
   phase poll_cold "$binary" poll --once --all --config "$work/poll.toml"
+  if [ -n "$threads_pid" ]; then wait "$threads_pid"; fi
   # curl's warm floor sends the validators tidings stored (one `next` block per URL).
   sqlite3 -separator $'\t' "$work/poll.db" "SELECT url, coalesce(etag, ''), coalesce(last_modified, '') FROM feeds" |
     python3 -c '
