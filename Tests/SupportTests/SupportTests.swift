@@ -107,3 +107,29 @@ struct MallocTuningTests {
         #expect(untuned.blockMapped == false)
     }
 }
+
+/// Threads named for the kernel, so `top -H` and `perf` tell the fetch loop from the writer.
+struct ThreadNameTests {
+    /// The names of this process's threads as the kernel has them.
+    private static func kernelThreadNames() -> [String] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .newlines) }
+    }
+
+    @Test func aThreadNamesItselfAndLongNamesAreCut() async {
+        let names = await withCheckedContinuation { (continuation: CheckedContinuation<(String, String, Bool), Never>) in
+            let thread = Thread {
+                ThreadName.setCurrent("tidings-test")
+                let short = ThreadName.current
+                let seenByKernel = Self.kernelThreadNames().contains("tidings-test")
+                ThreadName.setCurrent("tidings-a-much-longer-name")
+                continuation.resume(returning: (short, ThreadName.current, seenByKernel))
+            }
+            thread.start()
+        }
+        #expect(names.0 == "tidings-test")
+        #expect(names.2, "the kernel does not list the name")
+        #expect(names.1 == "tidings-a-much-")
+    }
+}

@@ -1,6 +1,7 @@
 import CCurl
 import CShims
 import Foundation
+import Support
 import Synchronization
 
 /// One libcurl multi handle driven by one dedicated thread. `curl_multi_poll` blocks, and the cooperative pool
@@ -40,8 +41,10 @@ final class MultiLoop: @unchecked Sendable {
         _ = tidings_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, concurrency)
         _ = tidings_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(concurrency, 16))
         _ = tidings_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        let thread = Thread { [self] in run() }
-        thread.name = "tidings-fetch"
+        let thread = Thread { [self] in
+            ThreadName.setCurrent("tidings-fetch")
+            run()
+        }
         thread.start()
     }
 

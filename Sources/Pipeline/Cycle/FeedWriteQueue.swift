@@ -96,8 +96,10 @@ final class FeedWriteQueue: @unchecked Sendable {
         self.store = store
         self.logger = logger
         self.limits = limits
-        let thread = Thread { [self] in runWriter() }
-        thread.name = "tidings.feed-writer"
+        let thread = Thread { [self] in
+            ThreadName.setCurrent("tidings-writer")
+            runWriter()
+        }
         thread.start()
     }
 

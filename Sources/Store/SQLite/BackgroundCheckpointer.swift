@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Support
 
 /// Copies the WAL back into the database file on a thread and connection of its own, so the writer never waits
 /// for a checkpoint. With `synchronous=NORMAL` a commit only appends to the WAL; the fsyncs happen at checkpoints,
@@ -74,8 +75,10 @@ final class BackgroundCheckpointer: @unchecked Sendable {
                 condition.signal()
             } else if !stopping {
                 started = true
-                let thread = Thread { [self] in run() }
-                thread.name = "tidings.sqlite-checkpoint"
+                let thread = Thread { [self] in
+                    ThreadName.setCurrent("tidings-ckpt")
+                    run()
+                }
                 thread.start()
             }
         }
