@@ -21,7 +21,7 @@ struct MallocProbeCommand: ParsableCommand {
     func run() throws {
         #if canImport(Glibc)
         // Another libc (musl) has no mallopt and lays chunks out otherwise: nothing to probe.
-        guard dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") != nil else {
+        guard GlibcSymbol.lookup("mallopt", as: UnsafeRawPointer.self) != nil else {
             print(#"{"supported":false}"#)
             return
         }
@@ -29,10 +29,8 @@ struct MallocProbeCommand: ParsableCommand {
         // pair whose block is never written (the release build then reads a header that was never allocated).
         typealias Allocate = @convention(c) (Int) -> UnsafeMutableRawPointer?
         typealias Release = @convention(c) (UnsafeMutableRawPointer?) -> Void
-        guard let mallocSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc"),
-              let freeSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "free") else { throw ExitCode(70) }
-        let malloc = unsafeBitCast(mallocSymbol, to: Allocate.self)
-        let free = unsafeBitCast(freeSymbol, to: Release.self)
+        guard let malloc = GlibcSymbol.lookup("malloc", as: Allocate.self),
+              let free = GlibcSymbol.lookup("free", as: Release.self) else { throw ExitCode(70) }
         if !untuned { MallocTuning.limitArenas() }
         guard let large = malloc(4 << 20) else { throw ExitCode(70) }
         let largeMapped = Self.isMapped(large)

@@ -21,16 +21,8 @@ public enum MallocTuning {
     private typealias MallocTrimFunction = @convention(c) (Int) -> Int32
 
     /// Looked up at run time: glibc has both; another libc (musl) has neither, and then nothing is tuned.
-    private static func function<F>(_ name: String, as type: F.Type) -> F? {
-        #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }   // RTLD_DEFAULT
-        return unsafeBitCast(symbol, to: type)
-        #else
-        return nil
-        #endif
-    }
-    private static let mallopt = function("mallopt", as: MalloptFunction.self)
-    private static let mallocTrim = function("malloc_trim", as: MallocTrimFunction.self)
+    private static let mallopt = GlibcSymbol.lookup("mallopt", as: MalloptFunction.self)
+    private static let mallocTrim = GlibcSymbol.lookup("malloc_trim", as: MallocTrimFunction.self)
 
     /// Blocks of at least this many bytes get their own mapping, returned to the kernel when freed.
     static let mmapThreshold: Int32 = 128 * 1024

@@ -8,21 +8,12 @@ import Glibc
 /// up under the process's name and a profile could not tell the fetch loop from the writer. Linux keeps at most
 /// 15 bytes of a name (longer names are refused), so the name is cut to that; the daemon's names are ASCII.
 ///
-/// The pthread calls are looked up at run time: the Glibc module declares them only for _GNU_SOURCE.
+/// The pthread calls are looked up at run time (`GlibcSymbol`): the Glibc module declares them only for _GNU_SOURCE.
 public enum ThreadName {
     private typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
     private typealias GetName = @convention(c) (pthread_t, UnsafeMutablePointer<CChar>, Int) -> Int32
-    private static let setName = symbol("pthread_setname_np", as: SetName.self)
-    private static let getName = symbol("pthread_getname_np", as: GetName.self)
-
-    private static func symbol<F>(_ name: String, as type: F.Type) -> F? {
-        #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }   // RTLD_DEFAULT
-        return unsafeBitCast(symbol, to: type)
-        #else
-        return nil
-        #endif
-    }
+    private static let setName = GlibcSymbol.lookup("pthread_setname_np", as: SetName.self)
+    private static let getName = GlibcSymbol.lookup("pthread_getname_np", as: GetName.self)
 
     public static func setCurrent(_ name: String) {
         let cString = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) } + [0]
