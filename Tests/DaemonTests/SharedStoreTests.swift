@@ -43,6 +43,7 @@ struct SharedStoreTests {
         let postgres = try PostgresServer.shared()
         let onTopic = (0..<Self.feedCount).filter(Self.isOnTopic).count
 
+        var splits: [[Int]] = []
         for run in 1...3 {
             nginx.clearAccessLog()
             let database = try postgres.createDatabase(prefix: "shared")
@@ -90,8 +91,8 @@ struct SharedStoreTests {
                 return Int(line.split(separator: " ")[1])
             }
             #expect(polled.reduce(0, +) == Self.feedCount, "run \(run): summaries \(outcomes.map(\.stdout))")
-            // On a shared store feeds are leased in small chunks, so two pollers started together both get work.
-            #expect(polled.count == 2 && polled.allSatisfy { $0 > 0 }, "run \(run): one poller did everything: \(polled)")
+            #expect(polled.count == 2, "run \(run): summaries \(outcomes.map(\.stdout))")
+            splits.append(polled)
             print("shared store run \(run): feeds polled per process \(polled)")
 
             // Each alert delivered exactly once (one line in the shared log), one per on-topic story at most.
@@ -103,6 +104,11 @@ struct SharedStoreTests {
                                          database: String(database.split(separator: "/").last!))
             #expect(owed == "0", "run \(run): \(owed) alerts left undelivered")
         }
+        // On a shared store feeds are leased in small chunks (PollCycle.chunkSize), so two pollers started together
+        // both get work. Not required of every run: on a loaded machine the second process can start after the
+        // first has leased the last chunk (CI saw [0, 1000] in two runs of three beside other builds). A poller
+        // that leased every feed at once would take all of them in every run, which this still catches.
+        #expect(splits.contains { $0.count == 2 && $0.allSatisfy { $0 > 0 } }, "one poller did everything in every run: \(splits)")
     }
 }
 
