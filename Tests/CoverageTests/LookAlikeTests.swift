@@ -123,4 +123,63 @@ import Testing
         let y = try judged([untitledFirst, article("post-2", minutes: 6, feed: "wire", "", takeText)])
         #expect(y[1].verdict == .newEvent)
     }
+
+    /// Another outlet's report of the same event hours later names the event's people in its headline and lead
+    /// but shares little else: it needs less than an article that opens with someone new (the bar rises with the
+    /// gap more slowly for it, `knownSubjectRiseHours`), so it joins where a look-alike at the same similarity
+    /// would not.
+    @Test func aReportAboutTheEventsOwnPeopleHoursLaterJoinsOnAThinnerBar() throws {
+        let oath = Stories.article("oath-1", hours: 0, "Marta Kessel sworn in as governor of Elbridge", """
+            Marta Kessel was sworn in as the 31st governor of Elbridge on Monday on the steps of the capitol in Harwick.
+
+            Kessel, 52, a former prosecutor, took the oath from Chief Justice Alan Pryor before a crowd of about 4,000 people.
+
+            She is the first woman to hold the office.
+            """)
+        func speech(_ id: String, _ name: String) -> Article {
+            Stories.article(id, hours: 6, "\(name) vows to fight for working families", """
+                \(name) vowed at her inauguration to fight for working families and to rebuild roads and bridges.
+
+                In a speech of twenty minutes she spoke of her father's bakery, of nurses working double shifts and \
+                of farmers hit by drought, and promised a budget that balances without new taxes.
+
+                Among the guests were the singer Rosa Delgado, who performed the anthem, and the retired astronaut \
+                Owen Fairley, who flew on two shuttle missions.
+
+                Police closed six streets downtown; vendors sold hot cider and scarves in the team colours of the \
+                Linwood Hawks.
+
+                The Reverend Thomas Acheson of St Brigid's led a prayer for the soldiers of the 88th Brigade serving \
+                in Cordova, and a choir of 120 pupils from Linwood sang.
+
+                A lunch for donors followed at the Belmont Hotel, where tickets cost $2,500.
+                """)
+        }
+        let trace = Trace()
+        let v = try judged([oath, speech("oath-2", "Marta Kessel")], trace: trace)
+        #expect(v[1].eventID == v[0].eventID, "\(trace.lines)")
+        // The bar it cleared is below the usual one six hours on, and its similarity between the two.
+        let options = CoverageOptions()
+        let known = options.similarityNeeded(afterGap: 6 * 3600, knownSubject: true)
+        let usual = options.similarityNeeded(afterGap: 6 * 3600)
+        #expect(known < usual)
+        #expect(trace.lines.contains { $0.contains(String(format: "needed %.3f", known)) }, "\(trace.lines)")
+        // With the usual rise it opens its own event.
+        var off = CoverageOptions()
+        off.knownSubjectRiseHours = off.joinRiseHours
+        let w = try judged([oath, speech("oath-2", "Marta Kessel")], options: off)
+        #expect(w[1].verdict == .newEvent)
+        // The same report about someone the event never named keeps the usual bar and stays apart.
+        let x = try judged([oath, speech("oath-3", "Dana Whitlock")])
+        #expect(x[1].verdict == .newEvent)
+    }
+
+    /// The bar for an article about the event's people starts where the usual one does and rises more slowly.
+    @Test func theBarForTheEventsOwnPeopleRisesMoreSlowly() {
+        let options = CoverageOptions()
+        #expect(options.similarityNeeded(afterGap: 0, knownSubject: true) == options.similarityNeeded(afterGap: 0))
+        for hours in [1.0, 6, 24, 72] {
+            #expect(options.similarityNeeded(afterGap: hours * 3600, knownSubject: true) < options.similarityNeeded(afterGap: hours * 3600))
+        }
+    }
 }

@@ -155,20 +155,27 @@ public struct CoverageEngine {
                 let before = list[i].firstSeen.timeIntervalSince(article.published)
                 let gap = max(after, before, 0)
                 if gap > options.eventWindow { continue }
-                var needed = options.similarityNeeded(afterGap: gap)
                 // A continuation: no headline, from the feed of the event's latest article, minutes after it (wire
                 // copy sent in takes). What it adds is new by design, so it shares less with the event: the bar is
                 // lowered, unless it opens with a subject the event never named. Only for an event opened under a
                 // headline: in a feed whose items never have one (posts), an untitled item is no continuation.
-                if after >= 0, after <= options.continuationWindow, !article.feed.isEmpty, article.feed == list[i].lastFeed,
-                   article.title.allSatisfy(\.isWhitespace), !list[i].title.allSatisfy(\.isWhitespace),
-                   !list[i].isNewSubject(subject) {
-                    needed *= options.continuationBarFactor
-                }
-                if Double(list[i].similarity(to: vector, at: head)) < needed * 0.2 { continue }
+                let continuation = after >= 0 && after <= options.continuationWindow && !article.feed.isEmpty
+                    && article.feed == list[i].lastFeed && article.title.allSatisfy(\.isWhitespace)
+                    && !list[i].title.allSatisfy(\.isWhitespace)
+                // An article about the event's own people needs less the same day (`knownSubjectRiseHours`).
+                let usual = options.similarityNeeded(afterGap: gap)
+                let knownSubjectBar = subject.keys.isEmpty ? usual : options.similarityNeeded(afterGap: gap, knownSubject: true)
+                // The cheap cut first, against the lowest bar the article could face: most open events are
+                // unrelated, and whether the subject is new is only asked of the rest.
+                let headSimilarity = Double(list[i].similarity(to: vector, at: head))
+                if headSimilarity < knownSubjectBar * (continuation ? options.continuationBarFactor : 1) * 0.2 { continue }
+                let newSubject = list[i].isNewSubject(subject)
+                var needed = newSubject ? usual : knownSubjectBar
+                if continuation && !newSubject { needed *= options.continuationBarFactor }
+                if headSimilarity < needed * 0.2 { continue }
                 var similarity = Double(list[i].similarity(to: vector))
                 // About someone the event never named: less likely the same event, however much else is shared.
-                if similarity >= needed && list[i].isNewSubject(subject) {
+                if similarity >= needed && newSubject {
                     explain?(String(format: "  [%@] candidate %@ sim %.3f, new subject %@", topic, list[i].id, similarity,
                                     subject.keys.map { labels?[$0] ?? "?" }.joined(separator: ",")))
                     similarity *= options.newSubjectFactor
