@@ -1,4 +1,4 @@
-import Config
+@testable import Config
 import Feeds
 import Foundation
 import Logging

@@ -1,4 +1,4 @@
-import Config
+@testable import Config
 @testable import DaemonRuntime
 import Feeds
 import Foundation

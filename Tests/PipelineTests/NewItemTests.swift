@@ -1,4 +1,4 @@
-import Feeds
+@testable import Feeds
 import Foundation
 @testable import Pipeline
 import Store

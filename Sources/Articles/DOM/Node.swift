@@ -138,19 +138,18 @@ final class Node {
         return sibling
     }
 
-    var children: [Node] {
+    /// `first` and each node `next` leads to from it, in order: the element children, child nodes or ancestors.
+    @inline(__always)
+    private static func chain(from first: Node?, next: (Node) -> Node?) -> [Node] {
         var result: [Node] = []
-        var child = firstElementChild
-        while let node = child { result.append(node); child = node.nextElementSibling }
+        var current = first
+        while let node = current { result.append(node); current = next(node) }
         return result
     }
 
-    var childNodes: [Node] {
-        var result: [Node] = []
-        var child = firstChild
-        while let node = child { result.append(node); child = node.nextSibling }
-        return result
-    }
+    var children: [Node] { Node.chain(from: firstElementChild) { $0.nextElementSibling } }
+
+    var childNodes: [Node] { Node.chain(from: firstChild) { $0.nextSibling } }
 
     var elementChildCount: Int {
         var count = 0
@@ -225,12 +224,7 @@ final class Node {
         return result
     }
 
-    var ancestors: [Node] {
-        var result: [Node] = []
-        var current = parent
-        while let node = current { result.append(node); current = node.parent }
-        return result
-    }
+    var ancestors: [Node] { Node.chain(from: parent) { $0.parent } }
 }
 
 /// Owns every node created for one page; nodes are freed together when the document goes.

@@ -65,16 +65,21 @@ struct SectionReader {
         }
     }
 
+    /// Reports that `key` holds a value of the wrong type and gives the accessor its nil: `slip`'s message when
+    /// it recognises a common mistake in the value, else "expected …, found …".
+    func wrongType<T>(_ key: String, _ value: TOMLValue, expected: String,
+                      slip: (TOMLValue.Kind) -> String? = { _ in nil }) -> T? {
+        error(key, slip(value.kind) ?? "expected \(expected), found \(Self.describe(value))")
+        return nil
+    }
+
     /// A string value; nil (with a diagnostic) when missing-but-required, of another type, or empty.
     func string(_ key: String, required: String? = nil, allowEmpty: Bool = false) -> (text: String, value: TOMLValue)? {
         guard let value = table[key] else {
             if let required { missing(key, required) }
             return nil
         }
-        guard let text = value.stringValue else {
-            error(key, "expected a string, found \(Self.describe(value))")
-            return nil
-        }
+        guard let text = value.stringValue else { return wrongType(key, value, expected: "a string") }
         if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
             error(key, "must not be empty")
             return nil
@@ -84,22 +89,17 @@ struct SectionReader {
 
     func bool(_ key: String) -> Bool? {
         guard let value = table[key] else { return nil }
-        guard let flag = value.booleanValue else {
-            error(key, "expected true or false, found \(Self.describe(value))")
-            return nil
-        }
+        guard let flag = value.booleanValue else { return wrongType(key, value, expected: "true or false") }
         return flag
     }
 
     func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = table[key] else { return nil }
         guard let number = value.integerValue else {
-            if case .string(let text) = value.kind, Int(text) != nil {
-                error(key, "expected an integer, found a string (write \(text) without quotes)")
-            } else {
-                error(key, "expected an integer, found \(Self.describe(value))")
+            return wrongType(key, value, expected: "an integer") { kind in
+                guard case .string(let text) = kind, Int(text) != nil else { return nil }
+                return "expected an integer, found a string (write \(text) without quotes)"
             }
-            return nil
         }
         guard number >= Int64(range.lowerBound), number <= Int64(range.upperBound) else {
             error(key, "\(number) is out of range (\(range.lowerBound)…\(range.upperBound))")
@@ -112,12 +112,10 @@ struct SectionReader {
     func duration(_ key: String, minimumSeconds: Int = 1) -> TimeInterval? {
         guard let value = table[key] else { return nil }
         guard let text = value.stringValue else {
-            if case .integer(let number) = value.kind {
-                error(key, "expected a duration string such as \"\(number)s\", found the integer \(number) (durations use s, m, h, d)")
-            } else {
-                error(key, "expected a duration string such as \"30s\", \"10m\", \"2h\" or \"1d\", found \(Self.describe(value))")
+            return wrongType(key, value, expected: #"a duration string such as "30s", "10m", "2h" or "1d""#) { kind in
+                guard case .integer(let number) = kind else { return nil }
+                return "expected a duration string such as \"\(number)s\", found the integer \(number) (durations use s, m, h, d)"
             }
-            return nil
         }
         switch DurationParser.parse(text) {
         case .failure(let failure):
@@ -152,8 +150,7 @@ struct SectionReader {
                 bytes = parsed
             }
         default:
-            error(key, "expected a size such as \"10MB\", found \(Self.describe(value))")
-            return nil
+            return wrongType(key, value, expected: #"a size such as "10MB""#)
         }
         guard bytes >= minimumBytes else {
             error(key, "must be at least \(minimumBytes) bytes")
@@ -166,12 +163,10 @@ struct SectionReader {
     func stringArray(_ key: String) -> [(text: String, value: TOMLValue)]? {
         guard let value = table[key] else { return nil }
         guard let elements = value.arrayValue else {
-            if case .string(let text) = value.kind {
-                error(key, "expected an array of strings, e.g. [\"\(text)\"], found a single string")
-            } else {
-                error(key, "expected an array of strings, found \(Self.describe(value))")
+            return wrongType(key, value, expected: "an array of strings") { kind in
+                guard case .string(let text) = kind else { return nil }
+                return "expected an array of strings, e.g. [\"\(text)\"], found a single string"
             }
-            return nil
         }
         var result: [(String, TOMLValue)] = []
         var allStrings = true

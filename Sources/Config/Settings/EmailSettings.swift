@@ -12,7 +12,7 @@ public struct EmailSettings: Sendable, Equatable {
     /// `smtp://host[:port]` or `smtps://host[:port]` (implicit TLS), without credentials.
     public var smtpURL: String
     /// For `smtp://`: require STARTTLS before anything else is sent (default); false sends in clear text.
-    public var starttls: Bool
+    public var starttls = true
     /// The envelope and header sender, a bare address (`alerts@example.org`) or `Name <address>`.
     public var from: String
     /// One or more recipients, each a bare address or `Name <address>`.
@@ -23,43 +23,21 @@ public struct EmailSettings: Sendable, Equatable {
     public var passwordFile: String?
     /// The SMTP password, read when the configuration was loaded (never written in the file).
     public var password: WebhookSecret?
-    public var mode: Mode
+    public var mode = Mode.each
     /// Digest period (seconds). Default one day.
-    public var digestEvery: TimeInterval
+    public var digestEvery: TimeInterval = 86_400
     /// Minutes after local midnight (in `digestTimezone`) a period ends on; periods end at this time plus
     /// whole multiples of `digestEvery`.
-    public var digestAt: Int
+    public var digestAt = 8 * 60
     /// An IANA zone name (`Europe/Berlin`), default `UTC`.
-    public var digestTimezone: String
+    public var digestTimezone = "UTC"
     /// Send a digest even for a period without alerts.
-    public var sendEmpty: Bool
+    public var sendEmpty = false
     /// After this long without success a message is marked failed (seconds). Default 24 h, as for webhooks.
-    public var giveUpAfter: TimeInterval
+    public var giveUpAfter: TimeInterval = 24 * 3600
     /// Absolute path of a PEM file of certificate authorities to trust instead of the system's (a private CA,
     /// or a self-signed server certificate).
     public var caFile: String?
-
-    public init(smtpURL: String, starttls: Bool = true, from: String, to: [String], username: String? = nil,
-                passwordEnv: String? = nil, passwordFile: String? = nil, password: WebhookSecret? = nil,
-                mode: Mode = .each, digestEvery: TimeInterval = 86_400, digestAt: Int = 8 * 60,
-                digestTimezone: String = "UTC", sendEmpty: Bool = false, giveUpAfter: TimeInterval = 24 * 3600,
-                caFile: String? = nil) {
-        self.smtpURL = smtpURL
-        self.starttls = starttls
-        self.from = from
-        self.to = to
-        self.username = username
-        self.passwordEnv = passwordEnv
-        self.passwordFile = passwordFile
-        self.password = password
-        self.mode = mode
-        self.digestEvery = digestEvery
-        self.digestAt = digestAt
-        self.digestTimezone = digestTimezone
-        self.sendEmpty = sendEmpty
-        self.giveUpAfter = giveUpAfter
-        self.caFile = caFile
-    }
 
     /// The bare address inside `Name <address>` (or the text itself), for the SMTP envelope.
     public static func envelopeAddress(_ mailbox: String) -> String {

@@ -114,17 +114,9 @@ public struct FeedSettings: Sendable, Equatable {
     /// This feed's own interval, overriding `[poll] interval` (still bounded by min/max_interval).
     public var interval: TimeInterval?
     /// Fetch and extract the page of each on-topic story.
-    public var fetchArticles: Bool
+    public var fetchArticles = false
     /// Line of this feed's `[[feed]]` header.
-    public var line: Int
-
-    public init(url: String, name: String? = nil, interval: TimeInterval? = nil, fetchArticles: Bool = false, line: Int = 0) {
-        self.url = url
-        self.name = name
-        self.interval = interval
-        self.fetchArticles = fetchArticles
-        self.line = line
-    }
+    public var line = 0
 }
 
 public struct TopicSettings: Sendable, Equatable {
@@ -185,14 +177,7 @@ public struct SinkSettings: Sendable, Equatable {
     /// Only alerts of these topics go to this sink; nil means all topics.
     public var topics: [String]?
     /// Line of this sink's `[[alert]]` header.
-    public var line: Int
-
-    public init(name: String, kind: Kind, topics: [String]? = nil, line: Int = 0) {
-        self.name = name
-        self.kind = kind
-        self.topics = topics
-        self.line = line
-    }
+    public var line = 0
 
     public var typeName: String {
         switch kind {
@@ -221,7 +206,7 @@ public struct WebhookSettings: Sendable, Equatable {
     }
 
     public var url: String
-    public var format: Format
+    public var format = Format.json
     /// The environment variable the secret was read from, if any.
     public var secretEnv: String?
     /// The absolute path the secret was read from, if any.
@@ -229,17 +214,7 @@ public struct WebhookSettings: Sendable, Equatable {
     /// The signing secret, read when the configuration was loaded; nil: requests are not signed.
     public var secret: WebhookSecret?
     /// After this long without success an alert is marked failed for this sink (seconds). Default 24 h.
-    public var giveUpAfter: TimeInterval
-
-    public init(url: String, format: Format = .json, secretEnv: String? = nil, secretFile: String? = nil,
-                secret: WebhookSecret? = nil, giveUpAfter: TimeInterval = 24 * 3600) {
-        self.url = url
-        self.format = format
-        self.secretEnv = secretEnv
-        self.secretFile = secretFile
-        self.secret = secret
-        self.giveUpAfter = giveUpAfter
-    }
+    public var giveUpAfter: TimeInterval = 24 * 3600
 }
 
 /// An HMAC signing secret. Its description never shows the value, so logging a configuration cannot leak it.

@@ -3,56 +3,23 @@
 /// which dominated the per-article profile.
 struct UInt64Map<Value> {
     /// Key and value side by side, so a probe touches one cache line.
-    fileprivate struct Entry {
+    fileprivate struct Entry: TableSlot {
         var key: UInt64
         var value: Value?
+
+        static var empty: Entry { Entry(key: 0, value: nil) }
     }
 
-    private var entries: [Entry]
-    private var zeroValue: Value?
-    private(set) var count = 0
-    private var mask: Int
+    private var table: SlotTable<Entry>
+    var count: Int { table.count }
 
-    init(minimumCapacity: Int = 16) {
-        var capacity = 16
-        while capacity < minimumCapacity * 2 { capacity <<= 1 }
-        entries = [Entry](repeating: Entry(key: 0, value: nil), count: capacity)
-        mask = capacity - 1
-    }
-
-    @inline(__always)
-    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 32) & UInt64(mask)) }
+    init(minimumCapacity: Int = 16) { table = SlotTable(minimumCapacity: minimumCapacity) }
 
     subscript(key: UInt64) -> Value? {
-        get {
-            if key == 0 { return zeroValue }
-            var i = slot(key)
-            while true {
-                let k = entries[i].key
-                if k == key { return entries[i].value }
-                if k == 0 { return nil }
-                i = (i + 1) & mask
-            }
-        }
+        get { table.slot(for: key)?.value }
         set {
-            guard let newValue else { if key != 0 || zeroValue != nil { remove(key) }; return }
-            if key == 0 {
-                if zeroValue == nil { count += 1 }
-                zeroValue = newValue
-                return
-            }
-            if (count + 1) * 2 > entries.count { grow() }
-            var i = slot(key)
-            while true {
-                let k = entries[i].key
-                if k == key { entries[i].value = newValue; return }
-                if k == 0 {
-                    entries[i] = Entry(key: key, value: newValue)
-                    count += 1
-                    return
-                }
-                i = (i + 1) & mask
-            }
+            guard let newValue else { if table.slot(for: key) != nil { remove(key) }; return }
+            table.upsert(key, present: { $0.value = newValue }, absent: { Entry(key: key, value: newValue) })
         }
     }
 
@@ -60,63 +27,18 @@ struct UInt64Map<Value> {
     /// as the setter, so the table's layout (and the order `pairs` lists) is the same either way.
     @inline(__always)
     mutating func update(_ key: UInt64, initial: Value, _ combine: (Value) -> Value) {
-        if key == 0 {
-            if zeroValue == nil { count += 1 }
-            zeroValue = combine(zeroValue ?? initial)
-            return
-        }
-        if (count + 1) * 2 > entries.count { grow() }
-        var i = slot(key)
-        while true {
-            let k = entries[i].key
-            if k == key {
-                entries[i].value = combine(entries[i].value!)
-                return
-            }
-            if k == 0 {
-                entries[i] = Entry(key: key, value: combine(initial))
-                count += 1
-                return
-            }
-            i = (i + 1) & mask
-        }
+        table.upsert(key, present: { $0.value = combine($0.value!) }, absent: { Entry(key: key, value: combine(initial)) })
     }
 
     /// Adds `key` with `value` unless present; true when added.
     @inline(__always)
     mutating func insertIfAbsent(_ key: UInt64, _ value: Value) -> Bool {
-        if key == 0 {
-            if zeroValue != nil { return false }
-            zeroValue = value
-            count += 1
-            return true
-        }
-        if (count + 1) * 2 > entries.count { grow() }
-        var i = slot(key)
-        while true {
-            let k = entries[i].key
-            if k == key { return false }
-            if k == 0 {
-                entries[i] = Entry(key: key, value: value)
-                count += 1
-                return true
-            }
-            i = (i + 1) & mask
-        }
-    }
-
-    private mutating func grow() {
-        let old = entries
-        entries = [Entry](repeating: Entry(key: 0, value: nil), count: old.count * 2)
-        mask = entries.count - 1
-        count = zeroValue == nil ? 0 : 1
-        for e in old where e.key != 0 { self[e.key] = e.value }
+        table.upsert(key, present: { _ in }, absent: { Entry(key: key, value: value) })
     }
 
     /// Removal by rebuilding (rare: only when trimming).
     private mutating func remove(_ key: UInt64) {
-        if key == 0 { zeroValue = nil; count -= 1; return }
-        guard self[key] != nil else { return }
+        if key == 0 { table.removeZero(); return }
         let pairs = self.pairs.filter { $0.key != key }
         self = UInt64Map(minimumCapacity: pairs.count)
         for p in pairs { self[p.key] = p.value }
@@ -125,31 +47,20 @@ struct UInt64Map<Value> {
     var pairs: [(key: UInt64, value: Value)] {
         var out: [(key: UInt64, value: Value)] = []
         out.reserveCapacity(count)
-        if let z = zeroValue { out.append((0, z)) }
-        for e in entries where e.key != 0 { out.append((e.key, e.value!)) }
+        table.forEach { out.append(($0.key, $0.value!)) }
         return out
     }
 
-    func forEach(_ body: (UInt64, Value) -> Void) {
-        if let z = zeroValue { body(0, z) }
-        for e in entries where e.key != 0 { body(e.key, e.value!) }
-    }
+    func forEach(_ body: (UInt64, Value) -> Void) { table.forEach { body($0.key, $0.value!) } }
 
     mutating func removeAll() { self = UInt64Map(minimumCapacity: 8) }
 }
 
 struct UInt64Set: Sendable {
-    private var keys: [UInt64]
-    private var hasZero = false
-    private(set) var count = 0
-    private var mask: Int
+    private var table: SlotTable<UInt64>
+    var count: Int { table.count }
 
-    init(minimumCapacity: Int = 16) {
-        var capacity = 16
-        while capacity < minimumCapacity * 2 { capacity <<= 1 }
-        keys = [UInt64](repeating: 0, count: capacity)
-        mask = capacity - 1
-    }
+    init(minimumCapacity: Int = 16) { table = SlotTable(minimumCapacity: minimumCapacity) }
 
     init<S: Sequence>(_ elements: S) where S.Element == UInt64 {
         self.init(minimumCapacity: elements.underestimatedCount)
@@ -157,49 +68,10 @@ struct UInt64Set: Sendable {
     }
 
     @inline(__always)
-    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 32) & UInt64(mask)) }
-
-    @inline(__always)
-    func contains(_ key: UInt64) -> Bool {
-        if key == 0 { return hasZero }
-        var i = slot(key)
-        while true {
-            let k = keys[i]
-            if k == key { return true }
-            if k == 0 { return false }
-            i = (i + 1) & mask
-        }
-    }
+    func contains(_ key: UInt64) -> Bool { table.slot(for: key) != nil }
 
     @discardableResult
-    mutating func insert(_ key: UInt64) -> Bool {
-        if key == 0 {
-            if hasZero { return false }
-            hasZero = true
-            count += 1
-            return true
-        }
-        if (count + 1) * 2 > keys.count { grow() }
-        var i = slot(key)
-        while true {
-            let k = keys[i]
-            if k == key { return false }
-            if k == 0 {
-                keys[i] = key
-                count += 1
-                return true
-            }
-            i = (i + 1) & mask
-        }
-    }
-
-    private mutating func grow() {
-        let old = keys
-        keys = [UInt64](repeating: 0, count: old.count * 2)
-        mask = keys.count - 1
-        count = hasZero ? 1 : 0
-        for k in old where k != 0 { insert(k) }
-    }
+    mutating func insert(_ key: UInt64) -> Bool { table.upsert(key, present: { _ in }, absent: { key }) }
 
     /// A read-only view of the table for a hot loop: look-ups without the array's checks and reference counting.
     struct Keys {
@@ -209,35 +81,118 @@ struct UInt64Set: Sendable {
 
         @inline(__always)
         func contains(_ key: UInt64) -> Bool {
-            if key == 0 { return hasZero }
-            var i = Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 32) & UInt64(mask))
-            while true {
-                let k = keys[i]
-                if k == key { return true }
-                if k == 0 { return false }
-                i = (i + 1) & mask
-            }
+            key == 0 ? hasZero : SlotTable<UInt64>.find(key, in: keys, mask: mask).found
         }
     }
 
     func withKeys<R>(_ body: (Keys) -> R) -> R {
-        keys.withUnsafeBufferPointer { body(Keys(keys: $0, mask: mask, hasZero: hasZero)) }
+        table.slots.withUnsafeBufferPointer { body(Keys(keys: $0, mask: table.mask, hasZero: table.zero != nil)) }
     }
 
     var elements: [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(count)
-        if hasZero { out.append(0) }
-        for k in keys where k != 0 { out.append(k) }
+        table.forEach { out.append($0) }
         return out
     }
 
-    mutating func removeAll(keepingCapacity: Bool = true) {
-        for i in 0..<keys.count { keys[i] = 0 }
-        hasZero = false
+    mutating func removeAll(keepingCapacity: Bool = true) { table.clear() }
+}
+
+/// A slot of a `SlotTable`: its key, 0 while the slot is empty.
+fileprivate protocol TableSlot {
+    var key: UInt64 { get }
+    static var empty: Self { get }
+}
+
+extension UInt64: TableSlot {
+    fileprivate var key: UInt64 { self }
+    fileprivate static var empty: UInt64 { 0 }
+}
+
+/// What `UInt64Map` and `UInt64Set` share: a power-of-two array of slots probed linearly from the key's mixed
+/// high bits, grown to twice its size before one more key would fill half of it. Key 0 marks an empty slot, so
+/// a zero key is kept beside the array (`zero`), listed first, and counted like the others.
+fileprivate struct SlotTable<Slot: TableSlot> {
+    private(set) var slots: [Slot]
+    private(set) var zero: Slot?
+    private(set) var count = 0
+    private(set) var mask: Int
+
+    init(minimumCapacity: Int) {
+        var capacity = 16
+        while capacity < minimumCapacity * 2 { capacity <<= 1 }
+        slots = [Slot](repeating: .empty, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// Where non-zero `key` is in `slots`, or the empty slot where it would go.
+    @inline(__always)
+    static func find<C: RandomAccessCollection>(_ key: UInt64, in slots: C, mask: Int) -> (index: Int, found: Bool)
+    where C.Element == Slot, C.Index == Int {
+        var i = Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 32) & UInt64(mask))
+        while true {
+            let k = slots[i].key
+            if k == key { return (i, true) }
+            if k == 0 { return (i, false) }
+            i = (i + 1) & mask
+        }
+    }
+
+    @inline(__always)
+    func slot(for key: UInt64) -> Slot? {
+        if key == 0 { return zero }
+        let (i, found) = Self.find(key, in: slots, mask: mask)
+        return found ? slots[i] : nil
+    }
+
+    /// Changes `key`'s slot through `present`, or when there is none adds the slot `absent` makes (growing first
+    /// when the array needs it); true when it added one.
+    @inline(__always)
+    @discardableResult
+    mutating func upsert(_ key: UInt64, present: (inout Slot) -> Void, absent: () -> Slot) -> Bool {
+        if key == 0 {
+            if zero != nil { present(&zero!); return false }
+            zero = absent()
+            count += 1
+            return true
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        let (i, found) = Self.find(key, in: slots, mask: mask)
+        if found { present(&slots[i]); return false }
+        slots[i] = absent()
+        count += 1
+        return true
+    }
+
+    mutating func removeZero() {
+        guard zero != nil else { return }
+        zero = nil
+        count -= 1
+    }
+
+    /// Empties the table, keeping its size.
+    mutating func clear() {
+        for i in 0..<slots.count { slots[i] = .empty }
+        zero = nil
         count = 0
+    }
+
+    /// The zero key's slot first, then the array's in order.
+    func forEach(_ body: (Slot) -> Void) {
+        if let zero { body(zero) }
+        for slot in slots where slot.key != 0 { body(slot) }
+    }
+
+    /// Re-places every key in the array's order, as inserting them one by one would.
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: .empty, count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot.key != 0 { slots[Self.find(slot.key, in: slots, mask: mask).index] = slot }
     }
 }
 
+extension SlotTable: Sendable where Slot: Sendable {}
 extension UInt64Map: Sendable where Value: Sendable {}
 extension UInt64Map.Entry: Sendable where Value: Sendable {}

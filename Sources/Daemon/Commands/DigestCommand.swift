@@ -65,7 +65,7 @@ struct DigestCommand: AsyncParsableCommand {
         }
         do {
             if print {
-                let context = emailSinks.first?.1.context ?? MailContext(settings: EmailSettings(smtpURL: "", from: "", to: []),
+                let context = emailSinks.first?.1.context ?? MailContext(from: "", to: [],
                                                                           feeds: config.config.feeds, eventPageBase: nil)
                 let digest = try DigestQueue.digest(store: store, since: start, until: until, topics: chosen, context: context)
                 Swift.print(DigestMail.text(digest, context: context), terminator: "")

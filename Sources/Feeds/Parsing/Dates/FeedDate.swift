@@ -445,25 +445,11 @@ enum FastDate {
     @inline(__always)
     private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
 
+    /// The English month abbreviations, three lower-case letters packed into one number as the fast path reads them.
+    private static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .map { (name: String) in name.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+
     private static func monthNumber(_ key: UInt32) -> Int? {
-        func k(_ s: StaticString) -> UInt32 {
-            let p = s.utf8Start
-            return UInt32(p[0]) << 16 | UInt32(p[1]) << 8 | UInt32(p[2])
-        }
-        switch key {
-        case k("jan"): return 1
-        case k("feb"): return 2
-        case k("mar"): return 3
-        case k("apr"): return 4
-        case k("may"): return 5
-        case k("jun"): return 6
-        case k("jul"): return 7
-        case k("aug"): return 8
-        case k("sep"): return 9
-        case k("oct"): return 10
-        case k("nov"): return 11
-        case k("dec"): return 12
-        default: return nil
-        }
+        monthKeys.firstIndex(of: key).map { $0 + 1 }
     }
 }

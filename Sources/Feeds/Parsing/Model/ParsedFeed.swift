@@ -40,37 +40,25 @@ public struct FeedHints: Sendable, Equatable {
     /// `sy:updatePeriod` / `sy:updateFrequency` combined: seconds between updates.
     public var updateIntervalSeconds: Int?
     /// RSS `<skipHours>` (0–23, as published).
-    public var skipHours: [Int]
-
-    public init(ttlSeconds: Int? = nil, updateIntervalSeconds: Int? = nil, skipHours: [Int] = []) {
-        self.ttlSeconds = ttlSeconds
-        self.updateIntervalSeconds = updateIntervalSeconds
-        self.skipHours = skipHours
-    }
+    public var skipHours: [Int] = []
 }
 
 public struct FeedEnclosure: Sendable, Equatable, Codable {
     public var url: String
     public var type: String?
     public var length: Int?
-
-    public init(url: String, type: String? = nil, length: Int? = nil) {
-        self.url = url
-        self.type = type
-        self.length = length
-    }
 }
 
 public struct FeedEntry: Sendable, Equatable {
     /// The guid/id exactly as published (nil when the entry has none).
     public var id: String?
     /// guid/id, else link, else a hash of feed + title + date: the same entry keeps it across polls.
-    public var stableID: String
+    public var stableID: String = ""
     public var title: String?
     public var link: String?
     public var published: Date?
     public var updated: Date?
-    public var authors: [String]
+    public var authors: [String] = []
     /// Plain text of the summary/description.
     public var summary: String?
     /// Plain text of the first full-content element.
@@ -79,27 +67,8 @@ public struct FeedEntry: Sendable, Equatable {
     public var summaryHTML: String?
     /// The original markup of the content, when it was HTML or XHTML.
     public var contentHTML: String?
-    public var categories: [String]
-    public var enclosures: [FeedEnclosure]
-
-    public init(id: String? = nil, stableID: String = "", title: String? = nil, link: String? = nil,
-                published: Date? = nil, updated: Date? = nil, authors: [String] = [], summary: String? = nil,
-                content: String? = nil, summaryHTML: String? = nil, contentHTML: String? = nil,
-                categories: [String] = [], enclosures: [FeedEnclosure] = []) {
-        self.id = id
-        self.stableID = stableID
-        self.title = title
-        self.link = link
-        self.published = published
-        self.updated = updated
-        self.authors = authors
-        self.summary = summary
-        self.content = content
-        self.summaryHTML = summaryHTML
-        self.contentHTML = contentHTML
-        self.categories = categories
-        self.enclosures = enclosures
-    }
+    public var categories: [String] = []
+    public var enclosures: [FeedEnclosure] = []
 }
 
 public struct ParsedFeed: Sendable, Equatable {
@@ -113,26 +82,12 @@ public struct ParsedFeed: Sendable, Equatable {
     /// what a consumer falls back to for an entry without authors. Entries do not inherit them here, as in
     /// feedparser.
     public var authors: [String] = []
-    public var entries: [FeedEntry]
+    public var entries: [FeedEntry] = []
     /// Things that were wrong but recovered from (ill-formed XML, mis-declared encoding, …).
-    public var warnings: [String]
-    public var hints: FeedHints
+    public var warnings: [String] = []
+    public var hints = FeedHints()
     /// The character encoding the bytes were read as.
-    public var encoding: String
-
-    public init(format: FeedFormat, title: String? = nil, link: String? = nil, language: String? = nil,
-                updated: Date? = nil, entries: [FeedEntry] = [], warnings: [String] = [], hints: FeedHints = .init(),
-                encoding: String = "utf-8") {
-        self.format = format
-        self.title = title
-        self.link = link
-        self.language = language
-        self.updated = updated
-        self.entries = entries
-        self.warnings = warnings
-        self.hints = hints
-        self.encoding = encoding
-    }
+    public var encoding = "utf-8"
 }
 
 public struct FeedParseError: Error, CustomStringConvertible, Sendable, Equatable {

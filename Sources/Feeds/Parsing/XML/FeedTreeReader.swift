@@ -69,7 +69,7 @@ struct FeedTreeReader {
         let element = XMLElement(node: node)
         guard element.localName == (isAtomDocument ? "entry" : "item") else { return false }
         let namespace = element.namespace(&namespaces)
-        guard namespace.isRSSCore || namespace.isAtom || namespace == .other else { return false }
+        guard namespace.isCore || namespace == .other else { return false }
         let entry = readEntry(element)
         if fromRoot { streamedFromRoot.append(entry) } else { streamedFromChannel.append(entry) }
         // Namespaces declared on the children go with them: forget their cached kinds (addresses get reused).
@@ -145,7 +145,7 @@ struct FeedTreeReader {
             for child in parent.children where child.localName == entryName {
                 if child.node.pointee._private == Self.streamedMarker { continue }
                 let namespace = child.namespace(&namespaces)
-                guard namespace.isRSSCore || namespace.isAtom || namespace == .other else { continue }
+                guard namespace.isCore || namespace == .other else { continue }
                 feed.entries.append(readEntry(child))
                 if text.collector.exceeded { break }
             }
@@ -196,6 +196,12 @@ struct FeedTreeReader {
         .atom(version03: namespace == .atom03 || (namespace != .atom10 && isAtom03))
     }
 
+    /// A channel's or an item's title: Atom text constructs by their type, `dc:title` guessed, RSS by the document.
+    private mutating func readTitle(_ element: XMLElement, namespace: FeedNamespace) -> String? {
+        let rule: TextRule = namespace.isAtom ? atomRule(namespace) : (namespace == .dc ? .guessHTML : titleRule)
+        return text.read(element, rule: rule).plain
+    }
+
     // MARK: channel / feed
 
     private mutating func readChannel(_ channel: XMLElement, into feed: inout ParsedFeed) {
@@ -203,12 +209,11 @@ struct FeedTreeReader {
         for child in channel.children {
             let namespace = child.namespace(&namespaces)
             let name = child.localName
-            let core = namespace.isRSSCore || namespace.isAtom
+            let core = namespace.isCore
             switch (namespace, name) {
             case (_, "title") where core || namespace == .dc:
                 guard !sawTitle || namespace == .dc && feed.title == nil else { continue }
-                let rule: TextRule = namespace.isAtom ? atomRule(namespace) : (namespace == .dc ? .guessHTML : titleRule)
-                feed.title = text.read(child, rule: rule).plain
+                feed.title = readTitle(child, namespace: namespace)
                 sawTitle = true
             case (_, "link") where core:
                 if let link = linkValue(child, namespace: namespace), link.isAlternate { feed.link = link.href }
@@ -317,12 +322,11 @@ struct FeedTreeReader {
         for child in item.children {
             let namespace = child.namespace(&namespaces)
             let name = child.localName
-            let core = namespace.isRSSCore || namespace.isAtom
+            let core = namespace.isCore
             switch (namespace, name) {
             case (_, "title") where core || namespace == .dc:
                 if sawTitle && namespace == .dc { continue }
-                let rule: TextRule = namespace.isAtom ? atomRule(namespace) : (namespace == .dc ? .guessHTML : titleRule)
-                entry.title = text.read(child, rule: rule).plain
+                entry.title = readTitle(child, namespace: namespace)
                 sawTitle = true
             case (_, "link") where core:
                 guard let link = linkValue(child, namespace: namespace) else { continue }

@@ -50,6 +50,8 @@ enum FeedNamespace {
     /// Core RSS element namespaces (RSS 0.9x/1.0/2.0 elements may appear in any of these).
     var isRSSCore: Bool { self == .none || self == .rss090 || self == .rss10 || self == .rssOther }
     var isAtom: Bool { self == .atom10 || self == .atom03 }
+    /// RSS or Atom: the vocabularies whose elements make up a feed's structure.
+    var isCore: Bool { isRSSCore || isAtom }
 }
 
 /// Read-only view of a libxml2 element, valid while its document lives.

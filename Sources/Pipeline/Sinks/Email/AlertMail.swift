@@ -19,10 +19,11 @@ public struct MailContext: Sendable {
         self.eventPageBase = eventPageBase
     }
 
-    public init(settings: EmailSettings, feeds: [FeedSettings], eventPageBase: String?) {
+    /// The outlets are the configured feeds' names.
+    public init(from: String, to: [String], feeds: [FeedSettings], eventPageBase: String?) {
         var outlets: [String: String] = [:]
         for feed in feeds { if let name = feed.name { outlets[feed.url] = name } }
-        self.init(from: settings.from, to: settings.to, outlets: outlets, eventPageBase: eventPageBase)
+        self.init(from: from, to: to, outlets: outlets, eventPageBase: eventPageBase)
     }
 
     var domain: String { EmailAddress.domain(from) }

@@ -15,7 +15,7 @@ public struct EmailSink: Sendable {
 
     public init(settings: EmailSettings, topics: [String]?, feeds: [FeedSettings], eventPageBase: String?) {
         self.settings = settings
-        self.context = MailContext(settings: settings, feeds: feeds, eventPageBase: eventPageBase)
+        self.context = MailContext(from: settings.from, to: settings.to, feeds: feeds, eventPageBase: eventPageBase)
         self.topics = topics.map(Set.init)
         self.caFile = settings.caFile
     }
