@@ -12,6 +12,11 @@ public struct SQLiteOptions: Sendable {
     /// each commit (pcache1 truncation), which at 64 MiB was 12 % of ingest CPU; reads of a big store go through
     /// the memory map, and one fetch's writes dirty a few dozen pages.
     public var cacheMiB = 8
+    /// The writer connection's page cache, in MiB, when it is to differ from `cacheMiB` (nil: the same). It must
+    /// hold every page one transaction dirties: a page that does not fit is spilled to the WAL before the commit,
+    /// and when the transaction dirties it again it is rewritten in place, after which SQLite reads back every
+    /// frame written since the first such page to recompute their checksums at commit (issue 19).
+    public var writerCacheMiB: Int? = nil
     /// Reads through a memory map of this size (fewer syscalls on big stores; writes still go through the WAL).
     public var mmapMiB = 256
     /// WAL pages between checkpoints (run by `BackgroundCheckpointer`, off the writer's path). Larger than
@@ -53,7 +58,7 @@ public final class SQLiteStore: SQLBackedStore {
             PRAGMA page_size = \(options.pageSize);
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL");
-            PRAGMA cache_size = -\(options.cacheMiB * 1024);
+            PRAGMA cache_size = -\((options.writerCacheMiB ?? options.cacheMiB) * 1024);
             PRAGMA temp_store = MEMORY;
             PRAGMA foreign_keys = OFF;
             PRAGMA mmap_size = \(options.mmapMiB * 1024 * 1024);
