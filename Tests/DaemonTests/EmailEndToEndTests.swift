@@ -96,6 +96,23 @@ struct EmailEndToEndTests {
         #expect(received[0].htmlPart.contains("<h2>[alder-harbor-bridge]</h2>"))
     }
 
+    /// SIGTERM after the server has the whole message but before its 250: the daemon waits for the reply (a few
+    /// seconds at most), marks the alert delivered and exits, so the next daemon does not mail it again.
+    @Test func aStopWhileTheServerRepliesStillMarksTheMessageDelivered() throws {
+        let directory = try TestPaths.makeTemporaryDirectory("tidings-email-stop")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try SMTPReceiver(directory: directory, replyDelay: 2)
+        let config = try Self.example(in: directory, sink: Self.emailSink(receiver.url, mode: "each"))
+        let daemon = try DaemonProcess(arguments: ["run", "--config", config.path], logFile: directory.appendingPathComponent("run.log"))
+        defer { daemon.kill9() }
+        #expect(Fixture.eventually(seconds: 90) { !receiver.messages().isEmpty }, "\(daemon.log)")
+        daemon.signal(SIGTERM)  // the receiver holds its reply for 2 s after recording the message
+        #expect(daemon.waitForExit(seconds: 10) == 0)
+        #expect(receiver.messages().count == 1)
+        let status = try runProcess(TestPaths.tidingsBinary, ["status", "--config", config.path])
+        #expect(status.stdout.contains(", 1 delivered, 0 failed"), "\(status.stdout)\n\(daemon.log)")
+    }
+
     @Test func theDaemonRetriesA451AndThreadsEveryAlert() throws {
         let directory = try TestPaths.makeTemporaryDirectory("tidings-email-e2e")
         defer { try? FileManager.default.removeItem(at: directory) }

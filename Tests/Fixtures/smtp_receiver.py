@@ -10,6 +10,7 @@ whether the session was under TLS, and the reply given.
 --mode tempfail  answer the first --fail-times messages "451 4.3.0", then accept
 --mode refuse    answer every message "550 5.7.1"
 --mode stall     accept TCP connections and never say a word (no greeting): the client must time out
+--reply-delay S  record each message, then wait S seconds before the reply to its data
 --tls-cert/--tls-key   offer STARTTLS with this certificate and refuse mail before it (require_starttls)
 --auth USER:PASSWORD   require SMTP AUTH with these credentials (535 for others)
 --refuse-rcpt ADDRESS  answer RCPT TO for this address "550 5.1.1" (recorded as {"refused_rcpt": …})
@@ -92,6 +93,8 @@ class Handler:
         except Exception as error:  # a message the parser cannot read is a finding, not a crash
             entry = {"error": repr(error), "reply": reply}
         record(entry)
+        if args.reply_delay:  # the message is recorded, its reply not yet sent: a client stopped now has handed it over
+            await asyncio.sleep(args.reply_delay)
         return reply
 
 
@@ -136,6 +139,7 @@ if __name__ == "__main__":
     parser.add_argument("--records", required=True)
     parser.add_argument("--mode", choices=["ok", "tempfail", "refuse", "stall"], default="ok")
     parser.add_argument("--fail-times", type=int, default=1)
+    parser.add_argument("--reply-delay", type=float, default=0, help="seconds between recording a message and replying")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--auth")

@@ -18,8 +18,9 @@ public final class SMTPReceiver: @unchecked Sendable {
     /// `failTimes`: with `.tempfail`, how many messages get 451 before the server accepts.
     /// `tls`: certificate and key files; the server then offers STARTTLS and refuses mail before it.
     /// `auth`: "user:password" the server then requires (SMTP AUTH PLAIN/LOGIN).
+    /// `replyDelay`: seconds between recording a message and answering its data.
     public init(directory: URL, mode: Mode = .ok, failTimes: Int = 1, tls: (certificate: String, key: String)? = nil,
-                auth: String? = nil, refuseRecipient: String? = nil) throws {
+                auth: String? = nil, refuseRecipient: String? = nil, replyDelay: Double = 0) throws {
         records = directory.appendingPathComponent("smtp-\(mode.rawValue)-\(UUID().uuidString.prefix(6)).jsonl")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -28,6 +29,7 @@ public final class SMTPReceiver: @unchecked Sendable {
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
         if let auth { arguments += ["--auth", auth] }
         if let refuseRecipient { arguments += ["--refuse-rcpt", refuseRecipient] }
+        if replyDelay > 0 { arguments += ["--reply-delay", String(replyDelay)] }
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

@@ -49,11 +49,25 @@ public enum SMTPSender {
 
     /// Set from another thread to abort a send in progress (shutdown).
     public final class Cancellation: Sendable {
-        private let flag = Atomic<Bool>(false)
+        /// When `cancel` was first called (monotonic nanoseconds), 0 until then.
+        private let cancelledAt = Atomic<UInt64>(0)
         public init() {}
-        public func cancel() { flag.store(true, ordering: .relaxed) }
-        public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+        public func cancel() {
+            _ = cancelledAt.compareExchange(expected: 0, desired: max(1, DispatchTime.now().uptimeNanoseconds), ordering: .relaxed)
+        }
+        public var isCancelled: Bool { cancelledAt.load(ordering: .relaxed) != 0 }
+        /// Seconds since `cancel`, 0 when not cancelled.
+        var secondsCancelled: Double {
+            let at = cancelledAt.load(ordering: .relaxed)
+            return at == 0 ? 0 : Double(DispatchTime.now().uptimeNanoseconds &- at) / 1e9
+        }
     }
+
+    /// How long a shutdown waits for the server's reply to a message whose every byte was handed over. Aborting
+    /// then would leave a message the server may already have to be sent again by the next daemon; waiting a
+    /// little lets the 250 arrive and the alert be marked delivered. A stalled server still ends the wait, inside the
+    /// daemon's 8 s shutdown budget (`DaemonRunner.shutdownBudget`).
+    static let replyGraceAtShutdown: Double = 4
 
     public static func send(_ request: Request, cancellation: Cancellation = Cancellation()) -> Outcome {
         FetcherGlobal.initialize()
@@ -95,7 +109,7 @@ public enum SMTPSender {
             setLong(CURLOPT_NOPROGRESS, 0)
             _ = tidings_easy_setopt_xferinfo_callback(easy) { context, _, _, _, _ in
                 guard let context else { return 1 }
-                return Unmanaged<Upload>.fromOpaque(context).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
+                return Unmanaged<Upload>.fromOpaque(context).takeUnretainedValue().shouldAbort ? 1 : 0
             }
             return withExtendedLifetime(upload) { curl_easy_perform(easy) }
         }
@@ -118,6 +132,13 @@ public enum SMTPSender {
         init(bytes: [UInt8], cancellation: Cancellation) {
             self.bytes = bytes
             self.cancellation = cancellation
+        }
+
+        /// A shutdown aborts at once while the message is still being handed over; once all of it is, only
+        /// after `replyGraceAtShutdown` without the server's reply.
+        var shouldAbort: Bool {
+            guard cancellation.isCancelled else { return false }
+            return offset < bytes.count || cancellation.secondsCancelled > SMTPSender.replyGraceAtShutdown
         }
 
         func read(into buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int {
