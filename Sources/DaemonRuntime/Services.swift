@@ -52,7 +52,8 @@ public struct Services: Sendable {
     /// with the rows' indexes) must fit, or SQLite spills pages to the WAL mid-transaction, rewrites them in place
     /// when they change again and then reads back and re-checksums every frame after the first rewrite. At 1 MiB
     /// (~62 pages) a cold 10,000-feed cycle spilled ~24,000 pages and read ~490 MB of its own WAL back; at 2 MiB it
-    /// spilled 8, and the cycle took ~0.5 CPU-s less for ~1 MB more peak RSS (issue 19, session 9).
+    /// spilled 8, for ~1 MB more peak RSS. The CPU saved (~0.6 CPU-s in adjacent runs on a loaded
+    /// machine) was inside the noise of four quiet runs: kept for the spills and read-back it removes (issue 19).
     public static let sqliteWriterCacheMiB = 2
 
     /// Opens (creating and migrating when needed) the configured store.
