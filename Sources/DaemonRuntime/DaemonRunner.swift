@@ -120,12 +120,18 @@ public final class DaemonRunner: Sendable {
         logger.info("stopping", metadata: ["signal": "\(stopSignal == SIGINT ? "SIGINT" : "SIGTERM")"])
         notifier.stopping()
         // No new work: cancel the loops and abort transfers in flight (their feeds' leases are released and they
-        // are fetched again on the next start); a store transaction already running completes or rolls back.
+        // are fetched again on the next start; a webhook POST sent in full may wait a little for its response);
+        // a store transaction already running completes or rolls back. The fetcher's shutdown blocks, so it runs
+        // off the cooperative pool (the delivery loop needs a thread to record a response that arrives meanwhile),
+        // and its time counts against the budget.
+        let stopStarted = ContinuousClock.now
         workers.cancel()
-        services.fetcher.shutdown()
+        let fetcher = services.fetcher
+        _ = try? await Blocking.run { fetcher.shutdown() }
+        let remaining = Self.shutdownBudget - (ContinuousClock.now - stopStarted)
         let finished = await withTaskGroup(of: Bool.self) { group in
             group.addTask { await workers.value; return true }
-            group.addTask { try? await Task.sleep(for: Self.shutdownBudget); return false }
+            group.addTask { try? await Task.sleep(for: max(remaining, .milliseconds(500))); return false }
             let first = await group.next() ?? false
             group.cancelAll()
             return first

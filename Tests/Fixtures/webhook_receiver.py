@@ -10,6 +10,9 @@ POST /_control       JSON {"status": 503, "retry_after": 1, "times": 5} answers 
                      (or all of them when "times" is absent) with that status; {"status": 200} heals it.
 GET  /_records       the records so far, as one JSON array.
 
+--reply-delay S holds every /hook response for S seconds after the attempt is recorded (a receiver that acts on a
+delivery before it answers).
+
 Prints "LISTENING <port>" on stdout once it accepts connections (--port 0 picks a free port).
 """
 import argparse
@@ -121,6 +124,8 @@ class Handler(BaseHTTPRequestHandler):
             status = 400
         record({"id": alert_id, "status": status, "problems": problems, "signature_ok": signature_ok,
                 "timestamp_ok": timestamp_ok, "received": time.time(), "alert": alert})
+        if args.reply_delay > 0:
+            time.sleep(args.reply_delay)
         headers = {"Retry-After": str(retry_after)} if retry_after is not None and status in (429, 503) else {}
         self.reply(status, b"{}" if 200 <= status < 300 else b"no", headers)
 
@@ -131,6 +136,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--secret")
     parser.add_argument("--records", required=True)
+    parser.add_argument("--reply-delay", type=float, default=0.0)
     args = parser.parse_args()
     ThreadingHTTPServer.allow_reuse_address = True
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)

@@ -26,6 +26,8 @@ final class MultiLoop: @unchecked Sendable {
     private var running: [OpaquePointer: Transfer] = [:]
     /// Easy handles of finished transfers, reset, for the next ones (at most `concurrency`).
     private var idleHandles: [OpaquePointer] = []
+    /// Set when a shutdown begins: until then (uptime nanoseconds) POSTs already sent in full may still finish.
+    private var graceEnds: UInt64?
 
     init(options: FetcherOptions) {
         FetcherGlobal.initialize()
@@ -67,7 +69,8 @@ final class MultiLoop: @unchecked Sendable {
         if accepted { _ = curl_multi_wakeup(multi) }
     }
 
-    /// Aborts everything queued or in flight (each answered `.aborted`) and waits for the thread to end.
+    /// Aborts everything queued or in flight (each answered `.aborted`) and waits for the thread to end; a POST
+    /// whose body the receiver already has gets up to `ShutdownGrace.replySeconds` for its response first.
     func shutdown() {
         let first = inbox.withLock { inbox -> Bool in
             defer { inbox.shuttingDown = true }
@@ -86,13 +89,16 @@ final class MultiLoop: @unchecked Sendable {
             }
             for transfer in submitted { queue.enqueue(transfer, host: transfer.hostKey) }
             for channel in cancelled { drop(channel) }
-            if shuttingDown { abortEverything(); break }
-
-            startTransfers()
+            if shuttingDown {
+                if graceEnds == nil { graceEnds = beginShutdown() }
+                if running.isEmpty || DispatchTime.now().uptimeNanoseconds >= graceEnds! { abortEverything(); break }
+            } else {
+                startTransfers()
+            }
             var stillRunning: Int32 = 0
             _ = curl_multi_perform(multi, &stillRunning)
             collectFinished()
-            startTransfers()
+            if !shuttingDown { startTransfers() }
             // Idle or not, the wait ends early on any socket activity, libcurl timer or wakeup.
             _ = curl_multi_poll(multi, nil, 0, running.isEmpty ? 1000 : 100, nil)
         }
@@ -161,6 +167,27 @@ final class MultiLoop: @unchecked Sendable {
             running[easy] = nil
             queue.finished(host: transfer.pending.hostKey)
         }
+    }
+
+    /// The first step of a shutdown: everything queued and every fetch is aborted at once (a feed is fetched again
+    /// on the next start). A webhook POST whose whole body is sent keeps running: the receiver may already have
+    /// acted on it, and aborting now would have the next daemon send it again; waiting a little lets the response
+    /// arrive and the alert be marked delivered. Returns when the wait ends.
+    private func beginShutdown() -> UInt64 {
+        for pending in queue.removeAll(where: { _ in true }) {
+            deliver(pending, metadata: FetchMetadata(effectiveURL: pending.url), outcome: .failed(.aborted))
+        }
+        for (easy, transfer) in running where !transfer.hasSentWholeBody {
+            abort(easy, transfer)
+        }
+        return DispatchTime.now().uptimeNanoseconds &+ UInt64(ShutdownGrace.replySeconds * 1e9)
+    }
+
+    private func abort(_ easy: OpaquePointer, _ transfer: Transfer) {
+        curl_multi_remove_handle(multi, easy)
+        running[easy] = nil
+        queue.finished(host: transfer.pending.hostKey)
+        deliver(transfer.pending, metadata: FetchMetadata(effectiveURL: transfer.pending.url), outcome: .failed(.aborted))
     }
 
     private func abortEverything() {

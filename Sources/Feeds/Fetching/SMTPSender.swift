@@ -63,12 +63,6 @@ public enum SMTPSender {
         }
     }
 
-    /// How long a shutdown waits for the server's reply to a message whose every byte was handed over. Aborting
-    /// then would leave a message the server may already have to be sent again by the next daemon; waiting a
-    /// little lets the 250 arrive and the alert be marked delivered. A stalled server still ends the wait, inside the
-    /// daemon's 8 s shutdown budget (`DaemonRunner.shutdownBudget`).
-    static let replyGraceAtShutdown: Double = 4
-
     public static func send(_ request: Request, cancellation: Cancellation = Cancellation()) -> Outcome {
         FetcherGlobal.initialize()
         guard let easy = curl_easy_init() else { return .transient("cannot create a libcurl handle") }
@@ -135,10 +129,10 @@ public enum SMTPSender {
         }
 
         /// A shutdown aborts at once while the message is still being handed over; once all of it is, only
-        /// after `replyGraceAtShutdown` without the server's reply.
+        /// after `ShutdownGrace.replySeconds` without the server's reply.
         var shouldAbort: Bool {
             guard cancellation.isCancelled else { return false }
-            return offset < bytes.count || cancellation.secondsCancelled > SMTPSender.replyGraceAtShutdown
+            return offset < bytes.count || cancellation.secondsCancelled > ShutdownGrace.replySeconds
         }
 
         func read(into buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int {

@@ -50,6 +50,13 @@ final class Transfer {
     var retryAfterHeader: String?
     var serverDate: String?
 
+    /// A POST whose body libcurl has sent in full: the receiver may have acted on it, whatever comes back.
+    var hasSentWholeBody: Bool {
+        guard case .post(let body, _, _) = pending.kind else { return false }
+        var sent: curl_off_t = 0
+        return tidings_easy_getinfo_off_t(easy, CURLINFO_SIZE_UPLOAD_T, &sent) == CURLE_OK && sent >= curl_off_t(body.count)
+    }
+
     /// Whether `deinit` cleans the easy handle up (false once the loop has taken it back for reuse).
     private var ownsHandle = true
 

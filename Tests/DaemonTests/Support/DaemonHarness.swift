@@ -51,22 +51,26 @@ final class WebhookReceiver: @unchecked Sendable {
     static let script = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/webhook_receiver.py")
     let records: URL
     let secret: String
+    /// Seconds every delivery's response is held after the attempt is recorded.
+    let replyDelay: Double
     private(set) var port: Int
     private var process: Process?
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
 
-    init(directory: URL, secret: String, port: Int = 0) throws {
+    init(directory: URL, secret: String, port: Int = 0, replyDelay: Double = 0) throws {
         records = directory.appendingPathComponent("received.jsonl")
         self.secret = secret
         self.port = port
+        self.replyDelay = replyDelay
         try start()
     }
 
     func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [Self.script.path, "--port", String(port), "--secret", secret, "--records", records.path]
+        process.arguments = [Self.script.path, "--port", String(port), "--secret", secret, "--records", records.path,
+                             "--reply-delay", String(replyDelay)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
