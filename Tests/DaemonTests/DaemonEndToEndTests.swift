@@ -196,36 +196,11 @@ final class DaemonEndToEndTests {
         #expect(daemon.waitForExit(seconds: 10) == 0)
     }
 
-    /// SIGTERM after the receiver has the whole request but before its response: the daemon waits for the response
-    /// (a few seconds at most), marks the alert delivered and exits, so the next daemon does not send it again.
-    @Test func aStopWhileTheReceiverRespondsStillMarksTheAlertDelivered() throws {
-        let receiver = try WebhookReceiver(directory: directory, secret: secret, replyDelay: 2)
-        self.receiver = receiver
-        try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.original]), to: feeds.appendingPathComponent("wire.xml"))
-        let config = try writeConfig(feedNames: ["wire.xml"])
-        let daemon = try startDaemon(config: config)
-        #expect(Fixture.eventually(seconds: 30) { !receiver.deliveries().isEmpty }, "no delivery attempt: \(daemon.log)")
-        daemon.signal(SIGTERM)  // the receiver holds its 200 for 2 s after recording the attempt
-        #expect(daemon.waitForExit(seconds: 10) == 0, "did not exit 0 within 10 s of SIGTERM: \(daemon.log)")
-        let alerts = try #require(status(config: config).json?["alerts"] as? [String: Any], "no alerts in status")
-        let sinks = try #require(alerts["by_sink"] as? [[String: Any]], "\(alerts)")
-        let webhook = try #require(sinks.first { ($0["sink"] as? String)?.contains("webhook") == true }, "\(sinks)")
-        #expect(webhook["delivered"] as? Int == 1, "\(webhook)\n\(daemon.log)")
-        #expect(webhook["pending"] as? Int == 0, "\(webhook)")
-
-        // The next daemon has nothing left to send.
-        let next = try startDaemon(config: config)
-        #expect(Fixture.eventually(seconds: 20) { next.log.contains("polled 1 feeds") }, "\(next.log)")
-        Thread.sleep(forTimeInterval: 2)
-        next.signal(SIGTERM)
-        #expect(next.waitForExit(seconds: 10) == 0)
-        #expect(receiver.deliveries().count == 1, "sent again: \(receiver.deliveries().map(\.id))")
-    }
-
-    /// A receiver that never answers in time does not hold the stop up: the wait ends after a few seconds, the
-    /// daemon exits 0 within the 10 s contract, and the alert stays pending for the next daemon.
-    @Test func aStopWhileTheReceiverStallsStillExitsInTime() throws {
-        let receiver = try WebhookReceiver(directory: directory, secret: secret, replyDelay: 30)
+    /// Starts a daemon whose webhook receiver holds every response for `replyDelay` seconds after recording the
+    /// attempt, sends SIGTERM once the first attempt is recorded, checks the exit (0 within the 10 s contract) and
+    /// returns the webhook sink's counts from `status` afterwards.
+    func stopWhileTheReceiverHoldsItsResponse(for replyDelay: Double) throws -> (config: URL, webhook: [String: Any]) {
+        let receiver = try WebhookReceiver(directory: directory, secret: secret, replyDelay: replyDelay)
         self.receiver = receiver
         try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.original]), to: feeds.appendingPathComponent("wire.xml"))
         let config = try writeConfig(feedNames: ["wire.xml"])
@@ -236,6 +211,30 @@ final class DaemonEndToEndTests {
         let alerts = try #require(status(config: config).json?["alerts"] as? [String: Any], "no alerts in status")
         let sinks = try #require(alerts["by_sink"] as? [[String: Any]], "\(alerts)")
         let webhook = try #require(sinks.first { ($0["sink"] as? String)?.contains("webhook") == true }, "\(sinks)")
+        return (config, webhook)
+    }
+
+    /// SIGTERM after the receiver has the whole request but before its response: the daemon waits for the response
+    /// (a few seconds at most), marks the alert delivered and exits, so the next daemon does not send it again.
+    @Test func aStopWhileTheReceiverRespondsStillMarksTheAlertDelivered() throws {
+        let (config, webhook) = try stopWhileTheReceiverHoldsItsResponse(for: 2)
+        #expect(webhook["delivered"] as? Int == 1, "\(webhook)")
+        #expect(webhook["pending"] as? Int == 0, "\(webhook)")
+
+        // The next daemon has nothing left to send.
+        let next = try startDaemon(config: config)
+        #expect(Fixture.eventually(seconds: 20) { next.log.contains("polled 1 feeds") }, "\(next.log)")
+        Thread.sleep(forTimeInterval: 2)
+        next.signal(SIGTERM)
+        #expect(next.waitForExit(seconds: 10) == 0)
+        let attempts = receiver?.deliveries().map(\.id) ?? []
+        #expect(attempts.count == 1, "sent again: \(attempts)")
+    }
+
+    /// A receiver that never answers in time does not hold the stop up: the wait ends after a few seconds, the
+    /// daemon exits 0 within the 10 s contract, and the alert stays pending for the next daemon.
+    @Test func aStopWhileTheReceiverStallsStillExitsInTime() throws {
+        let (_, webhook) = try stopWhileTheReceiverHoldsItsResponse(for: 30)
         #expect(webhook["delivered"] as? Int == 0, "\(webhook)")
         #expect(webhook["pending"] as? Int == 1, "\(webhook)")
     }
