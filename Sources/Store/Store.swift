@@ -46,6 +46,10 @@ public protocol StoreReader {
 public protocol StoreTransaction: StoreReader {
     /// Writes a fetch's outcome to the feed's row and releases its lease.
     func updateFeed(id: Int64, _ update: FeedFetchUpdate) throws
+    /// Moves a feed's next due time (spreading one host's polls), only if its row is unleased and still due at
+    /// `from` (nothing else changed it since). Returns whether it moved.
+    @discardableResult
+    func moveNextDue(feedID: Int64, from: Date, to: Date) throws -> Bool
     /// Stores items of one feed; returns one insertion per input item, in order. Dedup: per feed by entry id,
     /// across feeds by canonical URL (tracking parameters stripped) and by content fingerprint.
     func insertItems(feedID: Int64, _ items: [NewItem]) throws -> [ItemInsertion]
@@ -133,10 +137,6 @@ public protocol Store: AnyObject, Sendable {
     /// Returns how many claims it ended.
     @discardableResult
     func expireAlertClaims(owner: String, now: Date) throws -> Int
-    /// Moves feeds' next due times (spreading one host's polls), each only if its row is unleased and still
-    /// due at `from`. Returns how many moved.
-    @discardableResult
-    func moveNextDue(_ moves: [NextDueMove]) throws -> Int
 }
 
 extension Store {
