@@ -76,7 +76,7 @@ struct StoreBenchCommand: ParsableCommand {
                     event.state = Data(repeating: 7, count: 1024)
                     try tx.saveEvent(event)
                     try tx.recordMatches([TopicMatch(itemID: first.itemID, topic: topic, eventID: event.id, verdict: "new_facts")])
-                    try tx.addFacts([FactRecord(eventID: event.id, sentence: "Fact \(transactions).", fingerprint: "f\(transactions)")])
+                    try tx.addFact(eventID: event.id, sentence: "Fact \(transactions).", fingerprint: "f\(transactions)")
                     try tx.enqueueAlert(id: "alert-\(transactions)", created: now, sinks: ["log", "webhook"],
                                         payload: #"{"id":"alert-\#(transactions)","topic":"\#(topic)"}"#)
                 }

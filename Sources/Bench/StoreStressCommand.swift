@@ -61,9 +61,10 @@ struct StoreStressCommand: ParsableCommand {
                 event.state = Data(repeating: UInt8(transaction % 251), count: 2048)
                 try tx.saveEvent(event)
                 try tx.recordMatches(fresh.map { TopicMatch(itemID: $0.itemID, topic: topic, eventID: event.id, verdict: "new_facts") })
-                try tx.addFacts(fresh.prefix(3).map {
-                    FactRecord(eventID: event.id, sentence: "Fact from item \($0.itemID).", fingerprint: "item-\($0.itemID)")
-                })
+                for item in fresh.prefix(3) {
+                    try tx.addFact(eventID: event.id, sentence: "Fact from item \(item.itemID).",
+                                   fingerprint: "item-\(item.itemID)")
+                }
                 try tx.enqueueAlert(id: alertID, created: now, sinks: sinks,
                                     payload: #"{"id":"\#(alertID)","topic":"\#(topic)","event":{"id":"\#(event.id)"}}"#)
             }

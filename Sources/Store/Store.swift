@@ -16,8 +16,8 @@ public protocol StoreReader {
     func facts(eventID: String) throws -> [FactRecord]
     /// The version token of a topic's stored term statistics (nil when none are stored): cheap, no payload.
     func termStatisticsVersion(topic: String) throws -> Int64?
-    /// A topic's stored term statistics, payload included.
-    func termStatistics(topic: String) throws -> TermStatisticsRecord?
+    /// A topic's stored term statistics: the engine's own compact encoding, opaque to the store.
+    func termStatistics(topic: String) throws -> Data?
     /// Every sink's outbox row for one alert.
     func outbox(alertID: String) throws -> [OutboxAlert]
     func alertExists(id: String) throws -> Bool
@@ -60,9 +60,9 @@ public protocol StoreTransaction: StoreReader {
     /// Inserts or replaces an event (summary columns and the engine's state blob).
     func saveEvent(_ event: EventRecord) throws
     /// Inserts or replaces a topic's term statistics (write them with the topic's events, under `lockTopic`).
-    func saveTermStatistics(_ record: TermStatisticsRecord) throws
-    /// Adds facts; a fact already known to its event (same fingerprint) is ignored.
-    func addFacts(_ facts: [FactRecord]) throws
+    func saveTermStatistics(topic: String, version: Int64, payload: Data) throws
+    /// Adds a fact to an event; one the event already knows (same fingerprint) is ignored.
+    func addFact(eventID: String, sentence: String, fingerprint: String) throws
     /// Appends an article to its event's timeline (sequence assigned here) and marks the event active at `seen`.
     func appendEventArticle(_ article: EventArticleRecord, now: Date) throws
     /// Records an alert and owes it to every sink. Idempotent on (alert id, sink): a repeat adds nothing.

@@ -132,7 +132,7 @@ struct StoreBehaviourTests {
                 #expect(try tx.openEvents(topic: "defence").isEmpty)
                 try tx.saveEvent(EventRecord(id: "evt_1", topic: "defence", title: "Call", firstSeen: t0, lastSeen: t0,
                                              articleCount: 1, state: blob))
-                try tx.addFacts([FactRecord(eventID: "evt_1", sentence: "They spoke for 20 minutes.", fingerprint: "f1")])
+                try tx.addFact(eventID: "evt_1", sentence: "They spoke for 20 minutes.", fingerprint: "f1")
                 try tx.recordMatches([TopicMatch(itemID: id, topic: "defence", eventID: "evt_1", verdict: "new_event")])
                 return id
             }
@@ -142,8 +142,8 @@ struct StoreBehaviourTests {
                 event.articleCount = 2
                 event.lastSeen = t0.addingTimeInterval(60)
                 try tx.saveEvent(event)
-                try tx.addFacts([FactRecord(eventID: "evt_1", sentence: "dup", fingerprint: "f1"),
-                                 FactRecord(eventID: "evt_1", sentence: "Engines by March.", fingerprint: "f2")])
+                try tx.addFact(eventID: "evt_1", sentence: "dup", fingerprint: "f1")
+                try tx.addFact(eventID: "evt_1", sentence: "Engines by March.", fingerprint: "f2")
             }
             let (event, facts, matches) = try store.read { reader in
                 (try reader.event(id: "evt_1"), try reader.facts(eventID: "evt_1"), try reader.matches(itemID: itemID))
@@ -291,7 +291,7 @@ struct StoreBehaviourTests {
                 try tx.recordMatches(ids.map { TopicMatch(itemID: $0.itemID, topic: "t") })
                 try tx.saveEvent(EventRecord(id: "old", topic: "t", title: "o", firstSeen: old, lastSeen: old, articleCount: 2))
                 try tx.saveEvent(EventRecord(id: "new", topic: "t", title: "n", firstSeen: recent, lastSeen: recent, articleCount: 1))
-                try tx.addFacts([FactRecord(eventID: "old", sentence: "s", fingerprint: "f")])
+                try tx.addFact(eventID: "old", sentence: "s", fingerprint: "f")
                 try tx.enqueueAlert(id: "al-old", created: old, sinks: ["log"], payload: "{}")
                 try tx.enqueueAlert(id: "al-new", created: recent, sinks: ["log"], payload: "{}")
             }
