@@ -42,10 +42,7 @@ struct StoreStressCommand: ParsableCommand {
             // Feeds repeat their recent entries: those must come back as known, not new.
             entries += previousEntries[feedID]?.prefix(items / 2) ?? []
             try store.write { tx in
-                var update = FeedFetchUpdate(FeedFetchState(state: .ok, lastFetch: now, lastSuccess: now))
-                update.etag = "\"\(transaction)\""
-                update.nextDue = now.addingTimeInterval(900)
-                try tx.updateFeed(id: feedID, update)
+                try tx.updateFeed(id: feedID, .benchmarkFetch(at: now, etag: "\"\(transaction)\""))
                 let inserted = try tx.insertItems(feedID: feedID, NewItem.withDedupKeys(entries.map { entry in
                     NewItem(entryID: entry, title: "Story \(entry) on \(topic)", link: "https://news.example/\(entry)?utm_source=rss",
                             published: now, firstSeen: now, summary: "Summary of \(entry), with enough words to matter.",
