@@ -60,9 +60,7 @@ struct StoreBenchCommand: ParsableCommand {
             let feedID = next.feedID, now = next.now, batchItems = next.items
             let judged = transactions % 10 == 0
             let fresh = try store.write { tx -> Int in
-                try tx.updateFeed(id: feedID, FeedFetchUpdate(FeedFetchState(state: .ok, etag: "\"\(transactions)\"",
-                                                              nextDue: now.addingTimeInterval(900), lastFetch: now,
-                                                              lastSuccess: now)))
+                try tx.updateFeed(id: feedID, .benchmarkFetch(at: now, etag: "\"\(transactions)\""))
                 let inserted = try tx.insertItems(feedID: feedID, batchItems)
                 let newOnes = inserted.filter(\.isNew)
                 if judged, let first = newOnes.first {
@@ -76,7 +74,7 @@ struct StoreBenchCommand: ParsableCommand {
                     event.state = Data(repeating: 7, count: 1024)
                     try tx.saveEvent(event)
                     try tx.recordMatches([TopicMatch(itemID: first.itemID, topic: topic, eventID: event.id, verdict: "new_facts")])
-                    try tx.addFacts([FactRecord(eventID: event.id, sentence: "Fact \(transactions).", fingerprint: "f\(transactions)")])
+                    try tx.addFact(eventID: event.id, sentence: "Fact \(transactions).", fingerprint: "f\(transactions)")
                     try tx.enqueueAlert(id: "alert-\(transactions)", created: now, sinks: ["log", "webhook"],
                                         payload: #"{"id":"alert-\#(transactions)","topic":"\#(topic)"}"#)
                 }
@@ -205,5 +203,19 @@ private final class BatchQueue: @unchecked Sendable {
         guard !batches.isEmpty else { return nil }
         condition.broadcast()
         return batches.removeFirst()
+    }
+}
+
+extension FeedFetchUpdate {
+    /// What a benchmark's fetch of a feed writes (the store bench and the crash-safety stress): a new body at
+    /// `now` with validator `etag`, the next poll 15 minutes later.
+    static func benchmarkFetch(at now: Date, etag: String) -> FeedFetchUpdate {
+        var update = FeedFetchUpdate(.newFeed)
+        update.state = .ok
+        update.etag = etag
+        update.nextDue = now.addingTimeInterval(900)
+        update.lastFetch = now
+        update.lastSuccess = now
+        return update
     }
 }

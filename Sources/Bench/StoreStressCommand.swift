@@ -42,10 +42,7 @@ struct StoreStressCommand: ParsableCommand {
             // Feeds repeat their recent entries: those must come back as known, not new.
             entries += previousEntries[feedID]?.prefix(items / 2) ?? []
             try store.write { tx in
-                var update = FeedFetchUpdate(FeedFetchState(state: .ok, lastFetch: now, lastSuccess: now))
-                update.etag = "\"\(transaction)\""
-                update.nextDue = now.addingTimeInterval(900)
-                try tx.updateFeed(id: feedID, update)
+                try tx.updateFeed(id: feedID, .benchmarkFetch(at: now, etag: "\"\(transaction)\""))
                 let inserted = try tx.insertItems(feedID: feedID, NewItem.withDedupKeys(entries.map { entry in
                     NewItem(entryID: entry, title: "Story \(entry) on \(topic)", link: "https://news.example/\(entry)?utm_source=rss",
                             published: now, firstSeen: now, summary: "Summary of \(entry), with enough words to matter.",
@@ -61,9 +58,10 @@ struct StoreStressCommand: ParsableCommand {
                 event.state = Data(repeating: UInt8(transaction % 251), count: 2048)
                 try tx.saveEvent(event)
                 try tx.recordMatches(fresh.map { TopicMatch(itemID: $0.itemID, topic: topic, eventID: event.id, verdict: "new_facts") })
-                try tx.addFacts(fresh.prefix(3).map {
-                    FactRecord(eventID: event.id, sentence: "Fact from item \($0.itemID).", fingerprint: "item-\($0.itemID)")
-                })
+                for item in fresh.prefix(3) {
+                    try tx.addFact(eventID: event.id, sentence: "Fact from item \(item.itemID).",
+                                   fingerprint: "item-\(item.itemID)")
+                }
                 try tx.enqueueAlert(id: alertID, created: now, sinks: sinks,
                                     payload: #"{"id":"\#(alertID)","topic":"\#(topic)","event":{"id":"\#(event.id)"}}"#)
             }

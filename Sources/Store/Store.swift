@@ -16,8 +16,8 @@ public protocol StoreReader {
     func facts(eventID: String) throws -> [FactRecord]
     /// The version token of a topic's stored term statistics (nil when none are stored): cheap, no payload.
     func termStatisticsVersion(topic: String) throws -> Int64?
-    /// A topic's stored term statistics, payload included.
-    func termStatistics(topic: String) throws -> TermStatisticsRecord?
+    /// A topic's stored term statistics: the engine's own compact encoding, opaque to the store.
+    func termStatistics(topic: String) throws -> Data?
     /// Every sink's outbox row for one alert.
     func outbox(alertID: String) throws -> [OutboxAlert]
     func alertExists(id: String) throws -> Bool
@@ -46,6 +46,10 @@ public protocol StoreReader {
 public protocol StoreTransaction: StoreReader {
     /// Writes a fetch's outcome to the feed's row and releases its lease.
     func updateFeed(id: Int64, _ update: FeedFetchUpdate) throws
+    /// Moves a feed's next due time (spreading one host's polls), only if its row is unleased and still due at
+    /// `from` (nothing else changed it since). Returns whether it moved.
+    @discardableResult
+    func moveNextDue(feedID: Int64, from: Date, to: Date) throws -> Bool
     /// Stores items of one feed; returns one insertion per input item, in order. Dedup: per feed by entry id,
     /// across feeds by canonical URL (tracking parameters stripped) and by content fingerprint.
     func insertItems(feedID: Int64, _ items: [NewItem]) throws -> [ItemInsertion]
@@ -56,9 +60,9 @@ public protocol StoreTransaction: StoreReader {
     /// Inserts or replaces an event (summary columns and the engine's state blob).
     func saveEvent(_ event: EventRecord) throws
     /// Inserts or replaces a topic's term statistics (write them with the topic's events, under `lockTopic`).
-    func saveTermStatistics(_ record: TermStatisticsRecord) throws
-    /// Adds facts; a fact already known to its event (same fingerprint) is ignored.
-    func addFacts(_ facts: [FactRecord]) throws
+    func saveTermStatistics(topic: String, version: Int64, payload: Data) throws
+    /// Adds a fact to an event; one the event already knows (same fingerprint) is ignored.
+    func addFact(eventID: String, sentence: String, fingerprint: String) throws
     /// Appends an article to its event's timeline (sequence assigned here) and marks the event active at `seen`.
     func appendEventArticle(_ article: EventArticleRecord, now: Date) throws
     /// Records an alert and owes it to every sink. Idempotent on (alert id, sink): a repeat adds nothing.
@@ -133,10 +137,6 @@ public protocol Store: AnyObject, Sendable {
     /// Returns how many claims it ended.
     @discardableResult
     func expireAlertClaims(owner: String, now: Date) throws -> Int
-    /// Moves feeds' next due times (spreading one host's polls), each only if its row is unleased and still
-    /// due at `from`. Returns how many moved.
-    @discardableResult
-    func moveNextDue(_ moves: [NextDueMove]) throws -> Int
 }
 
 extension Store {

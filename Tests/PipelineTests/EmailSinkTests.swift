@@ -250,7 +250,7 @@ import TestSupport
         #expect(row.state == .failed)
         #expect(row.lastError?.contains("550") == true)
         let status = try store.status(now: Date(), recentAlerts: 10)
-        #expect(status.alertsBySink.first { $0.sink == "mail" }?.counts.failed == 1)
+        #expect(status.alertsBySink.first { $0.sink == "mail" }?.counts[.failed] == 1)
         #expect(receiver.messages().count == 1)
     }
 

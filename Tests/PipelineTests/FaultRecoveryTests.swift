@@ -159,7 +159,7 @@ import TestSupport
         let status = StatusReport(configPath: "t.toml", storeStatus: try store.status(now: Date(), recentAlerts: 5))
         #expect(status.storeStatus?.alerts.retrying == 3)
         #expect(status.problems.contains { $0.hasPrefix("sink hook: 3 being retried") && $0.contains("imeout") }, "\(status.problems)")
-        #expect(status.storeStatus?.alertsBySink.first { $0.sink == "log" }?.counts.delivered == 3)
+        #expect(status.storeStatus?.alertsBySink.first { $0.sink == "log" }?.counts[.delivered] == 3)
     }
 }
 

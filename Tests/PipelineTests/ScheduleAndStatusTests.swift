@@ -8,7 +8,7 @@ import Testing
 
     func status(beatAgo: TimeInterval?, failingFeed: Bool = false, failedAlerts: Int64 = 0) -> StoreStatus {
         var counts = AlertCounts()
-        counts.failed = failedAlerts
+        counts[.failed] = failedAlerts
         let feed = FeedRecord(id: 1, configuredURL: "https://a.example/rss", url: "https://a.example/rss", name: nil,
                               active: true,
                               fetch: FeedFetchState(state: failingFeed ? .failing : .ok, nextDue: now,

@@ -52,10 +52,11 @@ struct CycleSupportTests {
             _ = try store.leaseDueFeeds(now: due, limit: 1, owner: "other", leaseFor: 60)
             let leasedID = try #require(try store.feedLeases().first).feedID
             let later = due.addingTimeInterval(3)
-            let moves = ids.map { id in
-                NextDueMove(feedID: id, from: id == ids[2] ? due.addingTimeInterval(-1) : due, to: later)
+            let moved = try store.write { tx in
+                try ids.filter { id in
+                    try tx.moveNextDue(feedID: id, from: id == ids[2] ? due.addingTimeInterval(-1) : due, to: later)
+                }.count
             }
-            let moved = try store.moveNextDue(moves)
             let feeds = try store.read { try $0.feeds() }
             let expectedMoved = ids.filter { $0 != leasedID && $0 != ids[2] }
             #expect(moved == expectedMoved.count)

@@ -115,7 +115,7 @@ struct EventTimelineTests {
             // The pages' and /metrics' counts, without every feed's row.
             let summary = try store.read { try $0.summary() }
             #expect(summary.feedStates == [.new: 1] && summary.openEvents == 0)
-            #expect(summary.alertsBySink.map(\.sink) == ["log"] && summary.alertsBySink.first?.counts.pending == 2)
+            #expect(summary.alertsBySink.map(\.sink) == ["log"] && summary.alertsBySink.first?.counts[.pending] == 2)
             #expect(try store.read { try $0.troubledFeeds(limit: 10) }.isEmpty)
         }
     }

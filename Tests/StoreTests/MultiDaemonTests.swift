@@ -1,5 +1,5 @@
 import Foundation
-import Store
+@testable import Store
 import Testing
 import TestSupport
 
@@ -96,9 +96,9 @@ struct MultiDaemonTests {
         #expect(all.count == 500 && Set(all).count == 500, "claimed \(all.count), distinct \(Set(all).count)")
         let status = try setup.status(now: t0, recentAlerts: 0)
         let hook = try #require(status.alertsBySink.first { $0.sink == "hook" })
-        #expect(hook.counts.delivered == 500 && hook.counts.pending == 0 && hook.counts.delivering == 0)
+        #expect(hook.counts[.delivered] == 500 && hook.counts[.pending] == 0 && hook.counts[.delivering] == 0)
         let log = try #require(status.alertsBySink.first { $0.sink == "log" })
-        #expect(log.counts.pending == 500)
+        #expect(log.counts[.pending] == 500)
     }
 
     @Test(arguments: Backend.allCases)

@@ -42,7 +42,7 @@ import TestSupport
         }
         #expect(Set(ids) == ["a0", "a1", "a2"])
         // The outbox counters (kept in their own rows, flushed in each write) count each alert once.
-        #expect(try store.status(now: Date(), recentAlerts: 10).alerts.pending == 3)
+        #expect(try store.status(now: Date(), recentAlerts: 10).alerts[.pending] == 3)
         #expect(try store.claimAlerts(sink: "log", now: Date(), limit: 10, owner: "t", leaseFor: 60).count == 3)
     }
 }

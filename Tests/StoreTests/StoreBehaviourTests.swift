@@ -1,5 +1,5 @@
 import Foundation
-import Store
+@testable import Store
 import Testing
 import TestSupport
 
@@ -132,7 +132,7 @@ struct StoreBehaviourTests {
                 #expect(try tx.openEvents(topic: "defence").isEmpty)
                 try tx.saveEvent(EventRecord(id: "evt_1", topic: "defence", title: "Call", firstSeen: t0, lastSeen: t0,
                                              articleCount: 1, state: blob))
-                try tx.addFacts([FactRecord(eventID: "evt_1", sentence: "They spoke for 20 minutes.", fingerprint: "f1")])
+                try tx.addFact(eventID: "evt_1", sentence: "They spoke for 20 minutes.", fingerprint: "f1")
                 try tx.recordMatches([TopicMatch(itemID: id, topic: "defence", eventID: "evt_1", verdict: "new_event")])
                 return id
             }
@@ -142,8 +142,8 @@ struct StoreBehaviourTests {
                 event.articleCount = 2
                 event.lastSeen = t0.addingTimeInterval(60)
                 try tx.saveEvent(event)
-                try tx.addFacts([FactRecord(eventID: "evt_1", sentence: "dup", fingerprint: "f1"),
-                                 FactRecord(eventID: "evt_1", sentence: "Engines by March.", fingerprint: "f2")])
+                try tx.addFact(eventID: "evt_1", sentence: "dup", fingerprint: "f1")
+                try tx.addFact(eventID: "evt_1", sentence: "Engines by March.", fingerprint: "f2")
             }
             let (event, facts, matches) = try store.read { reader in
                 (try reader.event(id: "evt_1"), try reader.facts(eventID: "evt_1"), try reader.matches(itemID: itemID))
@@ -169,7 +169,7 @@ struct StoreBehaviourTests {
                 }
             }
             let status = try store.status(now: t0, recentAlerts: 5)
-            #expect(status.totals.items == 0 && status.totals.events == 0 && status.alerts.pending == 0)
+            #expect(status.totals.items == 0 && status.totals.events == 0 && status.alerts[.pending] == 0)
             #expect(try store.read { try $0.alertExists(id: "al-x") } == false)
             // The same items insert as new afterwards: nothing half-written blocks them.
             #expect(try store.write { try $0.insertItems(feedID: feed, [item("x1")]) }.map(\.outcome) == [.new])
@@ -199,15 +199,15 @@ struct StoreBehaviourTests {
                                          nextAttempt: t0.addingTimeInterval(120), now: t0))
             #expect(try store.claimAlerts(sink: "hook", now: t0.addingTimeInterval(60), limit: 10, owner: "d1", leaseFor: 60).isEmpty)
             var status = try store.status(now: t0, recentAlerts: 10)
-            #expect(status.alerts.delivered == 1 && status.alerts.pending == 1 && status.alerts.retrying == 1)
+            #expect(status.alerts[.delivered] == 1 && status.alerts[.pending] == 1 && status.alerts.retrying == 1)
             let retry = try store.claimAlerts(sink: "hook", now: t0.addingTimeInterval(121), limit: 10, owner: "d1", leaseFor: 60)
             #expect(retry.first?.attempts == 2 && retry.first?.lastError == "HTTP 503")
             #expect(try store.markFailed(alertID: "al-1", sink: "hook", owner: "d1", error: "HTTP 500 (giving up)",
                                          nextAttempt: nil, now: t0.addingTimeInterval(122)))
             status = try store.status(now: t0, recentAlerts: 10)
-            #expect(status.alerts.failed == 1 && status.alerts.pending == 0 && status.alerts.delivered == 1)
+            #expect(status.alerts[.failed] == 1 && status.alerts[.pending] == 0 && status.alerts[.delivered] == 1)
             #expect(status.alertsBySink.map(\.sink) == ["hook", "log"])
-            #expect(status.alertsBySink[0].counts.failed == 1 && status.alertsBySink[1].counts.delivered == 1)
+            #expect(status.alertsBySink[0].counts[.failed] == 1 && status.alertsBySink[1].counts[.delivered] == 1)
             #expect(status.recentAlerts.map(\.payload) == [payload])
             let rows = try store.read { try $0.outbox(alertID: "al-1") }
             #expect(rows.map(\.state) == [.failed, .delivered])
@@ -225,7 +225,7 @@ struct StoreBehaviourTests {
             #expect(try store.markDelivered(alertID: "al-2", sink: "log", owner: "dead", now: t0.addingTimeInterval(32)) == false)
             #expect(try store.markDelivered(alertID: "al-2", sink: "log", owner: "alive", now: t0.addingTimeInterval(32)))
             let status = try store.status(now: t0, recentAlerts: 0)
-            #expect(status.alerts.delivered == 1 && status.alerts.delivering == 0 && status.alerts.pending == 0)
+            #expect(status.alerts[.delivered] == 1 && status.alerts[.delivering] == 0 && status.alerts[.pending] == 0)
         }
     }
 
@@ -270,7 +270,7 @@ struct StoreBehaviourTests {
             #expect(status.heartbeats.map(\.daemonID) == ["host-a:1", "host-b:2"])
             #expect(status.heartbeats[0].lastBeat == t0.addingTimeInterval(15))
             #expect(status.recentAlerts.count == 10 && status.recentAlerts.first?.id == "al-11")
-            #expect(status.alerts.pending == 12)
+            #expect(status.alerts[.pending] == 12)
             #expect(status.schemaVersion >= 1)
             switch backend {
             case .sqlite: #expect(status.store == "sqlite:\(location.location)")
@@ -291,7 +291,7 @@ struct StoreBehaviourTests {
                 try tx.recordMatches(ids.map { TopicMatch(itemID: $0.itemID, topic: "t") })
                 try tx.saveEvent(EventRecord(id: "old", topic: "t", title: "o", firstSeen: old, lastSeen: old, articleCount: 2))
                 try tx.saveEvent(EventRecord(id: "new", topic: "t", title: "n", firstSeen: recent, lastSeen: recent, articleCount: 1))
-                try tx.addFacts([FactRecord(eventID: "old", sentence: "s", fingerprint: "f")])
+                try tx.addFact(eventID: "old", sentence: "s", fingerprint: "f")
                 try tx.enqueueAlert(id: "al-old", created: old, sinks: ["log"], payload: "{}")
                 try tx.enqueueAlert(id: "al-new", created: recent, sinks: ["log"], payload: "{}")
             }
@@ -304,7 +304,7 @@ struct StoreBehaviourTests {
             #expect(report.outboxRowsDeleted == 1 && report.alertsDeleted == 1 && report.eventsDeleted == 0)
             var status = try store.status(now: recent, recentAlerts: 10)
             #expect(status.totals.items == 1 && status.feeds[0].itemCount == 1)
-            #expect(status.alerts.delivered == 1 && status.recentAlerts.map(\.id) == ["al-new"])
+            #expect(status.alerts[.delivered] == 1 && status.recentAlerts.map(\.id) == ["al-new"])
             #expect(try store.read { try $0.openEvents(topic: "t") }.map(\.id) == ["new"])
             // Old pruned entries come back as new if a feed still carries them: retention is the dedup horizon.
             #expect(try store.write { try $0.insertItems(feedID: feed, [item("o1", seen: recent)]) }.map(\.outcome) == [.new])

@@ -33,7 +33,7 @@ final class Transfer {
     let maxRedirects: Int
     private let keepsBody: Bool
 
-    // Collected by the callbacks; header fields are reset on each status line so only the final response counts.
+    // Collected by the callbacks; the header fields are reset on each status line so only the final response counts.
     var body: [UInt8] = []
     /// Body bytes received for the current response, before any Content-Encoding is undone.
     var wireBytes = 0
@@ -41,14 +41,9 @@ final class Transfer {
     var statusChain: [Int] = []
     var visitedURLs: [String] = []
     var httpVersion: String?
-    var etag: String?
-    var lastModified: String?
-    var contentTypeHeader: String?
-    var contentEncoding: String?
-    var cacheControl: String?
-    var expires: String?
-    var retryAfterHeader: String?
-    var serverDate: String?
+    /// The current response's values of the fields the fetcher records (Content-Encoding lowercased, without
+    /// "identity"; repeated Cache-Control lines joined with ", ").
+    var headers: [Field: String] = [:]
 
     /// A POST whose body libcurl has sent in full: the receiver may have acted on it, whatever comes back.
     var hasSentWholeBody: Bool {
@@ -179,7 +174,7 @@ final class Transfer {
             abortReason = .tooLarge(limit: maxWireBytes)
             return 0
         }
-        if contentEncoding == nil && wireBytes > maxDecodedBytes {
+        if headers[.contentEncoding] == nil && wireBytes > maxDecodedBytes {
             // Without Content-Encoding the decoded size is the wire size: call it what it is.
             abortReason = .tooLarge(limit: maxWireBytes)
             return 0
@@ -191,7 +186,7 @@ final class Transfer {
     }
 
     /// Header names the fetcher records, as lowercase bytes; other headers cost no String at all.
-    private enum Field: CaseIterable {
+    enum Field: CaseIterable {
         case etag, lastModified, contentType, contentEncoding, cacheControl, expires, retryAfter, date, contentLength
         var name: [UInt8] {
             switch self {
@@ -239,20 +234,15 @@ final class Transfer {
         while upper > lower, isSpace(raw[upper - 1]) { upper -= 1 }
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: raw[lower..<upper]), as: UTF8.self)
         switch field {
-        case .etag: etag = value
-        case .lastModified: lastModified = value
-        case .contentType: contentTypeHeader = value
         case .contentEncoding:
             let encoding = value.lowercased()
-            contentEncoding = encoding == "identity" ? nil : encoding
-        case .cacheControl: cacheControl = cacheControl.map { "\($0), \(value)" } ?? value
-        case .expires: expires = value
-        case .retryAfter: retryAfterHeader = value
-        case .date: serverDate = value
+            headers[field] = encoding == "identity" ? nil : encoding
+        case .cacheControl: headers[field] = headers[field].map { "\($0), \(value)" } ?? value
         case .contentLength:
             if keepsBody, let announced = Int(value), announced > 0, body.isEmpty {
                 body.reserveCapacity(min(announced, maxDecodedBytes))
             }
+        default: headers[field] = value
         }
         return length
     }
@@ -262,8 +252,7 @@ final class Transfer {
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         let code = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         httpVersion = parts.first.map { String($0.dropFirst("HTTP/".count)) }
-        etag = nil; lastModified = nil; contentTypeHeader = nil; contentEncoding = nil
-        cacheControl = nil; expires = nil; retryAfterHeader = nil; serverDate = nil
+        headers.removeAll(keepingCapacity: true)
         body.removeAll(keepingCapacity: true)
         wireBytes = 0
         guard code >= 200 else { return true }

@@ -11,22 +11,23 @@ extension Transfer {
         metadata.redirectCount = long(CURLINFO_REDIRECT_COUNT)
         metadata.statusChain = statusChain
         metadata.httpVersion = isFile ? nil : httpVersion
-        metadata.etag = etag
-        metadata.lastModified = lastModified
-        if let contentTypeHeader {
+        metadata.etag = headers[.etag]
+        metadata.lastModified = headers[.lastModified]
+        if let contentTypeHeader = headers[.contentType] {
             let parsed = HTTPHeaderValues.parseContentType(contentTypeHeader)
             metadata.contentType = parsed.mediaType
             metadata.charset = parsed.charset
         }
-        metadata.contentEncoding = contentEncoding
+        metadata.contentEncoding = headers[.contentEncoding]
+        let expires = headers[.expires], retryAfter = headers[.retryAfter]
         // The server's Date only matters as the reference for Expires and Retry-After: parse it only then.
-        let reference = (expires != nil || retryAfterHeader != nil) ? serverDate.flatMap(HTTPHeaderValues.parseHTTPDate) ?? Date() : Date()
-        metadata.cacheMaxAge = cacheControl.flatMap(HTTPHeaderValues.parseMaxAge)
+        let reference = (expires != nil || retryAfter != nil) ? headers[.date].flatMap(HTTPHeaderValues.parseHTTPDate) ?? Date() : Date()
+        metadata.cacheMaxAge = headers[.cacheControl].flatMap(HTTPHeaderValues.parseMaxAge)
         if let expires {
             // An invalid Expires ("0", "-1") means already expired (RFC 9111 5.3).
             metadata.expiresIn = HTTPHeaderValues.parseHTTPDate(expires).map { $0.timeIntervalSince(reference) } ?? 0
         }
-        metadata.retryAfter = retryAfterHeader.flatMap { HTTPHeaderValues.parseRetryAfter($0, now: reference) }
+        metadata.retryAfter = retryAfter.flatMap { HTTPHeaderValues.parseRetryAfter($0, now: reference) }
         metadata.bytesOnWire = offT(CURLINFO_SIZE_DOWNLOAD_T)
         metadata.bytesDecoded = wireBytes
         metadata.timings.queued = queuedFor
@@ -60,7 +61,7 @@ extension Transfer {
         switch status {
         case 200..<300:
             var bytes = body
-            if let contentEncoding {
+            if let contentEncoding = headers[.contentEncoding] {
                 switch ContentDecoding.decode(body, contentEncoding: contentEncoding, limit: maxDecodedBytes) {
                 case .success(let decoded): bytes = decoded
                 case .failure(.tooLarge): return .failed(.decodedTooLarge(limit: maxDecodedBytes))

@@ -50,8 +50,7 @@ public final class CoverageJudge: TopicJudge {
         let learnt = engine.termStatistics
         if learnt.revision != revisionBefore {
             let version = Int64.random(in: Int64.min...Int64.max)
-            try transaction.saveTermStatistics(TermStatisticsRecord(topic: topic.name, version: version,
-                                                                    payload: learnt.encoded()))
+            try transaction.saveTermStatistics(topic: topic.name, version: version, payload: learnt.encoded())
             cache.withLock { $0[topic.name] = Cached(version: version, statistics: learnt) }
         } else if let storedVersion {
             cache.withLock { $0[topic.name] = Cached(version: storedVersion, statistics: learnt) }
@@ -78,8 +77,8 @@ public final class CoverageJudge: TopicJudge {
         // Taken out of the cache: put back (with its new version) only after judging.
         let cached = cache.withLock { $0.removeValue(forKey: topic) }
         if let storedVersion, let cached, cached.version == storedVersion { return cached.statistics }
-        if storedVersion != nil, let record = try transaction.termStatistics(topic: topic),
-           let decoded = TermStatistics(encoded: record.payload) {
+        if storedVersion != nil, let payload = try transaction.termStatistics(topic: topic),
+           let decoded = TermStatistics(encoded: payload) {
             return decoded
         }
         // None stored yet (or unreadable: started again from the prior, and overwritten after judging).

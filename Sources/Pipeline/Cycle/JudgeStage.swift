@@ -184,10 +184,9 @@ struct JudgeStage: Sendable {
                 verdict: verdict.verdict, newFacts: verdict.newFacts), now: now)
         }
         guard let alertVerdict = verdict.alertVerdict, let eventID = verdict.eventID else { return }
-        if !verdict.newFacts.isEmpty {
-            try transaction.addFacts(verdict.newFacts.map {
-                FactRecord(eventID: eventID, sentence: $0, fingerprint: Hex.lowercase(SHA256.hash($0)))
-            })
+        for sentence in verdict.newFacts {
+            try transaction.addFact(eventID: eventID, sentence: sentence,
+                                    fingerprint: Hex.lowercase(SHA256.hash(sentence)))
         }
         if candidate.baseline { return }
         let sinks = config.config.alerts.filter { $0.accepts(topic: topic) && $0.receivesEachAlert }.map(\.name)

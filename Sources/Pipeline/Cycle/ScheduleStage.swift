@@ -16,7 +16,7 @@ struct ScheduleStage: Sendable {
     static let hostSpacing: TimeInterval = 2
 
     /// Due feeds of one host are spread out, not burst: feeds fetched together would otherwise come due together
-    /// again, their jitter alone leaving clusters. `Scheduler.stagger` moves a feed's next poll later (never
+    /// again, their jitter alone leaving clusters. `Scheduler.staggeredStarts` moves a feed's next poll later (never
     /// earlier) until it is `hostSpacing` after the previous one of its host, within a window of the jitter's
     /// share of the poll interval. Only feeds that move are written, in one transaction, and only while nothing
     /// else changed them (not leased again, same due time); a crash before it leaves the unspread times, which
@@ -28,18 +28,20 @@ struct ScheduleStage: Sendable {
         guard !shared.isEmpty else { return }
         var random = SystemRandomNumberGenerator()
         let window = poll.interval * SchedulePolicy(interval: poll.interval).jitter
-        let spread = Scheduler.stagger(shared.map { DueFeed(key: String($0.feedID), host: $0.host, due: $0.nextDue) },
-                                       spacing: Self.hostSpacing, window: window, using: &random)
-        let before = Dictionary(shared.map { (String($0.feedID), $0.nextDue) }, uniquingKeysWith: { first, _ in first })
-        let moves = spread.compactMap { feed -> NextDueMove? in
-            // Sub-second moves are not worth a row write: they change nothing a host would notice.
-            guard let id = Int64(feed.key), let old = before[feed.key], feed.due.timeIntervalSince(old) >= 0.5 else { return nil }
-            return NextDueMove(feedID: id, from: old, to: feed.due)
-        }
+        let starts = Scheduler.staggeredStarts(of: shared, host: \.host, due: \.nextDue, spacing: Self.hostSpacing,
+                                               window: window, using: &random)
+        // Sub-second moves are not worth a row write: they change nothing a host would notice.
+        let moves = zip(shared, starts).filter { feed, start in start.timeIntervalSince(feed.nextDue) >= 0.5 }
         guard !moves.isEmpty else { return }
         let store = self.store
         do {
-            _ = try await Blocking.run { try store.moveNextDue(moves) }
+            try await Blocking.run {
+                try store.write { transaction in
+                    for (feed, start) in moves {
+                        try transaction.moveNextDue(feedID: feed.feedID, from: feed.nextDue, to: start)
+                    }
+                }
+            }
         } catch {
             logger.warning("spreading the next polls of shared hosts failed; they keep their own jittered times",
                            metadata: ["feeds": "\(moves.count)", "error": "\(error)"])

@@ -64,7 +64,7 @@ public struct StatusReport: Sendable {
             for feed in storeStatus.feeds where feed.active && (feed.state == .failing || feed.state == .backingOff) {
                 problems.append("feed \(feed.url) is \(feed.state.rawValue): \(feed.lastError ?? "no error recorded")")
             }
-            if storeStatus.alerts.failed > 0 { problems.append("\(storeStatus.alerts.failed) alert deliveries failed for good") }
+            if storeStatus.alerts[.failed] > 0 { problems.append("\(storeStatus.alerts[.failed]) alert deliveries failed for good") }
             if storeStatus.alerts.retrying > 0 { problems.append("\(storeStatus.alerts.retrying) alert deliveries are being retried") }
             // Which sink, and why (a receiver that never answers, a full disk), one line per retrying sink.
             for sink in storeStatus.alertsBySink where sink.counts.retrying > 0 {
@@ -124,16 +124,16 @@ public struct StatusReport: Sendable {
                 ("events_closed", .int(Int(status?.totals.closedEvents ?? 0))),
             ])),
             ("alerts", .object([
-                ("pending", .int(Int(counts.pending + counts.delivering))),
-                ("delivered", .int(Int(counts.delivered))),
-                ("failed", .int(Int(counts.failed))),
+                ("pending", .int(Int(counts.undelivered))),
+                ("delivered", .int(Int(counts[.delivered]))),
+                ("failed", .int(Int(counts[.failed]))),
                 ("retrying", .int(Int(counts.retrying))),
                 ("by_sink", .array((status?.alertsBySink ?? []).map { sink in
                     .object([
                         ("sink", .string(sink.sink)),
-                        ("pending", .int(Int(sink.counts.pending + sink.counts.delivering))),
-                        ("delivered", .int(Int(sink.counts.delivered))),
-                        ("failed", .int(Int(sink.counts.failed))),
+                        ("pending", .int(Int(sink.counts.undelivered))),
+                        ("delivered", .int(Int(sink.counts[.delivered]))),
+                        ("failed", .int(Int(sink.counts[.failed]))),
                         ("retrying", .int(Int(sink.counts.retrying))),
                         ("last_error", .optional(sink.retryError)),
                     ])
@@ -166,9 +166,9 @@ public struct StatusReport: Sendable {
         if let status = storeStatus {
             lines.append("totals: \(status.totals.activeFeeds) feeds, \(status.totals.items) items, \(status.totals.openEvents) open and \(status.totals.closedEvents) closed events")
             let counts = status.alerts
-            lines.append("alerts: \(counts.pending + counts.delivering) pending, \(counts.delivered) delivered, \(counts.failed) failed")
+            lines.append("alerts: \(counts.undelivered) pending, \(counts[.delivered]) delivered, \(counts[.failed]) failed")
             for sink in status.alertsBySink {
-                lines.append("  \(sink.sink): \(sink.counts.pending + sink.counts.delivering) pending, \(sink.counts.delivered) delivered, \(sink.counts.failed) failed")
+                lines.append("  \(sink.sink): \(sink.counts.undelivered) pending, \(sink.counts[.delivered]) delivered, \(sink.counts[.failed]) failed")
             }
             lines.append("feeds:")
             for feed in status.feeds where feed.active {

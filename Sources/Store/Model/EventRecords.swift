@@ -30,27 +30,6 @@ public struct FactRecord: Sendable, Equatable, Hashable {
     public var eventID: String
     public var sentence: String
     public var fingerprint: String
-
-    public init(eventID: String, sentence: String, fingerprint: String) {
-        self.eventID = eventID
-        self.sentence = sentence
-        self.fingerprint = fingerprint
-    }
-}
-
-/// The coverage engine's term statistics for one topic. `payload` is the engine's own compact encoding (opaque
-/// to the store); `version` is a token that changes with every save, so a reader can tell whether its copy is
-/// still the stored one without reading the payload.
-public struct TermStatisticsRecord: Sendable, Equatable {
-    public var topic: String
-    public var version: Int64
-    public var payload: Data
-
-    public init(topic: String, version: Int64, payload: Data) {
-        self.topic = topic
-        self.version = version
-        self.payload = payload
-    }
 }
 
 /// An on-topic item stored and waiting for the settle window to end before it is judged (`[coverage] settle`).

@@ -22,34 +22,24 @@ public enum FeedState: String, Sendable, CaseIterable, Codable {
     case retired
 }
 
-/// What fetches have taught the store about a feed: the part of its row that one fetch writes.
+/// What fetches have taught the store about a feed: the part of its row that one fetch writes. The defaults
+/// are a new feed's, before any fetch.
 public struct FeedFetchState: Sendable, Equatable {
-    public var state: FeedState
+    public var state: FeedState = .new
     public var etag: String?
     public var lastModified: String?
     public var nextDue: Date?
-    public var consecutiveFailures: Int
+    public var consecutiveFailures = 0
     public var lastError: String?
     public var lastFetch: Date?
     public var lastSuccess: Date?
-    public var retired: Bool
+    public var retired = false
     /// The scheduler's state (JSON of `FeedScheduleState`), nil until the first fetch under schema v2.
     public var scheduleState: String?
 
-    public init(state: FeedState, etag: String? = nil, lastModified: String? = nil, nextDue: Date? = nil,
-                consecutiveFailures: Int = 0, lastError: String? = nil, lastFetch: Date? = nil,
-                lastSuccess: Date? = nil, retired: Bool = false, scheduleState: String? = nil) {
-        self.state = state
-        self.etag = etag
-        self.lastModified = lastModified
-        self.nextDue = nextDue
-        self.consecutiveFailures = consecutiveFailures
-        self.lastError = lastError
-        self.lastFetch = lastFetch
-        self.lastSuccess = lastSuccess
-        self.retired = retired
-        self.scheduleState = scheduleState
-    }
+    /// A new feed's state. The fetch cycle starts from the stored one (`FeedFetchUpdate(from:)`); this is for
+    /// writing a state from scratch (the store benchmarks), each field then set by name.
+    public static let newFeed = FeedFetchState()
 }
 
 /// A feed's row: identity, fetch state and lease. The fetch state's fields read through (`feed.etag` is

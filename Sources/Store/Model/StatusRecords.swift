@@ -10,15 +10,28 @@ public struct StoreTotals: Sendable, Equatable {
     public var closedEvents: Int64 = 0
 }
 
+/// Alerts owed to one sink (or to all of them) by delivery state, from the writers' counters.
 public struct AlertCounts: Sendable, Equatable {
-    public var pending: Int64 = 0
-    public var delivering: Int64 = 0
-    public var delivered: Int64 = 0
-    public var failed: Int64 = 0
+    /// A state with no alerts has no entry, so equal counts compare equal however they were reached.
+    private var byState: [OutboxState: Int64] = [:]
     /// Pending or delivering alerts that already had at least one attempt (status reports these as degraded).
     public var retrying: Int64 = 0
 
     public init() {}
+
+    public subscript(state: OutboxState) -> Int64 {
+        get { byState[state] ?? 0 }
+        set { byState[state] = newValue == 0 ? nil : newValue }
+    }
+
+    /// Not delivered yet: pending, or claimed and being delivered (what status and metrics call "pending").
+    public var undelivered: Int64 { self[.pending] + self[.delivering] }
+
+    /// Adds another sink's counts (the totals over all sinks).
+    public static func += (total: inout AlertCounts, other: AlertCounts) {
+        for state in OutboxState.allCases { total[state] += other[state] }
+        total.retrying += other.retrying
+    }
 }
 
 public struct SinkAlertCounts: Sendable, Equatable {

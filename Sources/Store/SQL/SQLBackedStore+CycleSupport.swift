@@ -7,19 +7,6 @@ public struct FeedLease: Sendable, Equatable {
     public var until: Date?
 }
 
-/// A feed's next poll moved later (host spreading), applied only if the row still holds `from`.
-public struct NextDueMove: Sendable, Equatable {
-    public var feedID: Int64
-    public var from: Date
-    public var to: Date
-
-    public init(feedID: Int64, from: Date, to: Date) {
-        self.feedID = feedID
-        self.from = from
-        self.to = to
-    }
-}
-
 /// What a poll cycle over thousands of feeds needs without reading every feed row into memory.
 extension SQLBackedStore {
     public func makeFeedsDue(now: Date) throws -> Int {
@@ -31,19 +18,6 @@ extension SQLBackedStore {
         }
     }
 
-    public func moveNextDue(_ moves: [NextDueMove]) throws -> Int {
-        guard !moves.isEmpty else { return 0 }
-        return try inWriteTransaction { transaction in
-            var moved = 0
-            for move in moves {
-                moved += try transaction.connection.execute(
-                    "UPDATE feeds SET next_due = ? WHERE id = ? AND next_due = ? AND lease_owner IS NULL",
-                    [SQLValue(move.to), .integer(move.feedID), SQLValue(move.from)])
-            }
-            return moved
-        }
-    }
-
     public func feedLeases() throws -> [FeedLease] {
         try inReadTransaction { transaction in
             try transaction.connection.query(
@@ -52,5 +26,12 @@ extension SQLBackedStore {
                 FeedLease(feedID: row.int64(0) ?? 0, owner: row.string(1) ?? "", until: row.date(2))
             }
         }
+    }
+}
+
+extension SQLTransaction {
+    func moveNextDue(feedID: Int64, from: Date, to: Date) throws -> Bool {
+        try connection.execute("UPDATE feeds SET next_due = ? WHERE id = ? AND next_due = ? AND lease_owner IS NULL",
+                               [SQLValue(to), .integer(feedID), SQLValue(from)]) > 0
     }
 }

@@ -20,13 +20,7 @@ extension SQLTransaction {
         }
         var total = AlertCounts()
         let sinks = bySink.keys.sorted().map { SinkAlertCounts(sink: $0, counts: bySink[$0]!, retryError: retryErrors[$0]) }
-        for sink in sinks {
-            total.pending += sink.counts.pending
-            total.delivering += sink.counts.delivering
-            total.delivered += sink.counts.delivered
-            total.failed += sink.counts.failed
-            total.retrying += sink.counts.retrying
-        }
+        for sink in sinks { total += sink.counts }
         let recent = try connection.query("""
             SELECT id, created, payload FROM alerts WHERE id NOT LIKE 'digest:%' ORDER BY created DESC, id DESC LIMIT ?
             """,
@@ -54,13 +48,7 @@ extension SQLTransaction {
             let sink = row.string(0) ?? ""
             let count = row.int64(2) ?? 0
             var counts = bySink[sink] ?? AlertCounts()
-            switch OutboxState(rawValue: row.string(1) ?? "") {
-            case .pending: counts.pending += count
-            case .delivering: counts.delivering += count
-            case .delivered: counts.delivered += count
-            case .failed: counts.failed += count
-            case nil: break
-            }
+            if let state = OutboxState(rawValue: row.string(1) ?? "") { counts[state] += count }
             bySink[sink] = counts
         }
         return bySink

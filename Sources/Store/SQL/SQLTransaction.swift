@@ -77,10 +77,8 @@ class SQLTransaction: StoreTransaction {
         try connection.queryOne("SELECT version FROM term_statistics WHERE topic = ?", [.text(topic)])?.int64(0)
     }
 
-    func termStatistics(topic: String) throws -> TermStatisticsRecord? {
-        try connection.queryOne("SELECT version, payload FROM term_statistics WHERE topic = ?", [.text(topic)]).map {
-            TermStatisticsRecord(topic: topic, version: $0.int64(0) ?? 0, payload: $0.data(1))
-        }
+    func termStatistics(topic: String) throws -> Data? {
+        try connection.queryOne("SELECT payload FROM term_statistics WHERE topic = ?", [.text(topic)])?.data(0)
     }
 
     func outbox(alertID: String) throws -> [OutboxAlert] {
@@ -238,21 +236,19 @@ class SQLTransaction: StoreTransaction {
         }
     }
 
-    func saveTermStatistics(_ record: TermStatisticsRecord) throws {
-        let values: [SQLValue] = [.integer(record.version), .blob(record.payload), .text(record.topic)]
+    func saveTermStatistics(topic: String, version: Int64, payload: Data) throws {
+        let values: [SQLValue] = [.integer(version), .blob(payload), .text(topic)]
         let changed = try connection.execute("UPDATE term_statistics SET version = ?, payload = ? WHERE topic = ?", values)
         if changed == 0 {
             try connection.execute("INSERT INTO term_statistics (version, payload, topic) VALUES (?, ?, ?)", values)
         }
     }
 
-    func addFacts(_ facts: [FactRecord]) throws {
-        for fact in facts {
-            try connection.execute("""
-                INSERT INTO facts (event_id, fingerprint, sentence) VALUES (?, ?, ?)
-                ON CONFLICT (event_id, fingerprint) DO NOTHING
-                """, [.text(fact.eventID), .text(fact.fingerprint), .text(fact.sentence)])
-        }
+    func addFact(eventID: String, sentence: String, fingerprint: String) throws {
+        try connection.execute("""
+            INSERT INTO facts (event_id, fingerprint, sentence) VALUES (?, ?, ?)
+            ON CONFLICT (event_id, fingerprint) DO NOTHING
+            """, [.text(eventID), .text(fingerprint), .text(sentence)])
     }
 
     @discardableResult

@@ -40,7 +40,7 @@ enum MetricsText {
 
         family("tidings_alerts_pending", "gauge", "Alerts not yet delivered, per sink.")
         for sink in status.alertsBySink {
-            sample("tidings_alerts_pending", [("sink", sink.sink)], "\(sink.counts.pending + sink.counts.delivering)")
+            sample("tidings_alerts_pending", [("sink", sink.sink)], "\(sink.counts.undelivered)")
         }
 
         family("tidings_deliveries_total", "counter", "Delivery attempts since the daemon started, by sink and result.")

@@ -130,24 +130,27 @@ import Testing
     }
 
     @Test func dueFeedsOfOneHostAreSpreadOthersUntouched() {
-        var feeds = (0..<10).map { DueFeed(key: "a\($0)", host: "a.example:443", due: now) }
-        feeds.append(DueFeed(key: "b0", host: "b.example:443", due: now))
+        // Feeds given by their host alone, all due now: ten of one host, one of another.
+        let hosts = Array(repeating: "a.example:443", count: 10) + ["b.example:443"]
         var rng = SeededRandom(seed: 3)
-        let spread = Scheduler.stagger(feeds, spacing: 2, window: 60, using: &rng)
-        #expect(spread.count == 11)
-        let hostA = spread.filter { $0.host == "a.example:443" }.map(\.due)
+        let starts = Scheduler.staggeredStarts(of: hosts, host: { $0 }, due: { _ in now }, spacing: 2, window: 60,
+                                               using: &rng)
+        #expect(starts.count == 11)
+        // Equal due times keep the order given.
+        let hostA = Array(starts.prefix(10))
         #expect(hostA == hostA.sorted())
         for (earlier, later) in zip(hostA, hostA.dropFirst()) {
             let gap = later.timeIntervalSince(earlier)
             #expect(gap >= 1 && gap <= 2)
         }
-        #expect(spread.first { $0.key == "b0" }?.due == now)
-        #expect(spread.allSatisfy { $0.due >= now })
+        #expect(starts[10] == now)
+        #expect(starts.allSatisfy { $0 >= now })
         // The window bounds a large host's spread.
-        let many = (0..<1000).map { DueFeed(key: "m\($0)", host: "m:80", due: now) }
-        let bounded = Scheduler.stagger(many, spacing: 2, window: 60, using: &rng)
-        #expect(bounded.last!.due.timeIntervalSince(now) <= 60)
-        #expect(bounded.last!.due.timeIntervalSince(now) >= 30)
+        let many = Array(repeating: "m:80", count: 1000)
+        let bounded = Scheduler.staggeredStarts(of: many, host: { $0 }, due: { _ in now }, spacing: 2, window: 60,
+                                                using: &rng)
+        #expect(bounded.max()!.timeIntervalSince(now) <= 60)
+        #expect(bounded.max()!.timeIntervalSince(now) >= 30)
     }
 }
 
