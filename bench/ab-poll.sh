@@ -13,6 +13,13 @@ set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 BEFORE AFTER [MORE...]" >&2; exit 2; }
 binaries=()
 for binary in "$@"; do binaries+=("$(realpath "$binary")"); done
+[ ${#binaries[@]} -le 8 ] || { echo "at most 8 binaries" >&2; exit 2; }
+if [ -n "${TIDINGS_BENCH_THREADS:-}" ]; then
+  for binary in "${binaries[@]}"; do
+    # thread-waits.py would wait forever for a process named after a script that execs another file.
+    [ "$(head -c 2 "$binary")" != '#!' ] || { echo "$binary is a script: TIDINGS_BENCH_THREADS needs executables" >&2; exit 2; }
+  done
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 rounds=${TIDINGS_BENCH_ROUNDS:-5}
@@ -23,7 +30,6 @@ poll_bench_setup ab
 precompressed_fixture_and_server
 
 echo "A/B, cold poll --once --all: $count feeds from $source_note; $rounds rounds of ${#binaries[@]} binaries"
-[ ${#binaries[@]} -le 8 ] || { echo "at most 8 binaries" >&2; exit 2; }
 labels=()
 for index in "${!binaries[@]}"; do
   labels+=("${letters:index:1}")
