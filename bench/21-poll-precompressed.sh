@@ -21,83 +21,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 repeat=${TIDINGS_BENCH_REPEAT:-1}
 source "$here/poll-common.sh"
+source "$here/poll-static.sh"
 poll_bench_setup static
 
-fixture="$root/../shared/bench/poll_fixture.py"
-if [ -f "$fixture" ]; then
-  www=$here/out/poll-static/www
-  export POLL_ROOT=$here/out/poll-static
-  if ! python3 -c "import json,sys; sys.exit(0 if json.load(open('$POLL_ROOT/corpus.json'))['n'] == $count and json.load(open('$POLL_ROOT/corpus.json'))['mutations'] == 0 else 1)" 2>/dev/null; then
-    echo "generating $count feeds with ../shared/bench/poll_fixture.py in $POLL_ROOT (cached between runs)"
-    python3 "$fixture" gen --n "$count"
-  fi
-  source_note="../shared/bench/poll_fixture.py (seed 42), precompressed .gz twins"
-  for ((i = 0; i < count; i++)); do printf '/feeds/%05d.xml\n' "$i"; done > "$work/paths.txt"
-else
-  echo "../shared/bench/poll_fixture.py not found: using bench/gen_feeds.py's feeds with gzip'd twins instead"
-  cache=$here/out/poll-static-own
-  python3 "$here/gen_feeds.py" "$cache" --count "$count"
-  # gzip_static does not compare mtimes: make every twin again when its feed is newer.
-  if [ -e "$cache/.twins" ]; then
-    find "$cache/feeds" -type f ! -name '*.gz' -newer "$cache/.twins" -print0 | xargs -0 -r gzip -6 -k -f -n
-  else
-    find "$cache/feeds" -type f ! -name '*.gz' -print0 | xargs -0 -r gzip -6 -k -f -n
-  fi
-  touch "$cache/.twins"
-  www=$cache
-  source_note="bench/gen_feeds.py, gzip -6 twins"
-  cp "$cache/urls-template.txt" "$work/paths.txt"
-fi
-cat "$www"/feeds/* > /dev/null   # page cache warm for every contender alike
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/tmp"
-cat > "$work/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-worker_rlimit_nofile 16384;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 8192; multi_accept on; }
-http {
-    types { application/rss+xml rss; application/atom+xml atom; }
-    default_type application/rss+xml;
-    log_format bench '\$status|\$http_if_none_match|\$http_if_modified_since|\$sent_http_content_encoding';
-    access_log $work/access.log bench;
-    client_body_temp_path $work/tmp/body; proxy_temp_path $work/tmp/proxy; fastcgi_temp_path $work/tmp/fcgi;
-    uwsgi_temp_path $work/tmp/uwsgi; scgi_temp_path $work/tmp/scgi;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    etag on;
-    gzip off;
-    gzip_static on;
-    gzip_vary on;
-    server { listen 127.0.0.1:$port backlog=4096; root $www; }
-}
-CONF
-start_nginx "$port"
-
-sed "s#^#http://127.0.0.1:$port#" "$work/paths.txt" > "$work/urls.txt"
-awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
-write_opml "$work/urls.txt" "$work/feeds.opml"
-
+precompressed_fixture_and_server
 
 echo "precompressed variant: $count feeds from $source_note; nginx 1 worker, gzip_static on, 127.0.0.1:$port"
 echo "tidings: concurrency $concurrency, per_host $per_host, fresh SQLite store, no topics"
 for ((run = 1; run <= repeat; run++)); do
   [ "$repeat" -gt 1 ] && echo "--- run $run of $repeat"
-  rm -f "$work"/poll.db*
-  cat > "$work/poll.toml" <<TOML
-opml = "$work/feeds.opml"
-[store]
-path = "$work/poll.db"
-[poll]
-concurrency = $concurrency
-per_host = $per_host
-TOML
+  fresh_poll_store
   phase curl_cold curl --silent --compressed --parallel --parallel-max 64 -K "$work/curl-cold.cfg"
   threads_pid=""
   if [ -n "${TIDINGS_BENCH_THREADS:-}" ]; then
