@@ -43,7 +43,8 @@ for line in sys.stdin:
     except ValueError:
         continue
     print("%s  %-9s [%s] %s" % (alert["created"], alert["verdict"], alert["topic"], alert["article"]["title"]))
-    print("           %s  (event: %s, %d articles)" % (alert["article"]["url"], alert["event"]["title"], alert["event"]["articles"]))
+    count = alert["event"]["articles"]
+    print("           %s  (event: %s, %d article%s)" % (alert["article"]["url"], alert["event"]["title"], count, "" if count == 1 else "s"))
     for fact in alert["new_facts"]:
         print("           + " + fact)
     print()
