@@ -55,14 +55,17 @@ bench: release
 fuzz: deps
 	@bash fuzz/build.sh && bash fuzz/run.sh
 
-# Installs the binary, the unit (ExecStart pointing at PREFIX), the example feeds, and an example configuration
-# that points at them and keeps its state under /var/lib/tidings (the unit's StateDirectory).
+# Installs the binary, the unit (ExecStart and Documentation pointing at PREFIX), the documentation the unit names,
+# the example feeds, and an example configuration that points at them and keeps its state under /var/lib/tidings
+# (the unit's StateDirectory).
 install: release
 	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/tidings
-	install -d $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/tidings $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds
-	sed 's|/usr/local/bin/tidings|$(PREFIX)/bin/tidings|' systemd/tidings.service > $(DESTDIR)/etc/systemd/system/tidings.service
+	install -d $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/tidings $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds \
+	    $(DESTDIR)$(PREFIX)/share/doc/tidings
+	sed 's|/usr/local/|$(PREFIX)/|g' systemd/tidings.service > $(DESTDIR)/etc/systemd/system/tidings.service
 	chmod 0644 $(DESTDIR)/etc/systemd/system/tidings.service
 	install -m 0644 examples/feeds/*.xml $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds/
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tidings/
 	sed -e 's|file:feeds/|file://$(PREFIX)/share/tidings/examples/feeds/|' \
 	    -e 's|"state/|"/var/lib/tidings/|' -e 's|  *# → examples/.*||' examples/tidings.toml > $(DESTDIR)/etc/tidings/tidings.toml.example
 	chmod 0644 $(DESTDIR)/etc/tidings/tidings.toml.example
