@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the built test bundle under a watchdog. A test that never ends must not hold CI until its own limit with
-# nothing to show: after TIDINGS_TEST_LIMIT seconds (default 1800; the whole run takes 1–2 minutes here) this
-# names the tests that started and never finished, prints every thread's stack of the test process (gdb, when
-# installed) and of any `tidings` child still running, stops them all and fails.
+# nothing to show: after TIDINGS_TEST_LIMIT seconds (default 1800; the whole run takes 2–3 minutes here on a quiet
+# machine, up to ~8 beside other builds) this names the tests that started and never finished, prints every
+# thread's stack of the test process (gdb, when installed) and of any `tidings` child still running, stops them all
+# and fails.
 set -uo pipefail
 limit="${TIDINGS_TEST_LIMIT:-1800}"
 log=".build/test.log"
