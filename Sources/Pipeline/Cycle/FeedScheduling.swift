@@ -16,7 +16,7 @@ struct FeedScheduling: Sendable {
         previous = Self.state(of: feed)
     }
 
-    /// The stored state; a row written before schema v2 (or holding unreadable JSON) starts from what its
+    /// The stored state; a row written before schema v3 (or holding unreadable JSON) starts from what its
     /// columns know, so a failing feed keeps backing off across the upgrade.
     static func state(of feed: FeedRecord) -> FeedScheduleState {
         if let json = feed.scheduleState {
