@@ -128,7 +128,7 @@ import TestSupport
         let patient = AlertDelivery(store: store, fetcher: patientFetcher, owner: "daemon", logger: Logger(label: "test"),
                                     requestTimeout: 3600)
         let hanging = Task { await patient.deliverBatch(hook) }
-        #expect(FaultFixture.waitUntil {
+        #expect(await FaultFixture.waitUntil {
             (try? Self.states(store, ids, sink: "hook")) == Array(repeating: .delivering, count: 3) && silent.requestsSeen >= 1
         }, "the webhook batch never claimed its alerts or reached the socket")
         let logged = await patient.deliverBatch(log)
@@ -136,8 +136,9 @@ import TestSupport
         #expect(Set(FaultFixture.lines(logPath)) == Set(ids.map { #"{"id":"\#($0)"}"# }))
         #expect(try Self.states(store, ids, sink: "hook") == Array(repeating: .delivering, count: 3),
                 "the webhook batch ended before the log sink's: nothing shown")
-        // Shutdown aborts the hung transfers; the alerts go back to pending for a retry.
-        patientFetcher.shutdown()
+        // Shutdown aborts the hung transfers (after the few seconds' grace a POST sent in full gets for its
+        // response, off the cooperative pool, as the daemon does); the alerts go back to pending for a retry.
+        _ = try await Blocking.run { patientFetcher.shutdown() }
         #expect(await hanging.value.retrying == 3)
 
         // With a timeout, each hung request ends on its own and is retried; `status` says so.
@@ -168,11 +169,13 @@ enum FaultFixture {
         ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    /// Polls `condition` every 50 ms, at most 600 times.
-    static func waitUntil(_ condition: () -> Bool) -> Bool {
+    /// Polls `condition` every 50 ms, at most 600 times. It sleeps as a task, not a thread: the work it waits for
+    /// runs on the same two-thread cooperative pool, and a sleeping thread there (with another test's synchronous
+    /// wait on the other) left that work no thread at all for the whole 30 s (a CI failure in session 10).
+    static func waitUntil(_ condition: () -> Bool) async -> Bool {
         for _ in 0..<600 {
             if condition() { return true }
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         return condition()
     }
