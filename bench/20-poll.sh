@@ -19,34 +19,15 @@ echo "generating $count feeds in $cache (cached between runs)"
 python3 "$here/gen_feeds.py" "$cache" --count "$count"
 cat "$cache"/feeds/* > /dev/null   # page cache warm for every contender alike
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/tmp"
-cat > "$work/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 4096; }
-http {
-    types { application/rss+xml rss; application/atom+xml atom; }
-    default_type application/octet-stream;
-    log_format bench '\$status|\$http_if_none_match|\$http_if_modified_since|\$sent_http_content_encoding';
-    access_log $work/access.log bench;
-    client_body_temp_path $work/tmp/body; proxy_temp_path $work/tmp/proxy; fastcgi_temp_path $work/tmp/fcgi;
-    uwsgi_temp_path $work/tmp/uwsgi; scgi_temp_path $work/tmp/scgi;
+write_nginx_conf "$cache" "worker_connections 4096;" "    default_type application/octet-stream;
     sendfile on;
     keepalive_requests 1000000;
     gzip on;
     gzip_types application/rss+xml application/atom+xml;
-    gzip_vary on;
-    server { listen 127.0.0.1:$port; root $cache; }
-}
-CONF
+    gzip_vary on;" ""
 start_nginx "$port"
 
-sed "s#^#http://127.0.0.1:$port#" "$cache/urls-template.txt" > "$work/urls.txt"
-awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
+bench_urls "$cache/urls-template.txt"
 
 
 echo "feeds: $count  nginx: 1 worker on 127.0.0.1:$port  tidings: concurrency $concurrency, per-host $per_host"

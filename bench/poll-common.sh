@@ -16,6 +16,38 @@ poll_bench_cleanup() {
   rm -rf "$work"
 }
 
+# write_nginx_conf ROOT EVENTS HTTP LISTEN: $work/nginx.conf for one worker serving ROOT on a free loopback port
+# ($port): the parts both benchmarks share (the feed types, the access log in the `bench` format `phase` counts,
+# temp files under $work) with each one's EVENTS block, HTTP directives (compression, sendfile) and LISTEN options.
+write_nginx_conf() {
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$work/tmp"
+  cat > "$work/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile 16384;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { $2 }
+http {
+    types { application/rss+xml rss; application/atom+xml atom; }
+    log_format bench '\$status|\$http_if_none_match|\$http_if_modified_since|\$sent_http_content_encoding';
+    access_log $work/access.log bench;
+    client_body_temp_path $work/tmp/body; proxy_temp_path $work/tmp/proxy; fastcgi_temp_path $work/tmp/fcgi;
+    uwsgi_temp_path $work/tmp/uwsgi; scgi_temp_path $work/tmp/scgi;
+$3
+    server { listen 127.0.0.1:$port$4; root $1; }
+}
+CONF
+}
+
+# bench_urls PATHS: $work/urls.txt (each path on this server) and $work/curl-cold.cfg (curl's cold floor over them).
+bench_urls() {
+  sed "s#^#http://127.0.0.1:$port#" "$1" > "$work/urls.txt"
+  awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
+}
+
 # start_nginx PORT: nginx on $work/nginx.conf in the foreground of a background job (nginx_pid), ready on PORT.
 start_nginx() {
   /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &

@@ -31,23 +31,7 @@ precompressed_fixture_and_server() {
   fi
   cat "$www"/feeds/* > /dev/null   # page cache warm for every contender alike
 
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  mkdir -p "$work/tmp"
-  cat > "$work/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-worker_rlimit_nofile 16384;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 8192; multi_accept on; }
-http {
-    types { application/rss+xml rss; application/atom+xml atom; }
-    default_type application/rss+xml;
-    log_format bench '\$status|\$http_if_none_match|\$http_if_modified_since|\$sent_http_content_encoding';
-    access_log $work/access.log bench;
-    client_body_temp_path $work/tmp/body; proxy_temp_path $work/tmp/proxy; fastcgi_temp_path $work/tmp/fcgi;
-    uwsgi_temp_path $work/tmp/uwsgi; scgi_temp_path $work/tmp/scgi;
+  write_nginx_conf "$www" "worker_connections 8192; multi_accept on;" "    default_type application/rss+xml;
     sendfile on;
     tcp_nopush on;
     tcp_nodelay on;
@@ -55,14 +39,10 @@ http {
     etag on;
     gzip off;
     gzip_static on;
-    gzip_vary on;
-    server { listen 127.0.0.1:$port backlog=4096; root $www; }
-}
-CONF
+    gzip_vary on;" " backlog=4096"
   start_nginx "$port"
 
-  sed "s#^#http://127.0.0.1:$port#" "$work/paths.txt" > "$work/urls.txt"
-  awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
+  bench_urls "$work/paths.txt"
   write_opml "$work/urls.txt" "$work/feeds.opml"
 }
 
