@@ -63,13 +63,7 @@ phase tidings_changed "$bench_driver" fetch-bench "$work/urls.txt" --etag-file "
 # dedup keys, topic matching (two topics whose words the generator never writes: matching costs, judging does not)
 # and the store's writes included. Cold = empty store; warm = every feed conditional; changed = 100 feeds rewritten.
 write_opml "$work/urls.txt" "$work/feeds.opml"
-cat > "$work/poll.toml" <<TOML
-opml = "$work/feeds.opml"
-[store]
-path = "$work/poll.db"
-[poll]
-concurrency = $concurrency
-per_host = $per_host
+topics=$(cat <<'TOML'
 [[topic]]
 name = "volcanoes"
 query = 'volcano OR eruption OR lava'
@@ -77,6 +71,8 @@ query = 'volcano OR eruption OR lava'
 name = "bank-volcano"
 query = '"central bank" AND (volcano OR tsunami)'
 TOML
+)
+write_poll_config "$topics"
 phase poll_cold "$binary" poll --once --all --config "$work/poll.toml"
 phase poll_warm "$binary" poll --once --all --config "$work/poll.toml"
 python3 "$here/gen_feeds.py" "$cache" --count "$count" --change 100 --round "$(date +%s)1"

@@ -48,6 +48,20 @@ bench_urls() {
   awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$work/urls.txt" > "$work/curl-cold.cfg"
 }
 
+# write_poll_config [EXTRA]: $work/poll.toml polling $work/feeds.opml into $work/poll.db with the benchmark's
+# concurrency, and EXTRA (TOML, e.g. topics) after it.
+write_poll_config() {
+  cat > "$work/poll.toml" <<TOML
+opml = "$work/feeds.opml"
+[store]
+path = "$work/poll.db"
+[poll]
+concurrency = $concurrency
+per_host = $per_host
+${1:-}
+TOML
+}
+
 # start_nginx PORT: nginx on $work/nginx.conf in the foreground of a background job (nginx_pid), ready on PORT.
 start_nginx() {
   /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &

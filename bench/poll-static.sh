@@ -49,12 +49,5 @@ precompressed_fixture_and_server() {
 # fresh_poll_store: no $work/poll.db (nor its WAL), and $work/poll.toml polling the OPML into it.
 fresh_poll_store() {
   rm -f "$work"/poll.db*
-  cat > "$work/poll.toml" <<TOML
-opml = "$work/feeds.opml"
-[store]
-path = "$work/poll.db"
-[poll]
-concurrency = $concurrency
-per_host = $per_host
-TOML
+  write_poll_config
 }
