@@ -123,8 +123,11 @@ import TestSupport
         let log = try #require(sinks.sinks.first { $0.name == "log" })
 
         // The daemon's per-sink loops: the webhook batch hangs (no timeout will end it during this test) while
-        // the log sink's batch goes out.
-        let patientFetcher = Fetcher(options: FetcherOptions())
+        // the log sink's batch goes out. Neither the request timeout nor the low-speed limit (no byte for 15 s would
+        // end it, and a loaded CI machine took that long between the first request and the check below).
+        var patientOptions = FetcherOptions()
+        patientOptions.lowSpeedTime = 3600
+        let patientFetcher = Fetcher(options: patientOptions)
         let patient = AlertDelivery(store: store, fetcher: patientFetcher, owner: "daemon", logger: Logger(label: "test"),
                                     requestTimeout: 3600)
         let hanging = Task { await patient.deliverBatch(hook) }
