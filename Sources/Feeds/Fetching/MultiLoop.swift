@@ -174,31 +174,23 @@ final class MultiLoop: @unchecked Sendable {
     /// acted on it, and aborting now would have the next daemon send it again; waiting a little lets the response
     /// arrive and the alert be marked delivered. Returns when the wait ends.
     private func beginShutdown() -> UInt64 {
-        for pending in queue.removeAll(where: { _ in true }) {
-            deliver(pending, metadata: FetchMetadata(effectiveURL: pending.url), outcome: .failed(.aborted))
-        }
-        for (easy, transfer) in running where !transfer.hasSentWholeBody {
-            abort(easy, transfer)
-        }
+        abort(sparingPostsSentInFull: true)
         return DispatchTime.now().uptimeNanoseconds &+ UInt64(ShutdownGrace.replySeconds * 1e9)
     }
 
-    private func abort(_ easy: OpaquePointer, _ transfer: Transfer) {
-        curl_multi_remove_handle(multi, easy)
-        running[easy] = nil
-        queue.finished(host: transfer.pending.hostKey)
-        deliver(transfer.pending, metadata: FetchMetadata(effectiveURL: transfer.pending.url), outcome: .failed(.aborted))
-    }
+    private func abortEverything() { abort(sparingPostsSentInFull: false) }
 
-    private func abortEverything() {
+    /// Answers everything queued and every transfer in flight `.aborted`, except, when asked, POSTs sent in full.
+    private func abort(sparingPostsSentInFull spare: Bool) {
         for pending in queue.removeAll(where: { _ in true }) {
             deliver(pending, metadata: FetchMetadata(effectiveURL: pending.url), outcome: .failed(.aborted))
         }
-        for (easy, transfer) in running {
+        for (easy, transfer) in running where !(spare && transfer.hasSentWholeBody) {
             curl_multi_remove_handle(multi, easy)
+            running[easy] = nil
+            queue.finished(host: transfer.pending.hostKey)
             deliver(transfer.pending, metadata: FetchMetadata(effectiveURL: transfer.pending.url), outcome: .failed(.aborted))
         }
-        running = [:]
     }
 }
 
