@@ -240,8 +240,9 @@ public final class DaemonRunner: Sendable {
                 let cutoff = Date().addingTimeInterval(-retention)
                 do {
                     let report = try await Blocking.run { try services.store.prune(olderThan: cutoff, dropClosedEventsBefore: cutoff) }
-                    if report.itemsDeleted > 0 || report.eventsClosed > 0 {
-                        logger.info("retention", metadata: ["items_deleted": "\(report.itemsDeleted)", "events_closed": "\(report.eventsClosed)"])
+                    let done = report.nonZero
+                    if !done.isEmpty {
+                        logger.info("retention", metadata: .init(uniqueKeysWithValues: done.map { ($0.count.rawValue, "\($0.value)") }))
                     }
                 } catch {
                     logger.error("retention prune failed", metadata: ["error": "\(error)"])

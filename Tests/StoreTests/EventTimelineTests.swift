@@ -62,10 +62,10 @@ struct EventTimelineTests {
             // Items pruned: the timeline stays. Closed long enough: the event goes with its timeline.
             let report = try store.prune(olderThan: Date().addingTimeInterval(3600),
                                          dropClosedEventsBefore: Date().addingTimeInterval(-3600))
-            #expect(report.itemsDeleted == 3 && report.eventsDeleted == 0)
+            #expect(report[.itemsDeleted] == 3 && report[.eventsDeleted] == 0)
             #expect(try store.read { try $0.eventArticles(eventID: "evt_bridge") }.count == 3)
             let dropped = try store.prune(olderThan: t0, dropClosedEventsBefore: Date().addingTimeInterval(3600))
-            #expect(dropped.eventsDeleted == 2)
+            #expect(dropped[.eventsDeleted] == 2)
             #expect(try store.read { try $0.eventArticles(eventID: "evt_port") }.isEmpty)
             status = try store.status(now: Date(), recentAlerts: 0)
             #expect(status.totals.openEvents == 0 && status.totals.closedEvents == 0)

@@ -300,8 +300,10 @@ struct StoreBehaviourTests {
             }
             let cutoff = t0.addingTimeInterval(86_400 * 30)
             let report = try store.prune(olderThan: cutoff)
-            #expect(report.itemsDeleted == 2 && report.matchesDeleted == 2 && report.eventsClosed == 1)
-            #expect(report.outboxRowsDeleted == 1 && report.alertsDeleted == 1 && report.eventsDeleted == 0)
+            #expect(report[.itemsDeleted] == 2 && report[.matchesDeleted] == 2 && report[.eventsClosed] == 1)
+            #expect(report[.outboxRowsDeleted] == 1 && report[.alertsDeleted] == 1 && report[.eventsDeleted] == 0)
+            // What the daemon's retention log lists: every count that is not zero, in a fixed order.
+            #expect(report.nonZero.map(\.count) == [.itemsDeleted, .matchesDeleted, .eventsClosed, .outboxRowsDeleted, .alertsDeleted])
             var status = try store.status(now: recent, recentAlerts: 10)
             #expect(status.totals.items == 1 && status.feeds[0].itemCount == 1)
             #expect(status.alerts[.delivered] == 1 && status.recentAlerts.map(\.id) == ["al-new"])
@@ -311,7 +313,7 @@ struct StoreBehaviourTests {
 
             // Closed events are dropped by their (wall-clock) closing time, a retention period after it.
             let dropped = try store.prune(olderThan: cutoff, dropClosedEventsBefore: Date().addingTimeInterval(60))
-            #expect(dropped.eventsDeleted == 1 && dropped.factsDeleted == 1)
+            #expect(dropped[.eventsDeleted] == 1 && dropped[.factsDeleted] == 1)
             status = try store.status(now: recent, recentAlerts: 10)
             #expect(status.totals.events == 1 && status.totals.items == 2)
         }

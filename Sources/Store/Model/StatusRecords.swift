@@ -71,14 +71,28 @@ public struct StoreStatus: Sendable {
     public var heartbeats: [HeartbeatRecord]
 }
 
+/// What one retention pass did (`Store.prune`), counted by kind of row. Kept by key, like `AlertCounts`, so the
+/// daemon's retention log names every count there is (one added later included) without listing them again.
 public struct PruneReport: Sendable, Equatable {
-    public var itemsDeleted: Int64 = 0
-    public var matchesDeleted: Int64 = 0
-    public var eventsClosed: Int64 = 0
-    public var eventsDeleted: Int64 = 0
-    public var factsDeleted: Int64 = 0
-    public var outboxRowsDeleted: Int64 = 0
-    public var alertsDeleted: Int64 = 0
+    /// The raw values are the retention log's metadata keys.
+    public enum Count: String, CaseIterable, Sendable {
+        case itemsDeleted = "items_deleted", matchesDeleted = "matches_deleted", eventsClosed = "events_closed"
+        case eventsDeleted = "events_deleted", factsDeleted = "facts_deleted"
+        case outboxRowsDeleted = "outbox_rows_deleted", alertsDeleted = "alerts_deleted"
+    }
+
+    /// A count of zero has no entry, so equal reports compare equal however they were reached.
+    private var counts: [Count: Int64] = [:]
 
     public init() {}
+
+    public subscript(count: Count) -> Int64 {
+        get { counts[count] ?? 0 }
+        set { counts[count] = newValue == 0 ? nil : newValue }
+    }
+
+    /// The counts that are not zero, in `Count`'s order: empty when the pass removed and closed nothing.
+    public var nonZero: [(count: Count, value: Int64)] {
+        Count.allCases.compactMap { count in counts[count].map { (count, $0) } }
+    }
 }
