@@ -3,34 +3,16 @@
 /// controls as `\u00XX`), plus U+2028/U+2029: valid JSON, but they end a line for JavaScript consumers that
 /// evaluate lines. Everything else is copied as UTF-8.
 public enum JSONString {
-    /// Appends `value` as a quoted JSON string.
+    /// Appends `value` as a quoted JSON string: the byte writer's literal, so there is one escaping rule.
     public static func append(_ value: String, to output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count + 2)
+        append(value, to: &bytes)
+        output += String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same literal as `append(_:to:)` (byte for byte), into a byte buffer, copying runs that need no escape at
-    /// once: for writers of millions of lines (`replay`).
+    /// Appends `value` as a quoted JSON string to a byte buffer, copying runs that need no escape at once (writers
+    /// of millions of lines, such as `replay`, write bytes; the other writers go through the `String` form).
     public static func append(_ value: String, to out: inout [UInt8]) {
         var value = value
         value.withUTF8 { bytes in

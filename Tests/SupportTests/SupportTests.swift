@@ -33,11 +33,17 @@ struct JSONStringTests {
         #expect(quoted.contains("\u{2030}") && quoted.contains("🎉"))
     }
 
-    @Test func theByteWriterWritesTheSameBytes() {
-        for text in [Self.awkward, "", "plain", "\u{2028}", "x\u{E2}", "\u{2029}end", "\"\\"] {
+    @Test func writesTheseBytesExactly() {
+        let cases: [(String, String)] = [
+            ("", #""""#), ("plain", #""plain""#), ("\"\\", #""\"\\""#),
+            ("a\nb\u{1F}c\u{2028}d\u{2029}", #""a\nb\u001fc\u2028d\u2029""#),
+            ("x\u{E2}\u{2030}", "\"x\u{E2}\u{2030}\""), ("\u{7F}\u{08}\u{0C}\r\t", "\"\u{7F}\\b\\f\\r\\t\""),
+        ]
+        for (text, literal) in cases {
             var bytes: [UInt8] = []
             JSONString.append(text, to: &bytes)
-            #expect(bytes == Array(JSONString.quote(text).utf8), "\(text.debugDescription)")
+            #expect(bytes == Array(literal.utf8), "\(text.debugDescription)")
+            #expect(JSONString.quote(text) == literal, "\(text.debugDescription)")
         }
     }
 
