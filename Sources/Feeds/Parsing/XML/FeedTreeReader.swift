@@ -204,11 +204,15 @@ struct FeedTreeReader {
 
     // MARK: channel / feed
 
+    /// A child element's namespace and local name: what the channel's and the entries' readers switch on.
+    private mutating func tag(_ element: XMLElement) -> (FeedNamespace, String) {
+        (element.namespace(&namespaces), element.localName)
+    }
+
     private mutating func readChannel(_ channel: XMLElement, into feed: inout ParsedFeed) {
         var sawTitle = false
         for child in channel.children {
-            let namespace = child.namespace(&namespaces)
-            let name = child.localName
+            let (namespace, name) = tag(child)
             let core = namespace.isCore
             switch (namespace, name) {
             case (_, "title") where core || namespace == .dc:
@@ -320,8 +324,7 @@ struct FeedTreeReader {
         var mediaTitle: String? = nil
 
         for child in item.children {
-            let namespace = child.namespace(&namespaces)
-            let name = child.localName
+            let (namespace, name) = tag(child)
             let core = namespace.isCore
             switch (namespace, name) {
             case (_, "title") where core || namespace == .dc:
@@ -342,29 +345,18 @@ struct FeedTreeReader {
                 atomID = text.read(child, rule: .plain).plain
             case (.dc, "identifier"):
                 if atomID == nil && guid == nil { atomID = text.read(child, rule: .plain).plain }
-            case (_, "description") where namespace.isRSSCore, (.dc, "description"):
-                guard !sawSummary else { continue }
-                let value = text.read(child, rule: .html)
-                entry.summary = value.plain
-                entry.summaryHTML = value.html
+            case (_, "description") where namespace.isRSSCore, (.dc, "description"),
+                 (_, "summary") where namespace.isAtom || (isAtomDocument && namespace == .none):
+                // An RSS item keeps its first description; an Atom entry's later summary replaces the earlier one.
+                guard !sawSummary || name == "summary" else { continue }
+                let value = text.read(child, rule: name == "summary" ? atomRule(namespace) : .html)
+                (entry.summary, entry.summaryHTML) = (value.plain, value.html)
                 sawSummary = true
-            case (_, "summary") where namespace.isAtom || (isAtomDocument && namespace == .none):
-                let value = text.read(child, rule: atomRule(namespace))
-                entry.summary = value.plain
-                entry.summaryHTML = value.html
-                sawSummary = true
-            case (.content, "encoded"),
-                 (_, "fullitem") where namespace.isRSSCore:
+            case (.content, "encoded"), (_, "fullitem") where namespace.isRSSCore,
+                 (_, "content") where namespace.isAtom || (isAtomDocument && namespace == .none):
                 guard !sawContent else { continue }
-                let value = text.read(child, rule: .html)
-                entry.content = value.plain
-                entry.contentHTML = value.html
-                sawContent = true
-            case (_, "content") where namespace.isAtom || (isAtomDocument && namespace == .none):
-                guard !sawContent else { continue }
-                let value = text.read(child, rule: atomRule(namespace))
-                entry.content = value.plain
-                entry.contentHTML = value.html
+                let value = text.read(child, rule: name == "content" ? atomRule(namespace) : .html)
+                (entry.content, entry.contentHTML) = (value.plain, value.html)
                 sawContent = true
             case (.xhtml, "body"):
                 guard !sawContent else { continue }
