@@ -10,7 +10,7 @@ extension SQLTransaction {
             itemCountDeltas[row.int64(0) ?? 0, default: 0] -= row.int64(1) ?? 0
         }
         report[.matchesDeleted] = Int64(try connection.execute("DELETE FROM matches WHERE item_id IN (\(items.ids))",
-                                                             items.parameters))
+                                                               items.parameters))
         try willDeletePrunedItems(items)
         report[.itemsDeleted] = Int64(try connection.execute("DELETE FROM items WHERE id IN (\(items.ids))", items.parameters))
         try didDeletePrunedItems()
