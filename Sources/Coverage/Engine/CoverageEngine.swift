@@ -74,9 +74,10 @@ public struct CoverageEngine {
             }
             let reportable = analysis.reportableSentences()
             let subject = analysis.subjectNames()
+            let arguments = analysis.leadArguments()
             for topic in matched {
                 verdicts.append(judge(article, analysis: analysis, vector: vector, unmatched: unmatched, reportable: reportable,
-                                      subject: subject, topic: topic.name))
+                                      subject: subject, arguments: arguments, topic: topic.name))
             }
         }
         judgedSinceExpiry += 1
@@ -131,7 +132,8 @@ public struct CoverageEngine {
     }
 
     private mutating func judge(_ article: Article, analysis: AnalyzedArticle, vector: [(key: UInt64, weight: Float)],
-                                unmatched: [Bool], reportable: [Int], subject: SubjectNames, topic: String) -> TopicVerdict {
+                                unmatched: [Bool], reportable: [Int], subject: SubjectNames, arguments: [UInt64],
+                                topic: String) -> TopicVerdict {
         let options = self.options
         let explain = self.explain
         let labels = unitCache.labels
@@ -147,8 +149,7 @@ public struct CoverageEngine {
             if head.count == Self.headTerms { break }
         }
         let joined = events[topic, default: []].withUnsafeMutableBufferPointer { list -> TopicVerdict? in
-            var bestIndex: Int?
-            var bestMargin = -Double.infinity
+            var choice = CandidateChoice(clearMargin: options.clearMargin)
             for i in list.indices {
                 // Distance in time from the event's span; articles may arrive out of order.
                 let after = article.published.timeIntervalSince(list[i].lastSeen)
@@ -180,13 +181,18 @@ public struct CoverageEngine {
                                     subject.keys.map { labels?[$0] ?? "?" }.joined(separator: ",")))
                     similarity *= options.newSubjectFactor
                 }
-                explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
-                if similarity / needed > bestMargin && similarity >= needed {
-                    bestMargin = similarity / needed
-                    bestIndex = i
+                // An opening line about other people, places and figures than the event's: another event of its kind.
+                if similarity >= needed && arguments.count >= options.newArgumentsNeeded {
+                    let fresh = list[i].newArguments(arguments)
+                    if fresh >= options.newArgumentsNeeded {
+                        explain?(String(format: "  [%@] candidate %@ sim %.3f, %d new lead arguments", topic, list[i].id, similarity, fresh))
+                        similarity *= options.newArgumentsFactor
+                    }
                 }
+                explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
+                choice.offer(i, similarity: similarity, needed: needed)
             }
-            guard let index = bestIndex else { return nil }
+            guard let index = choice.chosen else { return nil }
             var reported: [String] = []
             for i in reportable {
                 let s = analysis.sentences[i]

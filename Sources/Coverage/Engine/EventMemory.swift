@@ -70,6 +70,15 @@ struct EventMemory {
         return false
     }
 
+    /// How many of the article's lead arguments (`AnalyzedArticle.leadArguments`) this event has never stated: in
+    /// none of its facts or grouping terms. A follow-up's opening line restates the event's who and what and adds
+    /// one or two things; the opening line of another event of the same kind names its own.
+    func newArguments(_ arguments: [UInt64]) -> Int {
+        var count = 0
+        for key in arguments where !known.contains(key) && centroid[key] == nil { count += 1 }
+        return count
+    }
+
     mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
         for (k, w) in vector { centroid.update(k, initial: 0) { $0 + w } }
         // Trim back to the heaviest terms only when well over the limit, so the sort is amortised.

@@ -69,6 +69,20 @@ public struct AnalyzedArticle: Sendable {
         return subject
     }
 
+    /// What the article's opening line says happened to whom, where and how much: the names, numbers, codes and
+    /// dates of its headline, or of its first fact sentence when the headline has no ordinary word (none, or a
+    /// line of names and scores). Look-alike events differ in these arguments ("…stops *another challenger* in
+    /// *another arena*"), not in their kind of action (`EventMemory.newArguments`).
+    func leadArguments() -> [UInt64] {
+        let line = titleUnits.contains { $0.kind == .word } ? titleUnits : sentences.first { $0.isFact }?.units ?? []
+        return line.compactMap { u in
+            switch u.kind {
+            case .name, .number, .code, .date: return u.key
+            case .word, .numberWord, .month, .weekday: return nil
+            }
+        }
+    }
+
     /// The fact sentences worth reporting, in order: each text once, headline repeats left out. The same for
     /// every topic the article matches, so the engine asks once per article.
     func reportableSentences() -> [Int] {
