@@ -193,8 +193,9 @@ public struct CoverageEngine {
                 }
                 // Days after the event's latest article, sharing mostly the story's ordinary words: its next development.
                 if similarity >= needed && after > options.lateJoinAfter {
-                    if strongKeys == nil { strongKeys = analysis.strongKeys() }
-                    if let share = list[i].strongShare(of: vector, strong: strongKeys!), share < options.lateJoinStrongShare {
+                    let strong = strongKeys ?? analysis.strongKeys()
+                    strongKeys = strong
+                    if let share = list[i].strongShare(of: vector, strong: strong), share < options.lateJoinStrongShare {
                         explain?(String(format: "  [%@] candidate %@ sim %.3f, %.1f days on, names and numbers carry %.2f",
                                         topic, list[i].id, similarity, after / 86_400, share))
                         similarity *= options.lateJoinFactor

@@ -139,7 +139,7 @@ public struct CoverageOptions: Sendable {
     /// 0.881) and changed nothing on the other dev sets; infinity is the ratio alone.
     public var clearMargin: Double = 1.5
     /// More than `lateJoinAfter` after an event's latest article, an article whose similarity to it is carried
-    /// less than `lateJoinStrongShare` by names, numbers, codes and dates (the rest by ordinary words) counts
+    /// less than `lateJoinStrongShare` by its strong units (names, numbers, dates, codes; the rest by ordinary words) counts
     /// `lateJoinFactor` of it. Days on, a report of the same event shares its people and figures; the next
     /// development of a running story (an offer, then days later a deal) shares the story's vocabulary. On BASIL
     /// one such merge (share 0.235, 1.19 times the bar, three days on); the nearest same-event join below 0.3
