@@ -40,31 +40,22 @@ import Testing
         Kwame said the referee waved the fight off too early in front of a sell-out crowd.
         """)
 
-    final class Trace: @unchecked Sendable { var lines: [String] = [] }
-
-    private func judged(_ articles: [Article], options: CoverageOptions = .init(), trace: Trace? = nil) throws -> [TopicVerdict] {
-        let everything = "a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z*"
-        var engine = CoverageEngine(topics: [try Topic(name: "all", queryText: everything)], options: options)
-        if let trace { engine.explain = { trace.lines.append($0) } }
-        return articles.compactMap { engine.judge($0).primary }
-    }
-
     @Test func anOpeningLineOfNewOpponentPlaceAndDateOpensItsOwnEvent() throws {
-        let trace = Trace()
-        let v = try judged([Self.pike, Self.kwame()], trace: trace)
+        let trace = JudgeTrace()
+        let v = try Stories.judged([Self.pike, Self.kwame()], trace: trace)
         #expect(v[1].verdict == .newEvent, "\(trace.lines)")
         #expect(trace.lines.contains { $0.contains("5 new lead arguments") }, "\(trace.lines)")
         #expect(!trace.lines.contains { $0.contains("new subject") }, "the lead is about the event's own champion")
         // Without the rule it clears the bar by half again and joins the first fight.
         var off = CoverageOptions()
         off.newArgumentsFactor = 1
-        let w = try judged([Self.pike, Self.kwame()], options: off)
+        let w = try Stories.judged([Self.pike, Self.kwame()], options: off)
         #expect(w[1].eventID == w[0].eventID)
     }
 
     @Test func aFollowUpWhoseHeadlineRestatesTheEventIsNotWeighedDown() throws {
-        let trace = Trace()
-        let v = try judged([Self.pike, Self.kwame(headline: "Viktor Hale keeps his belts with a fourth-round stoppage")], trace: trace)
+        let trace = JudgeTrace()
+        let v = try Stories.judged([Self.pike, Self.kwame(headline: "Viktor Hale keeps his belts with a fourth-round stoppage")], trace: trace)
         #expect(v[1].eventID == v[0].eventID, "\(trace.lines)")
         #expect(!trace.lines.contains { $0.contains("new lead arguments") })
     }
@@ -74,15 +65,15 @@ import Testing
     /// more similar to it, and joins it.
     @Test func aLaterArticleFollowsTheEventItIsMostSimilarToAmongThoseItClearly() throws {
         let articles = [Self.pike, Self.kwame(), Self.pikeRematch, Self.kwameRematch]
-        let trace = Trace()
-        let v = try judged(articles, trace: trace)
+        let trace = JudgeTrace()
+        let v = try Stories.judged(articles, trace: trace)
         #expect(v[1].verdict == .newEvent)
         #expect(v[2].eventID == v[0].eventID)
         #expect(v[3].eventID == v[1].eventID, "\(trace.lines)")
         // By the multiple of the bar alone it joins the first fight's event.
         var off = CoverageOptions()
         off.clearMargin = .infinity
-        let w = try judged(articles, options: off)
+        let w = try Stories.judged(articles, options: off)
         #expect(w[1].verdict == .newEvent)
         #expect(w[3].eventID == w[0].eventID)
     }

@@ -150,6 +150,8 @@ public struct CoverageEngine {
         }
         let joined = events[topic, default: []].withUnsafeMutableBufferPointer { list -> TopicVerdict? in
             var choice = CandidateChoice(clearMargin: options.clearMargin)
+            // Built only for a late candidate the article clears (rare): most articles never need it.
+            var strongKeys: UInt64Set?
             for i in list.indices {
                 // Distance in time from the event's span; articles may arrive out of order.
                 let after = article.published.timeIntervalSince(list[i].lastSeen)
@@ -187,6 +189,16 @@ public struct CoverageEngine {
                     if fresh >= options.newArgumentsNeeded {
                         explain?(String(format: "  [%@] candidate %@ sim %.3f, %d new lead arguments", topic, list[i].id, similarity, fresh))
                         similarity *= options.newArgumentsFactor
+                    }
+                }
+                // Days after the event's latest article, sharing mostly the story's ordinary words: its next development.
+                if similarity >= needed && after > options.lateJoinAfter {
+                    let strong = strongKeys ?? analysis.strongKeys()
+                    strongKeys = strong
+                    if let share = list[i].strongShare(of: vector, strong: strong), share < options.lateJoinStrongShare {
+                        explain?(String(format: "  [%@] candidate %@ sim %.3f, %.1f days on, names and numbers carry %.2f",
+                                        topic, list[i].id, similarity, after / 86_400, share))
+                        similarity *= options.lateJoinFactor
                     }
                 }
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))

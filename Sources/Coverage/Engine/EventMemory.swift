@@ -79,6 +79,19 @@ struct EventMemory {
         return count
     }
 
+    /// How much of the cosine with `vector` its names, numbers, codes and dates (`strong`: their keys) carry, as
+    /// a share of the whole; nil when they share nothing. A late join carried by ordinary words is another
+    /// development of the same story (`CoverageOptions.lateJoinStrongShare`).
+    func strongShare(of vector: [(key: UInt64, weight: Float)], strong: UInt64Set) -> Double? {
+        var total: Float = 0, carried: Float = 0
+        for t in vector {
+            guard let c = centroid[t.key] else { continue }
+            total += c * t.weight
+            if strong.contains(t.key) { carried += c * t.weight }
+        }
+        return total > 0 ? Double(carried / total) : nil
+    }
+
     mutating func absorb(vector: [(key: UInt64, weight: Float)], maximumTerms: Int) {
         for (k, w) in vector { centroid.update(k, initial: 0) { $0 + w } }
         // Trim back to the heaviest terms only when well over the limit, so the sort is amortised.

@@ -83,6 +83,15 @@ public struct AnalyzedArticle: Sendable {
         }
     }
 
+    /// Keys of the names, numbers, dates, months, weekdays and codes of the headline and fact sentences (the
+    /// strong units), for `EventMemory.strongShare`.
+    func strongKeys() -> UInt64Set {
+        var keys = UInt64Set(minimumCapacity: 64)
+        for u in titleUnits where u.kind.isStrong { _ = keys.insert(u.key) }
+        for s in sentences where s.isFact { for u in s.units where u.kind.isStrong { _ = keys.insert(u.key) } }
+        return keys
+    }
+
     /// The fact sentences worth reporting, in order: each text once, headline repeats left out. The same for
     /// every topic the article matches, so the engine asks once per article.
     func reportableSentences() -> [Int] {
