@@ -127,6 +127,52 @@ struct StoreOutageEndToEndTests {
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(seconds: 15) == 0, "\(daemon.log)")
     }
+
+    /// PostgreSQL stops while a webhook receiver holds its 200: the receiver has the alert and the store cannot be
+    /// told. When the store is back the daemon records the outcome it kept, so the alert is delivered once. (Before,
+    /// the outcome was dropped: the row stayed claimed until the claim's 120 s lease ended and the alert was then
+    /// posted again.)
+    @Test func aDeliveryTheStoreMissedIsRecordedWhenItReturnsAndNotSentAgain() throws {
+        let site = try ServedDirectory("tidings-pg-unrecorded")
+        defer { site.remove() }
+        let postgres = try PostgresServer.start()
+        defer { postgres.stop() }
+        let feed = site.feeds.appendingPathComponent("wire.xml")
+        try Fixture.write(Fixture.rss(title: "Wire", stories: [Self.story(0)]), to: feed)
+        let secret = "unrecorded-outcome-secret"
+        let receiver = try WebhookReceiver(directory: site.directory, secret: secret, replyDelay: 4)
+        defer { receiver.stop() }
+
+        let alertLog = site.directory.appendingPathComponent("alerts.jsonl")
+        let webhook = "\n[[alert]]\ntype = \"webhook\"\nurl = \"\(receiver.url)\"\nsecret_env = \"OUTAGE_WEBHOOK_SECRET\"\n"
+        let config = site.directory.appendingPathComponent("tidings.toml")
+        try Self.configText(store: postgres.url, feed: "\(site.nginx.baseURL)/wire.xml", alertLog: alertLog, extra: webhook)
+            .write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", config.path],
+                                       environment: ["OUTAGE_WEBHOOK_SECRET": secret, "TIDINGS_LOG_LEVEL": "debug"],
+                                       logFile: site.directory.appendingPathComponent("daemon.log"))
+        defer { daemon.kill9() }
+
+        // The receiver has recorded the request and holds its response for 4 s: stop the store meanwhile.
+        #expect(Fixture.eventually(seconds: 60) { !receiver.deliveries().isEmpty }, "no delivery attempt: \(daemon.log)")
+        try postgres.pause()
+        #expect(Fixture.eventually(seconds: 30) { daemon.log.contains("it is recorded when the store answers again") },
+                "the outcome did not meet a stopped store: \(daemon.log)")
+        try postgres.resume()
+
+        // Recorded when the store answers, not resent after the lease: well inside the 120 s lease taken before the
+        // stop, and the receiver got one request.
+        var state = ""
+        #expect(Fixture.eventually(seconds: 40) {
+            state = (try? postgres.psql("SELECT state FROM outbox WHERE sink LIKE 'webhook%'")) ?? "?"
+            return state == "delivered"
+        }, "webhook outbox row is \(state): \(daemon.log)")
+        #expect(daemon.log.contains("recorded delivery outcomes that waited for the store"), "\(daemon.log)")
+        #expect(receiver.deliveries().map(\.id).count == 1, "sent again: \(receiver.deliveries().map(\.id))")
+
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(seconds: 15) == 0, "\(daemon.log)")
+    }
 }
 
 /// A temporary directory whose `www` folder nginx serves: where the fault tests keep feeds, config and logs.

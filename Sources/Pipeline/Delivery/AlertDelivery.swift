@@ -3,11 +3,14 @@ import Feeds
 import Foundation
 import Logging
 import Store
+import Synchronization
 
 /// Drains the outbox, per sink, at least once: claim a batch (a lease other daemons respect), deliver, then mark
 /// each alert delivered — or failed with the next attempt from `RetryPolicy`, or failed for good after
-/// `give_up_after`. A crash between delivering and marking leaves the claim to expire and the alert to be sent
-/// again under the same id; receivers drop repeats by id.
+/// `give_up_after`. An outcome the store cannot take when it happens (a store outage between delivering and
+/// marking) is kept and recorded at the sink's next pass, so a store that comes back within the claim's lease gets
+/// it and the alert is not sent again. Only a crash or a stop before then leaves the claim to expire and the alert
+/// to be sent again under the same id; receivers drop repeats by id.
 public final class AlertDelivery: Sendable {
     public let store: any Store
     public let fetcher: Fetcher
@@ -32,6 +35,19 @@ public final class AlertDelivery: Sendable {
     public let digests: DigestQueue
     /// The daemon's shared view of the store's health; nil: claim failures are logged each time.
     private let outage: StoreOutage?
+    /// Per sink, outcomes of deliveries that happened while the store could not record them, oldest first. At most
+    /// one batch per sink: while they wait the store is down, and claiming the next batch fails too.
+    private let unrecorded = Mutex<[String: [Outcome]]>([:])
+
+    /// What one delivery attempt came to, as the outbox records it.
+    struct Outcome: Sendable {
+        let alertID: String
+        /// nil: delivered.
+        let error: String?
+        /// With an error: when to try again; nil: failed for good.
+        let nextAttempt: Date?
+        let at: Date
+    }
 
     public init(store: any Store, fetcher: Fetcher, owner: String, logger: Logger,
                 requestTimeout: TimeInterval = AlertDelivery.requestTimeout, outage: StoreOutage? = nil) {
@@ -95,13 +111,14 @@ public final class AlertDelivery: Sendable {
         case .webhook: limit = Self.webhookBatchSize
         case .log: limit = Self.batchSize
         }
+        var report = Report()
+        await recordOwedOutcomes(sink: name, into: &report)
         let claims: [OutboxAlert]
         do {
             claims = try await Blocking.run {
                 try store.claimAlerts(sink: name, now: now, limit: limit, owner: owner, leaseFor: Self.claimLease)
             }
         } catch {
-            var report = Report()
             if let outage {
                 report.storeBackoff = outage.failed(error, during: "claiming alerts for sink \(name)")
             } else {
@@ -110,8 +127,7 @@ public final class AlertDelivery: Sendable {
             return report
         }
         outage?.succeeded()
-        guard !claims.isEmpty else { return Report() }
-        var report = Report()
+        guard !claims.isEmpty else { return report }
         report.claimed = claims.count
 
         switch sink {
@@ -186,32 +202,61 @@ public final class AlertDelivery: Sendable {
     /// `permanent`: the receiver refused for good (an SMTP 5xx): failed at once, no retry.
     private func settle(_ claim: OutboxAlert, sink: String, error: String?, retryAfter: TimeInterval?,
                         giveUpAfter: TimeInterval, permanent: Bool = false, into report: inout Report) async {
-        let store = self.store, owner = self.owner
         let now = Date()
+        var next: Date? = nil
+        if let error {
+            let decision = permanent ? .giveUp : RetryPolicy(giveUpAfter: giveUpAfter)
+                .decide(attempt: claim.attempts, retryAfter: retryAfter, alertAge: now.timeIntervalSince(claim.created))
+            if case .retry(let delay) = decision { next = now.addingTimeInterval(delay) }
+            logger.warning(next == nil ? "alert delivery failed for good" : "alert delivery failed; will retry",
+                           metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)", "attempt": "\(claim.attempts)",
+                                      "error": "\(error)"])
+        }
+        let outcome = Outcome(alertID: claim.alertID, error: error, nextAttempt: next, at: now)
+        if await !record(outcome, sink: sink, into: &report) {
+            unrecorded.withLock { $0[sink, default: []].append(outcome) }
+            logger.error("cannot record a delivery outcome; it is recorded when the store answers again (a stop before then sends the alert again once its claim expires)",
+                         metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)"])
+        }
+    }
+
+    /// Writes an outcome to the outbox and counts it; false when the store could not be reached (nothing counted).
+    private func record(_ outcome: Outcome, sink: String, into report: inout Report) async -> Bool {
+        let store = self.store, owner = self.owner
         do {
-            if let error {
-                let decision = permanent ? .giveUp : RetryPolicy(giveUpAfter: giveUpAfter)
-                    .decide(attempt: claim.attempts, retryAfter: retryAfter, alertAge: now.timeIntervalSince(claim.created))
-                let next: Date?
-                switch decision {
-                case .retry(let delay): next = now.addingTimeInterval(delay); report.retrying += 1
-                case .giveUp: next = nil; report.failed += 1
-                }
-                logger.warning(next == nil ? "alert delivery failed for good" : "alert delivery failed; will retry",
-                               metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)", "attempt": "\(claim.attempts)",
-                                          "error": "\(error)"])
+            if let error = outcome.error {
                 _ = try await Blocking.run {
-                    try store.markFailed(alertID: claim.alertID, sink: sink, owner: owner, error: error, nextAttempt: next, now: now)
+                    try store.markFailed(alertID: outcome.alertID, sink: sink, owner: owner, error: error,
+                                         nextAttempt: outcome.nextAttempt, now: outcome.at)
                 }
-                Metrics.shared.record(delivery: next == nil ? "failed" : "retrying", sink: sink)
+                if outcome.nextAttempt == nil { report.failed += 1 } else { report.retrying += 1 }
+                Metrics.shared.record(delivery: outcome.nextAttempt == nil ? "failed" : "retrying", sink: sink)
             } else {
-                _ = try await Blocking.run { try store.markDelivered(alertID: claim.alertID, sink: sink, owner: owner, now: now) }
+                _ = try await Blocking.run { try store.markDelivered(alertID: outcome.alertID, sink: sink, owner: owner, now: outcome.at) }
                 report.delivered += 1
                 Metrics.shared.record(delivery: "delivered", sink: sink)
             }
+            return true
         } catch {
-            logger.error("cannot record a delivery outcome; the claim expires and the alert is sent again",
-                         metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)", "error": "\(error)"])
+            logger.debug("store cannot record a delivery outcome", metadata: ["sink": "\(sink)", "alert": "\(outcome.alertID)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Records the sink's outcomes that waited for the store, oldest first; at the first the store still cannot
+    /// take, that one and the rest wait for the next pass. The claims are this daemon's until their lease ends, so
+    /// nobody else has sent these alerts meanwhile; once a lease has ended the store keeps whoever claimed since.
+    private func recordOwedOutcomes(sink: String, into report: inout Report) async {
+        let owed = unrecorded.withLock { $0.removeValue(forKey: sink) ?? [] }
+        for (index, outcome) in owed.enumerated() {
+            guard await record(outcome, sink: sink, into: &report) else {
+                let rest = Array(owed[index...])
+                unrecorded.withLock { $0[sink] = rest + ($0[sink] ?? []) }
+                return
+            }
+        }
+        if !owed.isEmpty {
+            logger.notice("recorded delivery outcomes that waited for the store", metadata: ["sink": "\(sink)", "outcomes": "\(owed.count)"])
         }
     }
 }
