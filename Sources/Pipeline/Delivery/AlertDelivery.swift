@@ -213,15 +213,15 @@ public final class AlertDelivery: Sendable {
                                       "error": "\(error)"])
         }
         let outcome = Outcome(alertID: claim.alertID, error: error, nextAttempt: next, at: now)
-        if await !record(outcome, sink: sink, into: &report) {
+        if let failure = await record(outcome, sink: sink, into: &report) {
             unrecorded.withLock { $0[sink, default: []].append(outcome) }
             logger.error("cannot record a delivery outcome; it is recorded when the store answers again (a stop before then sends the alert again once its claim expires)",
-                         metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)"])
+                         metadata: ["sink": "\(sink)", "alert": "\(claim.alertID)", "error": "\(failure)"])
         }
     }
 
-    /// Writes an outcome to the outbox and counts it; false when the store could not be reached (nothing counted).
-    private func record(_ outcome: Outcome, sink: String, into report: inout Report) async -> Bool {
+    /// Writes an outcome to the outbox and counts it; the store's error when it could not (nothing counted).
+    private func record(_ outcome: Outcome, sink: String, into report: inout Report) async -> (any Error)? {
         let store = self.store, owner = self.owner
         do {
             if let error = outcome.error {
@@ -236,10 +236,9 @@ public final class AlertDelivery: Sendable {
                 report.delivered += 1
                 Metrics.shared.record(delivery: "delivered", sink: sink)
             }
-            return true
+            return nil
         } catch {
-            logger.debug("store cannot record a delivery outcome", metadata: ["sink": "\(sink)", "alert": "\(outcome.alertID)", "error": "\(error)"])
-            return false
+            return error
         }
     }
 
@@ -249,7 +248,7 @@ public final class AlertDelivery: Sendable {
     private func recordOwedOutcomes(sink: String, into report: inout Report) async {
         let owed = unrecorded.withLock { $0.removeValue(forKey: sink) ?? [] }
         for (index, outcome) in owed.enumerated() {
-            guard await record(outcome, sink: sink, into: &report) else {
+            if await record(outcome, sink: sink, into: &report) != nil {
                 let rest = Array(owed[index...])
                 unrecorded.withLock { $0[sink] = rest + ($0[sink] ?? []) }
                 return
