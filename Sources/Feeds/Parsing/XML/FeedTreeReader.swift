@@ -352,7 +352,8 @@ struct FeedTreeReader {
                 let value = text.read(child, rule: name == "summary" ? atomRule(namespace) : .html)
                 (entry.summary, entry.summaryHTML) = (value.plain, value.html)
                 sawSummary = true
-            case (.content, "encoded"), (_, "fullitem") where namespace.isRSSCore,
+            case (.content, "encoded"),
+                 (_, "fullitem") where namespace.isRSSCore,
                  (_, "content") where namespace.isAtom || (isAtomDocument && namespace == .none):
                 guard !sawContent else { continue }
                 let value = text.read(child, rule: name == "content" ? atomRule(namespace) : .html)
