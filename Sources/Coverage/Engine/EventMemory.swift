@@ -65,7 +65,7 @@ struct EventMemory {
     func isNewSubject(_ subject: SubjectNames) -> Bool {
         for i in subject.keys.indices {
             let key = subject.keys[i]
-            if !known.contains(key) && centroid[key] == nil && !subject.anyAliasKnown(i, in: known) { return true }
+            if !hasStated(key) && !subject.anyAliasKnown(i, in: known) { return true }
         }
         return false
     }
@@ -75,9 +75,12 @@ struct EventMemory {
     /// one or two things; the opening line of another event of the same kind names its own.
     func newArguments(_ arguments: [UInt64]) -> Int {
         var count = 0
-        for key in arguments where !known.contains(key) && centroid[key] == nil { count += 1 }
+        for key in arguments where !hasStated(key) { count += 1 }
         return count
     }
+
+    /// Whether the event has stated the unit `key` as it is spelled: in a fact or among its grouping terms.
+    private func hasStated(_ key: UInt64) -> Bool { known.contains(key) || centroid[key] != nil }
 
     /// How much of the cosine with `vector` its names, numbers, codes and dates (`strong`: their keys) carry, as
     /// a share of the whole; nil when they share nothing. A late join carried by ordinary words is another
