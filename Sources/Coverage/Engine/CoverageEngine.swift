@@ -348,9 +348,6 @@ enum Novelty {
         // “seaworthy”", "branded the ruling “unlawful”"). A rewrite keeps a known quote's words.
         let newShortQuote = sentence.shortQuotes.contains { !isKnown($0) }
         let share = total == 0 ? 0 : Double(newWords) / Double(total)
-        // A denial or a predicate the event never stated: a new claim about known people in known words.
-        let newNegation = options.negationIsNews && sentence.negations.contains { !known.contains($0) }
-        let newPredicate = options.newPredicateIsNews && sentence.predicates.contains { !isKnown($0) }
         // A clause of its own that is mostly new: "…, which was a series of precision strikes on …".
         var newClause = false
         if newWords >= options.minimumNewWordsInClause {
@@ -366,12 +363,12 @@ enum Novelty {
         if sentence.isEmbeddedPost {
             novel = newStrong > 0
         } else {
-            novel = newStrong > 0 || newQuote || newShortQuote || newClause || newNegation || newPredicate
+            novel = newStrong > 0 || newQuote || newShortQuote || newClause
                 || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
                 || longestRun >= options.minimumNewWordRun
         }
         guard explaining else { return (novel, "") }
-        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) short quote \(newShortQuote) clause \(newClause) negation \(newNegation) predicate \(newPredicate) post \(sentence.isEmbeddedPost) new \(newLabels)"
+        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) short quote \(newShortQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
     }
 }

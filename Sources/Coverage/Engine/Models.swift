@@ -174,16 +174,6 @@ public struct CoverageOptions: Sendable {
     /// Fact units remembered per event; beyond it the event stops learning (its oldest facts stay).
     public var maximumKnownUnits: Int = 50_000
 
-    // facts (session 14a)
-    /// A sentence that negates a unit in a way the event never did ("admits no liability", "did not resign") carries
-    /// a new fact (`ClaimMarks`). Off: measured in session 14a, it found 1 labelled fact on the wire set and 1 on the
-    /// written dev set for 5 and 2 false ones (wire precision 0.950 → 0.939, dev alert-F1 1.000 → 0.986).
-    public var negationIsNews = false
-    /// A sentence whose predicate after an auxiliary or copula ("he was arrested after…") is a word the event never
-    /// stated carries a new fact (`ClaimMarks`). Off: 16 labelled facts found on the wire set for 24 false ones
-    /// (precision 0.950 → 0.904; dev alert-F1 1.000 → 0.973): rewrites swap the verb ("was branded", "was accused").
-    public var newPredicateIsNews = false
-
     public init() {}
 
     /// The similarity an article needs to join an event whose latest article is `gap` seconds older.

@@ -19,9 +19,6 @@ public struct AnalyzedSentence: Sendable {
     let clauses: Clauses
     /// Other spellings of the sentence's facts (see `Aliases`).
     let aliases: Aliases
-    /// Keys of the units the sentence negates, and the words it predicates after an auxiliary (`ClaimMarks`).
-    let negations: [UInt64]
-    let predicates: [UInt64]
     /// Text of an embedded social-media post, which mostly restates what the article reports around it.
     public let isEmbeddedPost: Bool
     public let line: Int
@@ -133,8 +130,6 @@ struct SentenceUnits {
     var shortQuotes: [UInt64] = []
     var clauses = Clauses()
     var aliases = Aliases()
-    var negations: [UInt64] = []
-    var predicates: [UInt64] = []
 }
 
 /// Keys under which a sentence's facts may be written elsewhere: a unit counts as known when its own key or one
