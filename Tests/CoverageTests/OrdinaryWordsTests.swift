@@ -40,6 +40,25 @@ import Testing
         #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
     }
 
+    @Test func aNewPhraseInASentenceOfItsOwnIsNews() throws {
+        // Three new words side by side ("carried rotten lifejackets") among known ones (Grimsdale, unsafe, ferry,
+        // Tolworth, Monday): three of eight units, under every other rule. No three units in a row were stated
+        // before, so the sentence is no rewrite of a known one.
+        let follow = "Grimsdale said the unsafe ferry from Tolworth carried rotten lifejackets on Monday."
+        let v = try judged([opening, follow])
+        #expect(v[1].verdict == .newFacts, "\(v[1])")
+        #expect(v[1].newFacts == [follow])
+        var off = CoverageOptions()
+        off.minimumNewWordRunInNewWording = .max
+        let w = try judged([opening, follow], options: off)
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+        // The same run inside a restatement that keeps the known wording ("Grimsdale of Tolworth was fined at Carrow
+        // Crown Court") is a rewrite with a detail swapped in: no news.
+        let x = try judged([opening,
+                            "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday after an unsafe ferry carried rotten lifejackets."])
+        #expect(x[1].verdict == .noNewFacts, "\(x[1].newFacts)")
+    }
+
     @Test func aNewWordOrShortPhraseQuotedIsNews() throws {
         // One new quoted word in a sentence otherwise known: the speaker's own word is news.
         let v = try judged([opening + " Grimsdale told the court the ferry was safe.",
