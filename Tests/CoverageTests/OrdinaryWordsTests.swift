@@ -59,6 +59,23 @@ import Testing
         #expect(x[1].verdict == .noNewFacts, "\(x[1].newFacts)")
     }
 
+    @Test func aNewPredicateInASentenceOfItsOwnIsNewsWhenAsked() throws {
+        // Known people and things (Grimsdale, unsafe, ferry, Tolworth, Monday), no phrase of the opening, and three new
+        // words: "remained silent" side by side, and "inspected", the predicate after "was". Under every rule on by
+        // default; news with `minimumNewWordRunWithNewPredicate` at 2.
+        let follow = "Grimsdale remained silent as the unsafe ferry from Tolworth was inspected on Monday."
+        let v = try judged([opening, follow])
+        #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+        var on = CoverageOptions()
+        on.minimumNewWordRunWithNewPredicate = 2
+        let w = try judged([opening, follow], options: on)
+        #expect(w[1].verdict == .newFacts, "\(w[1])")
+        #expect(w[1].newFacts == [follow])
+        // A predicate the event stated ("fined") with new words beside it is no new claim.
+        let x = try judged([opening, "Grimsdale remained silent as the unsafe ferry from Tolworth was fined on Monday."], options: on)
+        #expect(x[1].verdict == .noNewFacts, "\(x[1].newFacts)")
+    }
+
     @Test func aNewWordOrShortPhraseQuotedIsNews() throws {
         // One new quoted word in a sentence otherwise known: the speaker's own word is news.
         let v = try judged([opening + " Grimsdale told the court the ferry was safe.",
