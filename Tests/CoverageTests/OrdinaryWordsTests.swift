@@ -59,18 +59,6 @@ import Testing
         #expect(x[1].verdict == .noNewFacts, "\(x[1].newFacts)")
     }
 
-    @Test func aNewPredicateInASentenceOfItsOwnIsNewsWhenAsked() throws {
-        // Known people and things (Grimsdale, unsafe, ferry, Tolworth, Monday), no phrase of the opening, and three new
-        // words: "remained silent" side by side, and "inspected", the predicate after "was". Under every rule on by
-        // default; news with `minimumNewWordRunWithNewPredicate` at 2.
-        var on = CoverageOptions()
-        on.minimumNewWordRunWithNewPredicate = 2
-        try expectNews("Grimsdale remained silent as the unsafe ferry from Tolworth was inspected on Monday.", on: on)
-        // A predicate the event stated ("fined") with new words beside it is no new claim.
-        let x = try judged([opening, "Grimsdale remained silent as the unsafe ferry from Tolworth was fined on Monday."], options: on)
-        #expect(x[1].verdict == .noNewFacts, "\(x[1].newFacts)")
-    }
-
     @Test func aNewWordOrShortPhraseQuotedIsNews() throws {
         // One new quoted word in a sentence otherwise known: the speaker's own word is news.
         let v = try judged([opening + " Grimsdale told the court the ferry was safe.",

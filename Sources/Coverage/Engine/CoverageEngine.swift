@@ -367,12 +367,9 @@ enum Novelty {
                 || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
                 || longestRun >= options.minimumNewWordRun
         }
-        // A sentence that repeats no phrase of the event (no known word triple, no quotation) is a sentence of its own,
-        // not a rewrite: a new phrase in it, or a new predicate with another new word beside it, is a new claim.
+        // A new phrase in a sentence that repeats no phrase of the event: a sentence of its own, not a rewrite.
         var newWording = false
-        if !novel && !sentence.isEmbeddedPost && sentence.quotes.isEmpty
-            && (longestRun >= options.minimumNewWordRunInNewWording
-                || (longestRun >= options.minimumNewWordRunWithNewPredicate && sentence.predicates.contains(where: { !isKnown($0) })))
+        if !novel && !sentence.isEmbeddedPost && longestRun >= options.minimumNewWordRunInNewWording && sentence.quotes.isEmpty
             && !sentence.grams.contains(where: { known.contains($0) }) {
             newWording = true
             novel = true

@@ -185,15 +185,6 @@ public struct CoverageOptions: Sendable {
     /// written dev sets (with quotations counted: one on the dev set); a run of three in any sentence cost the dev
     /// set 0.957 precision (session 7). Int.max turns it off.
     public var minimumNewWordRunInNewWording: Int = 3
-    /// In such a sentence of its own, a run of this many new content words also carries a new fact when the sentence's
-    /// predicate — the first content word after an auxiliary or copula (`PredicateMarks`) — is one the event never
-    /// stated: "she remained expressionless as the sentence was read out", "the gun had gone off accidentally",
-    /// "the case was founded on a lie". Off (Int.max) for now: at 2, session 14a measured wire alert-F1 0.972 →
-    /// 0.982, fact-recall 0.937 → 0.945, precision 0.950 → 0.945 (5 labelled facts, 3 sentences with none, all in
-    /// articles with news; nothing on the written dev set), but on BASIL and ECB+ it adds 40 and 112 sentences to
-    /// follow-ups that read mostly as commentary ("Impeachment was always going to hang heavily over a divided
-    /// Washington"), which a written held-out set would count as false facts. Worth measuring on the held-out sets.
-    public var minimumNewWordRunWithNewPredicate: Int = .max
 
     public init() {}
 

@@ -47,7 +47,6 @@ public enum FactExtractor {
             }
             sentences.append(AnalyzedSentence(text: p.text, isFact: isFact && !found.units.isEmpty, units: found.units,
                                               grams: found.grams, quotes: found.quotes, shortQuotes: found.shortQuotes, clauses: found.clauses, aliases: found.aliases,
-                                              predicates: found.predicates,
                                               isEmbeddedPost: posts[i], line: p.line))
         }
         let titleUnits = list.withTokens(titleRange) {
@@ -189,11 +188,7 @@ public enum FactExtractor {
         clause.removeAll(keepingCapacity: true)
         var result = SentenceUnits()
         result.units.reserveCapacity(tokens.count)
-        var predicate = PredicateMarks()
         func add(_ unit: FactUnit, _ token: RawToken) {
-            let end = Int(token.valueStart + token.valueCount)
-            predicate.content(unit, adverb: token.kind == .alpha && token.valueCount > 4 && tokens.bytes[end - 2] == 0x6C
-                                  && tokens.bytes[end - 1] == 0x79, into: &result.predicates)
             sequence.append((unit.key, token.inQuote, token.valueStart, token.valueCount))
             if !clause.contains(unit.key) { clause.append(unit.key) }
             if seen.insert(unit.key) { result.units.append(unit) }
@@ -262,7 +257,6 @@ public enum FactExtractor {
                 result.clauses.append(clause)
                 clause.removeAll(keepingCapacity: true)
             }
-            if t.clauseBreakBefore { predicate.clauseBreak() }
             if t.clauseBreakBefore || t.kind != .alpha || t.valueCount < 2 { flushInitials() }
             switch t.kind {
             case .number:
@@ -307,7 +301,6 @@ public enum FactExtractor {
                 let info = cache.info(tokens.value(i), hash: t.hash)
                 if info.isStopword {
                     flushInitials()
-                    predicate.stopword(hash: t.hash)
                     continue
                 }
                 initials.append(tokens.bytes[Int(t.valueStart)])
