@@ -191,6 +191,12 @@ public struct CoverageEngine {
                         similarity *= options.newArgumentsFactor
                     }
                 }
+                // About someone the event only mentioned on the way, never opened with: the other event of its cast.
+                if similarity >= needed && !newSubject && !subject.keys.isEmpty
+                    && list[i].promotedSubjectNames(subject) == subject.keys.count {
+                    explain?(String(format: "  [%@] candidate %@ sim %.3f, subject never opened with", topic, list[i].id, similarity))
+                    similarity *= options.promotedSubjectFactor
+                }
                 // Days after the event's latest article, sharing mostly the story's ordinary words: its next development.
                 if similarity >= needed && after > options.lateJoinAfter {
                     let strong = strongKeys ?? analysis.strongKeys()
@@ -247,6 +253,7 @@ public struct CoverageEngine {
                 for k in s.aliases.keys { event.known.insert(k) }
             }
         }
+        for key in analysis.openingNames() { _ = event.openingNames.insert(key) }
         event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
         event.articleCount += 1
         if published >= event.lastSeen || event.articleCount == 1 {

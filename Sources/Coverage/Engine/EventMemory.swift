@@ -15,6 +15,9 @@ struct EventMemory {
     var centroid: UInt64Map<Float>
     var centroidNorm: Float
     var known: UInt64Set
+    /// The names its articles opened with (`AnalyzedArticle.openingNames`): who the event is about, as against whom
+    /// its articles mention on the way (`promotedSubjectNames`).
+    var openingNames = UInt64Set(minimumCapacity: 16)
 
     init(id: String, topic: String, title: String, firstSeen: Date) {
         self.id = id
@@ -70,6 +73,15 @@ struct EventMemory {
         return false
     }
 
+    /// How many names of the article's subject (`AnalyzedArticle.subjectNames`) this event never opened with (in
+    /// none of its articles' headlines and leads). All of them, when none is new to the event: the article is about
+    /// someone the event only mentioned on the way (`CoverageOptions.promotedSubjectFactor`).
+    func promotedSubjectNames(_ subject: SubjectNames) -> Int {
+        var count = 0
+        for key in subject.keys where !openingNames.contains(key) { count += 1 }
+        return count
+    }
+
     /// How many of the article's lead arguments (`AnalyzedArticle.leadArguments`) this event has never stated: in
     /// none of its facts or grouping terms. A follow-up's opening line restates the event's who and what and adds
     /// one or two things; the opening line of another event of the same kind names its own.
@@ -113,7 +125,8 @@ struct EventMemory {
         return EventState(id: id, topic: topic, title: title, firstSeen: firstSeen, lastSeen: lastSeen,
                           articleCount: articleCount, centroidKeys: terms.map(\.key),
                           centroidWeights: terms.map(\.value), knownUnits: known.elements.sorted(),
-                          lastFeed: lastFeed.isEmpty ? nil : lastFeed)
+                          lastFeed: lastFeed.isEmpty ? nil : lastFeed,
+                          openingNames: openingNames.count == 0 ? nil : openingNames.elements.sorted())
     }
 
     init(state: EventState) {
@@ -130,6 +143,7 @@ struct EventMemory {
         centroid = c
         centroidNorm = sum.squareRoot()
         known = UInt64Set(state.knownUnits)
+        openingNames = UInt64Set(state.openingNames ?? [])
     }
 }
 
@@ -149,4 +163,6 @@ public struct EventState: Sendable, Codable, Equatable {
     public var knownUnits: [UInt64]
     /// Feed of the event's latest article; nil in states saved before it was kept.
     public var lastFeed: String?
+    /// Names the event's articles opened with (`EventMemory.openingNames`); nil when none, or saved before they were kept.
+    public var openingNames: [UInt64]? = nil
 }
