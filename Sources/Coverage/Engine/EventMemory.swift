@@ -18,6 +18,10 @@ struct EventMemory {
     /// The names its articles opened with (`AnalyzedArticle.openingNames`): who the event is about, as against whom
     /// its articles mention on the way (`promotedSubjectNames`).
     var openingNames = UInt64Set(minimumCapacity: 16)
+    /// The similarities at which its later articles joined it (copies left out), summed, and how many
+    /// (`usualJoinSimilarity`).
+    var joinSimilaritySum: Double = 0
+    var joins = 0
 
     init(id: String, topic: String, title: String, firstSeen: Date) {
         self.id = id
@@ -82,6 +86,16 @@ struct EventMemory {
         return count
     }
 
+    /// The mean similarity at which its later articles joined it; nil before any did.
+    var usualJoinSimilarity: Double? { joins > 0 ? joinSimilaritySum / Double(joins) : nil }
+
+    /// Remembers the similarity at which an article joined, unless it is a copy (`reprintSimilarity` or more).
+    mutating func noteJoin(similarity: Double, reprintSimilarity: Double) {
+        guard similarity < reprintSimilarity else { return }
+        joinSimilaritySum += similarity
+        joins += 1
+    }
+
     /// How many of the article's lead arguments (`AnalyzedArticle.leadArguments`) this event has never stated: in
     /// none of its facts or grouping terms. A follow-up's opening line restates the event's who and what and adds
     /// one or two things; the opening line of another event of the same kind names its own.
@@ -126,7 +140,8 @@ struct EventMemory {
                           articleCount: articleCount, centroidKeys: terms.map(\.key),
                           centroidWeights: terms.map(\.value), knownUnits: known.elements.sorted(),
                           lastFeed: lastFeed.isEmpty ? nil : lastFeed,
-                          openingNames: openingNames.count == 0 ? nil : openingNames.elements.sorted())
+                          openingNames: openingNames.count == 0 ? nil : openingNames.elements.sorted(),
+                          joinSimilaritySum: joins == 0 ? nil : joinSimilaritySum, joins: joins == 0 ? nil : joins)
     }
 
     init(state: EventState) {
@@ -144,6 +159,8 @@ struct EventMemory {
         centroidNorm = sum.squareRoot()
         known = UInt64Set(state.knownUnits)
         openingNames = UInt64Set(state.openingNames ?? [])
+        joinSimilaritySum = state.joinSimilaritySum ?? 0
+        joins = state.joins ?? 0
     }
 }
 
@@ -165,4 +182,8 @@ public struct EventState: Sendable, Codable, Equatable {
     public var lastFeed: String?
     /// Names the event's articles opened with (`EventMemory.openingNames`); nil when none, or saved before they were kept.
     public var openingNames: [UInt64]? = nil
+    /// The similarities at which later articles joined, summed, and how many (`EventMemory.usualJoinSimilarity`);
+    /// nil before any joined, or saved before they were kept.
+    public var joinSimilaritySum: Double? = nil
+    public var joins: Int? = nil
 }
