@@ -177,7 +177,6 @@ public struct CoverageEngine {
                 if continuation && !newSubject { needed *= options.continuationBarFactor }
                 if headSimilarity < needed * 0.2 { continue }
                 var similarity = Double(list[i].similarity(to: vector))
-                let rawSimilarity = similarity
                 // About someone the event never named: less likely the same event, however much else is shared.
                 if similarity >= needed && newSubject {
                     explain?(String(format: "  [%@] candidate %@ sim %.3f, new subject %@", topic, list[i].id, similarity,
@@ -192,12 +191,6 @@ public struct CoverageEngine {
                         similarity *= options.newArgumentsFactor
                     }
                 }
-                // About someone the event only mentioned on the way, never opened with: the other event of its cast.
-                if similarity >= needed && !newSubject && !subject.keys.isEmpty
-                    && list[i].promotedSubjectNames(subject) == subject.keys.count {
-                    explain?(String(format: "  [%@] candidate %@ sim %.3f, subject never opened with", topic, list[i].id, similarity))
-                    similarity *= options.promotedSubjectFactor
-                }
                 // Days after the event's latest article, sharing mostly the story's ordinary words: its next development.
                 if similarity >= needed && after > options.lateJoinAfter {
                     let strong = strongKeys ?? analysis.strongKeys()
@@ -207,12 +200,6 @@ public struct CoverageEngine {
                                         topic, list[i].id, similarity, after / 86_400, share))
                         similarity *= options.lateJoinFactor
                     }
-                }
-                // Far less similar than the event's own follow-ups were when they joined: not one of its reports.
-                if similarity >= needed, let usual = list[i].usualJoinSimilarity, rawSimilarity < options.outlierShare * usual {
-                    explain?(String(format: "  [%@] candidate %@ sim %.3f, outlier: %.3f against a usual %.3f", topic, list[i].id,
-                                    similarity, rawSimilarity, usual))
-                    similarity *= options.outlierFactor
                 }
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
                 choice.offer(i, similarity: similarity, needed: needed)
@@ -225,7 +212,6 @@ public struct CoverageEngine {
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
-            list[index].noteJoin(similarity: Double(list[index].similarity(to: vector)), reprintSimilarity: options.reprintSimilarity)
             Self.learn(analysis, vector: vector, published: article.published, feed: article.feed, into: &list[index], options: options)
             let event = list[index]
             let verdict: Verdict = reported.isEmpty ? .noNewFacts : .newFacts
@@ -261,7 +247,6 @@ public struct CoverageEngine {
                 for k in s.aliases.keys { event.known.insert(k) }
             }
         }
-        for key in analysis.openingNames() { _ = event.openingNames.insert(key) }
         event.absorb(vector: vector, maximumTerms: options.maximumCentroidTerms)
         event.articleCount += 1
         if published >= event.lastSeen || event.articleCount == 1 {

@@ -15,13 +15,6 @@ struct EventMemory {
     var centroid: UInt64Map<Float>
     var centroidNorm: Float
     var known: UInt64Set
-    /// The names its articles opened with (`AnalyzedArticle.openingNames`): who the event is about, as against whom
-    /// its articles mention on the way (`promotedSubjectNames`).
-    var openingNames = UInt64Set(minimumCapacity: 16)
-    /// The similarities at which its later articles joined it (copies left out), summed, and how many
-    /// (`usualJoinSimilarity`).
-    var joinSimilaritySum: Double = 0
-    var joins = 0
 
     init(id: String, topic: String, title: String, firstSeen: Date) {
         self.id = id
@@ -77,25 +70,6 @@ struct EventMemory {
         return false
     }
 
-    /// How many names of the article's subject (`AnalyzedArticle.subjectNames`) this event never opened with (in
-    /// none of its articles' headlines and leads). All of them, when none is new to the event: the article is about
-    /// someone the event only mentioned on the way (`CoverageOptions.promotedSubjectFactor`).
-    func promotedSubjectNames(_ subject: SubjectNames) -> Int {
-        var count = 0
-        for key in subject.keys where !openingNames.contains(key) { count += 1 }
-        return count
-    }
-
-    /// The mean similarity at which its later articles joined it; nil before any did.
-    var usualJoinSimilarity: Double? { joins > 0 ? joinSimilaritySum / Double(joins) : nil }
-
-    /// Remembers the similarity at which an article joined, unless it is a copy (`reprintSimilarity` or more).
-    mutating func noteJoin(similarity: Double, reprintSimilarity: Double) {
-        guard similarity < reprintSimilarity else { return }
-        joinSimilaritySum += similarity
-        joins += 1
-    }
-
     /// How many of the article's lead arguments (`AnalyzedArticle.leadArguments`) this event has never stated: in
     /// none of its facts or grouping terms. A follow-up's opening line restates the event's who and what and adds
     /// one or two things; the opening line of another event of the same kind names its own.
@@ -139,9 +113,7 @@ struct EventMemory {
         return EventState(id: id, topic: topic, title: title, firstSeen: firstSeen, lastSeen: lastSeen,
                           articleCount: articleCount, centroidKeys: terms.map(\.key),
                           centroidWeights: terms.map(\.value), knownUnits: known.elements.sorted(),
-                          lastFeed: lastFeed.isEmpty ? nil : lastFeed,
-                          openingNames: openingNames.count == 0 ? nil : openingNames.elements.sorted(),
-                          joinSimilaritySum: joins == 0 ? nil : joinSimilaritySum, joins: joins == 0 ? nil : joins)
+                          lastFeed: lastFeed.isEmpty ? nil : lastFeed)
     }
 
     init(state: EventState) {
@@ -158,9 +130,6 @@ struct EventMemory {
         centroid = c
         centroidNorm = sum.squareRoot()
         known = UInt64Set(state.knownUnits)
-        openingNames = UInt64Set(state.openingNames ?? [])
-        joinSimilaritySum = state.joinSimilaritySum ?? 0
-        joins = state.joins ?? 0
     }
 }
 
@@ -180,10 +149,4 @@ public struct EventState: Sendable, Codable, Equatable {
     public var knownUnits: [UInt64]
     /// Feed of the event's latest article; nil in states saved before it was kept.
     public var lastFeed: String?
-    /// Names the event's articles opened with (`EventMemory.openingNames`); nil when none, or saved before they were kept.
-    public var openingNames: [UInt64]? = nil
-    /// The similarities at which later articles joined, summed, and how many (`EventMemory.usualJoinSimilarity`);
-    /// nil before any joined, or saved before they were kept.
-    public var joinSimilaritySum: Double? = nil
-    public var joins: Int? = nil
 }

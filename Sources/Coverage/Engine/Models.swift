@@ -174,30 +174,6 @@ public struct CoverageOptions: Sendable {
     /// Fact units remembered per event; beyond it the event stops learning (its oldest facts stay).
     public var maximumKnownUnits: Int = 50_000
 
-    // grouping (session 14b)
-    /// Similarity to an event counts this much when every name of the article's subject (`AnalyzedArticle.subjectNames`)
-    /// is one the event has stated but never opened with: in none of its articles' headlines and leads
-    /// (`EventMemory.promotedSubjectNames`). Two look-alike events of one cast name both people ("Rovers sign Ade
-    /// Kell", with Bo Marsh, signed the month before, mentioned on the way); the other event is about the one the
-    /// first only mentioned. Over the comparisons that cleared their bar on the dev sets it fired on 6 same-event ones
-    /// (1.62–7.96 times the bar) and 5 look-alike ones (1.03–3.43 times): a mild weight. 0.7–0.9 gave the same figures;
-    /// 0.6 cost BASIL's half 0 (0.980 → 0.971). 1 turns the rule off.
-    public var promotedSubjectFactor: Double = 0.8
-    /// Similarity to an event counts `outlierFactor` when it is below `outlierShare` of the similarity at which the
-    /// event's later articles usually joined it (the mean over its joins; `EventMemory.usualJoinSimilarity`). An
-    /// event whose reports agree closely (a product recall told alike by every outlet) is not joined by an article
-    /// that shares a third of that; the first event of a look-alike pair, already tight, is where the second one's
-    /// articles went. Joins at `reprintSimilarity` or more are copies of an article and say nothing of how far a
-    /// report of the event may stray: they are not counted (with them, a written dev event of reprints split). Over the
-    /// comparisons that cleared their bar on the four dev sets it fired on 15 look-alike ones (ECB+, 1.06–3.37 times
-    /// the bar) and no same-event one; the nearest same-event joins sit at about half their event's usual similarity,
-    /// so the share has little room (0.55 split written dev events). Shares 0.4–0.5 and factors 0.3–0.4 gave ECB+
-    /// 0.879–0.881 and changed nothing else; a cap of 0.95 split a written dev event, 0.7 lost half the gain.
-    /// `outlierShare` 0 turns the rule off.
-    public var outlierShare: Double = 0.45
-    public var outlierFactor: Double = 0.4
-    public var reprintSimilarity: Double = 0.8
-
     public init() {}
 
     /// The similarity an article needs to join an event whose latest article is `gap` seconds older.

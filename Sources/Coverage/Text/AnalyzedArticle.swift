@@ -69,20 +69,6 @@ public struct AnalyzedArticle: Sendable {
         return subject
     }
 
-    /// The names the article opens with, those of its headline and its lead (first two fact sentences): who it is
-    /// about, for the event it joins (`EventMemory.openingNames`).
-    func openingNames() -> [UInt64] {
-        var names: [UInt64] = []
-        for u in titleUnits where u.kind == .name { names.append(u.key) }
-        var seen = 0
-        for s in sentences where s.isFact {
-            for u in s.units where u.kind == .name { names.append(u.key) }
-            seen += 1
-            if seen == 2 { break }
-        }
-        return names
-    }
-
     /// What the article's opening line says happened to whom, where and how much: the names, numbers, codes and
     /// dates of its headline, or of its first fact sentence when the headline has no ordinary word (none, or a
     /// line of names and scores). Look-alike events differ in these arguments ("…stops *another challenger* in
