@@ -11,19 +11,24 @@ import Testing
 
     private let opening = "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday for letting an unsafe ferry sail."
 
+    /// `follow`, after the opening, is news (reported alone) under `on` and a paraphrase under `off`.
+    private func expectNews(_ follow: String, on: CoverageOptions = .init(), off: CoverageOptions = .init()) throws {
+        let v = try judged([opening, follow], options: on)
+        #expect(v[1].verdict == .newFacts, "\(v[1])")
+        #expect(v[1].newFacts == [follow])
+        let w = try judged([opening, follow], options: off)
+        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+    }
+
     @Test func aNewPhraseInAMostlyKnownSentenceIsNews() throws {
         // Five new words side by side ("signed private compensation agreements with passengers") in a sentence of
         // nineteen units, the rest restated: under half new, no new clause, no new name or number.
         let follow = "Harbour master Edmund Grimsdale of Tolworth who was fined at Carrow Crown Court on Monday for letting an unsafe "
             + "ferry sail has signed private compensation agreements with passengers."
-        let v = try judged([opening, follow])
-        #expect(v[1].verdict == .newFacts, "\(v[1])")
-        #expect(v[1].newFacts == [follow])
-        // The same sentence without the run rule (a run longer than any sentence) reads as a paraphrase.
+        // Without the run rule (a run longer than any sentence) it reads as a paraphrase.
         var off = CoverageOptions()
         off.minimumNewWordRun = 1_000
-        let w = try judged([opening, follow], options: off)
-        #expect(w[1].verdict == .noNewFacts, "\(w[1].newFacts)")
+        try expectNews(follow, off: off)
     }
 
     @Test func aRewriteThatSwapsSingleWordsIsNoNews() throws {
@@ -38,6 +43,20 @@ import Testing
         let v = try judged([opening,
                             "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday for letting the sadly old vessel, an unsafe ferry, sail."])
         #expect(v[1].verdict == .noNewFacts, "\(v[1].newFacts)")
+    }
+
+    @Test func aNewPhraseInASentenceOfItsOwnIsNews() throws {
+        // Three new words side by side ("carried rotten lifejackets") among known ones (Grimsdale, unsafe, ferry,
+        // Tolworth, Monday): three of eight units, under every other rule. No three units in a row were stated
+        // before, so the sentence is no rewrite of a known one.
+        var off = CoverageOptions()
+        off.minimumNewWordRunInNewWording = .max
+        try expectNews("Grimsdale said the unsafe ferry from Tolworth carried rotten lifejackets on Monday.", off: off)
+        // The same run inside a restatement that keeps the known wording ("Grimsdale of Tolworth was fined at Carrow
+        // Crown Court") is a rewrite with a detail swapped in: no news.
+        let x = try judged([opening,
+                            "Harbour master Edmund Grimsdale of Tolworth was fined at Carrow Crown Court on Monday after an unsafe ferry carried rotten lifejackets."])
+        #expect(x[1].verdict == .noNewFacts, "\(x[1].newFacts)")
     }
 
     @Test func aNewWordOrShortPhraseQuotedIsNews() throws {

@@ -369,7 +369,7 @@ enum Novelty {
                 }
             }
         }
-        let novel: Bool
+        var novel: Bool
         if sentence.isEmbeddedPost {
             novel = newStrong > 0
         } else {
@@ -377,8 +377,15 @@ enum Novelty {
                 || (newWords >= options.minimumNewWords && share >= options.minimumNewWordShare)
                 || longestRun >= options.minimumNewWordRun
         }
+        // A new phrase in a sentence that repeats no phrase of the event: a sentence of its own, not a rewrite.
+        var newWording = false
+        if !novel && !sentence.isEmbeddedPost && longestRun >= options.minimumNewWordRunInNewWording && sentence.quotes.isEmpty
+            && !sentence.grams.contains(where: { known.contains($0) }) {
+            newWording = true
+            novel = true
+        }
         guard explaining else { return (novel, "") }
-        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) short quote \(newShortQuote) clause \(newClause) post \(sentence.isEmbeddedPost) new \(newLabels)"
+        let why = "strong \(newStrong) words \(newWords)/\(total) run \(longestRun) quote \(newQuote) short quote \(newShortQuote) clause \(newClause) new wording \(newWording) post \(sentence.isEmbeddedPost) new \(newLabels)"
         return (novel, why)
     }
 }
