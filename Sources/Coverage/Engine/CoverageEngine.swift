@@ -177,6 +177,7 @@ public struct CoverageEngine {
                 if continuation && !newSubject { needed *= options.continuationBarFactor }
                 if headSimilarity < needed * 0.2 { continue }
                 var similarity = Double(list[i].similarity(to: vector))
+                let rawSimilarity = similarity
                 // About someone the event never named: less likely the same event, however much else is shared.
                 if similarity >= needed && newSubject {
                     explain?(String(format: "  [%@] candidate %@ sim %.3f, new subject %@", topic, list[i].id, similarity,
@@ -201,6 +202,14 @@ public struct CoverageEngine {
                         similarity *= options.lateJoinFactor
                     }
                 }
+                // Far less similar than the event's own follow-ups were when they joined, and opening like another
+                // event (a new subject, or names and figures the event never stated): the other event of a look-alike pair.
+                if similarity >= needed, let usual = list[i].usualJoinSimilarity, rawSimilarity < options.outlierShare * usual,
+                   newSubject || list[i].newArguments(arguments) >= options.outlierNewArguments {
+                    explain?(String(format: "  [%@] candidate %@ sim %.3f, outlier: %.3f against a usual %.3f", topic, list[i].id,
+                                    similarity, rawSimilarity, usual))
+                    similarity *= options.outlierFactor
+                }
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
                 choice.offer(i, similarity: similarity, needed: needed)
             }
@@ -212,6 +221,7 @@ public struct CoverageEngine {
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
+            list[index].noteJoin(similarity: Double(list[index].similarity(to: vector)), reprintSimilarity: options.reprintSimilarity)
             Self.learn(analysis, vector: vector, published: article.published, feed: article.feed, into: &list[index], options: options)
             let event = list[index]
             let verdict: Verdict = reported.isEmpty ? .noNewFacts : .newFacts

@@ -15,6 +15,10 @@ struct EventMemory {
     var centroid: UInt64Map<Float>
     var centroidNorm: Float
     var known: UInt64Set
+    /// The similarities at which its later articles joined it (copies left out), summed, and how many
+    /// (`usualJoinSimilarity`).
+    var joinSimilaritySum: Double = 0
+    var joins = 0
 
     init(id: String, topic: String, title: String, firstSeen: Date) {
         self.id = id
@@ -70,6 +74,16 @@ struct EventMemory {
         return false
     }
 
+    /// The mean similarity at which its later articles joined it; nil before any did.
+    var usualJoinSimilarity: Double? { joins > 0 ? joinSimilaritySum / Double(joins) : nil }
+
+    /// Remembers the similarity at which an article joined, unless it is a copy (`reprintSimilarity` or more).
+    mutating func noteJoin(similarity: Double, reprintSimilarity: Double) {
+        guard similarity < reprintSimilarity else { return }
+        joinSimilaritySum += similarity
+        joins += 1
+    }
+
     /// How many of the article's lead arguments (`AnalyzedArticle.leadArguments`) this event has never stated: in
     /// none of its facts or grouping terms. A follow-up's opening line restates the event's who and what and adds
     /// one or two things; the opening line of another event of the same kind names its own.
@@ -113,7 +127,8 @@ struct EventMemory {
         return EventState(id: id, topic: topic, title: title, firstSeen: firstSeen, lastSeen: lastSeen,
                           articleCount: articleCount, centroidKeys: terms.map(\.key),
                           centroidWeights: terms.map(\.value), knownUnits: known.elements.sorted(),
-                          lastFeed: lastFeed.isEmpty ? nil : lastFeed)
+                          lastFeed: lastFeed.isEmpty ? nil : lastFeed,
+                          joinSimilaritySum: joins == 0 ? nil : joinSimilaritySum, joins: joins == 0 ? nil : joins)
     }
 
     init(state: EventState) {
@@ -130,6 +145,8 @@ struct EventMemory {
         centroid = c
         centroidNorm = sum.squareRoot()
         known = UInt64Set(state.knownUnits)
+        joinSimilaritySum = state.joinSimilaritySum ?? 0
+        joins = state.joins ?? 0
     }
 }
 
@@ -149,4 +166,8 @@ public struct EventState: Sendable, Codable, Equatable {
     public var knownUnits: [UInt64]
     /// Feed of the event's latest article; nil in states saved before it was kept.
     public var lastFeed: String?
+    /// The similarities at which later articles joined, summed, and how many (`EventMemory.usualJoinSimilarity`);
+    /// nil before any joined, or in states saved before they were kept.
+    public var joinSimilaritySum: Double? = nil
+    public var joins: Int? = nil
 }
