@@ -99,6 +99,8 @@ public struct Decision: Sendable {
     public var alerts: Bool { verdicts.contains { $0.verdict.alerts } }
 }
 
+/// The engine's knobs. The sessions their comments cite ("session 7", "session 14b") are the sections of
+/// docs/coverage-log.md that measured them.
 public struct CoverageOptions: Sendable {
     /// An event takes follow-ups for this long after its latest article; every follow-up extends it.
     public var eventWindow: TimeInterval = 14 * 86_400

@@ -5,7 +5,8 @@ import Foundation
 /// Works on Unicode scalars with an ASCII fast path: the engine runs over every incoming article,
 /// so per-character work must stay cheap.
 enum ScalarClass {
-    /// A letter or a digit: what the README's `[^\W_]` token regex accepts.
+    /// A letter or a digit: what the dev set scorer's `[^\W_]` token regex accepts
+    /// (`_TOKEN_RE` in ../shared/novelty-dev/novelty_common.py).
     @inline(__always)
     static func isWord(_ s: Unicode.Scalar) -> Bool {
         let v = s.value

@@ -10,7 +10,8 @@ public enum WordTokenizer {
     }
 
     /// Calls `body` with each token; the dotted-acronym fold needs a word boundary before the first letter and
-    /// at least two letter-dot pairs, as in the README's reference regex.
+    /// at least two letter-dot pairs, as in the dev set scorer's reference regex
+    /// (`_DOTTED_ACRONYM_RE` in ../shared/novelty-dev/novelty_common.py).
     static func forEachToken(_ s: [Unicode.Scalar], _ body: (ArraySlice<Unicode.Scalar>) -> Void) {
         let n = s.count
         var i = 0
