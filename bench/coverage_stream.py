@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Generates a synthetic news stream for the coverage benchmark (deterministic, seeded).
 
-usage: coverage_stream.py OUTDIR [--articles 100000] [--topics 50]
+usage: coverage_stream.py OUTDIR [--articles 100000] [--topics 50] [--gold]
 
 Writes OUTDIR/topics.toml (one [[topic]] per topic, boolean queries with phrases, prefixes and NOT) and
 OUTDIR/articles.jsonl: articles in time order over ~60 days. Each topic has a stream of events; an event gets a
 burst of coverage (first report, wire reprints, rewrites, follow-ups adding a number or a name) over a couple
 of days, so events open and expire all along the stream. About 10% of articles match no topic.
+With --gold every article also carries "gold_event": the generator's own event id (null off topic), which
+`bench/coverage_grouping.py` scores grouping against; without it the stream is byte-for-byte as before.
 """
 import json
 import os
@@ -28,6 +30,7 @@ def main():
         raise SystemExit(__doc__)
     out = args[0]
     n_articles = int(args[args.index("--articles") + 1]) if "--articles" in args else 100_000
+    with_gold = "--gold" in args
     n_topics = int(args[args.index("--topics") + 1]) if "--topics" in args else 50
     rng = random.Random(20251121)
     os.makedirs(out, exist_ok=True)
@@ -62,6 +65,7 @@ def main():
         for i in range(n_articles):
             published = start + step * i
             stamp = published.strftime("%Y-%m-%dT%H:%M:%SZ")
+            gold = None
             if rng.random() < 0.10:
                 title = " ".join(rng.choice(common) for _ in range(7)).capitalize()
                 text = "\n\n".join(sentence(rng, [word(rng).capitalize()], [rng.randint(2, 999)]) for _ in range(6))
@@ -90,8 +94,12 @@ def main():
                     paragraphs = rng.sample(event["facts"], k=min(4, len(event["facts"])))
                 title = event["title"]
                 text = "\n\n".join(paragraphs)
-            f.write(json.dumps({"id": f"a{i:07d}", "feed": "bench", "url": f"https://example.org/{i}",
-                                "published": stamp, "title": title, "text": text}) + "\n")
+                gold = event["id"]
+            article = {"id": f"a{i:07d}", "feed": "bench", "url": f"https://example.org/{i}",
+                       "published": stamp, "title": title, "text": text}
+            if with_gold:
+                article["gold_event"] = gold
+            f.write(json.dumps(article) + "\n")
 
 
 if __name__ == "__main__":
