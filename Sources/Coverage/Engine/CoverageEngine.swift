@@ -211,9 +211,9 @@ public struct CoverageEngine {
                     similarity *= options.outlierFactor
                 }
                 explain?(String(format: "  [%@] candidate %@ sim %.3f needed %.3f  (%@)", topic, list[i].id, similarity, needed, list[i].title))
-                choice.offer(i, similarity: similarity, needed: needed)
+                choice.offer(i, similarity: similarity, needed: needed, raw: rawSimilarity)
             }
-            guard let index = choice.chosen else { return nil }
+            guard let index = choice.chosen, let joinSimilarity = choice.chosenRawSimilarity else { return nil }
             var reported: [String] = []
             for i in reportable {
                 let s = analysis.sentences[i]
@@ -221,7 +221,7 @@ public struct CoverageEngine {
                 explain?("    \(novel ? "NEW " : "old ") \(why) | \(s.text.prefix(110))")
                 if novel { reported.append(s.text) }
             }
-            list[index].noteJoin(similarity: Double(list[index].similarity(to: vector)), reprintSimilarity: options.reprintSimilarity)
+            list[index].noteJoin(similarity: joinSimilarity, reprintSimilarity: options.reprintSimilarity)
             Self.learn(analysis, vector: vector, published: article.published, feed: article.feed, into: &list[index], options: options)
             let event = list[index]
             let verdict: Verdict = reported.isEmpty ? .noNewFacts : .newFacts
