@@ -58,14 +58,14 @@ CREATE TABLE ref_items (id INTEGER PRIMARY KEY, feed_id BIGINT NOT NULL, entry_i
   fingerprint TEXT, url_key BIGINT, content_key BIGINT, duplicate_of BIGINT, UNIQUE (feed_id, entry_id));
 $dedup_indexes
 CREATE INDEX ref_first_seen ON ref_items (first_seen);
-INSERT INTO ref_items (id, feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, html,
+INSERT INTO ref_items (id, feed_id, entry_id, title, link, canonical_url, published, first_seen, summary,
   fingerprint, url_key, content_key)
 SELECT i + 1, i / 50 % 1000, 'tag:site' || (i / 50 % 1000) || '.example,2025:' || i,
   'Story number ' || i || ' about the defence talks in region ' || (i % 31),
   'https://site' || (i / 50 % 97) || '.example/news/' || (i / 50 % 1000) || '/' || i || '?utm_source=rss&utm_medium=feed',
   'https://site' || (i / 50 % 97) || '.example/news/' || (i / 50 % 1000) || '/' || i,
   1750000000 + i / 50, 1750000000 + i / 50, 'Item ' || i || ': ' || $filler,
-  '<p>Item <b>' || i || '</b>: ' || $filler || '</p>', '0123456789abcdef0123456789abcdef',
+  '0123456789abcdef0123456789abcdef',
   (i / 50 % 97) * 281474976710656 + (i * 2654435761 % 268435456) * 1048576 + i,
   (i * 2654435761 % 2147483647) * 4294967296 + i
 FROM ($series) AS s;
@@ -137,7 +137,7 @@ def report(name, raw, reference, rss, bar_rate):
           f" (process {r['process_cpu_seconds']:.1f} s with the producer thread making items and dedup keys, as fetch workers do)")
     print(f"  reference     {float(reference):,.0f} rows/s bulk INSERT … SELECT by the database's own CLI, same rows and indexes;"
           f" store/reference = {rate / float(reference):.2f}")
-    print(f"  on disk       {r['bytes_on_disk'] / 1e6:,.0f} MB = {r['bytes_per_item']:,.0f} bytes per item (texts, original HTML, indexes)")
+    print(f"  on disk       {r['bytes_on_disk'] / 1e6:,.0f} MB = {r['bytes_per_item']:,.0f} bytes per item (texts, keys, indexes)")
     print(f"  status        first {r['status_ms_first']:.1f} ms, median {r['status_ms_median']:.1f} ms, max {r['status_ms_max']:.1f} ms"
           f" at {r['status_items']:,} items  ({r['status_ms_median'] / 200:.3f}x the 200 ms bar)")
     if name.startswith("SQLite") and "first_write_ms_after_open" in r:

@@ -38,8 +38,7 @@ struct StoreBenchCommand: ParsableCommand {
                                    title: "Story number \(n) about the defence talks in region \(n % 31)",
                                    link: "https://site\(feedIndex % 97).example/news/\(feedIndex)/\(n)?utm_source=rss&utm_medium=feed",
                                    published: now, firstSeen: now,
-                                   summary: "Item \(n): " + filler,
-                                   html: "<p>Item <b>\(n)</b>: " + filler + "</p>")
+                                   summary: "Item \(n): " + filler)
                 })
                 batches.put(ProducedBatch(feedID: feedIDs[feedIndex], now: now, items: batchItems))
                 produced += count

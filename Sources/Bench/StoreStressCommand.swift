@@ -45,8 +45,7 @@ struct StoreStressCommand: ParsableCommand {
                 try tx.updateFeed(id: feedID, .benchmarkFetch(at: now, etag: "\"\(transaction)\""))
                 let inserted = try tx.insertItems(feedID: feedID, NewItem.withDedupKeys(entries.map { entry in
                     NewItem(entryID: entry, title: "Story \(entry) on \(topic)", link: "https://news.example/\(entry)?utm_source=rss",
-                            published: now, firstSeen: now, summary: "Summary of \(entry), with enough words to matter.",
-                            html: "<p>Summary of <b>\(entry)</b>.</p>")
+                            published: now, firstSeen: now, summary: "Summary of \(entry), with enough words to matter.")
                 }))
                 let fresh = inserted.filter(\.isNew)
                 try tx.lockTopic(topic)

@@ -5,21 +5,17 @@ import Store
 import Testing
 
 @Suite struct NewItemTests {
-    @Test func markupThatIsItsOwnPlainTextIsNotStoredTwice() {
+    /// An item keeps the entry's plain texts; its markup is not carried into the store.
+    @Test func anItemCarriesTheEntrysPlainTexts() {
         let now = Date()
-        let plain = FeedEntry(stableID: "a", title: "T", summary: "Just words here.", summaryHTML: "Just words here.")
-        #expect(NewItem(entry: plain, firstSeen: now).html == nil)
-        #expect(NewItem(entry: plain, firstSeen: now).summary == "Just words here.")
+        let marked = FeedEntry(stableID: "b", title: "T", summary: "Just words here.", summaryHTML: "<p>Just <b>words</b> here.</p>")
+        let item = NewItem(entry: marked, firstSeen: now)
+        #expect(item.summary == "Just words here." && item.content == nil && item.entryID == "b" && item.title == "T")
 
-        let marked = FeedEntry(stableID: "b", title: "T", summary: "Just words here.", summaryHTML: "<p>Just words here.</p>")
-        #expect(NewItem(entry: marked, firstSeen: now).html == "<p>Just words here.</p>")
-
-        // Content's markup is compared with the content, not with the summary.
-        let content = FeedEntry(stableID: "c", title: "T", summary: "Short.", content: "Long body.", summaryHTML: "Short.",
-                                contentHTML: "Long body &amp; more.")
-        #expect(NewItem(entry: content, firstSeen: now).html == "Long body &amp; more.")
-        let plainContent = FeedEntry(stableID: "d", title: "T", summary: "Short.", content: "Long body.", summaryHTML: "<b>Short.</b>",
-                                     contentHTML: "Long body.")
-        #expect(NewItem(entry: plainContent, firstSeen: now).html == nil)
+        let content = FeedEntry(stableID: "c", title: nil, summary: "Short.", content: "Long body & more.", summaryHTML: "Short.",
+                                contentHTML: "<p>Long body &amp; more.</p>")
+        let withContent = NewItem(entry: content, firstSeen: now)
+        #expect(withContent.summary == "Short." && withContent.content == "Long body & more." && withContent.title == "")
+        #expect(withContent.judgeableText == "Long body & more.")
     }
 }

@@ -46,8 +46,7 @@ let t0 = Date(timeIntervalSince1970: 1_750_000_000)
 
 func item(_ entry: String, title: String? = nil, link: String? = nil, text: String? = nil, seen: Date = t0) -> NewItem {
     NewItem.withDedupKeys([NewItem(entryID: entry, title: title ?? "Title \(entry)", link: link ?? "https://example.org/\(entry)",
-                                   published: seen, firstSeen: seen, summary: text, content: nil,
-                                   html: text.map { "<p>\($0)</p>" })])[0]
+                                   published: seen, firstSeen: seen, summary: text, content: nil)])[0]
 }
 
 /// Adds feeds and returns their ids in the given order.

@@ -50,13 +50,12 @@ struct CycleContext: Sendable {
 }
 
 extension NewItem {
+    /// The entry's plain texts, not its markup: nothing in tidings reads an item's HTML back (pages, feeds, alerts
+    /// and the coverage engine all work from the text), and keeping it was nearly half of each stored row, the
+    /// largest share of what a cold poll cycle writes (docs/fetching-log.md, "Session 13").
     init(entry: FeedEntry, firstSeen: Date) {
-        // Markup that is its own plain text (a description without tags or entities, as many feeds send) is not
-        // kept twice: it would double what each item costs to write and to hold in the write queue.
-        let html = entry.contentHTML ?? entry.summaryHTML
-        let text = entry.contentHTML != nil ? entry.content : entry.summary
         self.init(entryID: entry.stableID, title: entry.title ?? "", link: entry.link, published: entry.published ?? entry.updated,
-                  firstSeen: firstSeen, summary: entry.summary, content: entry.content, html: html == text ? nil : html)
+                  firstSeen: firstSeen, summary: entry.summary, content: entry.content)
     }
 
     /// The longest text the feed carries for the item (content, else summary).

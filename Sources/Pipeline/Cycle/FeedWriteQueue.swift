@@ -18,7 +18,7 @@ struct FeedWrite: Sendable {
     var weight: Int {
         items.reduce(256) { total, item in
             total + item.title.utf8.count + (item.summary?.utf8.count ?? 0) + (item.content?.utf8.count ?? 0)
-                + (item.html?.utf8.count ?? 0) + (item.link?.utf8.count ?? 0) + 200
+                + (item.link?.utf8.count ?? 0) + 200
         }
     }
 }

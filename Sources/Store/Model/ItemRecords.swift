@@ -12,13 +12,11 @@ public struct NewItem: Sendable, Equatable {
     public var firstSeen: Date
     public var summary: String?
     public var content: String?
-    /// The original HTML (content:encoded or description), kept for later stages.
-    public var html: String?
     public var fingerprint: String?
 
     public init(entryID: String, title: String, link: String? = nil, canonicalURL: String? = nil,
                 published: Date? = nil, firstSeen: Date, summary: String? = nil, content: String? = nil,
-                html: String? = nil, fingerprint: String? = nil) {
+                fingerprint: String? = nil) {
         self.entryID = entryID
         self.title = title
         self.link = link
@@ -27,7 +25,6 @@ public struct NewItem: Sendable, Equatable {
         self.firstSeen = firstSeen
         self.summary = summary
         self.content = content
-        self.html = html
         self.fingerprint = fingerprint
     }
 }

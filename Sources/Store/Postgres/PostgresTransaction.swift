@@ -79,7 +79,7 @@ final class PostgresTransaction: SQLTransaction {
         }
         for chunk in Self.chunks(fresh) {
             var values: [SQLValue] = []
-            values.reserveCapacity(chunk.count * 14)
+            values.reserveCapacity(chunk.count * 13)
             for index in chunk { values += Self.itemValues(feedID, items[index], keys[index], nil) }
             let rows = try connection.query(Self.bulkInsertItemSQL(rows: chunk.count) + " RETURNING id, entry_id", values)
             var inserted: [String: Int64] = [:]
@@ -113,8 +113,8 @@ final class PostgresTransaction: SQLTransaction {
     private static func bulkInsertItemSQL(rows: Int) -> String {
         """
         INSERT INTO items (feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content,
-            html, fingerprint, url_key, content_key, duplicate_of)
-        VALUES \(placeholders(rows, 14)) ON CONFLICT DO NOTHING
+            fingerprint, url_key, content_key, duplicate_of)
+        VALUES \(placeholders(rows, 13)) ON CONFLICT DO NOTHING
         """
     }
 

@@ -7,7 +7,7 @@ extension SQLTransaction {
         last_fetch, last_success, retired, item_count, lease_owner, lease_until, schedule_state
         """
     static let itemColumns = """
-        id, feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content, html, \
+        id, feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content, \
         fingerprint, duplicate_of
         """
     static let eventColumns = "id, topic, title, first_seen, last_seen, article_count, closed, state"
@@ -32,8 +32,8 @@ extension SQLTransaction {
                    item: NewItem(entryID: row.string(2) ?? "", title: row.string(3) ?? "", link: row.string(4),
                                  canonicalURL: row.string(5), published: row.date(6),
                                  firstSeen: row.date(7) ?? Date(timeIntervalSince1970: 0), summary: row.string(8),
-                                 content: row.string(9), html: row.string(10), fingerprint: row.string(11)),
-                   duplicateOf: row.int64(12))
+                                 content: row.string(9), fingerprint: row.string(10)),
+                   duplicateOf: row.int64(11))
     }
 
     static func event(_ row: SQLRow) -> EventRecord {

@@ -164,8 +164,8 @@ class SQLTransaction: StoreTransaction {
 
     static let insertItemSQL = """
         INSERT INTO items (feed_id, entry_id, title, link, canonical_url, published, first_seen, summary, content,
-            html, fingerprint, url_key, content_key, duplicate_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            fingerprint, url_key, content_key, duplicate_of)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
         """
 
     /// An item's canonical URL and fingerprint, as the item carries them (`NewItem.withDedupKeys` computes them),
@@ -187,7 +187,7 @@ class SQLTransaction: StoreTransaction {
     static func itemValues(_ feedID: Int64, _ item: NewItem, _ keys: DedupKeys, _ duplicateOf: Int64?) -> [SQLValue] {
         [.integer(feedID), .text(item.entryID), .text(item.title), SQLValue(item.link), SQLValue(keys.canonicalURL),
          SQLValue(item.published), SQLValue(item.firstSeen), SQLValue(item.summary), SQLValue(item.content),
-         SQLValue(item.html), SQLValue(keys.fingerprint), SQLValue(keys.url), SQLValue(keys.content),
+         SQLValue(keys.fingerprint), SQLValue(keys.url), SQLValue(keys.content),
          SQLValue(duplicateOf)]
     }
 

@@ -39,12 +39,12 @@ final class SQLiteTransaction: SQLTransaction {
             try insert.bind(1, feedID)
             try insert.bind(6, item.published?.timeIntervalSince1970)
             try insert.bind(7, item.firstSeen.timeIntervalSince1970)
-            try insert.bind(12, keys.url)
-            try insert.bind(13, keys.content)
-            try insert.bind(14, duplicateOf)
+            try insert.bind(11, keys.url)
+            try insert.bind(12, keys.content)
+            try insert.bind(13, duplicateOf)
             guard let id = try insert.insert(texts: [
                 (2, item.entryID), (3, item.title), (4, item.link), (5, keys.canonicalURL), (8, item.summary),
-                (9, item.content), (10, item.html), (11, keys.fingerprint),
+                (9, item.content), (10, keys.fingerprint),
             ]) else {
                 // Only the entry-id index can refuse the row: this feed already has the entry.
                 guard let existing = try knownEntry(feedID: feedID, entryID: item.entryID) else { throw conflictVanished() }
