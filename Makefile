@@ -11,7 +11,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 SOAK_SECONDS ?= 600
 TEST_SOAK_SECONDS ?= 60
 
-.PHONY: all deps build release run test soak bench fuzz install clean
+.PHONY: all deps build release run test soak bench fuzz install install-files clean
 
 all: build
 
@@ -58,14 +58,20 @@ fuzz: deps
 # Installs the binary, the unit (ExecStart and Documentation pointing at PREFIX), the documentation the unit names,
 # the example feeds, and an example configuration that points at them and keeps its state under /var/lib/tidings
 # (the unit's StateDirectory).
-install: release
+# The documentation keeps the repository's layout (README.md beside docs/), so the README's docs/ paths and its
+# screenshot resolve where it is installed. `install-files` is the same without building (a test installs into a
+# temporary DESTDIR with it).
+install: release install-files
+
+install-files:
 	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/tidings
 	install -d $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/tidings $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds \
-	    $(DESTDIR)$(PREFIX)/share/doc/tidings
+	    $(DESTDIR)$(PREFIX)/share/doc/tidings/docs
 	sed 's|/usr/local/|$(PREFIX)/|g' systemd/tidings.service > $(DESTDIR)/etc/systemd/system/tidings.service
 	chmod 0644 $(DESTDIR)/etc/systemd/system/tidings.service
 	install -m 0644 examples/feeds/*.xml $(DESTDIR)$(PREFIX)/share/tidings/examples/feeds/
-	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tidings/
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/tidings/
+	install -m 0644 docs/*.md docs/*.png $(DESTDIR)$(PREFIX)/share/doc/tidings/docs/
 	sed -e 's|file:feeds/|file://$(PREFIX)/share/tidings/examples/feeds/|' \
 	    -e 's|"state/|"/var/lib/tidings/|' -e 's|  *# → examples/.*||' examples/tidings.toml > $(DESTDIR)/etc/tidings/tidings.toml.example
 	chmod 0644 $(DESTDIR)/etc/tidings/tidings.toml.example
