@@ -1,4 +1,5 @@
-/// A small deterministic generator (SplitMix64) for generated test input: a failure reproduces from its seed.
+/// A small deterministic generator (SplitMix64) for generated test input and the scheduler's jitter in tests: a failure
+/// reproduces from its seed.
 public struct SplitMix64: RandomNumberGenerator {
     public var state: UInt64
 

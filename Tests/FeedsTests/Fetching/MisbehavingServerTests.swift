@@ -205,7 +205,7 @@ import TestSupport
         defer { fetcher.shutdown() }
         let policy = SchedulePolicy(interval: 60, minInterval: 1, maxInterval: 3600)
         var state = FeedScheduleState()
-        var rng = SeededRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var now = Date(timeIntervalSince1970: 1_000_000)
         var reasons: [String] = []
         for _ in 0..<4 {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Feeds
+import TestSupport
 
 @Suite struct SchedulerTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -8,7 +9,7 @@ import Testing
 
     func decide(_ kind: FetchObservation.Kind, state: FeedScheduleState = FeedScheduleState(), hints: PollHints = PollHints(),
                 redirect: String? = nil, policy: SchedulePolicy? = nil, seed: UInt64 = 1) -> ScheduleDecision {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return Scheduler.next(after: FetchObservation(kind: kind, permanentRedirect: redirect, hints: hints), state: state,
                               policy: policy ?? self.policy, now: now, using: &rng)
     }
@@ -132,7 +133,7 @@ import Testing
     @Test func dueFeedsOfOneHostAreSpreadOthersUntouched() {
         // Feeds given by their host alone, all due now: ten of one host, one of another.
         let hosts = Array(repeating: "a.example:443", count: 10) + ["b.example:443"]
-        var rng = SeededRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let starts = Scheduler.staggeredStarts(of: hosts, host: { $0 }, due: { _ in now }, spacing: 2, window: 60,
                                                using: &rng)
         #expect(starts.count == 11)
