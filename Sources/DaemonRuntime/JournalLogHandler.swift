@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Pipeline
 import Synchronization
+import Support
 
 /// A swift-log handler for stderr that journald reads well: under systemd (`$JOURNAL_STREAM` set) each line is
 /// `<priority>message key=value…` with no timestamp (journald adds its own and maps the `<N>` prefix to a
@@ -40,7 +41,7 @@ public struct JournalLogHandler: LogHandler {
     func line(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?) -> Void {
         var merged = metadata
         if let explicit { merged.merge(explicit) { _, new in new } }
-        var text = journal ? "<\(Self.priority(level))>" : "\(ISOTime.format(Date())) \(level.rawValue.uppercased()) "
+        var text = journal ? "<\(Self.priority(level))>" : "\(ISO8601Time.format(Date())) \(level.rawValue.uppercased()) "
         // Collapse newlines: one event, one journal entry.
         text += message.description.replacingOccurrences(of: "\n", with: " ")
         for key in merged.keys.sorted() {

@@ -1,9 +1,19 @@
 import Foundation
 
-/// The strict ISO-8601 reader for times in our own inputs (`replay`'s JSON lines): `2025-07-01T12:40:00Z`, with an
+/// ISO-8601 times as tidings writes and reads them. `format` writes UTC with `Z` and whole seconds
+/// (`2025-07-01T14:05:12Z`), as every time in the contract is written; `parse` is the strict reader for times in our
+/// own inputs and outputs (`replay`'s JSON lines, alert payloads read back): `2025-07-01T12:40:00Z`, with an
 /// optional fraction (kept) and `Z` or `±hh[:]mm` offset; anything else is nil. Feeds' dates go through the
 /// lenient `Feeds.FeedDate` instead, which takes every form feedparser does.
 public enum ISO8601Time {
+    public static func format(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+
     public static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)
         func num(_ from: Int, _ count: Int) -> Int? {

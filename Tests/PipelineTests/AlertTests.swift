@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Pipeline
+import Support
 
 @Suite struct AlertIDTests {
     @Test func deterministicAndULIDShaped() {
@@ -98,8 +99,8 @@ import TestSupport
 
     @Test func isoTimeRoundTrips() {
         let date = Date(timeIntervalSince1970: 1_751_378_712)
-        #expect(ISOTime.parse(ISOTime.format(date)) == date)
-        #expect(ISOTime.parse("2025-07-01T16:05:12+02:00") == date)
-        #expect(ISOTime.parse("yesterday") == nil)
+        #expect(ISO8601Time.parse(ISO8601Time.format(date)) == date)
+        #expect(ISO8601Time.parse("2025-07-01T16:05:12+02:00") == date)
+        #expect(ISO8601Time.parse("yesterday") == nil)
     }
 }

@@ -6,6 +6,7 @@ import Logging
 @testable import Store
 import Testing
 import TestSupport
+import Support
 
 /// Alerts and digests by e-mail, against the real aiosmtpd receiver of Tests/Fixtures on 127.0.0.1, whose
 /// records are what Python's `email` package made of each message.
@@ -351,7 +352,7 @@ import TestSupport
 }
 
 @Suite struct DigestScheduleTests {
-    static func date(_ text: String) -> Date { ISOTime.parse(text)! }
+    static func date(_ text: String) -> Date { ISO8601Time.parse(text)! }
 
     @Test func dailyAtEightInUTC() {
         let schedule = DigestSchedule(every: 86_400, atMinutes: 480, timeZone: TimeZone(identifier: "UTC")!)

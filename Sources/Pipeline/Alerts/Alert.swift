@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The verdicts that raise an alert (the others — no new facts, off topic — stay silent).
 public enum AlertVerdict: String, Sendable, Codable {
@@ -52,16 +53,16 @@ public struct Alert: Sendable, Equatable {
             articleMembers.append(("canonical_url", .string(canonical)))
         }
         articleMembers.append(("feed", .string(article.feed)))
-        articleMembers.append(("published", article.published.map { .string(ISOTime.format($0)) } ?? .null))
+        articleMembers.append(("published", article.published.map { .string(ISO8601Time.format($0)) } ?? .null))
         return .object([
             ("id", .string(id)),
-            ("created", .string(ISOTime.format(created))),
+            ("created", .string(ISO8601Time.format(created))),
             ("topic", .string(topic)),
             ("verdict", .string(verdict.rawValue)),
             ("event", .object([
                 ("id", .string(event.id)),
                 ("title", .string(event.title)),
-                ("first_seen", .string(ISOTime.format(event.firstSeen))),
+                ("first_seen", .string(ISO8601Time.format(event.firstSeen))),
                 ("articles", .int(event.articles)),
             ])),
             ("article", .object(articleMembers)),
@@ -95,42 +96,22 @@ public struct Alert: Sendable, Equatable {
     }
 }
 
-/// UTC ISO-8601 with `Z` and whole seconds, as every time in the contract is written.
-public enum ISOTime {
-    public static func format(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-    }
-
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; nil for anything else.
-    public static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
-    }
-}
-
 extension Alert {
     /// Reads an alert back from its JSON (an outbox payload); nil when it is not in the contract's shape.
     public init?(json text: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let id = object["id"] as? String, let created = (object["created"] as? String).flatMap(ISOTime.parse),
+              let id = object["id"] as? String, let created = (object["created"] as? String).flatMap(ISO8601Time.parse),
               let topic = object["topic"] as? String, let verdict = (object["verdict"] as? String).flatMap(AlertVerdict.init),
               let event = object["event"] as? [String: Any], let article = object["article"] as? [String: Any]
         else { return nil }
         self.init(
             id: id, created: created, topic: topic, verdict: verdict,
             event: Event(id: event["id"] as? String ?? "", title: event["title"] as? String ?? "",
-                         firstSeen: (event["first_seen"] as? String).flatMap(ISOTime.parse) ?? created,
+                         firstSeen: (event["first_seen"] as? String).flatMap(ISO8601Time.parse) ?? created,
                          articles: event["articles"] as? Int ?? 1),
             article: Article(title: article["title"] as? String ?? "", url: article["url"] as? String ?? "",
                              canonicalURL: article["canonical_url"] as? String, feed: article["feed"] as? String ?? "",
-                             published: (article["published"] as? String).flatMap(ISOTime.parse)),
+                             published: (article["published"] as? String).flatMap(ISO8601Time.parse)),
             newFacts: object["new_facts"] as? [String] ?? [])
     }
 }

@@ -2,6 +2,7 @@ import Config
 import Foundation
 import Logging
 import Store
+import Support
 
 /// Owes each digest e-mail sink one message per ended period, through the outbox: the digest is stored as an
 /// "alert" whose id names the sink and the period's end (`digest:<sink>:<end>`), so the store's idempotent
@@ -24,7 +25,7 @@ public final class DigestQueue: Sendable {
         self.logger = logger
     }
 
-    public static func digestID(sink: String, end: Date) -> String { "digest:\(sink):\(ISOTime.format(end))" }
+    public static func digestID(sink: String, end: Date) -> String { "digest:\(sink):\(ISO8601Time.format(end))" }
 
     /// Enqueues the last ended period's digest of every digest sink that is not owed it yet.
     /// Returns the ids newly enqueued.
@@ -46,7 +47,7 @@ public final class DigestQueue: Sendable {
                 }
                 if owed {
                     enqueued.append(id)
-                    logger.info("digest due", metadata: ["sink": "\(name)", "until": "\(ISOTime.format(period.end))"])
+                    logger.info("digest due", metadata: ["sink": "\(name)", "until": "\(ISO8601Time.format(period.end))"])
                 }
                 handled.withLock { $0[name] = period.end }
             } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Support
 
 /// What `tidings status` reports, built from one read of the store (`Store.status`) plus a liveness check of
 /// the daemon that wrote the newest heartbeat.
@@ -91,8 +92,8 @@ public struct StatusReport: Sendable {
         let daemonJSON: JSONValue = .object([
             ("running", .bool(running)),
             ("pid", running ? .optional(localDaemonPID ?? daemon?.pid) : .null),
-            ("started", running ? daemon.map { .string(ISOTime.format($0.started)) } ?? .null : .null),
-            ("heartbeat", daemon.map { .string(ISOTime.format($0.lastBeat)) } ?? .null),
+            ("started", running ? daemon.map { .string(ISO8601Time.format($0.started)) } ?? .null : .null),
+            ("heartbeat", daemon.map { .string(ISO8601Time.format($0.lastBeat)) } ?? .null),
             ("host", .optional(daemon?.host)),
             ("uptime_seconds", running ? daemon.map { .int(Int(now.timeIntervalSince($0.started))) } ?? .null : .null),
         ])
@@ -145,7 +146,7 @@ public struct StatusReport: Sendable {
         ])
     }
 
-    private static func time(_ date: Date?) -> JSONValue { date.map { .string(ISOTime.format($0)) } ?? .null }
+    private static func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601Time.format($0)) } ?? .null }
 
     // MARK: - Text
 
@@ -157,7 +158,7 @@ public struct StatusReport: Sendable {
             let uptime = Int(now.timeIntervalSince(daemon.started))
             lines.append("daemon: running, pid \(daemon.pid) on \(daemon.host), up \(Self.duration(uptime)), last heartbeat \(Int(now.timeIntervalSince(daemon.lastBeat))) s ago")
         } else if let daemon {
-            lines.append("daemon: NOT RUNNING (last heartbeat \(ISOTime.format(daemon.lastBeat)), pid \(daemon.pid) on \(daemon.host))")
+            lines.append("daemon: NOT RUNNING (last heartbeat \(ISO8601Time.format(daemon.lastBeat)), pid \(daemon.pid) on \(daemon.host))")
         } else {
             lines.append("daemon: NOT RUNNING (no heartbeat ever recorded)")
         }
@@ -173,8 +174,8 @@ public struct StatusReport: Sendable {
             lines.append("feeds:")
             for feed in status.feeds where feed.active {
                 var line = "  \(feed.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(feed.url)"
-                if let success = feed.lastSuccess { line += "  last success \(ISOTime.format(success))" }
-                if let due = feed.nextDue, !feed.retired { line += "  next \(ISOTime.format(due))" }
+                if let success = feed.lastSuccess { line += "  last success \(ISO8601Time.format(success))" }
+                if let due = feed.nextDue, !feed.retired { line += "  next \(ISO8601Time.format(due))" }
                 if let error = feed.lastError, feed.state != .ok, feed.state != .notModified { line += "  error: \(error)" }
                 lines.append(line)
             }
@@ -182,7 +183,7 @@ public struct StatusReport: Sendable {
                 lines.append("recent alerts:")
                 for recent in status.recentAlerts {
                     let alert = Alert(json: recent.payload)
-                    lines.append("  \(ISOTime.format(recent.created)) \(alert?.verdict.rawValue ?? "?") [\(alert?.topic ?? "?")] \(alert?.article.title ?? recent.id)")
+                    lines.append("  \(ISO8601Time.format(recent.created)) \(alert?.verdict.rawValue ?? "?") [\(alert?.topic ?? "?")] \(alert?.article.title ?? recent.id)")
                 }
             }
         }

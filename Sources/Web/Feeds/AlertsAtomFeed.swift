@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Store
+import Support
 
 /// `/alerts.atom` and `/topics/{name}/alerts.atom`: Atom 1.0 (RFC 4287) of the latest alerts, so any feed reader
 /// can subscribe to "only what is new". Entry id from the alert id, link to the article, title = verdict and
@@ -25,7 +26,7 @@ enum AlertsAtomFeed {
             <feed xmlns="http://www.w3.org/2005/Atom">
             <id>\(escape(feedID))</id>
             <title>\(escape(topic.map { "tidings alerts: \($0)" } ?? "tidings alerts"))</title>
-            <updated>\(ISOTime.format(alerts.first?.created ?? now))</updated>
+            <updated>\(ISO8601Time.format(alerts.first?.created ?? now))</updated>
             <author><name>tidings</name></author>
             <generator>tidings</generator>
             <link rel="self" href="\(escape(selfPath))"/>
@@ -39,7 +40,7 @@ enum AlertsAtomFeed {
                 <id>tag:tidings,2026:alert/\(escape(alert.id))</id>
                 <title>\(escape("\(verdict): \(alert.article.title)"))</title>
                 <link rel="alternate" href="\(escape(alert.article.url))"/>
-                <updated>\(ISOTime.format(alert.created))</updated>
+                <updated>\(ISO8601Time.format(alert.created))</updated>
                 <category term="\(escape(alert.topic))"/>
                 <content type="html">\(escape(facts))</content>
                 </entry>

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Escaping and the page frame. Every string that reaches a page goes through `escape` (text and attribute
 /// values alike: `&`, `<`, `>`, `"`, `'`), and links only keep http(s) URLs, so a feed's `javascript:` link is
@@ -42,7 +43,7 @@ enum HTML {
 
     /// `<time>` in UTC with its age.
     static func time(_ date: Date, now: Date) -> String {
-        "<time datetime=\"\(ISOTimeText.format(date))\">\(escape(HumanText.utc(date)))</time> "
+        "<time datetime=\"\(ISO8601Time.format(date))\">\(escape(HumanText.utc(date)))</time> "
             + "<span class=\"age\">(\(escape(HumanText.age(of: date, now: now))))</span>"
     }
 
@@ -79,11 +80,4 @@ enum HTML {
 
         """
     }
-}
-
-import Pipeline
-
-/// ISO 8601 (UTC, seconds) through the pipeline's one formatter.
-enum ISOTimeText {
-    static func format(_ date: Date) -> String { ISOTime.format(date) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Store
+import Support
 
 /// One event and its articles, as `tidings event` and `/events/{id}` show it.
 public struct EventTimeline: Sendable {
@@ -22,7 +23,7 @@ public struct EventTimeline: Sendable {
             ("closed", .bool(event.closed)),
             ("articles", .array(articles.map { article in
                 .object(EventList.articleMembers(article.article) + [
-                    ("seen", .string(ISOTime.format(article.seen))),
+                    ("seen", .string(ISO8601Time.format(article.seen))),
                     ("verdict", .string(article.verdict)),
                     ("new_facts", .array(article.newFacts.map(JSONValue.string))),
                 ])
@@ -37,13 +38,13 @@ public enum EventList {
     /// published.
     static func articleMembers(_ article: ArticleListing) -> [(String, JSONValue)] {
         [("title", .string(article.title)), ("url", .optional(article.url)), ("feed", .string(article.feed)),
-         ("published", article.published.map { .string(ISOTime.format($0)) } ?? .null)]
+         ("published", article.published.map { .string(ISO8601Time.format($0)) } ?? .null)]
     }
 
     /// The members every event's JSON starts with: id, topic, title, first_seen, last_seen.
     static func identity(_ event: EventSummary) -> [(String, JSONValue)] {
         [("id", .string(event.id)), ("topic", .string(event.topic)), ("title", .string(event.title)),
-         ("first_seen", .string(ISOTime.format(event.firstSeen))), ("last_seen", .string(ISOTime.format(event.lastSeen)))]
+         ("first_seen", .string(ISO8601Time.format(event.firstSeen))), ("last_seen", .string(ISO8601Time.format(event.lastSeen)))]
     }
 
     /// `{"events":[{"id","topic","title","first_seen","last_seen","articles","closed"}]}`
@@ -73,7 +74,7 @@ public enum HumanText {
 
     /// "2026-11-22 01:23 UTC"
     public static func utc(_ date: Date) -> String {
-        let iso = ISOTime.format(date)  // 2026-11-22T01:23:39Z
+        let iso = ISO8601Time.format(date)  // 2026-11-22T01:23:39Z
         return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5)) + " UTC"
     }
 

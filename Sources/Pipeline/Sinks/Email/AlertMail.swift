@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Support
 
 /// What a message says, whichever way it is sent: who it is from and to, the outlets' names, and where event
 /// pages are served (nil: no web page, so no link).
@@ -61,7 +62,7 @@ public enum AlertMail {
         let isFirst = alert.verdict == .newEvent
         let label = isFirst ? "New event" : "New facts"
         let outlet = context.outlet(feed: alert.article.feed, articleURL: alert.article.url)
-        let when = ISOTime.format(alert.article.published ?? alert.created)
+        let when = ISO8601Time.format(alert.article.published ?? alert.created)
         let page = context.eventPage(alert.event.id)
 
         var text = ["\(label) in [\(alert.topic)]", "", "Event: \(alert.event.title) (\(alert.event.articles) article\(alert.event.articles == 1 ? "" : "s"))", ""]

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One digest: per topic, each event that had alerts in [since, until), newest event first, with its new facts
 /// de-duplicated in the order they arrived and the articles that brought them. Built once when a period is due
@@ -98,17 +99,17 @@ public enum DigestMail {
         let facts = digest.factCount, events = digest.eventCount
         let summary = events == 0 ? "nothing new"
             : "\(events) event\(events == 1 ? "" : "s"), \(facts) new fact\(facts == 1 ? "" : "s")"
-        return "\(topicPart)Digest until \(ISOTime.format(digest.until)): \(summary)"
+        return "\(topicPart)Digest until \(ISO8601Time.format(digest.until)): \(summary)"
     }
 
     public static func text(_ digest: Digest, context: MailContext) -> String {
-        var lines = ["tidings digest, \(ISOTime.format(digest.since)) to \(ISOTime.format(digest.until))", ""]
+        var lines = ["tidings digest, \(ISO8601Time.format(digest.since)) to \(ISO8601Time.format(digest.until))", ""]
         if digest.isEmpty { lines += ["No alerts in this period.", ""] }
         for topic in digest.topics {
             lines += ["== [\(topic.name)] \(topic.events.count) event\(topic.events.count == 1 ? "" : "s") ==", ""]
             for event in topic.events {
                 lines.append("\(event.isNew ? "New event" : "Event"): \(event.title)")
-                lines.append("  \(event.articles) article\(event.articles == 1 ? "" : "s"), first seen \(ISOTime.format(event.firstSeen))")
+                lines.append("  \(event.articles) article\(event.articles == 1 ? "" : "s"), first seen \(ISO8601Time.format(event.firstSeen))")
                 lines += event.facts.map { "  * \($0)" }
                 lines += event.sources.map { "  - \($0.outlet): \($0.url)" }
                 if let page = context.eventPage(event.id) { lines.append("  Event page: \(page)") }
@@ -121,13 +122,13 @@ public enum DigestMail {
     public static func html(_ digest: Digest, context: MailContext) -> String {
         let h = MIMEEncoding.html
         var html = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>\(h(subject(digest)))</title></head><body>",
-                    "<p>tidings digest, \(h(ISOTime.format(digest.since))) to \(h(ISOTime.format(digest.until)))</p>"]
+                    "<p>tidings digest, \(h(ISO8601Time.format(digest.since))) to \(h(ISO8601Time.format(digest.until)))</p>"]
         if digest.isEmpty { html.append("<p>No alerts in this period.</p>") }
         for topic in digest.topics {
             html.append("<h2>[\(h(topic.name))]</h2>")
             for event in topic.events {
                 html.append("<h3>\(event.isNew ? "New event: " : "")\(h(event.title))</h3>")
-                html.append("<p style=\"color:#666\">\(event.articles) article\(event.articles == 1 ? "" : "s"), first seen \(h(ISOTime.format(event.firstSeen)))</p>")
+                html.append("<p style=\"color:#666\">\(event.articles) article\(event.articles == 1 ? "" : "s"), first seen \(h(ISO8601Time.format(event.firstSeen)))</p>")
                 if !event.facts.isEmpty { html.append("<ul>" + event.facts.map { "<li>\(h($0))</li>" }.joined() + "</ul>") }
                 html.append("<p>" + event.sources.map { "<a href=\"\(h($0.url))\">\(h($0.outlet))</a>" }.joined(separator: " · ") + "</p>")
                 if let page = context.eventPage(event.id) { html.append("<p><a href=\"\(h(page))\">The event's page</a></p>") }
@@ -142,7 +143,7 @@ public enum DigestMail {
         MailMessage(from: context.from, to: context.to, subject: subject(digest), date: date,
                     messageID: "\(MIMEEncoding.idLabel(key))@\(context.domain)",
                     listID: context.listID(topic: digest.topics.count == 1 ? digest.topics[0].name : nil),
-                    extraHeaders: [("X-Tidings-Digest", "\(ISOTime.format(digest.since)) \(ISOTime.format(digest.until))")],
+                    extraHeaders: [("X-Tidings-Digest", "\(ISO8601Time.format(digest.since)) \(ISO8601Time.format(digest.until))")],
                     text: text(digest, context: context), html: html(digest, context: context))
     }
 }
