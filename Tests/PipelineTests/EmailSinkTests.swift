@@ -74,7 +74,7 @@ import Support
             #expect(message.header("Subject") == "[bridge] \(index == 0 ? "New event" : "New facts"): \(alerts[index].article.title)")
             for fact in alerts[index].newFacts {
                 #expect(message.textPart.contains(fact))
-                #expect(message.htmlPart.contains("<li>\(MIMEEncoding.html(fact))</li>"))
+                #expect(message.htmlPart.contains("<li>\(HTMLEscape.text(fact))</li>"))
             }
             #expect(message.textPart.contains("North Shore News"))
             #expect(message.textPart.contains("http://127.0.0.1:8080/events/evt_0123abcd"))

@@ -50,6 +50,6 @@ enum AlertsAtomFeed {
         return xml + "</feed>\n"
     }
 
-    /// XML text and attribute escaping: the pages' own (it also drops what XML 1.0 forbids).
-    static func escape(_ text: String) -> String { HTML.escape(text) }
+    /// XML text and attribute escaping: Support's HTMLEscape, as the pages' (it also drops what XML 1.0 forbids).
+    static func escape(_ text: String) -> String { HTMLEscape.text(text) }
 }

@@ -5,28 +5,8 @@ import Support
 /// values alike: `&`, `<`, `>`, `"`, `'`), and links only keep http(s) URLs, so a feed's `javascript:` link is
 /// shown as text, never followed.
 enum HTML {
-    /// For HTML and XML (Atom) alike: the five markup characters as references; characters XML 1.0 forbids
-    /// (most C0 controls, lone surrogates' stand-ins, U+FFFE/FFFF) dropped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                let value = scalar.value
-                if value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
-                    || (0xE000...0xFFFD).contains(value) || value >= 0x10000 {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
+    /// Support's `HTMLEscape.text`, named short for the page builders that call it on every value.
+    static func escape(_ text: String) -> String { HTMLEscape.text(text) }
 
     /// A link to an http(s) URL, else the escaped text alone.
     static func link(_ url: String?, _ text: String) -> String {

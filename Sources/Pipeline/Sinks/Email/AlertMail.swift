@@ -75,7 +75,7 @@ public enum AlertMail {
         if let page { text += ["Event page: \(page)", ""] }
         text += ["-- ", "tidings alert \(alert.id), topic \(alert.topic)"]
 
-        let h = MIMEEncoding.html
+        let h = HTMLEscape.text
         var html = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>\(h(alert.article.title))</title></head><body>",
                     "<p>\(label) in <b>[\(h(alert.topic))]</b></p>",
                     "<h2>\(h(alert.event.title))</h2>",

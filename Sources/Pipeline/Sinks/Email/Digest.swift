@@ -120,7 +120,7 @@ public enum DigestMail {
     }
 
     public static func html(_ digest: Digest, context: MailContext) -> String {
-        let h = MIMEEncoding.html
+        let h = HTMLEscape.text
         var html = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>\(h(subject(digest)))</title></head><body>",
                     "<p>tidings digest, \(h(ISO8601Time.format(digest.since))) to \(h(ISO8601Time.format(digest.until)))</p>"]
         if digest.isEmpty { html.append("<p>No alerts in this period.</p>") }

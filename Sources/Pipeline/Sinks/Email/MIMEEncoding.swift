@@ -135,23 +135,6 @@ public enum MIMEEncoding {
         let label = String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
         return label.isEmpty ? "x" : label
     }
-
-    /// Escapes text for HTML element content and attribute values.
-    public static func html(_ text: String) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): output += Array("&amp;".utf8)
-            case UInt8(ascii: "<"): output += Array("&lt;".utf8)
-            case UInt8(ascii: ">"): output += Array("&gt;".utf8)
-            case UInt8(ascii: "\""): output += Array("&quot;".utf8)
-            case UInt8(ascii: "'"): output += Array("&#39;".utf8)
-            default: output.append(byte)
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
 }
 
 /// Addresses as the configuration gives them (`Name <local@domain>` or `local@domain`).
