@@ -29,8 +29,8 @@ let package = Package(
         // The web server: Debian's libmicrohttpd (see docs/web.md for why, and the measurements).
         .target(name: "CMicroHTTPD", linkerSettings: [.linkedLibrary("microhttpd")]),
 
-        // Support: the one copy of helpers several targets need (stable hash, JSON string writing, ISO-8601, civil
-        // calendar arithmetic, glibc malloc tuning, charset decoding for feeds and pages); Swift only, no dependencies.
+        // Support: the one copy of helpers several targets need (stable hash, JSON string writing, ISO-8601, HTML
+        // escaping, civil calendar arithmetic, glibc malloc tuning, charset decoding for feeds and pages); Swift only, no dependencies.
         .target(name: "Support"),
         .target(name: "Config"),
         .target(name: "Coverage", dependencies: ["Support"]),
