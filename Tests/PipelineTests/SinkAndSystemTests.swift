@@ -58,14 +58,6 @@ import TestSupport
         #expect(policy.decide(attempt: 9, retryAfter: nil, alertAge: 3600) == .giveUp)
         #expect(policy.decide(attempt: 9, retryAfter: 600, alertAge: 3500) == .retry(after: 100))
     }
-
-    @Test func parsesRetryAfterForms() {
-        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
-        #expect(RetryPolicy.parseRetryAfter("120") == 120)
-        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:29:00 GMT", now: now) == 60)
-        #expect(RetryPolicy.parseRetryAfter("soon") == nil)
-        #expect(RetryPolicy.parseRetryAfter(nil) == nil)
-    }
 }
 
 @Suite struct SystemdNotifierTests {

@@ -37,16 +37,4 @@ public struct RetryPolicy: Sendable {
         var generator = SystemRandomNumberGenerator()
         return decide(attempt: attempt, retryAfter: retryAfter, alertAge: alertAge, using: &generator)
     }
-
-    /// `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3); nil when absent or unreadable.
-    public static func parseRetryAfter(_ value: String?, now: Date = Date()) -> Double? {
-        guard let trimmed = value?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
-        if let seconds = Int(trimmed) { return Double(max(0, seconds)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: trimmed) else { return nil }
-        return max(0, date.timeIntervalSince(now))
-    }
 }

@@ -189,6 +189,7 @@ import TestSupport
         #expect(HTTPHeaderValues.parseRetryAfter("120", now: date!) == 120)
         #expect(HTTPHeaderValues.parseRetryAfter("Sun, 06 Nov 1994 08:51:37 GMT", now: date!) == 120)
         #expect(HTTPHeaderValues.parseRetryAfter("-5", now: date!) == nil)
+        #expect(HTTPHeaderValues.parseRetryAfter("soon", now: date!) == nil)
         let type = HTTPHeaderValues.parseContentType("Application/RSS+XML; Charset=\"ISO-8859-1\"")
         #expect(type.mediaType == "application/rss+xml")
         #expect(type.charset == "iso-8859-1")
