@@ -2,6 +2,7 @@ import ArgumentParser
 import Config
 import DaemonRuntime
 import Foundation
+import Pipeline
 
 /// `--config PATH`, shared by every command that reads the configuration. Without it: `$TIDINGS_CONFIG`, else
 /// `/etc/tidings/tidings.toml`.
@@ -19,14 +20,11 @@ struct ConfigPathOption: ParsableArguments {
         return Self.defaultPath
     }
 
-    /// Loads the configuration, printing warnings to stderr; on errors prints them all and exits 78
-    /// (EX_CONFIG), as every command does for an unusable configuration.
-    func loadOrExit(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TidingsConfig {
+    /// Loads the configuration; on errors prints every one to stderr and exits 78 (EX_CONFIG), as every command
+    /// does for an unusable configuration. `needSecrets: false` for commands that only read (`status`, `events`).
+    func loadRuntimeConfig(needSecrets: Bool = true) throws -> RuntimeConfig {
         do {
-            let (config, warnings) = try ConfigFile.load(path: resolvedPath(environment: environment), environment: environment,
-                                                         validateQuery: TopicQueryCheck.validator)
-            for warning in warnings { StandardError.print(warning.description) }
-            return config
+            return try RuntimeConfig.load(path: resolvedPath(), needSecrets: needSecrets)
         } catch {
             for diagnostic in error.diagnostics { StandardError.print(diagnostic.description) }
             throw ExitCode(ConfigExitCode.invalidConfiguration)

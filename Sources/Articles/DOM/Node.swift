@@ -75,8 +75,6 @@ final class Node {
         }
     }
 
-    func removeAttribute(_ name: String) { attributes.removeAll { $0.name == name } }
-
     var className: String { attribute("class") ?? "" }
     var id: String { attribute("id") ?? "" }
 

@@ -60,27 +60,6 @@ enum ScalarText {
         return string(s).lowercased()
     }
 
-    /// `folded(s)` and the stable hash of its UTF-8, in one pass over ASCII (every word token needs both).
-    static func foldedAndHashed(_ s: ArraySlice<Unicode.Scalar>) -> (String, UInt64) {
-        if isASCII(s) {
-            var h = StableHash.offset
-            let text = String(unsafeUninitializedCapacity: s.count) { buffer in
-                var i = 0
-                for c in s {
-                    let v = UInt8(truncatingIfNeeded: c.value)
-                    let lower = (v >= 0x41 && v <= 0x5A) ? v + 32 : v
-                    buffer[i] = lower
-                    h = (h ^ UInt64(lower)) &* StableHash.prime
-                    i += 1
-                }
-                return i
-            }
-            return (text, h)
-        }
-        let text = string(s).foldedForMatching
-        return (text, StableHash.hash(text.utf8))
-    }
-
     /// Lower case without diacritics (the fact index's folding).
     static func folded<C: Collection>(_ s: C) -> String where C.Element == Unicode.Scalar {
         if isASCII(s) { return lowercased(s) }

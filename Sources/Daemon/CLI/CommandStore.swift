@@ -7,18 +7,8 @@ import Store
 /// Opening the configured store for a reading command (`events`, `event`, `try`): the configuration is loaded
 /// without secrets (as `status` does), and a store that does not exist yet is not created.
 enum CommandStore {
-    /// The configuration without secrets; every problem on stderr and exit 78 when it is invalid.
-    static func loadConfig(_ configPath: ConfigPathOption) throws -> RuntimeConfig {
-        do {
-            return try RuntimeConfig.load(path: configPath.resolvedPath(), needSecrets: false)
-        } catch {
-            for diagnostic in error.diagnostics { StandardError.print(diagnostic.description) }
-            throw ExitCode(ConfigExitCode.invalidConfiguration)
-        }
-    }
-
     static func open(_ configPath: ConfigPathOption, command: String) throws -> (RuntimeConfig, any Store) {
-        let config = try loadConfig(configPath)
+        let config = try configPath.loadRuntimeConfig(needSecrets: false)
         let settings = config.config.store
         if case .sqlite(let file) = settings.backend, !FileManager.default.fileExists(atPath: file) {
             StandardError.print("tidings \(command): no store at \(file) yet: run the daemon (tidings run) first")

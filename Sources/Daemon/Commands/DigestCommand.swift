@@ -33,7 +33,7 @@ struct DigestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = try CommandStore.loadConfig(configPath)
+        let config = try configPath.loadRuntimeConfig(needSecrets: false)
         let known = Set(config.config.topics.map(\.name))
         for name in topic where !known.contains(name) {
             StandardError.print("tidings digest: --topic \(name): no such topic (configured: \(known.sorted().joined(separator: ", ")))")

@@ -34,13 +34,7 @@ struct PollCommand: AsyncParsableCommand {
         // Failures are reported as lines of their own below; the log only carries what is worse.
         JournalLogHandler.bootstrap(defaultLevel: .error)
         let logger = Logger(label: "tidings")
-        let config: RuntimeConfig
-        do {
-            config = try RuntimeConfig.load(path: configPath.resolvedPath())
-        } catch {
-            for diagnostic in error.diagnostics { StandardError.print(diagnostic.description) }
-            throw ExitCode(ConfigExitCode.invalidConfiguration)
-        }
+        let config = try configPath.loadRuntimeConfig()
         for warning in config.warnings { StandardError.print(warning.description) }
 
         var progress: (@Sendable (Int, Int) -> Void)?

@@ -23,13 +23,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = configPath.resolvedPath()
-        let config: RuntimeConfig
-        do {
-            config = try RuntimeConfig.load(path: path, needSecrets: false)
-        } catch {
-            for diagnostic in error.diagnostics { StandardError.print(diagnostic.description) }
-            throw ExitCode(ConfigExitCode.invalidConfiguration)
-        }
+        let config = try configPath.loadRuntimeConfig(needSecrets: false)
 
         var storeStatus: StoreStatus?
         var storeError: String?

@@ -21,11 +21,6 @@ enum SQLValue: Sendable {
 struct SQLRow: Sendable {
     let values: [SQLValue]
 
-    func isNull(_ index: Int) -> Bool {
-        if case .null = values[index] { return true }
-        return false
-    }
-
     func int64(_ index: Int) -> Int64? {
         switch values[index] {
         case .integer(let value): return value
