@@ -130,13 +130,7 @@ final class Node {
         return sibling
     }
 
-    var previousElementSibling: Node? {
-        unowned(unsafe) var sibling: Node? = previousSibling
-        while let node = sibling, !node.isElement { sibling = node.previousSibling }
-        return sibling
-    }
-
-    /// `first` and each node `next` leads to from it, in order: the element children, child nodes or ancestors.
+    /// `first` and each node `next` leads to from it, in order: the element children or the ancestors.
     @inline(__always)
     private static func chain(from first: Node?, next: (Node) -> Node?) -> [Node] {
         var result: [Node] = []
@@ -146,8 +140,6 @@ final class Node {
     }
 
     var children: [Node] { Node.chain(from: firstElementChild) { $0.nextElementSibling } }
-
-    var childNodes: [Node] { Node.chain(from: firstChild) { $0.nextSibling } }
 
     var elementChildCount: Int {
         var count = 0
