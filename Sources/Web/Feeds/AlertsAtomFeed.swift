@@ -24,12 +24,12 @@ enum AlertsAtomFeed {
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom">
-            <id>\(escape(feedID))</id>
-            <title>\(escape(topic.map { "tidings alerts: \($0)" } ?? "tidings alerts"))</title>
+            <id>\(HTML.escape(feedID))</id>
+            <title>\(HTML.escape(topic.map { "tidings alerts: \($0)" } ?? "tidings alerts"))</title>
             <updated>\(ISO8601Time.format(alerts.first?.created ?? now))</updated>
             <author><name>tidings</name></author>
             <generator>tidings</generator>
-            <link rel="self" href="\(escape(selfPath))"/>
+            <link rel="self" href="\(HTML.escape(selfPath))"/>
 
             """
         for alert in alerts {
@@ -37,19 +37,16 @@ enum AlertsAtomFeed {
             let facts = "<ul>" + alert.newFacts.map { "<li>" + HTML.escape($0) + "</li>" }.joined() + "</ul>"
             xml += """
                 <entry>
-                <id>tag:tidings,2026:alert/\(escape(alert.id))</id>
-                <title>\(escape("\(verdict): \(alert.article.title)"))</title>
-                <link rel="alternate" href="\(escape(alert.article.url))"/>
+                <id>tag:tidings,2026:alert/\(HTML.escape(alert.id))</id>
+                <title>\(HTML.escape("\(verdict): \(alert.article.title)"))</title>
+                <link rel="alternate" href="\(HTML.escape(alert.article.url))"/>
                 <updated>\(ISO8601Time.format(alert.created))</updated>
-                <category term="\(escape(alert.topic))"/>
-                <content type="html">\(escape(facts))</content>
+                <category term="\(HTML.escape(alert.topic))"/>
+                <content type="html">\(HTML.escape(facts))</content>
                 </entry>
 
                 """
         }
         return xml + "</feed>\n"
     }
-
-    /// XML text and attribute escaping: Support's HTMLEscape, as the pages' (it also drops what XML 1.0 forbids).
-    static func escape(_ text: String) -> String { HTMLEscape.text(text) }
 }
