@@ -9,7 +9,8 @@ import Synchronization
 /// Why: glibc gives each thread that allocates concurrently an arena of its own (up to 8 per core) and returns
 /// freed memory to the kernel only from the top of the main heap. The poll cycle allocates on the cooperative
 /// pool's threads (parsing), the fetch loop's thread and the writer's thread, and frees much of it on another,
-/// so freed pages pile up in several arenas. Two arenas keep contention low on two cores;
+/// so freed pages pile up in every arena there is. One arena per thread that allocates all the time, and no
+/// more: the pool's threads (one per core) plus the fetch loop and the writer (`arenaCount`).
 /// `malloc_trim` hands free pages in the middle of the heaps back (madvise) after a burst of short-lived data.
 public enum MallocTuning {
     private static let configured = Atomic<Bool>(false)
@@ -27,8 +28,15 @@ public enum MallocTuning {
     /// Blocks of at least this many bytes get their own mapping, returned to the kernel when freed.
     static let mmapThreshold: Int32 = 128 * 1024
 
-    /// Limits glibc to two malloc arenas and fixes the mmap threshold. Call once, as early as possible (arenas
-    /// already made stay).
+    /// Arenas for `cores` processors: one per cooperative-pool thread (Swift makes one per core) and one each for
+    /// the fetch loop and the writer. Fewer arenas than those threads make them take turns at the arenas' locks:
+    /// on two cores two arenas cost the cold 10,000-feed cycle ~6 % more CPU than four (twice the voluntary
+    /// context switches, glibc's lock waits and futex wakes), three no less than two, six no less than four;
+    /// four hold ~1.5 MB more at the peak than two (issue 19, docs/fetching-log.md, session 14).
+    public static func arenaCount(cores: Int) -> Int32 { Int32(clamping: max(1, cores) + 2) }
+
+    /// Limits glibc's malloc arenas (`arenaCount`) and fixes the mmap threshold. Call once, as early as possible
+    /// (arenas already made stay).
     ///
     /// The threshold: glibc raises it, by default, to the size of every mapped block freed (up to 32 MB), so after
     /// the first large array of a cycle is freed (a growing dedup-key table, a batch's array) every later block
@@ -37,7 +45,7 @@ public enum MallocTuning {
     /// the same CPU (issue 19).
     public static func limitArenas() {
         guard !configured.exchange(true, ordering: .relaxed) else { return }
-        _ = mallopt?(arenaMaxParameter, 2)
+        _ = mallopt?(arenaMaxParameter, arenaCount(cores: sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         _ = mallopt?(mmapThresholdParameter, mmapThreshold)
     }
 

@@ -80,6 +80,17 @@ struct ISO8601TimeTests {
     }
 }
 
+struct MallocArenaCountTests {
+    /// One arena per thread that allocates all the time: the cooperative pool's (one per core), the fetch loop's
+    /// and the writer's. Fewer made the threads take turns at the arenas' locks (issue 19).
+    @Test func oneArenaPerCoreAndOneEachForTheFetchLoopAndTheWriter() {
+        #expect(MallocTuning.arenaCount(cores: 2) == 4)
+        #expect(MallocTuning.arenaCount(cores: 16) == 18)
+        // sysconf's -1 (unknown) still leaves the two service threads and one pool thread their own.
+        #expect(MallocTuning.arenaCount(cores: -1) == 3)
+    }
+}
+
 /// `MallocTuning.limitArenas` fixes glibc's mmap threshold (issue 19): a block freed from its own mapping must not
 /// raise the threshold, or later blocks of that size are carved from the arenas and fragment them.
 ///
