@@ -32,7 +32,7 @@ public enum MallocTuning {
     /// the fetch loop and the writer. Fewer arenas than those threads make them take turns at the arenas' locks:
     /// on two cores two arenas cost the cold 10,000-feed cycle ~6 % more CPU than four (twice the voluntary
     /// context switches, glibc's lock waits and futex wakes), three no less than two, six no less than four;
-    /// four hold ~1.5 MB more at the peak than two (issue 19, docs/fetching-log.md, session 14).
+    /// four hold 1.5-3 MB more at the peak than two (issue 19, docs/fetching-log.md, "2026-12-08").
     public static func arenaCount(cores: Int) -> Int32 { Int32(clamping: max(1, cores) + 2) }
 
     /// Limits glibc's malloc arenas (`arenaCount`) and fixes the mmap threshold. Call once, as early as possible
