@@ -147,6 +147,24 @@ struct Aliases: Sendable {
         keys.append(key)
     }
 
+    mutating func removeAll(keepingCapacity: Bool) {
+        units.removeAll(keepingCapacity: keepingCapacity)
+        keys.removeAll(keepingCapacity: keepingCapacity)
+    }
+
+    /// The same aliases in arrays of their own, each of exactly their size (one allocation each, none when empty).
+    /// Copied element by element: `Array(units)` would share the scratch's buffer, and the scratch's next sentence
+    /// would then copy it anyway.
+    func copiedToSize() -> Aliases { Aliases(units: Self.copy(units), keys: Self.copy(keys)) }
+
+    private static func copy(_ source: [UInt64]) -> [UInt64] {
+        guard !source.isEmpty else { return [] }
+        return [UInt64](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+            _ = buffer.initialize(from: source)
+            initialized = source.count
+        }
+    }
+
     /// Whether one of `unit`'s aliases is in `known`.
     func anyKnown(for unit: UInt64, in known: UInt64Set) -> Bool {
         for k in units.indices where units[k] == unit && known.contains(keys[k]) { return true }
@@ -191,6 +209,14 @@ struct ExtractionScratch {
     var seen = ScratchSet()
     var sequence: [(key: UInt64, quoted: Bool, start: Int32, count: Int32)] = []
     var clause: [UInt64] = []
+    /// A sentence's aliases while they are found, copied out at its end at their exact size: grown in place from
+    /// empty, sentence after sentence (a name's one-letter slips alone are a dozen keys), their regrowth was ~5 % of
+    /// the instructions of a replay.
+    var aliases = Aliases()
+    var initials: [UInt8] = []
+
+    /// Small enough to keep for the next article: one very long sentence must not hold its buffers for good.
+    var retainable: Bool { sequence.capacity <= 4096 && aliases.units.capacity <= 16_384 }
 }
 
 /// A set of UInt64 keys emptied in constant time (entries carry the generation that wrote them).

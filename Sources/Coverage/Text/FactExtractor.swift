@@ -38,7 +38,11 @@ public enum FactExtractor {
         let posts = embeddedPosts(prepared.map { ($0.text, $0.line) })
         var sentences: [AnalyzedSentence] = []
         sentences.reserveCapacity(prepared.count)
-        var scratch = ExtractionScratch()
+        // The cache's scratch, reused from article to article: a new one per article regrew every buffer in it
+        // from empty for the first sentences of each.
+        var scratch = cache.scratch
+        cache.scratch = ExtractionScratch()
+        defer { cache.scratch = scratch.retainable ? scratch : ExtractionScratch() }
         for (i, p) in prepared.enumerated() {
             let (isFact, found) = list.withTokens(p.tokens) { tokens -> (Bool, SentenceUnits) in
                 let isFact = Boilerplate.statesFact(p.text, tokens: tokens)
@@ -166,6 +170,8 @@ public enum FactExtractor {
         var seen = scratch.seen
         var sequence = scratch.sequence
         var clause = scratch.clause
+        var aliases = scratch.aliases
+        var initials = scratch.initials
         scratch = ExtractionScratch()  // empty: allocates nothing
         // Handed back when done, so the next sentence reuses the storage (the swap keeps each array unique).
         defer {
@@ -174,7 +180,11 @@ public enum FactExtractor {
             scratch.seen = seen
             scratch.sequence = sequence
             scratch.clause = clause
+            scratch.aliases = aliases
+            scratch.initials = initials
         }
+        aliases.removeAll(keepingCapacity: true)
+        initials.removeAll(keepingCapacity: true)
         if dropAttribution {
             attributionMask(tokens, into: &mask)
         } else {
@@ -225,12 +235,11 @@ public enum FactExtractor {
         /// Initials of every run of three or four words with no break between them ("woman police constable" →
         /// "wpc", "Crown Prosecution Service" → "cps"), as name keys: an acronym of a title the event spelled out
         /// is not a new name. Learnt only (unit 0), never a unit of the sentence; not for headlines.
-        var initials: [UInt8] = []
         func flushInitials() {
             if !headline {
                 for length in 3...4 where initials.count >= length {
                     for start in 0...(initials.count - length) {
-                        result.aliases.append(unit: 0, key: StableHash.hash(initials[start..<start + length], seed: FactUnitKind.name.seed))
+                        aliases.append(unit: 0, key: StableHash.hash(initials[start..<start + length], seed: FactUnitKind.name.seed))
                     }
                 }
             }
@@ -249,8 +258,8 @@ public enum FactExtractor {
             for i in tokens.indices where mask[i] && tokens[i].kind == .alpha && tokens[i].valueCount >= 2 {
                 let info = cache.info(tokens.value(i), hash: tokens[i].hash)
                 if info.isStopword { continue }
-                result.aliases.append(unit: 0, key: info.word.key)
-                if tokens[i].startsUpper { result.aliases.append(unit: 0, key: info.name.key) }
+                aliases.append(unit: 0, key: info.word.key)
+                if tokens[i].startsUpper { aliases.append(unit: 0, key: info.name.key) }
             }
         }
         for i in tokens.indices where !mask[i] && !consumed[i] && !tokens[i].afterSigil {
@@ -360,7 +369,7 @@ public enum FactExtractor {
                 }
                 if nameLike {
                     add(info.name, t)
-                    result.aliases.append(unit: info.name.key, key: info.word.key)
+                    aliases.append(unit: info.name.key, key: info.word.key)
                     // A peer's territorial designation ("Lord Cavendish of Furness", "Baroness Doe of Kesteven") is
                     // part of the peer's style: it answers to the name it follows, so once the event knows the peer
                     // it is no new name.
@@ -371,20 +380,20 @@ public enum FactExtractor {
                         // Either key: a peer's name may have been read as an ordinary word ("Cavendish" ends as a
                         // demonym does).
                         let peer = cache.info(tokens.value(i - 2), hash: tokens[i - 2].hash)
-                        result.aliases.append(unit: info.name.key, key: peer.name.key)
-                        result.aliases.append(unit: info.name.key, key: peer.word.key)
+                        aliases.append(unit: info.name.key, key: peer.name.key)
+                        aliases.append(unit: info.name.key, key: peer.word.key)
                     }
-                    WordInfo.forEachSlipKey(tokens.value(i)) { result.aliases.append(unit: info.name.key, key: $0) }
+                    WordInfo.forEachSlipKey(tokens.value(i)) { aliases.append(unit: info.name.key, key: $0) }
                 } else {
                     add(info.word, t)
                 }
                 // "over-reacted" is "overreacted": each part also answers to the compound as one word.
                 if i + 1 < tokens.count, tokens[i + 1].hyphenBefore, tokens[i + 1].kind == .alpha {
                     let joined = cache.info(tokens.string(i) + tokens.string(i + 1), hash: StableHash.hash(tokens.value(i + 1), seed: t.hash)).word.key
-                    result.aliases.append(unit: nameLike ? info.name.key : info.word.key, key: joined)
+                    aliases.append(unit: nameLike ? info.name.key : info.word.key, key: joined)
                     let nextInfo = cache.info(tokens.value(i + 1), hash: tokens[i + 1].hash)
-                    result.aliases.append(unit: nextInfo.word.key, key: joined)
-                    result.aliases.append(unit: nextInfo.name.key, key: joined)
+                    aliases.append(unit: nextInfo.word.key, key: joined)
+                    aliases.append(unit: nextInfo.name.key, key: joined)
                 }
             }
         }
@@ -410,7 +419,7 @@ public enum FactExtractor {
                                 let text = String(decoding: variant, as: UTF8.self)
                                 let info = cache.info(text, hash: StableHash.hash(text))
                                 if info.isStopword { slipOfStopword = true }
-                                result.aliases.append(unit: sequence[j].key, key: info.word.key)
+                                aliases.append(unit: sequence[j].key, key: info.word.key)
                             }
                         }
                         if !slipOfStopword { result.shortQuotes.append(sequence[j].key) }
@@ -436,6 +445,7 @@ public enum FactExtractor {
             }
             if quote.grams.count >= 2 { result.quotes.append(quote) }
         }
+        result.aliases = aliases.copiedToSize()
         return result
     }
 

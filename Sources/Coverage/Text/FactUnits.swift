@@ -126,6 +126,8 @@ struct UnitCache {
     var capacity = 50_000
     /// Readable labels by key, recorded only when set (explanations, tests).
     var labels: [UInt64: String]?
+    /// The fact extractor's working buffers, kept between articles (`FactExtractor.analyze`).
+    var scratch = ExtractionScratch()
 
     mutating func make(_ kind: FactUnitKind, _ value: String) -> FactUnit {
         let unit = FactUnit(kind: kind, value: value)
