@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Synchronization
 
 /// glibc malloc settings for a process whose whole budget (64 MB through a 10,000-feed cycle) is smaller than
@@ -43,9 +44,10 @@ public enum MallocTuning {
     /// of that size is carved from the arenas, where it leaves holes between longer-lived data that `trim` cannot
     /// hand back. Setting it (which turns the adjustment off) kept the cold 10,000-feed cycle ~1.5 MB lower at
     /// the same CPU (issue 19).
+    /// Cores counted as the poll cycle counts them for its parse workers (`PollCycle`).
     public static func limitArenas() {
         guard !configured.exchange(true, ordering: .relaxed) else { return }
-        _ = mallopt?(arenaMaxParameter, arenaCount(cores: sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        _ = mallopt?(arenaMaxParameter, arenaCount(cores: ProcessInfo.processInfo.activeProcessorCount))
         _ = mallopt?(mmapThresholdParameter, mmapThreshold)
     }
 

@@ -153,16 +153,15 @@ struct Aliases: Sendable {
     }
 
     /// The same aliases in arrays of their own, each of exactly their size (one allocation each, none when empty).
-    /// Copied element by element: `Array(units)` would share the scratch's buffer, and the scratch's next sentence
-    /// would then copy it anyway.
+    /// Copied into new buffers: `Array(units)` would share the scratch's, and the scratch's next sentence would then
+    /// copy it anyway.
     func copiedToSize() -> Aliases { Aliases(units: Self.copy(units), keys: Self.copy(keys)) }
 
     private static func copy(_ source: [UInt64]) -> [UInt64] {
-        guard !source.isEmpty else { return [] }
-        return [UInt64](unsafeUninitializedCapacity: source.count) { buffer, initialized in
-            _ = buffer.initialize(from: source)
-            initialized = source.count
-        }
+        var copy: [UInt64] = []
+        copy.reserveCapacity(source.count)
+        copy.append(contentsOf: source)
+        return copy
     }
 
     /// Whether one of `unit`'s aliases is in `known`.
